@@ -1,0 +1,102 @@
+/**
+ * One error vocabulary for every part of the system (wire, IPC, player).
+ *
+ * Codes are stable strings: clients branch on `code`, never on `message`. The HTTP status of
+ * each code lives here too so that the server and its clients agree on it. Adding a code is a
+ * contract change: append, never rename.
+ */
+
+/** Every error code the system can put on the wire, with its HTTP status. */
+export const ERROR_STATUS = {
+  /** The request is malformed: schema validation failed. */
+  VALIDATION_FAILED: 400,
+  /** The body is not JSON or not parseable. */
+  BAD_BODY: 400,
+  /** A position or breakpoint is impossible (negative, past the end, wrong kind). */
+  INVALID_POSITION: 400,
+  /** No credential, or a credential that is unknown, revoked or expired. */
+  UNAUTHENTICATED: 401,
+  /** Login failed: unknown account or wrong password (deliberately not distinguished). */
+  BAD_CREDENTIALS: 401,
+  /** A play token is expired, tampered with, or issued for something else. */
+  TOKEN_INVALID: 401,
+  /** The caller is authenticated but may not do this. */
+  FORBIDDEN: 403,
+  /** The programme is not offered to this terminal type. */
+  PROGRAM_NOT_ALLOWED: 403,
+  /** Generic: the addressed resource does not exist (or is not the caller's). */
+  NOT_FOUND: 404,
+  /** The programme does not exist. */
+  PROGRAM_NOT_FOUND: 404,
+  /** The terminal does not exist or is not the caller's. */
+  TERMINAL_NOT_FOUND: 404,
+  /** The play session does not exist, is closed, or belongs to another terminal. */
+  SESSION_NOT_FOUND: 404,
+  /** The route does not exist. */
+  ROUTE_NOT_FOUND: 404,
+  /** The account name is taken. */
+  ACCOUNT_EXISTS: 409,
+  /** The body is larger than the server accepts. */
+  BODY_TOO_LARGE: 413,
+  /** The content type is not JSON. */
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  /** Too many requests from this caller; retry after the stated time. */
+  RATE_LIMITED: 429,
+  /** An unexpected server fault; the body never says more. */
+  INTERNAL: 500,
+  /** A dependency (another role, the store) is unreachable; retry later. */
+  UPSTREAM_UNAVAILABLE: 503,
+} as const;
+
+/** A stable error code. */
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** The error body every HTTP endpoint returns on failure. */
+export interface ErrorBody {
+  /** Stable machine-readable code. */
+  code: ErrorCode;
+  /** Human-readable explanation, safe to show; never internals. */
+  message: string;
+  /** Optional structured detail (e.g. which field failed validation). */
+  details?: unknown;
+}
+
+/** True when `value` is one of the known codes. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_STATUS, value);
+}
+
+/** An error carrying a stable code; thrown by domain code, mapped to a response by the edges. */
+export class AppError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: ErrorCode;
+  /** Optional structured detail for the client. */
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+
+  /** The HTTP status this error maps to. */
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  /** The wire body of this error. */
+  toBody(): ErrorBody {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+/** The envelope used across IPC and other in-process boundaries (Signal's style). */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
+
+/** Compile-time exhaustiveness check for `switch` over unions. */
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`Unexpected ${what}: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,100 @@
+/**
+ * The home page model: the Continue-watching row from the history of all the user's terminals.
+ * Pure, so the portal builds it and a terminal can rebuild it from a cached answer offline.
+ *
+ * Rules (DESIGN.md §5):
+ * - one card per programme, from the newest record across the user's terminals that counts
+ *   (in progress or watched; a record that never got past the resume minimum does not count,
+ *   so an accidental open elsewhere never hides a real point);
+ * - if that newest record is "watched", the programme is off the row;
+ * - "Remove from row" hides the programme until a record moves after the removal;
+ * - only programmes the calling terminal may play are shown;
+ * - cards are ordered newest first; the other terminals' points ride along on the card.
+ */
+import type { ContinueItem, HomePage } from './protocol/api.ts';
+import type { Program, ProgramId, TerminalType, ViewingRecord } from './protocol/model.ts';
+import { classify, percentOf, type ResumeRules } from './resume.ts';
+
+/** What the row is built from. */
+export interface ContinueInputs {
+  programs: readonly Program[];
+  history: readonly ViewingRecord[];
+  hidden: readonly { programId: ProgramId; hiddenAt: number }[];
+  terminalType: TerminalType;
+  rules: ResumeRules;
+  now: number;
+  /** Cap on cards (default 30). */
+  limit?: number;
+}
+
+/** Newest first: by progress time, then write time, then terminal id for a stable order. */
+export function compareNewest(a: ViewingRecord, b: ViewingRecord): number {
+  return b.progressAt - a.progressAt || b.updatedAt - a.updatedAt || a.terminalId.localeCompare(b.terminalId);
+}
+
+/** Re-derive every record's status at `now` (stored statuses age: live windows close). */
+function withStatus(records: readonly ViewingRecord[], programs: Map<string, Program>, rules: ResumeRules, now: number) {
+  const out: ViewingRecord[] = [];
+  for (const r of records) {
+    const p = programs.get(r.programId);
+    if (p) out.push({ ...r, status: classify(r.breakpoint, p, rules, now) });
+  }
+  return out;
+}
+
+/** Group the user's records by programme, newest first within each group. */
+function byProgram(records: readonly ViewingRecord[]): Map<string, ViewingRecord[]> {
+  const groups = new Map<string, ViewingRecord[]>();
+  for (const r of records) {
+    const g = groups.get(r.programId);
+    if (g) g.push(r);
+    else groups.set(r.programId, [r]);
+  }
+  for (const g of groups.values()) g.sort(compareNewest);
+  return groups;
+}
+
+/** Build the Continue-watching row. */
+export function buildContinueWatching(input: ContinueInputs): ContinueItem[] {
+  const playable = new Map(input.programs.filter((p) => p.terminalTypes.includes(input.terminalType)).map((p) => [p.id, p]));
+  const hidden = new Map(input.hidden.map((h) => [h.programId, h.hiddenAt]));
+  const items: ContinueItem[] = [];
+  for (const [programId, group] of byProgram(withStatus(input.history, playable, input.rules, input.now))) {
+    const program = playable.get(programId);
+    const counting = group.filter((r) => r.status === 'in-progress' || r.status === 'watched');
+    const newest = counting[0];
+    if (!program || !newest || newest.status !== 'in-progress') continue;
+    if ((hidden.get(programId) ?? -Infinity) >= newest.progressAt) continue;
+    const percent = percentOf(newest.breakpoint, program.durationMs);
+    const remainingMs =
+      newest.breakpoint.kind === 'offset' ? Math.max(0, program.durationMs - newest.breakpoint.offsetMs) : 0;
+    const others = counting
+      .slice(1)
+      .filter((r) => r.status === 'in-progress' && r.terminalId !== newest.terminalId)
+      .map((r) => ({
+        terminalId: r.terminalId,
+        terminalName: r.terminalName,
+        terminalType: r.terminalType,
+        breakpoint: r.breakpoint,
+        progressAt: r.progressAt,
+        percent: percentOf(r.breakpoint, program.durationMs),
+      }));
+    items.push({ program, record: newest, percent, remainingMs, others });
+  }
+  items.sort((a, b) => compareNewest(a.record, b.record));
+  return items.slice(0, input.limit ?? 30);
+}
+
+/** Per-programme status (newest counting record) for badges such as "watched". */
+export function buildProgress(input: Omit<ContinueInputs, 'hidden' | 'limit'>): HomePage['progress'] {
+  const programs = new Map(input.programs.map((p) => [p.id, p]));
+  const out: HomePage['progress'] = [];
+  for (const [programId, group] of byProgram(withStatus(input.history, programs, input.rules, input.now))) {
+    const program = programs.get(programId);
+    const newest = group.find((r) => r.status !== 'not-started') ?? group[0];
+    if (program && newest) {
+      out.push({ programId, status: newest.status, percent: percentOf(newest.breakpoint, program.durationMs) });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,135 @@
+/**
+ * Domain objects on the wire, as TypeBox schemas (plain JSON Schema at run time) with the
+ * TypeScript types inferred from them. The server validates with these, the OpenAPI document
+ * is generated from them, and terminals parse what they receive with them: one source.
+ *
+ * Units: every duration and offset is an integer number of milliseconds; every wall-clock
+ * instant is integer epoch milliseconds (UTC). Times meant for people are ISO-8601 strings.
+ */
+import Type, { type Static } from 'typebox';
+
+/** Opaque identifiers the server mints (users, terminals, sessions): URL-safe, 8–64 chars. */
+export const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$', description: 'Server-minted opaque id' });
+
+/** Programme ids are chosen by the catalogue editor: lower-case slug. */
+export const ProgramId = Type.String({
+  pattern: '^[a-z0-9][a-z0-9_-]{0,63}$',
+  description: 'Programme id (lower-case slug, 1–64 chars)',
+});
+export type ProgramId = Static<typeof ProgramId>;
+
+/** Idempotency key of one history report, chosen by whoever first creates the report. */
+export const ReportId = Type.String({ pattern: '^[A-Za-z0-9_.:-]{8,100}$', description: 'Idempotency key' });
+
+/** The patent's three terminal kinds: set-top box, mobile, internet (PC). */
+export const TerminalType = Type.Union([Type.Literal('stb'), Type.Literal('mobile'), Type.Literal('pc')]);
+export type TerminalType = Static<typeof TerminalType>;
+/** All terminal types, in display order. */
+export const TERMINAL_TYPES: readonly TerminalType[] = ['stb', 'mobile', 'pc'];
+
+/** A human-chosen terminal name ("Living-room TV"). */
+export const TerminalName = Type.String({ minLength: 1, maxLength: 60 });
+
+/** Milliseconds, non-negative integer, at most ~31 years (keeps arithmetic exact). */
+export const Millis = Type.Integer({ minimum: 0, maximum: 1e12 });
+/** Epoch milliseconds between 2000-01-01 and 2200-01-01. */
+export const EpochMillis = Type.Integer({ minimum: 946_684_800_000, maximum: 7_258_118_400_000 });
+
+/**
+ * The breakpoint (播放断点信息). VOD: offset from programme start. Live: the absolute
+ * wall-clock moment of the broadcast (patent [0046]). The patent's third form, a data
+ * position, is not offered: DASH/HLS players seek by time, never by byte.
+ */
+export const Breakpoint = Type.Union([
+  Type.Object({ kind: Type.Literal('offset'), offsetMs: Millis }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('wallclock'), epochMs: EpochMillis }, { additionalProperties: false }),
+]);
+export type Breakpoint = Static<typeof Breakpoint>;
+
+/** Programme kind: on demand, or a live channel. */
+export const ProgramKind = Type.Union([Type.Literal('vod'), Type.Literal('live')]);
+export type ProgramKind = Static<typeof ProgramKind>;
+
+/** Where one streaming cluster serves a programme (paths relative to its media root). */
+export const ProgramLink = Type.Object(
+  {
+    /** The cluster this link belongs to; absent = any cluster that holds the media. */
+    clusterId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$' })),
+    /** DASH manifest path, e.g. `sintel/manifest.mpd`. */
+    dash: Type.String({ minLength: 1, maxLength: 300 }),
+    /** HLS master playlist path, if the cluster also offers HLS. */
+    hls: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+  },
+  { additionalProperties: false },
+);
+export type ProgramLink = Static<typeof ProgramLink>;
+
+/** A programme of the catalogue. */
+export const Program = Type.Object(
+  {
+    id: ProgramId,
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    /** Optional localized titles keyed by BCP-47 tag (e.g. `zh-CN`). */
+    titles: Type.Optional(Type.Record(Type.String({ pattern: '^[a-zA-Z-]{2,20}$' }), Type.String({ maxLength: 200 }))),
+    synopsis: Type.String({ maxLength: 2000 }),
+    /** VOD runtime; for live, the length of one loop / programme slot (informative). */
+    durationMs: Millis,
+    kind: ProgramKind,
+    /** Terminal types allowed to list and play it. */
+    terminalTypes: Type.Array(TerminalType, { minItems: 1, maxItems: 3, uniqueItems: true }),
+    /** Artwork URL or path (relative to the server). */
+    artwork: Type.String({ maxLength: 500 }),
+    /** Live only: how far back the timeshift window reaches, in seconds. */
+    timeshiftWindowSec: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 24 * 3600 })),
+    links: Type.Array(ProgramLink, { minItems: 1, maxItems: 16 }),
+  },
+  { additionalProperties: false },
+);
+export type Program = Static<typeof Program>;
+
+/**
+ * Completion state of a record under the resume rules (see `resume.ts`): `expired` is a live
+ * breakpoint that has fallen out of the channel's timeshift window.
+ */
+export const ProgressStatus = Type.Union([
+  Type.Literal('not-started'),
+  Type.Literal('in-progress'),
+  Type.Literal('watched'),
+  Type.Literal('expired'),
+]);
+export type ProgressStatus = Static<typeof ProgressStatus>;
+
+/**
+ * A viewing-history record (历史点播节目信息): the newest breakpoint one terminal holds for one
+ * programme. Each terminal keeps its own record per programme.
+ */
+export const ViewingRecord = Type.Object({
+  userId: Id,
+  terminalId: Id,
+  terminalName: TerminalName,
+  terminalType: TerminalType,
+  programId: ProgramId,
+  breakpoint: Breakpoint,
+  /** Programme runtime as the player saw it (0 when unknown, e.g. live). */
+  durationMs: Millis,
+  /** The terminal's own sequence number of the report that wrote this record. */
+  seq: Type.Integer({ minimum: 0 }),
+  /** When the position last moved (server time, clock-skew corrected), epoch ms. */
+  progressAt: EpochMillis,
+  /** When the record was last written at all (heartbeats included), epoch ms. */
+  updatedAt: EpochMillis,
+  status: ProgressStatus,
+  /** The play token the streaming cluster issued for this viewing (patent [0098]). */
+  playToken: Type.Optional(Type.String({ maxLength: 2000 })),
+});
+export type ViewingRecord = Static<typeof ViewingRecord>;
+
+/** A terminal of the user (one row of the user↔terminal association table). */
+export const Terminal = Type.Object({
+  id: Id,
+  name: TerminalName,
+  type: TerminalType,
+  createdAt: EpochMillis,
+  lastSeenAt: Type.Union([EpochMillis, Type.Null()]),
+});
+export type Terminal = Static<typeof Terminal>;

@@ -1,0 +1,119 @@
+/**
+ * Builds the Fastify app of one server-mock process: the error vocabulary, validators,
+ * OpenAPI, and the role plugins this process plays. It does not listen (server.ts does), so
+ * tests drive it with `app.inject` or listen on port 0.
+ */
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import Type from 'typebox';
+import type { Config } from './config.ts';
+import { httpGlobalClient, localGlobalClient, withIntrospectionCache, type GlobalClient } from './global-client.ts';
+import { createGlobal, globalPlugin, type GlobalServices } from './global/plugin.ts';
+import { installErrorHandling, validatorCompiler } from './http/errors.ts';
+import { portalPlugin } from './portal/plugin.ts';
+import type { Store } from './store/types.ts';
+
+/** What buildApp needs besides the config. */
+export interface AppDeps {
+  config: Config;
+  /** Required when the process plays the global role. */
+  store?: Store;
+  /** Pino logger options, or false for none (tests). */
+  logger?: boolean | Record<string, unknown>;
+}
+
+/** The built app and, when global is in-process, its services. */
+export interface BuiltApp {
+  app: FastifyInstance;
+  global: GlobalServices | null;
+  /** How the other roles reach global (in-process or HTTP). */
+  globalClient: GlobalClient;
+}
+
+/** Strip secrets from a logged URL. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&]access_token=)[^&]*/g, '$1[redacted]').replace(/([?&]token=)[^&]*/g, '$1[redacted]');
+}
+
+export async function buildApp({ config, store, logger }: AppDeps): Promise<BuiltApp> {
+  const app = Fastify({
+    logger:
+      logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.authorization'],
+            serializers: {
+              req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }),
+            },
+            ...(typeof logger === 'object' ? logger : {}),
+          },
+    bodyLimit: config.bodyLimit,
+    // Terminals poll and stream; a slow client must not hold a socket forever.
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.decorateRequest('principal', null);
+  installErrorHandling(app);
+
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Resume Anywhere server',
+        version: '1',
+        description:
+          'Cross-terminal resume playback (CN101964787A). Roles: global (accounts, terminals, history, catalogue), portal (home pages), streaming (play sessions, media). Errors: `{ code, message, details? }` with a stable code.',
+      },
+      components: {
+        securitySchemes: {
+          userSession: { type: 'http', scheme: 'bearer', description: 'User session token `ras_…` from POST /api/v1/sessions' },
+          terminalCredential: { type: 'http', scheme: 'bearer', description: 'Terminal credential `rat_…` from POST /api/v1/terminals' },
+          serviceCredential: { type: 'http', scheme: 'bearer', description: '`svc_<id>.<secret>` for role-to-role calls' },
+          adminToken: { type: 'http', scheme: 'bearer', description: 'Admin token (data dir `admin-token`)' },
+        },
+      },
+      tags: [
+        { name: 'accounts', description: 'Accounts, sessions and terminals' },
+        { name: 'history', description: 'A terminal’s own history calls and server push' },
+        { name: 'global', description: 'Global role, called by portals and streaming clusters' },
+        { name: 'portal', description: 'Portal role: home pages' },
+        { name: 'admin', description: 'Catalogue management and aging' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Liveness and which roles this process plays',
+        response: { 200: Type.Object({ status: Type.Literal('ok'), roles: Type.Array(Type.String()), instanceId: Type.String() }) },
+      },
+    },
+    async () => ({ status: 'ok' as const, roles: config.roles, instanceId: config.instanceId }),
+  );
+
+  let global: GlobalServices | null = null;
+  if (config.roles.includes('global')) {
+    if (!store) throw new Error('the global role needs a store');
+    global = createGlobal(store, config);
+    await app.register(globalPlugin, { services: global, config });
+  }
+  const globalClient = global
+    ? localGlobalClient(global, config.instanceId)
+    : withIntrospectionCache(httpGlobalClient(config.globalUrl as string, config.serviceCredentials[0] as Config['serviceCredentials'][0]));
+
+  if (config.roles.includes('portal')) {
+    await app.register(portalPlugin, { client: globalClient, rules: config.resume, portalId: config.instanceId });
+  }
+  return { app, global, globalClient };
+}

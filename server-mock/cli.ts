@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/**
+ * server-mock command line.
+ *   node server-mock/cli.ts [serve] [--port P] [--data DIR] [--roles …] …   start a server
+ *   node server-mock/cli.ts import-catalog FILE [--data DIR]                  import programmes
+ * Flags and their environment variables: server-mock/config.ts (README's table).
+ */
+import { join } from 'node:path';
+import { ConfigError, parseConfig } from './config.ts';
+import { DEMO_ACCOUNT, readCatalogFile } from './demo/seed.ts';
+import { startServer } from './server.ts';
+import { openSqliteStore } from './store/sqlite.ts';
+
+async function serve(argv: string[]): Promise<void> {
+  const config = parseConfig(argv, process.env);
+  const server = await startServer(config);
+  const lines = [
+    `Resume Anywhere server (${config.roles.join(', ')}) as ${config.instanceId} at ${server.url}`,
+    `  API docs:  ${server.url}/docs   (OpenAPI: ${server.url}/openapi.json)`,
+    `  data dir:  ${config.dataDir}   admin token: ${join(config.dataDir, 'admin-token')}`,
+  ];
+  if (server.global) lines.push(`  demo account: ${DEMO_ACCOUNT.login} / ${DEMO_ACCOUNT.password}`);
+  if (server.seeded.programs > 0) lines.push(`  seeded ${server.seeded.programs} demo programmes`);
+  console.log(lines.join('\n'));
+  const stop = (signal: string) => {
+    console.log(`${signal}: shutting down`);
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function importCatalog(argv: string[]): Promise<void> {
+  const [file, ...rest] = argv;
+  if (!file || file.startsWith('--')) throw new ConfigError('usage: import-catalog FILE [--data DIR]');
+  const config = parseConfig(rest, process.env);
+  const programs = await readCatalogFile(file);
+  const store = await openSqliteStore({ file: join(config.dataDir, 'resume.sqlite') });
+  try {
+    await store.upsertPrograms(programs);
+  } finally {
+    await store.close();
+  }
+  console.log(`imported ${programs.length} programme(s) into ${config.dataDir}`);
+}
+
+async function main(): Promise<void> {
+  const [first, ...rest] = process.argv.slice(2);
+  if (first === 'import-catalog') return importCatalog(rest);
+  if (first === 'serve') return serve(rest);
+  return serve(process.argv.slice(2));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? `error: ${err.message}` : err);
+  process.exit(err instanceof ConfigError ? 2 : 1);
+});

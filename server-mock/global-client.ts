@@ -1,0 +1,103 @@
+/**
+ * How the portal and streaming roles talk to the global role: the patent's messages, over
+ * HTTP with a service credential when global is another process, or in-process when it is
+ * embedded. Both implementations behave the same: global's 4xx come back as AppError with
+ * global's code; an unreachable global is UPSTREAM_UNAVAILABLE (503).
+ */
+import Type, { type TSchema } from 'typebox';
+import Value from 'typebox/value';
+import { AppError, isErrorCode } from '../common/errors.ts';
+import { ProgramsAnswer, ReportResults, type ClusterReportBatch } from '../common/protocol/api.ts';
+import { Terminal } from '../common/protocol/model.ts';
+import type { ServiceCredential } from './config.ts';
+import { serviceAuthorization, type TerminalIdentity } from './http/auth.ts';
+import type { GlobalServices } from './global/plugin.ts';
+
+/** The global role as seen by a portal or streaming cluster. */
+export interface GlobalClient {
+  /** Check a terminal credential (null when unknown or revoked). */
+  introspect(credential: string): Promise<TerminalIdentity | null>;
+  /** Catalogue for the terminal's type plus its user's history (ms1/ms3). */
+  programs(terminalId?: string): Promise<ProgramsAnswer>;
+  /** Report viewing-history records (ms2/ms4). */
+  report(batch: ClusterReportBatch): Promise<ReportResults>;
+}
+
+/** In-process client for the embedded topology. */
+export function localGlobalClient(services: GlobalServices, serviceId: string): GlobalClient {
+  return {
+    introspect: (credential) => services.accounts.authenticateTerminal(credential),
+    programs: (terminalId) => services.history.programsFor(terminalId),
+    report: (batch) => services.history.ingest({ kind: 'cluster', clusterId: serviceId }, batch.sentAt, batch.reports),
+  };
+}
+
+const Introspection = Type.Union([
+  Type.Object({ active: Type.Literal(true), userId: Type.String(), terminal: Terminal }),
+  Type.Object({ active: Type.Literal(false) }),
+]);
+
+/** HTTP client for the split topology. */
+export function httpGlobalClient(baseUrl: string, credential: ServiceCredential, timeoutMs = 5_000): GlobalClient {
+  const authorization = serviceAuthorization(credential);
+
+  async function call<T>(method: string, path: string, schema: TSchema, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(baseUrl + path, {
+        method,
+        headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? null : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      throw new AppError('UPSTREAM_UNAVAILABLE', `Global server unreachable: ${(err as Error).message}`);
+    }
+    const payload: unknown = await res.json().catch(() => null);
+    if (!res.ok) {
+      const code = (payload as { code?: unknown } | null)?.code;
+      const message = (payload as { message?: unknown } | null)?.message;
+      if (res.status < 500 && isErrorCode(code)) {
+        throw new AppError(code, typeof message === 'string' ? message : code, (payload as { details?: unknown }).details);
+      }
+      throw new AppError('UPSTREAM_UNAVAILABLE', `Global server answered ${res.status}`);
+    }
+    if (!Value.Check(schema, payload)) throw new AppError('UPSTREAM_UNAVAILABLE', 'Global server sent a malformed answer');
+    return payload as T;
+  }
+
+  return {
+    async introspect(cred) {
+      const answer = await call<{ active: boolean; userId?: string; terminal?: TerminalIdentity['terminal'] }>(
+        'POST',
+        '/global/v1/terminals/introspect',
+        Introspection,
+        { credential: cred },
+      );
+      return answer.active && answer.userId && answer.terminal ? { userId: answer.userId, terminal: answer.terminal } : null;
+    },
+    programs: (terminalId) =>
+      call('GET', `/global/v1/programs${terminalId ? `?terminalId=${encodeURIComponent(terminalId)}` : ''}`, ProgramsAnswer),
+    report: (batch) => call('POST', '/global/v1/history', ReportResults, batch),
+  };
+}
+
+/**
+ * Cache introspection answers briefly: a terminal polls its home page and sends heartbeats,
+ * and each would otherwise cost a round trip to global. Revocation takes effect within `ttlMs`.
+ */
+export function withIntrospectionCache(client: GlobalClient, ttlMs = 5_000, maxEntries = 10_000): GlobalClient {
+  const cache = new Map<string, { at: number; value: TerminalIdentity | null }>();
+  return {
+    ...client,
+    async introspect(credential) {
+      const now = Date.now();
+      const hit = cache.get(credential);
+      if (hit && now - hit.at < ttlMs) return hit.value;
+      const value = await client.introspect(credential);
+      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
+      cache.set(credential, { at: now, value });
+      return value;
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * In-process fan-out of push events to the terminals of one user. Ownership: one bus per
+ * global process; the SSE route subscribes per connection and must unsubscribe on close.
+ * Listeners run synchronously and must not throw (a throwing listener is dropped).
+ * Across several global instances, a shared bus (PostgreSQL LISTEN/NOTIFY) would wrap this.
+ */
+import type { PushEvent } from '../../common/protocol/api.ts';
+
+/** Receives one user's events. */
+export type PushListener = (event: PushEvent) => void;
+
+/** Publish/subscribe keyed by user id. */
+export class EventBus {
+  readonly #listeners = new Map<string, Set<PushListener>>();
+
+  /** Subscribe to a user's events; returns the unsubscribe function. */
+  subscribe(userId: string, listener: PushListener): () => void {
+    let set = this.#listeners.get(userId);
+    if (!set) this.#listeners.set(userId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.#listeners.delete(userId);
+    };
+  }
+
+  /** Deliver an event to every listener of the user. */
+  publish(userId: string, event: PushEvent): void {
+    const set = this.#listeners.get(userId);
+    if (!set) return;
+    for (const listener of [...set]) {
+      try {
+        listener(event);
+      } catch {
+        set.delete(listener);
+      }
+    }
+  }
+
+  /** Deliver an event to every listener of every user (catalogue changes). */
+  broadcast(event: PushEvent): void {
+    for (const userId of [...this.#listeners.keys()]) this.publish(userId, event);
+  }
+
+  /** Number of open subscriptions (for status and tests). */
+  get size(): number {
+    let n = 0;
+    for (const set of this.#listeners.values()) n += set.size;
+    return n;
+  }
+}

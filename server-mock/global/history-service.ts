@@ -1,0 +1,184 @@
+/**
+ * Viewing history of the global role: receiving reports (patent step 210, ms2/ms4), answering
+ * a portal's query (step 220–240, ms1/ms3), hiding programmes from the row, and aging
+ * (patent [0050]). Every batch is validated whole before anything is written, so bad input
+ * changes nothing; accepted changes are pushed to the user's terminals.
+ */
+import { AppError, type ErrorCode } from '../../common/errors.ts';
+import type { ClusterReport, ProgramsAnswer, ReportResults, TerminalReport } from '../../common/protocol/api.ts';
+import type { Breakpoint, Program } from '../../common/protocol/model.ts';
+import { classify, correctedTime, decideReport, type ResumeRules } from '../../common/resume.ts';
+import type { ApplyReportInput, Store, TerminalRow } from '../store/types.ts';
+import type { EventBus } from './events.ts';
+import { toTerminal, toViewingRecord } from './records.ts';
+
+/** A VOD position may overshoot the catalogue runtime by this much (players round up). */
+const END_TOLERANCE_MS = 5_000;
+/** A live breakpoint may lie this far in the future of the server clock (stream clock drift). */
+const LIVE_FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/** Dependencies of the history service. */
+export interface HistoryServiceDeps {
+  store: Store;
+  bus: EventBus;
+  rules: ResumeRules;
+  retentionDays: number;
+  now?: () => number;
+}
+
+/** Who sends a batch: a streaming cluster (terminal named per report) or a terminal itself. */
+export type ReportSender = { kind: 'cluster'; clusterId: string } | { kind: 'terminal'; userId: string; terminalId: string };
+
+interface Rejection {
+  index: number;
+  reportId: string;
+  code: ErrorCode;
+  message: string;
+}
+
+/** Check a breakpoint against its programme; returns the clamped breakpoint or a rejection. */
+export function checkBreakpoint(bp: Breakpoint, program: Program, now: number): Breakpoint | { code: ErrorCode; message: string } {
+  if (program.kind === 'vod') {
+    if (bp.kind !== 'offset') return { code: 'INVALID_POSITION', message: 'A VOD breakpoint is an offset' };
+    if (bp.offsetMs > program.durationMs + END_TOLERANCE_MS) {
+      return { code: 'INVALID_POSITION', message: 'Position is past the end of the programme' };
+    }
+    return { kind: 'offset', offsetMs: Math.min(bp.offsetMs, program.durationMs) };
+  }
+  if (bp.kind !== 'wallclock') return { code: 'INVALID_POSITION', message: 'A live breakpoint is a wall-clock time' };
+  if (bp.epochMs > now + LIVE_FUTURE_TOLERANCE_MS) return { code: 'INVALID_POSITION', message: 'Breakpoint is in the future' };
+  return bp;
+}
+
+/** History operations. */
+export class HistoryService {
+  readonly #store: Store;
+  readonly #bus: EventBus;
+  readonly #rules: ResumeRules;
+  readonly #retentionMs: number;
+  readonly #now: () => number;
+
+  constructor(deps: HistoryServiceDeps) {
+    this.#store = deps.store;
+    this.#bus = deps.bus;
+    this.#rules = deps.rules;
+    this.#retentionMs = deps.retentionDays * 86_400_000;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  /**
+   * Apply a batch of reports, all or none. `sentAt` is the sender's clock when sending, used
+   * to correct each `observedAt` for the sender's clock skew. Throws AppError (with the
+   * rejected reports in `details`) when any report is invalid; nothing is written then.
+   */
+  async ingest(sender: ReportSender, sentAt: number, reports: readonly (ClusterReport | TerminalReport)[]): Promise<ReportResults> {
+    const now = this.#now();
+    const terminals = new Map<string, TerminalRow | null>();
+    const programs = new Map<string, Program | null>();
+    const rejected: Rejection[] = [];
+    const inputs: ApplyReportInput[] = [];
+    const names = new Map<string, string>();
+
+    for (const [index, report] of reports.entries()) {
+      const terminalId = sender.kind === 'terminal' ? sender.terminalId : (report as ClusterReport).terminalId;
+      const reject = (code: ErrorCode, message: string) => rejected.push({ index, reportId: report.reportId, code, message });
+      if (!terminals.has(terminalId)) terminals.set(terminalId, await this.#store.getTerminal(terminalId));
+      if (!programs.has(report.programId)) programs.set(report.programId, await this.#store.getProgram(report.programId));
+      const terminal = terminals.get(terminalId);
+      const program = programs.get(report.programId);
+      if (!terminal || (sender.kind === 'terminal' && terminal.userId !== sender.userId)) {
+        reject('TERMINAL_NOT_FOUND', 'Unknown terminal');
+        continue;
+      }
+      if (!program) {
+        reject('PROGRAM_NOT_FOUND', 'Unknown programme');
+        continue;
+      }
+      if (!program.terminalTypes.includes(terminal.type)) {
+        reject('PROGRAM_NOT_ALLOWED', 'Programme is not offered to this terminal type');
+        continue;
+      }
+      const breakpoint = checkBreakpoint(report.breakpoint, program, now);
+      if (!('kind' in breakpoint)) {
+        reject(breakpoint.code, breakpoint.message);
+        continue;
+      }
+      if (report.resumedFrom && report.resumedFrom.kind !== breakpoint.kind) {
+        reject('INVALID_POSITION', 'resumedFrom is of another kind than the breakpoint');
+        continue;
+      }
+      names.set(terminal.id, terminal.name);
+      const incoming = {
+        seq: report.seq,
+        breakpoint,
+        observedAt: Math.min(now, correctedTime(report.observedAt, sentAt, now)),
+        resumedFrom: report.resumedFrom,
+        seekedBack: report.seekedBack,
+      };
+      inputs.push({
+        reportId: report.reportId,
+        userId: terminal.userId,
+        terminalId: terminal.id,
+        terminalType: terminal.type,
+        programId: program.id,
+        durationMs: program.kind === 'vod' ? program.durationMs : 0,
+        event: report.event,
+        playToken: report.playToken ?? null,
+        now,
+        decide: (stored) => decideReport(stored, incoming, program, this.#rules),
+        statusOf: (bp) => classify(bp, program, this.#rules, now),
+      });
+    }
+    if (rejected.length > 0) {
+      const first = rejected[0] as Rejection;
+      const message = `${rejected.length} of ${reports.length} report(s) refused; nothing was applied: ${first.message}`;
+      throw new AppError(first.code, message, { rejected });
+    }
+
+    const results = await this.#store.applyReports(inputs);
+    return {
+      results: results.map((result, i) => {
+        const input = inputs[i] as ApplyReportInput;
+        if (result.outcome === 'applied' && result.row) {
+          const record = toViewingRecord({ ...result.row, terminalName: names.get(input.terminalId) ?? '' });
+          this.#bus.publish(input.userId, { type: 'history', record, outcome: result.outcome, event: input.event });
+        }
+        return { reportId: input.reportId, outcome: result.outcome };
+      }),
+    };
+  }
+
+  /**
+   * A portal's query: with a terminal id, the catalogue for that terminal's type plus the
+   * history of every terminal of its user; without one, the catalogue only.
+   */
+  async programsFor(terminalId: string | undefined): Promise<ProgramsAnswer> {
+    if (terminalId === undefined) {
+      return { programs: await this.#store.listPrograms(), history: [], hidden: [], terminal: null };
+    }
+    const terminal = await this.#store.getTerminal(terminalId);
+    if (!terminal) throw new AppError('TERMINAL_NOT_FOUND', 'Unknown terminal');
+    const [programs, rows, hidden] = await Promise.all([
+      this.#store.listPrograms(terminal.type),
+      this.#store.listHistory(terminal.userId),
+      this.#store.listHidden(terminal.userId),
+    ]);
+    return { programs, history: rows.map(toViewingRecord), hidden, terminal: toTerminal(terminal) };
+  }
+
+  /** "Remove from Continue watching": sticks until the programme is played again. */
+  async hide(userId: string, programId: string): Promise<number> {
+    if (!(await this.#store.getProgram(programId))) throw new AppError('PROGRAM_NOT_FOUND', 'Unknown programme');
+    const at = this.#now();
+    await this.#store.hideProgram(userId, programId, at);
+    this.#bus.publish(userId, { type: 'hidden', programId, hiddenAt: at });
+    return at;
+  }
+
+  /** Age out records older than the retention (patent [0050]). */
+  async runRetention(): Promise<{ deletedRecords: number; deletedReports: number; cutoff: number }> {
+    const cutoff = this.#now() - this.#retentionMs;
+    const { records, reports } = await this.#store.deleteOlderThan(cutoff);
+    return { deletedRecords: records, deletedReports: reports, cutoff };
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The global role (全局服务器): users and terminals, the catalogue, the viewing history of all
+ * terminals, server push, aging. `createGlobal` builds its services (so that an embedded portal
+ * can call them in-process); `globalPlugin` exposes them over HTTP and runs the aging timer.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Config } from '../config.ts';
+import type { Authenticator } from '../http/auth.ts';
+import type { Store } from '../store/types.ts';
+import { AccountService } from './accounts-service.ts';
+import { EventBus } from './events.ts';
+import { HistoryService } from './history-service.ts';
+import { accountRoutes } from './routes-accounts.ts';
+import { adminRoutes } from './routes-admin.ts';
+import { eventRoutes } from './routes-events.ts';
+import { historyRoutes } from './routes-history.ts';
+
+/** The services of one global role instance. */
+export interface GlobalServices {
+  store: Store;
+  bus: EventBus;
+  accounts: AccountService;
+  history: HistoryService;
+  auth: Authenticator;
+}
+
+/** Build the global services over a store. */
+export function createGlobal(store: Store, config: Config, now: () => number = Date.now): GlobalServices {
+  const bus = new EventBus();
+  const accounts = new AccountService({ store, sessionDays: config.sessionDays, now });
+  const history = new HistoryService({ store, bus, rules: config.resume, retentionDays: config.retentionDays, now });
+  const auth: Authenticator = {
+    user: (token) => accounts.authenticateUser(token),
+    terminal: (credential) => accounts.authenticateTerminal(credential),
+    services: config.serviceCredentials,
+    adminToken: config.adminToken,
+  };
+  return { store, bus, accounts, history, auth };
+}
+
+/** Options of the global plugin. */
+export interface GlobalPluginOptions {
+  services: GlobalServices;
+  config: Config;
+}
+
+export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = async (app, { services, config }) => {
+  const { accounts, history, bus, auth, store } = services;
+  await app.register(accountRoutes, { accounts, auth, authRateLimit: config.authRateLimit });
+  await app.register(historyRoutes, { history, accounts, auth });
+  await app.register(eventRoutes, { bus, auth });
+  await app.register(adminRoutes, {
+    store,
+    history,
+    auth,
+    onCatalogueChange: () => bus.broadcast({ type: 'catalogue', at: Date.now() }),
+  });
+
+  // Aging (patent [0050]): periodically, and once shortly after start.
+  const run = () =>
+    history.runRetention().then(
+      (r) => r.deletedRecords > 0 && app.log.info(r, 'aged out viewing records'),
+      (err: unknown) => app.log.error({ err }, 'aging failed'),
+    );
+  const first = setTimeout(run, 5_000);
+  const timer = setInterval(run, config.retentionIntervalMinutes * 60_000);
+  first.unref();
+  timer.unref();
+  app.addHook('onClose', async () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  });
+};

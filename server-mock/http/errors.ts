@@ -1,0 +1,89 @@
+/**
+ * The HTTP edge of the error vocabulary (common/errors.ts): every failure leaves as
+ * `{ code, message, details? }` with the code's status; 5xx bodies never carry internals.
+ * Also the request validators: bodies are validated strictly (no type coercion, unknown
+ * fields refused), querystrings and params with coercion (they arrive as text).
+ */
+import { Ajv, type Options as AjvOptions } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifySchemaCompiler } from 'fastify';
+import { AppError, type ErrorBody } from '../../common/errors.ts';
+
+// ajv-formats is CommonJS with a default export property.
+const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+
+function makeAjv(options: AjvOptions): Ajv {
+  const ajv = new Ajv({ allErrors: false, strict: false, ...options });
+  (addFormats as unknown as (a: Ajv) => void)(ajv);
+  return ajv;
+}
+
+const strictAjv = makeAjv({ coerceTypes: false, removeAdditional: false, useDefaults: true });
+const lenientAjv = makeAjv({ coerceTypes: 'array', removeAdditional: false, useDefaults: true });
+
+/** Fastify validator compiler: strict for body, coercing for querystring/params/headers. */
+export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
+  const ajv = httpPart === 'body' ? strictAjv : lenientAjv;
+  return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+};
+
+/** Shape one validation failure into a stable, readable detail. */
+function validationDetails(error: FastifyError): { path: string; message: string }[] {
+  return (error.validation ?? []).map((v) => ({
+    path: `${error.validationContext ?? 'body'}${v.instancePath || ''}`,
+    message: v.message ?? 'is invalid',
+  }));
+}
+
+/** Map any thrown value to a status and wire body. Exported for tests. */
+export function toErrorResponse(error: unknown): { status: number; body: ErrorBody; internal: boolean } {
+  if (error instanceof AppError) return { status: error.status, body: error.toBody(), internal: false };
+  const e = error as Partial<FastifyError> & { statusCode?: number };
+  if (e.validation) {
+    const details = validationDetails(e as FastifyError);
+    const first = details[0];
+    const message = first ? `${first.path} ${first.message}` : 'Request validation failed';
+    return { status: 400, body: { code: 'VALIDATION_FAILED', message, details }, internal: false };
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, body: { code: 'BODY_TOO_LARGE', message: 'Request body is too large' }, internal: false };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        status: 415,
+        body: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send application/json' },
+        internal: false,
+      };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, body: { code: 'BAD_BODY', message: 'Request body is not valid JSON' }, internal: false };
+    default:
+      break;
+  }
+  if (e.statusCode === 429) {
+    return { status: 429, body: { code: 'RATE_LIMITED', message: e.message ?? 'Too many requests' }, internal: false };
+  }
+  if (error instanceof SyntaxError || e.statusCode === 400) {
+    return { status: 400, body: { code: 'BAD_BODY', message: 'Request body is not valid JSON' }, internal: false };
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return { status: e.statusCode, body: { code: 'VALIDATION_FAILED', message: e.message ?? 'Bad request' }, internal: false };
+  }
+  return { status: 500, body: { code: 'INTERNAL', message: 'Internal server error' }, internal: true };
+}
+
+/** Install the error and not-found handlers on an app. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const { status, body, internal } = toErrorResponse(error);
+    if (internal) request.log.error({ err: error }, 'unhandled error');
+    else request.log.info({ code: body.code, status }, 'request refused');
+    if (status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', '60');
+    return reply.code(status).type('application/json').send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ code: 'ROUTE_NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` }),
+  );
+}

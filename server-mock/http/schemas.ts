@@ -1,0 +1,22 @@
+/** Schema fragments shared by the route files (OpenAPI and response serialisation). */
+import Type from 'typebox';
+
+/** The error body of every 4xx/5xx. */
+export const ErrorSchema = Type.Object(
+  { code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) },
+  { description: 'Error: stable `code`, human `message`, optional `details`' },
+);
+
+/** Response entries for errors, to spread into a route's `response`. */
+export const errorResponses = { '4xx': ErrorSchema, '5xx': ErrorSchema } as const;
+
+/** OpenAPI security requirement per credential kind (names match app.ts's securitySchemes). */
+export const security = {
+  user: [{ userSession: [] }],
+  terminal: [{ terminalCredential: [] }],
+  service: [{ serviceCredential: [] }],
+  admin: [{ adminToken: [] }],
+} as const;
+
+/** An empty JSON object reply. */
+export const Empty = Type.Object({});
