@@ -57,6 +57,8 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<Buil
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  // JSON only: a text/plain body is refused with 415 rather than validated as a string.
+  app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', null);
   installErrorHandling(app);
 

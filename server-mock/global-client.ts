@@ -26,7 +26,11 @@ export interface GlobalClient {
 /** In-process client for the embedded topology. */
 export function localGlobalClient(services: GlobalServices, serviceId: string): GlobalClient {
   return {
-    introspect: (credential) => services.accounts.authenticateTerminal(credential),
+    async introspect(credential) {
+      const id = await services.accounts.authenticateTerminal(credential);
+      if (id) await services.accounts.noteSeen(id.terminal.id, id.terminal.lastSeenAt);
+      return id;
+    },
     programs: (terminalId) => services.history.programsFor(terminalId),
     report: (batch) => services.history.ingest({ kind: 'cluster', clusterId: serviceId }, batch.sentAt, batch.reports),
   };

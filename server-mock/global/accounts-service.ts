@@ -70,16 +70,20 @@ export class AccountService {
     return session?.userId ?? null;
   }
 
-  /** The terminal of a credential, or null; notes when it was last seen. */
+  /** The terminal of a credential, or null. Reads only: a refused request changes nothing. */
   async authenticateTerminal(credential: string): Promise<TerminalIdentity | null> {
     const row = await this.#store.findTerminalByCredential(hashSecret(credential));
-    if (!row) return null;
+    return row ? { userId: row.userId, terminal: toTerminal(row) } : null;
+  }
+
+  /**
+   * Note that a terminal was seen, after it made a successful request; written at most once
+   * a minute per terminal, since last-seen is for people ("seen 3 min ago"), not for logic.
+   */
+  async noteSeen(terminalId: string, lastSeenAt: number | null): Promise<void> {
     const now = this.#now();
-    if (row.lastSeenAt === null || now - row.lastSeenAt > TOUCH_INTERVAL_MS) {
-      await this.#store.touchTerminal(row.id, now);
-      row.lastSeenAt = now;
-    }
-    return { userId: row.userId, terminal: toTerminal(row) };
+    if (lastSeenAt !== null && now - lastSeenAt <= TOUCH_INTERVAL_MS) return;
+    await this.#store.touchTerminal(terminalId, now);
   }
 
   /** The account of a user id (NOT_FOUND if it vanished). */

@@ -46,6 +46,13 @@ export interface GlobalPluginOptions {
 
 export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = async (app, { services, config }) => {
   const { accounts, history, bus, auth, store } = services;
+  // Last-seen is written only after a terminal's request succeeded (bad input changes nothing).
+  app.addHook('onResponse', async (request, reply) => {
+    const p = request.principal;
+    if (p?.kind === 'terminal' && reply.statusCode < 400) {
+      await accounts.noteSeen(p.terminal.id, p.terminal.lastSeenAt).catch((err: unknown) => app.log.warn({ err }, 'last-seen'));
+    }
+  });
   await app.register(accountRoutes, { accounts, auth, authRateLimit: config.authRateLimit });
   await app.register(historyRoutes, { history, accounts, auth });
   await app.register(eventRoutes, { bus, auth });

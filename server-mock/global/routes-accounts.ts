@@ -50,7 +50,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
 
   app.delete(
     '/api/v1/sessions/current',
-    { preHandler: userGuard, schema: { tags, summary: 'Sign out', security: security.user, response: { 204: Type.Null(), ...errorResponses } } },
+    { onRequest: userGuard, schema: { tags, summary: 'Sign out', security: security.user, response: { 204: Type.Null(), ...errorResponses } } },
     async (req, reply) => {
       await accounts.logout(principalOf(req, 'user').tokenHashSource);
       return reply.code(204).send(null);
@@ -60,7 +60,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
   app.get(
     '/api/v1/me',
     {
-      preHandler: guard(auth, ['user', 'terminal']),
+      onRequest: guard(auth, ['user', 'terminal']),
       schema: { tags, summary: 'Who is calling (account, and terminal if a terminal credential)', security: [...security.user, ...security.terminal], response: { 200: WhoAmI, ...errorResponses } },
     },
     async (req) => {
@@ -73,7 +73,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
   app.post(
     '/api/v1/terminals',
     {
-      preHandler: userGuard,
+      onRequest: userGuard,
       schema: { tags, summary: 'Register a terminal (credential shown once)', security: security.user, body: RegisterTerminalRequest, response: { 201: RegisterTerminalResponse, ...errorResponses } },
     },
     async (req, reply) => {
@@ -84,7 +84,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
 
   app.get(
     '/api/v1/terminals',
-    { preHandler: userGuard, schema: { tags, summary: 'List my terminals', security: security.user, response: { 200: TerminalList, ...errorResponses } } },
+    { onRequest: userGuard, schema: { tags, summary: 'List my terminals', security: security.user, response: { 200: TerminalList, ...errorResponses } } },
     async (req) => ({ terminals: await accounts.listTerminals(principalOf(req, 'user').userId) }),
   );
 
@@ -92,7 +92,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
   app.patch(
     '/api/v1/terminals/:terminalId',
     {
-      preHandler: userGuard,
+      onRequest: userGuard,
       schema: { tags, summary: 'Rename my terminal', security: security.user, params, body: RenameTerminalRequest, response: { 200: Terminal, ...errorResponses } },
     },
     async (req) => accounts.renameTerminal(principalOf(req, 'user').userId, req.params.terminalId, req.body.name),
@@ -101,7 +101,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
   app.delete(
     '/api/v1/terminals/:terminalId',
     {
-      preHandler: userGuard,
+      onRequest: userGuard,
       schema: { tags, summary: 'Remove my terminal (revokes its credential, deletes its history)', security: security.user, params, response: { 204: Type.Null(), ...errorResponses } },
     },
     async (req, reply) => {

@@ -24,14 +24,14 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
 
   app.get(
     '/admin/v1/programs',
-    { preHandler: adminGuard, schema: { tags, summary: 'The whole catalogue', security: security.admin, response: { 200: Type.Object({ programs: Type.Array(Program) }), ...errorResponses } } },
+    { onRequest: adminGuard, schema: { tags, summary: 'The whole catalogue', security: security.admin, response: { 200: Type.Object({ programs: Type.Array(Program) }), ...errorResponses } } },
     async () => ({ programs: await store.listPrograms() }),
   );
 
   app.put(
     '/admin/v1/programs',
     {
-      preHandler: adminGuard,
+      onRequest: adminGuard,
       schema: { tags, summary: 'Insert or replace programmes by id (all or none)', security: security.admin, body: ProgramUpsertRequest, response: { 200: Type.Object({ upserted: Type.Integer() }), ...errorResponses } },
     },
     async (req) => {
@@ -46,7 +46,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
   app.delete(
     '/admin/v1/programs/:programId',
     {
-      preHandler: adminGuard,
+      onRequest: adminGuard,
       schema: { tags, summary: 'Remove a programme and its history', security: security.admin, params: Type.Object({ programId: ProgramId }), response: { 204: Type.Null(), ...errorResponses } },
     },
     async (req, reply) => {
@@ -58,7 +58,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
 
   app.post(
     '/admin/v1/retention/run',
-    { preHandler: adminGuard, schema: { tags, summary: 'Age out old viewing records now (patent [0050])', security: security.admin, response: { 200: RetentionRunResponse, ...errorResponses } } },
+    { onRequest: adminGuard, schema: { tags, summary: 'Age out old viewing records now (patent [0050])', security: security.admin, response: { 200: RetentionRunResponse, ...errorResponses } } },
     async () => history.runRetention(),
   );
 };

@@ -33,7 +33,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
   app.get(
     '/api/v1/events',
     {
-      preHandler: guard(auth, ['terminal'], { allowQuery: true }),
+      onRequest: guard(auth, ['terminal'], { allowQuery: true }),
       schema: {
         tags: ['history'],
         summary: 'Server-sent events: history changes of all my terminals, as they happen',

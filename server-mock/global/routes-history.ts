@@ -35,7 +35,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = as
   app.post(
     '/global/v1/history',
     {
-      preHandler: serviceGuard,
+      onRequest: serviceGuard,
       schema: {
         tags: ['global'],
         summary: 'Report terminals’ viewing-history records (patent ms2/ms4). Idempotent by reportId; all or none.',
@@ -53,7 +53,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = as
   app.post(
     '/api/v1/history/sync',
     {
-      preHandler: terminalGuard,
+      onRequest: terminalGuard,
       schema: {
         tags: ['history'],
         summary: 'Upload breakpoints this terminal kept while offline. Idempotent by reportId; all or none.',
@@ -71,7 +71,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = as
   app.get(
     '/global/v1/programs',
     {
-      preHandler: serviceGuard,
+      onRequest: serviceGuard,
       schema: {
         tags: ['global'],
         summary: 'Catalogue (filtered by the terminal’s type) and the history of all terminals of its user (patent ms1/ms3)',
@@ -86,7 +86,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = as
   app.post(
     '/global/v1/terminals/introspect',
     {
-      preHandler: serviceGuard,
+      onRequest: serviceGuard,
       schema: {
         tags: ['global'],
         summary: 'Check a terminal credential for a portal or streaming cluster',
@@ -97,6 +97,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = as
     },
     async (req) => {
       const id = await accounts.authenticateTerminal(req.body.credential);
+      if (id) await accounts.noteSeen(id.terminal.id, id.terminal.lastSeenAt);
       return id ? { active: true as const, userId: id.userId, terminal: id.terminal } : { active: false as const };
     },
   );
@@ -104,7 +105,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = as
   app.delete(
     '/api/v1/continue-watching/:programId',
     {
-      preHandler: terminalGuard,
+      onRequest: terminalGuard,
       schema: {
         tags: ['history'],
         summary: 'Remove a programme from Continue watching until it is played again',

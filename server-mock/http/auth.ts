@@ -78,7 +78,8 @@ export function serviceAuthorization(cred: ServiceCredential): string {
 export type PrincipalKind = Principal['kind'];
 
 /**
- * A preHandler that authenticates the request as one of `kinds` or fails with 401.
+ * An onRequest hook (so authentication precedes body parsing and validation: an
+ * unauthenticated caller learns nothing about the body's schema) that authenticates the request as one of `kinds` or fails with 401.
  * A token of the wrong kind is refused as unauthenticated for this route (403 would tell an
  * attacker the token is valid elsewhere).
  */

@@ -24,7 +24,7 @@ export const portalPlugin: FastifyPluginAsyncTypebox<PortalPluginOptions> = asyn
   app.get(
     '/portal/v1/home',
     {
-      preHandler: terminalGuard,
+      onRequest: terminalGuard,
       schema: {
         tags: ['portal'],
         summary: 'The calling terminal’s home page: Continue watching across all my terminals, and the catalogue for my type',

@@ -1,0 +1,179 @@
+/**
+ * Versioned schema of the global store. Each migration runs once, in its own transaction,
+ * and is recorded in `schema_migrations`; a database whose recorded version is newer than
+ * the code refuses to open rather than be written by code that does not understand it.
+ *
+ * Rules for whoever adds a migration: append only (never edit or renumber a shipped one),
+ * keep the SQL portable so a PostgreSQL store can replay the same list, and comment every
+ * dialect-specific line. Portability choices made here:
+ * - every instant and duration is BIGINT epoch/milliseconds: PostgreSQL's INTEGER is 32-bit
+ *   and would overflow; SQLite gives BIGINT ordinary INTEGER affinity (64-bit).
+ * - upserts use `INSERT … ON CONFLICT … DO UPDATE` (both dialects), never `INSERT OR REPLACE`,
+ *   which in SQLite deletes the old row first and would cascade into its history.
+ * - enumerations are TEXT with CHECK constraints, not dialect enum types.
+ */
+
+/** One schema step. */
+export interface Migration {
+  /** Strictly increasing, starting at 1; the database's version is the highest applied. */
+  version: number;
+  /** Short description, recorded with the version so an edited migration is noticed. */
+  name: string;
+  /** The statements, separated by semicolons. */
+  up: string;
+}
+
+/** The schema history, oldest first. */
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  {
+    version: 1,
+    name: 'initial schema',
+    up: `
+CREATE TABLE users (
+  id            TEXT PRIMARY KEY,
+  login         TEXT NOT NULL UNIQUE,
+  display_name  TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at    BIGINT NOT NULL
+);
+
+CREATE TABLE user_sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX user_sessions_user ON user_sessions (user_id);
+
+CREATE TABLE terminals (
+  id              TEXT PRIMARY KEY,
+  user_id         TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  name            TEXT NOT NULL,
+  type            TEXT NOT NULL CHECK (type IN ('stb', 'mobile', 'pc')),
+  credential_hash TEXT NOT NULL UNIQUE,
+  created_at      BIGINT NOT NULL,
+  last_seen_at    BIGINT NULL,
+  -- Target of history's composite foreign key: a history row can only name its own user.
+  UNIQUE (id, user_id)
+);
+CREATE INDEX terminals_user ON terminals (user_id);
+
+-- The whole Program JSON is kept in doc (the wire type evolves without migrations); the
+-- columns beside it exist only to sort and filter.
+CREATE TABLE programs (
+  id         TEXT PRIMARY KEY,
+  doc        TEXT NOT NULL,
+  title      TEXT NOT NULL,
+  kind       TEXT NOT NULL CHECK (kind IN ('vod', 'live')),
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX programs_title ON programs (title, id);
+
+-- A separate table rather than a ',stb,pc,' string: exact-match filtering, a CHECK on the
+-- values, and an index instead of a LIKE scan.
+CREATE TABLE program_terminal_types (
+  program_id    TEXT NOT NULL REFERENCES programs (id) ON DELETE CASCADE,
+  terminal_type TEXT NOT NULL CHECK (terminal_type IN ('stb', 'mobile', 'pc')),
+  PRIMARY KEY (program_id, terminal_type)
+);
+CREATE INDEX program_terminal_types_type ON program_terminal_types (terminal_type, program_id);
+
+CREATE TABLE history (
+  terminal_id      TEXT NOT NULL,
+  program_id       TEXT NOT NULL REFERENCES programs (id) ON DELETE CASCADE,
+  user_id          TEXT NOT NULL,
+  terminal_type    TEXT NOT NULL CHECK (terminal_type IN ('stb', 'mobile', 'pc')),
+  -- offset: milliseconds from programme start; wallclock: epoch ms of the broadcast moment.
+  breakpoint_kind  TEXT NOT NULL CHECK (breakpoint_kind IN ('offset', 'wallclock')),
+  breakpoint_value BIGINT NOT NULL,
+  duration_ms      BIGINT NOT NULL,
+  seq              BIGINT NOT NULL,
+  progress_at      BIGINT NOT NULL,
+  updated_at       BIGINT NOT NULL,
+  status           TEXT NOT NULL CHECK (status IN ('not-started', 'in-progress', 'watched', 'expired')),
+  last_event       TEXT NOT NULL CHECK (last_event IN ('heartbeat', 'pause', 'seek', 'stop', 'timeout')),
+  play_token       TEXT NULL,
+  PRIMARY KEY (terminal_id, program_id),
+  -- Composite key: the row's user must own its terminal, so one user's report can never
+  -- land in (or be listed with) another user's history.
+  FOREIGN KEY (terminal_id, user_id) REFERENCES terminals (id, user_id) ON DELETE CASCADE
+);
+CREATE INDEX history_user ON history (user_id);
+CREATE INDEX history_updated ON history (updated_at);
+CREATE INDEX history_program ON history (program_id);
+
+-- Report ids seen, for idempotent replays; aged together with history. Scoped by user, so
+-- one account can never make another's report look like a replay by guessing its id.
+CREATE TABLE history_reports (
+  user_id     TEXT NOT NULL,
+  report_id   TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  PRIMARY KEY (user_id, report_id)
+);
+CREATE INDEX history_reports_received ON history_reports (received_at);
+
+CREATE TABLE hidden_programs (
+  user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  program_id TEXT NOT NULL REFERENCES programs (id) ON DELETE CASCADE,
+  hidden_at  BIGINT NOT NULL,
+  PRIMARY KEY (user_id, program_id)
+);
+CREATE INDEX hidden_programs_program ON hidden_programs (program_id);
+`,
+  },
+]);
+
+/** The highest version this code knows. */
+export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
+  return migrations.reduce((max, m) => Math.max(max, m.version), 0);
+}
+
+/** Throws unless versions start at 1 and increase by one (a programming error otherwise). */
+export function checkMigrations(migrations: readonly Migration[]): void {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) {
+      throw new Error(`migrations: entry ${i} has version ${m.version}, expected ${i + 1}`);
+    }
+  });
+}
+
+/** The bookkeeping table; created before any migration, same text in both dialects. */
+export const SCHEMA_MIGRATIONS_DDL = `
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version    INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  applied_at BIGINT NOT NULL
+)`;
+
+/** Error thrown when the database was written by newer code, or disagrees with our history. */
+export class SchemaVersionError extends Error {
+  /** A stable code for callers and logs. */
+  readonly code = 'STORE_SCHEMA_VERSION';
+  override readonly name = 'SchemaVersionError';
+}
+
+/**
+ * Compare what the database recorded with what the code knows; throws `SchemaVersionError`
+ * for a newer database or a recorded name that differs (an edited or reordered migration).
+ */
+export function checkApplied(
+  applied: readonly { version: number; name: string }[],
+  migrations: readonly Migration[] = MIGRATIONS,
+): void {
+  const known = latestVersion(migrations);
+  const newest = applied.reduce((max, m) => Math.max(max, m.version), 0);
+  if (newest > known) {
+    throw new SchemaVersionError(
+      `store schema version ${newest} is newer than this program supports (${known}); ` +
+        'upgrade the program or restore a matching backup',
+    );
+  }
+  for (const row of applied) {
+    const ours = migrations.find((m) => m.version === row.version);
+    if (ours && ours.name !== row.name) {
+      throw new SchemaVersionError(
+        `store migration ${row.version} was recorded as "${row.name}" but this program calls it "${ours.name}"`,
+      );
+    }
+  }
+}

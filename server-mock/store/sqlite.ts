@@ -1,0 +1,373 @@
+/**
+ * The embedded store: one SQLite file through Node's built-in `node:sqlite` (no native module
+ * to rebuild for Electron). Owned by one global process; other processes may open the same
+ * file (WAL + busy timeout serialise writers), which the crash test relies on.
+ *
+ * `DatabaseSync` is synchronous, so each method runs to completion without yielding: within
+ * one process, transactions cannot interleave. Across processes, every write transaction is
+ * `BEGIN IMMEDIATE`, taking the write lock before the read that `decide` depends on, so two
+ * writers can never both decide on the same stored row.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import type { Breakpoint, Program, ProgressStatus, TerminalType } from '../../common/protocol/model.ts';
+import type { ReportEvent } from '../../common/protocol/api.ts';
+import type { StoredPoint } from '../../common/resume.ts';
+import { MIGRATIONS, SCHEMA_MIGRATIONS_DDL, checkApplied, checkMigrations, type Migration } from './migrations.ts';
+import type {
+  ApplyReportInput,
+  ApplyReportResult,
+  HistoryRow,
+  LabelledHistoryRow,
+  Store,
+  TerminalRow,
+  UserRow,
+  UserSessionRow,
+} from './types.ts';
+
+/** Options of `openSqliteStore`. */
+export interface SqliteStoreOptions {
+  /** Database file (parent directories are created), or `':memory:'`. */
+  file: string;
+  /**
+   * NORMAL (default): in WAL mode a committed transaction is in the WAL file before COMMIT
+   * returns, so it survives the process being killed (kill -9); only an OS crash or power
+   * loss can drop the last few commits. FULL also fsyncs the WAL on every commit, surviving
+   * power loss at the cost of one fsync per transaction.
+   */
+  synchronous?: 'NORMAL' | 'FULL';
+}
+
+// Raw row shapes as SQLite returns them (type aliases, so they are castable from records).
+type DbUser = { id: string; login: string; display_name: string; password_hash: string; created_at: number };
+type DbSession = { token_hash: string; user_id: string; created_at: number; expires_at: number };
+type DbTerminal = {
+  id: string; user_id: string; name: string; type: string; credential_hash: string;
+  created_at: number; last_seen_at: number | null;
+};
+type DbHistory = {
+  terminal_id: string; program_id: string; user_id: string; terminal_type: string;
+  breakpoint_kind: string; breakpoint_value: number; duration_ms: number; seq: number;
+  progress_at: number; updated_at: number; status: string; last_event: string; play_token: string | null;
+};
+type DbLabelled = DbHistory & { terminal_name: string };
+type DbPoint = Pick<DbHistory, 'user_id' | 'breakpoint_kind' | 'breakpoint_value' | 'seq' | 'progress_at' | 'play_token'>;
+
+const HISTORY_COLUMNS = `h.terminal_id, h.program_id, h.user_id, h.terminal_type, h.breakpoint_kind,
+  h.breakpoint_value, h.duration_ms, h.seq, h.progress_at, h.updated_at, h.status, h.last_event, h.play_token`;
+
+/** Open (creating and migrating if needed) the SQLite store at `opts.file`. */
+export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store> {
+  const memory = opts.file === ':memory:';
+  if (!memory) mkdirSync(dirname(opts.file), { recursive: true });
+  const db = new DatabaseSync(opts.file);
+  try {
+    configure(db, opts.synchronous ?? 'NORMAL', memory);
+    migrateSqlite(db);
+    return buildStore(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** Set the connection pragmas; throws when a file database cannot use WAL. */
+function configure(db: DatabaseSync, synchronous: 'NORMAL' | 'FULL', memory: boolean): void {
+  // busy_timeout first, so that switching to WAL waits for another process's lock.
+  db.exec('PRAGMA busy_timeout = 5000');
+  const mode = db.prepare('PRAGMA journal_mode = WAL').get() as { journal_mode: string } | undefined;
+  // The durability promise of `synchronous` above holds only in WAL; refuse silently weaker modes.
+  if (!memory && mode?.journal_mode !== 'wal') {
+    throw new Error(`sqlite store: could not enable WAL (journal_mode=${mode?.journal_mode ?? '?'})`);
+  }
+  db.exec('PRAGMA foreign_keys = ON');
+  db.exec(`PRAGMA synchronous = ${synchronous}`);
+}
+
+/** Run `fn` in a write transaction, rolling back on any throw. Exported for tests. */
+export function inTransaction<T>(db: DatabaseSync, fn: () => T): T {
+  // IMMEDIATE takes the write lock up front: no read-then-upgrade deadlock between processes.
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = fn();
+    db.exec('COMMIT');
+    return result;
+  } catch (err) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw err;
+  }
+}
+
+/**
+ * Apply the migrations the database lacks, one transaction each; returns the resulting
+ * version. Throws `SchemaVersionError` for a database newer than `migrations`.
+ */
+export function migrateSqlite(db: DatabaseSync, migrations: readonly Migration[] = MIGRATIONS): number {
+  checkMigrations(migrations);
+  db.exec(SCHEMA_MIGRATIONS_DDL);
+  const readApplied = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version');
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const applied = () => readApplied.all() as { version: number; name: string }[];
+  checkApplied(applied(), migrations); // refuse before writing anything
+  for (const m of migrations) {
+    inTransaction(db, () => {
+      // Re-read under the write lock: another process may have migrated meanwhile.
+      const now = applied();
+      checkApplied(now, migrations);
+      if (now.some((a) => a.version === m.version)) return;
+      db.exec(m.up);
+      record.run(m.version, m.name, Date.now());
+    });
+  }
+  return applied().reduce((max, a) => Math.max(max, a.version), 0);
+}
+
+function encodeBreakpoint(b: Breakpoint): [kind: string, value: number] {
+  return b.kind === 'offset' ? ['offset', b.offsetMs] : ['wallclock', b.epochMs];
+}
+
+function decodeBreakpoint(kind: string, value: number): Breakpoint {
+  if (kind === 'offset') return { kind: 'offset', offsetMs: value };
+  if (kind === 'wallclock') return { kind: 'wallclock', epochMs: value };
+  throw new Error(`sqlite store: unknown breakpoint kind ${kind}`);
+}
+
+function toUser(r: DbUser): UserRow {
+  return { id: r.id, login: r.login, displayName: r.display_name, passwordHash: r.password_hash, createdAt: r.created_at };
+}
+
+function toSession(r: DbSession): UserSessionRow {
+  return { tokenHash: r.token_hash, userId: r.user_id, createdAt: r.created_at, expiresAt: r.expires_at };
+}
+
+function toTerminal(r: DbTerminal): TerminalRow {
+  return {
+    id: r.id, userId: r.user_id, name: r.name, type: r.type as TerminalType,
+    credentialHash: r.credential_hash, createdAt: r.created_at, lastSeenAt: r.last_seen_at,
+  };
+}
+
+function toHistory(r: DbHistory): HistoryRow {
+  return {
+    userId: r.user_id, terminalId: r.terminal_id, terminalType: r.terminal_type as TerminalType,
+    programId: r.program_id, breakpoint: decodeBreakpoint(r.breakpoint_kind, r.breakpoint_value),
+    durationMs: r.duration_ms, seq: r.seq, progressAt: r.progress_at, updatedAt: r.updated_at,
+    status: r.status as ProgressStatus, lastEvent: r.last_event as ReportEvent, playToken: r.play_token,
+  };
+}
+
+/** Every statement the store uses, prepared once per connection. */
+function prepareAll(db: DatabaseSync) {
+  const p = (sql: string): StatementSync => db.prepare(sql);
+  return {
+    insertUser: p(`INSERT INTO users (id, login, display_name, password_hash, created_at)
+      VALUES (?, ?, ?, ?, ?) ON CONFLICT (login) DO NOTHING`),
+    getUser: p('SELECT * FROM users WHERE id = ?'),
+    userByLogin: p('SELECT * FROM users WHERE login = ?'),
+    countUsers: p('SELECT COUNT(*) AS n FROM users'),
+
+    insertSession: p('INSERT INTO user_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)'),
+    findSession: p('SELECT * FROM user_sessions WHERE token_hash = ? AND expires_at > ?'),
+    deleteSession: p('DELETE FROM user_sessions WHERE token_hash = ?'),
+
+    insertTerminal: p(`INSERT INTO terminals (id, user_id, name, type, credential_hash, created_at, last_seen_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`),
+    getTerminal: p('SELECT * FROM terminals WHERE id = ?'),
+    terminalByCredential: p('SELECT * FROM terminals WHERE credential_hash = ?'),
+    listTerminals: p('SELECT * FROM terminals WHERE user_id = ? ORDER BY created_at, id'),
+    renameTerminal: p('UPDATE terminals SET name = ? WHERE id = ? AND user_id = ?'),
+    // History goes with it through the composite foreign key's ON DELETE CASCADE.
+    deleteTerminal: p('DELETE FROM terminals WHERE id = ? AND user_id = ?'),
+    // "Seen" only moves forward, so out-of-order touches from parallel requests cannot regress it.
+    touchTerminal: p('UPDATE terminals SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)'),
+
+    upsertProgram: p(`INSERT INTO programs (id, doc, title, kind, updated_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, title = excluded.title, kind = excluded.kind,
+        updated_at = excluded.updated_at`),
+    clearProgramTypes: p('DELETE FROM program_terminal_types WHERE program_id = ?'),
+    insertProgramType: p('INSERT INTO program_terminal_types (program_id, terminal_type) VALUES (?, ?)'),
+    getProgram: p('SELECT doc FROM programs WHERE id = ?'),
+    // Byte-wise title order in SQLite; a PostgreSQL store needs COLLATE "C" to match.
+    listPrograms: p('SELECT doc FROM programs ORDER BY title, id'),
+    listProgramsFor: p(`SELECT p.doc FROM programs p
+      JOIN program_terminal_types t ON t.program_id = p.id AND t.terminal_type = ?
+      ORDER BY p.title, p.id`),
+    deleteProgram: p('DELETE FROM programs WHERE id = ?'),
+    countPrograms: p('SELECT COUNT(*) AS n FROM programs'),
+
+    rememberReport: p(`INSERT INTO history_reports (user_id, report_id, received_at) VALUES (?, ?, ?)
+      ON CONFLICT (user_id, report_id) DO NOTHING`),
+    currentPoint: p(`SELECT user_id, breakpoint_kind, breakpoint_value, seq, progress_at, play_token
+      FROM history WHERE terminal_id = ? AND program_id = ?`),
+    upsertHistory: p(`INSERT INTO history (terminal_id, program_id, user_id, terminal_type, breakpoint_kind,
+        breakpoint_value, duration_ms, seq, progress_at, updated_at, status, last_event, play_token)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (terminal_id, program_id) DO UPDATE SET user_id = excluded.user_id,
+        terminal_type = excluded.terminal_type, breakpoint_kind = excluded.breakpoint_kind,
+        breakpoint_value = excluded.breakpoint_value, duration_ms = excluded.duration_ms, seq = excluded.seq,
+        progress_at = excluded.progress_at, updated_at = excluded.updated_at, status = excluded.status,
+        last_event = excluded.last_event, play_token = excluded.play_token`),
+    // Joined on the terminal's owner as well: a row is only ever listed for its terminal's user.
+    listHistory: p(`SELECT ${HISTORY_COLUMNS}, t.name AS terminal_name FROM history h
+      JOIN terminals t ON t.id = h.terminal_id AND t.user_id = h.user_id WHERE h.user_id = ?`),
+    hideProgram: p(`INSERT INTO hidden_programs (user_id, program_id, hidden_at) VALUES (?, ?, ?)
+      ON CONFLICT (user_id, program_id) DO UPDATE SET hidden_at = excluded.hidden_at`),
+    listHidden: p('SELECT program_id, hidden_at FROM hidden_programs WHERE user_id = ? ORDER BY program_id'),
+    ageHistory: p('DELETE FROM history WHERE updated_at < ?'),
+    ageReports: p('DELETE FROM history_reports WHERE received_at < ?'),
+  };
+}
+
+/** The Store over an open, migrated connection. */
+function buildStore(db: DatabaseSync): Store {
+  const s = prepareAll(db);
+  let closed = false;
+  const get = <T>(st: StatementSync, ...args: SQLInputValue[]) => st.get(...args) as T | undefined;
+  const all = <T>(st: StatementSync, ...args: SQLInputValue[]) => st.all(...args) as T[];
+  const changed = (st: StatementSync, ...args: SQLInputValue[]) => Number(st.run(...args).changes);
+  const count = (st: StatementSync) => get<{ n: number }>(st)?.n ?? 0;
+
+  /** One report, inside the caller's transaction. */
+  function applyOne(input: ApplyReportInput): ApplyReportResult {
+    if (changed(s.rememberReport, input.userId, input.reportId, input.now) === 0) return { outcome: 'duplicate', row: null };
+    const cur = get<DbPoint>(s.currentPoint, input.terminalId, input.programId);
+    // The foreign key catches a foreign terminal on insert; this catches it before `decide` sees
+    // another user's row (and before a stale outcome would hide the mistake).
+    if (cur && cur.user_id !== input.userId) {
+      throw new Error(`sqlite store: terminal ${input.terminalId} does not belong to user ${input.userId}`);
+    }
+    const stored: StoredPoint | null = cur
+      ? { seq: cur.seq, breakpoint: decodeBreakpoint(cur.breakpoint_kind, cur.breakpoint_value), progressAt: cur.progress_at }
+      : null;
+    const decision = input.decide(stored);
+    if (decision.outcome === 'stale') return { outcome: 'stale', row: null };
+    const { next } = decision;
+    const row: HistoryRow = {
+      userId: input.userId, terminalId: input.terminalId, terminalType: input.terminalType,
+      programId: input.programId, breakpoint: next.breakpoint, durationMs: input.durationMs, seq: next.seq,
+      progressAt: next.progressAt, updatedAt: input.now, status: input.statusOf(next.breakpoint),
+      lastEvent: input.event, playToken: input.playToken ?? cur?.play_token ?? null,
+    };
+    const [kind, value] = encodeBreakpoint(row.breakpoint);
+    s.upsertHistory.run(
+      row.terminalId, row.programId, row.userId, row.terminalType, kind, value, row.durationMs, row.seq,
+      row.progressAt, row.updatedAt, row.status, row.lastEvent, row.playToken,
+    );
+    return { outcome: decision.outcome, row };
+  }
+
+  return {
+    kind: 'sqlite',
+
+    async createUser(u) {
+      return changed(s.insertUser, u.id, u.login, u.displayName, u.passwordHash, u.createdAt) === 1;
+    },
+    async getUser(id) {
+      const r = get<DbUser>(s.getUser, id);
+      return r ? toUser(r) : null;
+    },
+    async findUserByLogin(login) {
+      const r = get<DbUser>(s.userByLogin, login);
+      return r ? toUser(r) : null;
+    },
+    async countUsers() {
+      return count(s.countUsers);
+    },
+
+    async createUserSession(x) {
+      s.insertSession.run(x.tokenHash, x.userId, x.createdAt, x.expiresAt);
+    },
+    async findUserSession(tokenHash, now) {
+      const r = get<DbSession>(s.findSession, tokenHash, now);
+      return r ? toSession(r) : null;
+    },
+    async deleteUserSession(tokenHash) {
+      s.deleteSession.run(tokenHash);
+    },
+
+    async createTerminal(t) {
+      s.insertTerminal.run(t.id, t.userId, t.name, t.type, t.credentialHash, t.createdAt, t.lastSeenAt);
+    },
+    async getTerminal(id) {
+      const r = get<DbTerminal>(s.getTerminal, id);
+      return r ? toTerminal(r) : null;
+    },
+    async findTerminalByCredential(credentialHash) {
+      const r = get<DbTerminal>(s.terminalByCredential, credentialHash);
+      return r ? toTerminal(r) : null;
+    },
+    async listTerminals(userId) {
+      return all<DbTerminal>(s.listTerminals, userId).map(toTerminal);
+    },
+    async renameTerminal(userId, terminalId, name) {
+      return changed(s.renameTerminal, name, terminalId, userId) === 1;
+    },
+    async deleteTerminal(userId, terminalId) {
+      return inTransaction(db, () => changed(s.deleteTerminal, terminalId, userId) === 1);
+    },
+    async touchTerminal(terminalId, at) {
+      s.touchTerminal.run(at, terminalId, at);
+    },
+
+    async upsertPrograms(programs: readonly Program[]) {
+      const now = Date.now();
+      inTransaction(db, () => {
+        for (const prog of programs) {
+          s.upsertProgram.run(prog.id, JSON.stringify(prog), prog.title, prog.kind, now);
+          s.clearProgramTypes.run(prog.id);
+          for (const type of prog.terminalTypes) s.insertProgramType.run(prog.id, type);
+        }
+      });
+    },
+    async getProgram(id) {
+      const r = get<{ doc: string }>(s.getProgram, id);
+      return r ? (JSON.parse(r.doc) as Program) : null;
+    },
+    async listPrograms(terminalType) {
+      const rows = terminalType === undefined
+        ? all<{ doc: string }>(s.listPrograms)
+        : all<{ doc: string }>(s.listProgramsFor, terminalType);
+      return rows.map((r) => JSON.parse(r.doc) as Program);
+    },
+    async deleteProgram(id) {
+      return inTransaction(db, () => changed(s.deleteProgram, id) === 1);
+    },
+    async countPrograms() {
+      return count(s.countPrograms);
+    },
+
+    async applyReport(input) {
+      return inTransaction(db, () => applyOne(input));
+    },
+    async applyReports(inputs) {
+      if (inputs.length === 0) return [];
+      // One commit for the whole batch: one WAL append instead of one per report.
+      return inTransaction(db, () => inputs.map(applyOne));
+    },
+    async listHistory(userId): Promise<LabelledHistoryRow[]> {
+      return all<DbLabelled>(s.listHistory, userId).map((r) => ({ ...toHistory(r), terminalName: r.terminal_name }));
+    },
+    async hideProgram(userId, programId, at) {
+      s.hideProgram.run(userId, programId, at);
+    },
+    async listHidden(userId) {
+      return all<{ program_id: string; hidden_at: number }>(s.listHidden, userId)
+        .map((r) => ({ programId: r.program_id, hiddenAt: r.hidden_at }));
+    },
+
+    async deleteOlderThan(cutoff) {
+      return inTransaction(db, () => ({
+        records: changed(s.ageHistory, cutoff),
+        reports: changed(s.ageReports, cutoff),
+      }));
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Closing the last connection checkpoints the WAL into the main file.
+      db.close();
+    },
+  };
+}
