@@ -60,7 +60,8 @@ export function classify(breakpoint: Breakpoint, program: ProgramFacts, rules: R
     const windowMs = (program.timeshiftWindowSec ?? 0) * 1000;
     return now - breakpoint.epochMs <= windowMs ? 'in-progress' : 'expired';
   }
-  const pct = percentOf(breakpoint, program.durationMs);
+  // Compare the exact ratio, not the rounded display percentage: the thresholds are exact.
+  const pct = program.durationMs > 0 ? (Math.min(breakpoint.offsetMs, program.durationMs) / program.durationMs) * 100 : 0;
   if (pct >= rules.maxPercent) return 'watched';
   if (program.durationMs < rules.minResumableDurationMs) return 'not-started';
   return pct >= rules.minPercent ? 'in-progress' : 'not-started';

@@ -87,13 +87,13 @@ export class ConfigError extends Error {
 }
 
 function int(name: OptionName, raw: string, min: number, max: number): number {
-  const n = Number(raw);
+  const n = raw.trim() === '' ? Number.NaN : Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`--${name}: expected an integer in [${min}, ${max}], got "${raw}"`);
   return n;
 }
 
 function num(name: OptionName, raw: string): number {
-  const n = Number(raw);
+  const n = raw.trim() === '' ? Number.NaN : Number(raw);
   if (!Number.isFinite(n)) throw new ConfigError(`--${name}: expected a number, got "${raw}"`);
   return n;
 }
@@ -150,9 +150,15 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
   }
   const get = (name: OptionName): string => values[name] ?? env[OPTIONS[name].env] ?? OPTIONS[name].default;
 
-  const roles = [...new Set(get('roles').split(',').map((r) => r.trim()).filter(Boolean))].map((r) =>
-    oneOf('roles', r, ALL_ROLES),
-  );
+  const roles = [
+    ...new Set(
+      get('roles')
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean)
+        .map((r) => oneOf('roles', r, ALL_ROLES)),
+    ),
+  ];
   if (roles.length === 0) throw new ConfigError('--roles: at least one role is needed');
   const globalUrl = url('global-url', get('global-url'));
   if (!roles.includes('global') && !globalUrl) {
@@ -171,7 +177,8 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
   try {
     validateRules(resume);
   } catch (err) {
-    throw new ConfigError((err as Error).message);
+    const names = '--resume-min-percent / --resume-max-percent / --resume-min-duration-sec';
+    throw new ConfigError(`${names} (RA_RESUME_*): ${(err as Error).message}`);
   }
   return {
     host: get('host'),

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { SseParser } from './sse.ts';
+
+describe('SseParser', () => {
+  it('parses events split across chunks at any byte', () => {
+    const text = 'retry: 2000\n\nid: 1\nevent: history\ndata: {"a":1}\n\n: keep-alive\n\nid: 2\ndata: x\ndata: y\n\n';
+    for (let cut = 1; cut < text.length; cut++) {
+      const p = new SseParser();
+      const got = [...p.push(text.slice(0, cut)), ...p.push(text.slice(cut))];
+      expect(got).toEqual([
+        { event: 'history', data: '{"a":1}', id: '1' },
+        { event: 'message', data: 'x\ny', id: '2' },
+      ]);
+      expect(p.retryMs).toBe(2000);
+    }
+  });
+
+  it('accepts CRLF and CR line ends and fields without a space', () => {
+    const p = new SseParser();
+    expect(p.push('event:a\r\ndata:1\r\n\r\nevent: b\rdata: 2\r\r')).toEqual([
+      { event: 'a', data: '1', id: '' },
+      { event: 'b', data: '2', id: '' },
+    ]);
+  });
+
+  it('ignores unknown fields and blocks without data', () => {
+    const p = new SseParser();
+    expect(p.push('foo: bar\nevent: lonely\n\ndata: z\n\n')).toEqual([{ event: 'message', data: 'z', id: '' }]);
+  });
+});
