@@ -58,6 +58,10 @@ export function httpGlobalClient(baseUrl: string, credential: ServiceCredential,
       throw new AppError('UPSTREAM_UNAVAILABLE', `Global server unreachable: ${(err as Error).message}`);
     }
     const payload: unknown = await res.json().catch(() => null);
+    if (res.status === 401) {
+      // Global refused *our* service credential: a deployment fault, not the terminal's.
+      throw new AppError('UPSTREAM_UNAVAILABLE', 'Global server refused this server’s service credential');
+    }
     if (!res.ok) {
       const code = (payload as { code?: unknown } | null)?.code;
       const message = (payload as { message?: unknown } | null)?.message;

@@ -1,0 +1,55 @@
+/** The OpenAPI document is generated from the route schemas and covers every public route. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './testing/harness.ts';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(async () => {
+  await s.close();
+});
+
+describe('/openapi.json and /docs', () => {
+  it('lists every route with its schemas and security', async () => {
+    const res = await s.app.inject({ url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json<{ openapi: string; paths: Record<string, Record<string, { security?: unknown; requestBody?: unknown; responses: Record<string, unknown> }>> }>();
+    expect(doc.openapi).toBe('3.1.0');
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(routes.sort()).toEqual(
+      [
+        'POST /api/v1/accounts',
+        'POST /api/v1/sessions',
+        'DELETE /api/v1/sessions/current',
+        'GET /api/v1/me',
+        'POST /api/v1/terminals',
+        'GET /api/v1/terminals',
+        'PATCH /api/v1/terminals/{terminalId}',
+        'DELETE /api/v1/terminals/{terminalId}',
+        'POST /global/v1/history',
+        'POST /api/v1/history/sync',
+        'GET /global/v1/programs',
+        'POST /global/v1/terminals/introspect',
+        'DELETE /api/v1/continue-watching/{programId}',
+        'GET /api/v1/events',
+        'GET /admin/v1/programs',
+        'PUT /admin/v1/programs',
+        'DELETE /admin/v1/programs/{programId}',
+        'POST /admin/v1/retention/run',
+        'GET /portal/v1/home',
+        'GET /healthz',
+      ].sort(),
+    );
+    const report = doc.paths['/global/v1/history']?.post;
+    expect(report?.security).toEqual([{ serviceCredential: [] }]);
+    expect(report?.requestBody).toBeDefined();
+    expect(Object.keys(report?.responses ?? {})).toEqual(expect.arrayContaining(['200', '4XX', '5XX']));
+  });
+
+  it('serves a human-readable docs page', async () => {
+    const res = await s.app.inject({ url: '/docs/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+  });
+});
