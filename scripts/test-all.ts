@@ -47,6 +47,8 @@ if (existsSync(out)) {
 const e2e = join(root, 'e2e');
 const hasSpecs = existsSync(e2e) && readdirSync(e2e, { recursive: true }).some((f) => String(f).endsWith('.spec.ts'));
 if (hasSpecs) {
+  // The browser suites drive the built web terminal.
+  run('build:renderer', 'npm', ['run', 'build:renderer']);
   const pwOut = join(mkdtempSync(join(tmpdir(), 'ra-pw-')), 'report.json');
   process.env.PLAYWRIGHT_JSON_OUTPUT_NAME = pwOut;
   run('playwright', bin('playwright'), ['test', '--reporter=list,json']);

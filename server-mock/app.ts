@@ -12,8 +12,11 @@ import Type from 'typebox';
 import type { Config } from './config.ts';
 import { httpGlobalClient, localGlobalClient, withIntrospectionCache, type GlobalClient } from './global-client.ts';
 import { createGlobal, globalPlugin, type GlobalServices } from './global/plugin.ts';
+import { installCors } from './http/cors.ts';
 import { installErrorHandling, validatorCompiler } from './http/errors.ts';
 import { portalPlugin } from './portal/plugin.ts';
+import { createStreaming, streamingPlugin } from './streaming/plugin.ts';
+import { webPlugin } from './web.ts';
 import type { Store } from './store/types.ts';
 
 /** What buildApp needs besides the config. */
@@ -21,6 +24,8 @@ export interface AppDeps {
   config: Config;
   /** Required when the process plays the global role. */
   store?: Store;
+  /** The streaming reporter's outbox file (default: in the data dir). */
+  outboxFile?: string;
   /** Pino logger options, or false for none (tests). */
   logger?: boolean | Record<string, unknown>;
 }
@@ -38,7 +43,7 @@ export function redactUrl(url: string): string {
   return url.replace(/([?&]access_token=)[^&]*/g, '$1[redacted]').replace(/([?&]token=)[^&]*/g, '$1[redacted]');
 }
 
-export async function buildApp({ config, store, logger }: AppDeps): Promise<BuiltApp> {
+export async function buildApp({ config, store, logger, outboxFile }: AppDeps): Promise<BuiltApp> {
   const app = Fastify({
     logger:
       logger === false
@@ -61,6 +66,7 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<Buil
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', null);
   installErrorHandling(app);
+  installCors(app);
 
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
@@ -78,6 +84,7 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<Buil
           terminalCredential: { type: 'http', scheme: 'bearer', description: 'Terminal credential `rat_…` from POST /api/v1/terminals' },
           serviceCredential: { type: 'http', scheme: 'bearer', description: '`svc_<id>.<secret>` for role-to-role calls' },
           adminToken: { type: 'http', scheme: 'bearer', description: 'Admin token (data dir `admin-token`)' },
+          playToken: { type: 'http', scheme: 'bearer', description: 'Play token `pt1.…` from POST /stream/v1/play (or `?token=`)' },
         },
       },
       tags: [
@@ -85,6 +92,7 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<Buil
         { name: 'history', description: 'A terminal’s own history calls and server push' },
         { name: 'global', description: 'Global role, called by portals and streaming clusters' },
         { name: 'portal', description: 'Portal role: home pages' },
+        { name: 'streaming', description: 'Streaming role: access server, play sessions, media' },
         { name: 'admin', description: 'Catalogue management and aging' },
       ],
     },
@@ -104,6 +112,11 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<Buil
     async () => ({ status: 'ok' as const, roles: config.roles, instanceId: config.instanceId }),
   );
 
+  await app.register(webPlugin, {
+    webDir: config.webDir,
+    extraOrigins: [config.globalUrl, config.publicUrl].filter((u): u is string => u !== null),
+  });
+
   let global: GlobalServices | null = null;
   if (config.roles.includes('global')) {
     if (!store) throw new Error('the global role needs a store');
@@ -117,5 +130,8 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<Buil
   if (config.roles.includes('portal')) {
     await app.register(portalPlugin, { client: globalClient, rules: config.resume, portalId: config.instanceId });
   }
+  const streaming = config.roles.includes('streaming') ? createStreaming(globalClient, config, app.log, outboxFile) : null;
+  app.decorate('streaming', streaming);
+  if (streaming) await app.register(streamingPlugin, { client: globalClient, config, state: streaming });
   return { app, global, globalClient };
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RESUME_RULES } from '../common/resume.ts';
-import { ConfigError, OPTIONS, defaultConfig, parseConfig, parseServiceCredentials, type Config } from './config.ts';
+import { ConfigError, DEFAULT_MEDIA_DIR, DEFAULT_WEB_DIR, OPTIONS, defaultConfig, parseConfig, parseServiceCredentials, type Config } from './config.ts';
 
 const SECRET = 'abcdefghijklmnop'; // exactly 16 characters, the minimum
 const CRED = `portal-1:${SECRET}`;
@@ -40,6 +40,13 @@ const DEFAULTS: Config = {
   sessionDays: 30,
   sqliteSynchronous: 'NORMAL',
   logLevel: 'info',
+  webDir: DEFAULT_WEB_DIR,
+  mediaDir: DEFAULT_MEDIA_DIR,
+  playTokenSecret: null,
+  playTokenTtlSec: 1800,
+  heartbeatIntervalSec: 5,
+  sessionTimeoutSec: 30,
+  reportIntervalSec: 30,
 };
 
 describe('defaults', () => {
@@ -102,6 +109,12 @@ describe('flags and environment', () => {
       RA_SESSION_DAYS: '1',
       RA_SQLITE_SYNCHRONOUS: 'FULL',
       RA_LOG_LEVEL: 'warn',
+      RA_MEDIA_DIR: '/srv/media',
+      RA_PLAY_TOKEN_SECRET: 'play-token-secret-0123',
+      RA_PLAY_TOKEN_TTL_SEC: '600',
+      RA_HEARTBEAT_INTERVAL_SEC: '2',
+      RA_SESSION_TIMEOUT_SEC: '10',
+      RA_REPORT_INTERVAL_SEC: '0',
     });
     expect(c).toEqual({
       host: '0.0.0.0',
@@ -122,6 +135,13 @@ describe('flags and environment', () => {
       sessionDays: 1,
       sqliteSynchronous: 'FULL',
       logLevel: 'warn',
+      webDir: DEFAULT_WEB_DIR,
+      mediaDir: '/srv/media',
+      playTokenSecret: 'play-token-secret-0123',
+      playTokenTtlSec: 600,
+      heartbeatIntervalSec: 2,
+      sessionTimeoutSec: 10,
+      reportIntervalSec: 0,
     } satisfies Config);
   });
 

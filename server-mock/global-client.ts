@@ -17,6 +17,8 @@ import type { GlobalServices } from './global/plugin.ts';
 export interface GlobalClient {
   /** Check a terminal credential (null when unknown or revoked). */
   introspect(credential: string): Promise<TerminalIdentity | null>;
+  /** A terminal by id (for admitting a play token's bearer), or null. */
+  terminal(terminalId: string): Promise<TerminalIdentity | null>;
   /** Catalogue for the terminal's type plus its user's history (ms1/ms3). */
   programs(terminalId?: string): Promise<ProgramsAnswer>;
   /** Report viewing-history records (ms2/ms4). */
@@ -31,6 +33,7 @@ export function localGlobalClient(services: GlobalServices, serviceId: string): 
       if (id) await services.accounts.noteSeen(id.terminal.id, id.terminal.lastSeenAt);
       return id;
     },
+    terminal: (terminalId) => services.accounts.terminalById(terminalId),
     programs: (terminalId) => services.history.programsFor(terminalId),
     report: (batch) => services.history.ingest({ kind: 'cluster', clusterId: serviceId }, batch.sentAt, batch.reports),
   };
@@ -40,6 +43,8 @@ const Introspection = Type.Union([
   Type.Object({ active: Type.Literal(true), userId: Type.String(), terminal: Terminal }),
   Type.Object({ active: Type.Literal(false) }),
 ]);
+
+const TerminalAnswer = Type.Object({ userId: Type.String(), terminal: Terminal });
 
 /** HTTP client for the split topology. */
 export function httpGlobalClient(baseUrl: string, credential: ServiceCredential, timeoutMs = 5_000): GlobalClient {
@@ -83,6 +88,14 @@ export function httpGlobalClient(baseUrl: string, credential: ServiceCredential,
         { credential: cred },
       );
       return answer.active && answer.userId && answer.terminal ? { userId: answer.userId, terminal: answer.terminal } : null;
+    },
+    async terminal(terminalId) {
+      try {
+        return await call<TerminalIdentity>('GET', `/global/v1/terminals/${encodeURIComponent(terminalId)}`, TerminalAnswer);
+      } catch (err) {
+        if (err instanceof AppError && (err.code === 'TERMINAL_NOT_FOUND' || err.code === 'VALIDATION_FAILED')) return null;
+        throw err;
+      }
     },
     programs: (terminalId) =>
       call('GET', `/global/v1/programs${terminalId ? `?terminalId=${encodeURIComponent(terminalId)}` : ''}`, ProgramsAnswer),

@@ -39,6 +39,12 @@ describe('/openapi.json and /docs', () => {
         'POST /admin/v1/retention/run',
         'GET /portal/v1/home',
         'GET /healthz',
+        'GET /global/v1/terminals/{terminalId}',
+        'POST /stream/v1/play',
+        'POST /stream/v1/sessions/{sessionId}/heartbeat',
+        'POST /stream/v1/sessions/{sessionId}/stop',
+        'GET /media/{programId}/{*}',
+        'GET /artwork/{*}',
       ].sort(),
     );
     const report = doc.paths['/global/v1/history']?.post;
@@ -51,5 +57,20 @@ describe('/openapi.json and /docs', () => {
     const res = await s.app.inject({ url: '/docs/' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/html');
+  });
+});
+
+describe('CORS', () => {
+  it('answers a preflight from another origin and labels responses', async () => {
+    const pre = await s.app.inject({
+      method: 'OPTIONS',
+      url: '/stream/v1/play',
+      headers: { origin: 'http://portal.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+    });
+    expect(pre.statusCode).toBe(204);
+    expect(pre.headers['access-control-allow-origin']).toBe('*');
+    expect(String(pre.headers['access-control-allow-headers'])).toContain('authorization');
+    const res = await s.app.inject({ url: '/healthz', headers: { origin: 'http://portal.example' } });
+    expect(res.headers['access-control-allow-origin']).toBe('*');
   });
 });

@@ -26,17 +26,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The admin token: configured, else stored in the data dir, else generated there (0600). */
-export async function ensureAdminToken(dataDir: string, configured: string | null): Promise<string> {
+/** A secret: configured, else stored in the data dir, else generated there (0600). */
+export async function ensureSecret(dataDir: string, name: string, prefix: string, configured: string | null): Promise<string> {
   if (configured) return configured;
-  const file = join(dataDir, 'admin-token');
+  const file = join(dataDir, name);
   try {
     const existing = (await readFile(file, 'utf8')).trim();
     if (existing.length >= 16) return existing;
   } catch {
     // not there yet
   }
-  const token = `raa_${randomBytes(32).toString('base64url')}`;
+  const token = `${prefix}${randomBytes(32).toString('base64url')}`;
   await writeFile(file, `${token}\n`, { mode: 0o600 });
   return token;
 }
@@ -44,7 +44,12 @@ export async function ensureAdminToken(dataDir: string, configured: string | nul
 /** Start a server process from a config. */
 export async function startServer(input: Config, opts: { logger?: boolean | Record<string, unknown> } = {}): Promise<RunningServer> {
   await mkdir(input.dataDir, { recursive: true });
-  const config = { ...input, adminToken: await ensureAdminToken(input.dataDir, input.adminToken) };
+  const config = {
+    ...input,
+    adminToken: await ensureSecret(input.dataDir, 'admin-token', 'raa_', input.adminToken),
+    // Split clusters must share this key (--play-token-secret) so S2 accepts S1's tokens.
+    playTokenSecret: await ensureSecret(input.dataDir, 'play-token-key', '', input.playTokenSecret),
+  };
   let store: Store | undefined;
   if (config.roles.includes('global')) {
     store = await openSqliteStore({ file: join(config.dataDir, 'resume.sqlite'), synchronous: config.sqliteSynchronous });

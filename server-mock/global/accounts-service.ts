@@ -76,6 +76,12 @@ export class AccountService {
     return row ? { userId: row.userId, terminal: toTerminal(row) } : null;
   }
 
+  /** A terminal by id, with its user (service lookups); null when unknown. */
+  async terminalById(terminalId: string): Promise<TerminalIdentity | null> {
+    const row = await this.#store.getTerminal(terminalId);
+    return row ? { userId: row.userId, terminal: toTerminal(row) } : null;
+  }
+
   /**
    * Note that a terminal was seen, after it made a successful request; written at most once
    * a minute per terminal, since last-seen is for people ("seen 3 min ago"), not for logic.

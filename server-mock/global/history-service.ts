@@ -6,16 +6,12 @@
  */
 import { AppError, type ErrorCode } from '../../common/errors.ts';
 import type { ClusterReport, ProgramsAnswer, ReportResults, TerminalReport } from '../../common/protocol/api.ts';
-import type { Breakpoint, Program } from '../../common/protocol/model.ts';
+import type { Program } from '../../common/protocol/model.ts';
+import { checkBreakpoint, isProblem } from '../../common/breakpoint.ts';
 import { classify, correctedTime, decideReport, type ResumeRules } from '../../common/resume.ts';
 import type { ApplyReportInput, Store, TerminalRow } from '../store/types.ts';
 import type { EventBus } from './events.ts';
 import { toTerminal, toViewingRecord } from './records.ts';
-
-/** A VOD position may overshoot the catalogue runtime by this much (players round up). */
-const END_TOLERANCE_MS = 5_000;
-/** A live breakpoint may lie this far in the future of the server clock (stream clock drift). */
-const LIVE_FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 /** Dependencies of the history service. */
 export interface HistoryServiceDeps {
@@ -34,20 +30,6 @@ interface Rejection {
   reportId: string;
   code: ErrorCode;
   message: string;
-}
-
-/** Check a breakpoint against its programme; returns the clamped breakpoint or a rejection. */
-export function checkBreakpoint(bp: Breakpoint, program: Program, now: number): Breakpoint | { code: ErrorCode; message: string } {
-  if (program.kind === 'vod') {
-    if (bp.kind !== 'offset') return { code: 'INVALID_POSITION', message: 'A VOD breakpoint is an offset' };
-    if (bp.offsetMs > program.durationMs + END_TOLERANCE_MS) {
-      return { code: 'INVALID_POSITION', message: 'Position is past the end of the programme' };
-    }
-    return { kind: 'offset', offsetMs: Math.min(bp.offsetMs, program.durationMs) };
-  }
-  if (bp.kind !== 'wallclock') return { code: 'INVALID_POSITION', message: 'A live breakpoint is a wall-clock time' };
-  if (bp.epochMs > now + LIVE_FUTURE_TOLERANCE_MS) return { code: 'INVALID_POSITION', message: 'Breakpoint is in the future' };
-  return bp;
 }
 
 /** History operations. */
@@ -99,7 +81,7 @@ export class HistoryService {
         continue;
       }
       const breakpoint = checkBreakpoint(report.breakpoint, program, now);
-      if (!('kind' in breakpoint)) {
+      if (isProblem(breakpoint)) {
         reject(breakpoint.code, breakpoint.message);
         continue;
       }

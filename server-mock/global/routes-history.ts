@@ -8,6 +8,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { AppError } from '../../common/errors.ts';
 import { ClusterReportBatch, ProgramsAnswer, ReportResults, SyncRequest } from '../../common/protocol/api.ts';
 import { EpochMillis, Id, ProgramId, Terminal } from '../../common/protocol/model.ts';
 import { guard, principalOf, type Authenticator } from '../http/auth.ts';
@@ -99,6 +100,25 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = as
       const id = await accounts.authenticateTerminal(req.body.credential);
       if (id) await accounts.noteSeen(id.terminal.id, id.terminal.lastSeenAt);
       return id ? { active: true as const, userId: id.userId, terminal: id.terminal } : { active: false as const };
+    },
+  );
+
+  app.get(
+    '/global/v1/terminals/:terminalId',
+    {
+      onRequest: serviceGuard,
+      schema: {
+        tags: ['global'],
+        summary: 'A terminal and its user, for a streaming cluster admitting a play token’s bearer',
+        security: security.service,
+        params: Type.Object({ terminalId: Id }),
+        response: { 200: Type.Object({ userId: Id, terminal: Terminal }), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const id = await accounts.terminalById(req.params.terminalId);
+      if (!id) throw new AppError('TERMINAL_NOT_FOUND', 'Unknown terminal');
+      return id;
     },
   );
 

@@ -18,6 +18,7 @@ import { openSqliteStore } from '../store/sqlite.ts';
 export const SERVICE = { id: 's1', secret: 'test-service-secret-0123456789' } as const;
 export const SERVICE_AUTH = `Bearer svc_${SERVICE.id}.${SERVICE.secret}`;
 export const ADMIN_TOKEN = 'raa_test-admin-token-0123456789abcdef';
+export const PLAY_TOKEN_SECRET = 'test-play-token-secret-0123456789';
 
 const vod = (id: string, title: string, minutes: number, terminalTypes: TerminalType[]): Program => ({
   id,
@@ -60,8 +61,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Start an app over a fresh SQLite file with the fixture catalogue. */
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+/** Start an app over a fresh SQLite file with the fixture catalogue (plus `extraPrograms`). */
+export async function startTestServer(overrides: Partial<Config> = {}, extraPrograms: Program[] = []): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ra-test-'));
   const dbFile = join(dataDir, 'resume.sqlite');
   const config = defaultConfig({
@@ -71,11 +72,12 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     seedDemo: false,
     logLevel: 'silent',
     authRateLimit: 1000,
+    playTokenSecret: PLAY_TOKEN_SECRET,
     ...overrides,
   });
   const store = await openSqliteStore({ file: dbFile });
-  await store.upsertPrograms(FIXTURE_PROGRAMS);
-  const { app, global } = await buildApp({ config, store, logger: false });
+  await store.upsertPrograms([...FIXTURE_PROGRAMS, ...extraPrograms]);
+  const { app, global } = await buildApp({ config, store, logger: false, outboxFile: join(dataDir, 'outbox.sqlite') });
   await app.ready();
   return {
     app,

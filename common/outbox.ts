@@ -1,0 +1,190 @@
+/**
+ * The outbox: reports that must reach the server eventually, exactly once, in order — a
+ * terminal's breakpoints while it is offline, a streaming cluster's reports while global is
+ * down. Environment-free: persistence is a storage port (SQLite on the server, IndexedDB or
+ * localStorage in a browser, electron-store in the PC app) and sending is a callback.
+ *
+ * Guarantees: an item is persisted before `enqueue` resolves; items are sent in enqueue
+ * order, in batches; an item leaves the outbox only when the receiver accepted it (or refused
+ * it for good); transient failures retry with capped exponential backoff. Idempotence at the
+ * receiver (report ids) makes a resend after a lost reply harmless.
+ *
+ * Ownership and timing: one Outbox per storage; `flush` runs at most one send at a time;
+ * `destroy` stops timers but keeps what is stored.
+ */
+
+/** One stored item with its queue position. */
+export interface OutboxEntry<T> {
+  /** Monotonic position (assigned by the outbox). */
+  seq: number;
+  item: T;
+}
+
+/** Where items are kept between enqueue and acknowledgement. */
+export interface OutboxStorage<T> {
+  /** Every stored entry, in any order. */
+  load(): Promise<OutboxEntry<T>[]>;
+  /** Persist one entry durably. */
+  append(entry: OutboxEntry<T>): Promise<void>;
+  /** Forget entries by seq. */
+  remove(seqs: readonly number[]): Promise<void>;
+}
+
+/**
+ * What became of a send: `ok` — all accepted; `rejected` — the receiver refused the items at
+ * these batch indexes for good (they are dropped, the rest is sent again); `retry` — try the
+ * whole batch again later (network down, 5xx, 429).
+ */
+export type SendOutcome = { kind: 'ok' } | { kind: 'rejected'; indexes: readonly number[]; reason: string } | { kind: 'retry'; reason: string };
+
+/** Callbacks and limits of an outbox. */
+export interface OutboxOptions<T> {
+  storage: OutboxStorage<T>;
+  /** Send a batch (in order). Must not throw; map failures to an outcome. */
+  send: (items: readonly T[]) => Promise<SendOutcome>;
+  /** Largest batch (default 100). */
+  batchSize?: number;
+  /** First retry delay (default 1 s) and cap (default 60 s). */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Told about dropped items and retries (for logs and UI). */
+  onEvent?: (event: OutboxEvent<T>) => void;
+  /** Timer functions (injected by tests). */
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+}
+
+/** What the outbox reports about itself. */
+export type OutboxEvent<T> =
+  | { type: 'sent'; count: number }
+  | { type: 'dropped'; items: T[]; reason: string }
+  | { type: 'retry'; inMs: number; reason: string; pending: number };
+
+/** A persistent, ordered, retrying queue. */
+export class Outbox<T> {
+  readonly #o: Required<Omit<OutboxOptions<T>, 'onEvent'>> & Pick<OutboxOptions<T>, 'onEvent'>;
+  #entries: OutboxEntry<T>[] = [];
+  #nextSeq = 1;
+  #loaded: Promise<void>;
+  #flushing: Promise<void> | null = null;
+  #again = false;
+  #timer: unknown = null;
+  #failures = 0;
+  #destroyed = false;
+
+  constructor(options: OutboxOptions<T>) {
+    this.#o = {
+      batchSize: 100,
+      retryBaseMs: 1_000,
+      retryMaxMs: 60_000,
+      setTimer: (fn, ms) => setTimeout(fn, ms),
+      clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+      ...options,
+    };
+    this.#loaded = this.#o.storage.load().then((entries) => {
+      this.#entries = entries.sort((a, b) => a.seq - b.seq);
+      this.#nextSeq = (this.#entries.at(-1)?.seq ?? 0) + 1;
+    });
+  }
+
+  /** Items waiting to be sent. */
+  get pending(): number {
+    return this.#entries.length;
+  }
+
+  /** The waiting items, oldest first (for display and tests). */
+  async items(): Promise<T[]> {
+    await this.#loaded;
+    return this.#entries.map((e) => e.item);
+  }
+
+  /** Persist an item, then try to send. Resolves once the item is stored (not sent). */
+  async enqueue(item: T): Promise<void> {
+    await this.#loaded;
+    const entry = { seq: this.#nextSeq++, item };
+    await this.#o.storage.append(entry);
+    this.#entries.push(entry);
+    void this.flush();
+  }
+
+  /** Send everything now (skipping any backoff wait). Resolves when the queue is empty or a send failed. */
+  flush(): Promise<void> {
+    if (this.#destroyed) return Promise.resolve();
+    if (this.#timer !== null) {
+      this.#o.clearTimer(this.#timer);
+      this.#timer = null;
+    }
+    if (this.#flushing) {
+      // A send is under way: make it go round once more, so an item enqueued just as the
+      // last round found the queue empty is not left waiting for the next event.
+      this.#again = true;
+      return this.#flushing;
+    }
+    this.#flushing = (async () => {
+      do {
+        this.#again = false;
+        await this.#drain();
+      } while (this.#again && !this.#destroyed && this.#timer === null);
+    })().finally(() => {
+      this.#flushing = null;
+    });
+    return this.#flushing;
+  }
+
+  /** Stop retrying; stored items stay for the next Outbox over the same storage. */
+  destroy(): void {
+    this.#destroyed = true;
+    if (this.#timer !== null) this.#o.clearTimer(this.#timer);
+    this.#timer = null;
+  }
+
+  async #drain(): Promise<void> {
+    await this.#loaded;
+    while (!this.#destroyed && this.#entries.length > 0) {
+      const batch = this.#entries.slice(0, this.#o.batchSize);
+      const outcome = await this.#o.send(batch.map((e) => e.item));
+      if (outcome.kind === 'retry') {
+        this.#scheduleRetry(outcome.reason);
+        return;
+      }
+      this.#failures = 0;
+      const dropped = outcome.kind === 'rejected' ? new Set(outcome.indexes) : null;
+      // `ok` removes the batch; `rejected` removes only the refused items — the batch was
+      // refused whole, so the others are sent again in the next round.
+      const done = dropped ? batch.filter((_, i) => dropped.has(i)) : batch;
+      if (dropped && done.length === 0) {
+        // A refusal that names nothing would loop forever: treat it as refusing the batch.
+        done.push(...batch);
+      }
+      await this.#o.storage.remove(done.map((e) => e.seq));
+      const removed = new Set(done.map((e) => e.seq));
+      this.#entries = this.#entries.filter((e) => !removed.has(e.seq));
+      if (outcome.kind === 'rejected') this.#o.onEvent?.({ type: 'dropped', items: done.map((e) => e.item), reason: outcome.reason });
+      else this.#o.onEvent?.({ type: 'sent', count: done.length });
+    }
+  }
+
+  #scheduleRetry(reason: string): void {
+    this.#failures++;
+    const inMs = Math.min(this.#o.retryMaxMs, this.#o.retryBaseMs * 2 ** (this.#failures - 1));
+    this.#o.onEvent?.({ type: 'retry', inMs, reason, pending: this.#entries.length });
+    this.#timer = this.#o.setTimer(() => {
+      this.#timer = null;
+      void this.flush();
+    }, inMs);
+  }
+}
+
+/** An in-memory storage (tests, and terminals that accept losing the queue on restart). */
+export class MemoryOutboxStorage<T> implements OutboxStorage<T> {
+  readonly entries = new Map<number, OutboxEntry<T>>();
+  async load(): Promise<OutboxEntry<T>[]> {
+    return [...this.entries.values()];
+  }
+  async append(entry: OutboxEntry<T>): Promise<void> {
+    this.entries.set(entry.seq, structuredClone(entry));
+  }
+  async remove(seqs: readonly number[]): Promise<void> {
+    for (const s of seqs) this.entries.delete(s);
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The access server and play sessions: admission by credential or by a same-user play token
+ * (patent [0098]/[0108]), token refusals, position validation, stop → record → report, and
+ * the heartbeat timeout that reports a crashed terminal's last point.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ProgramsAnswer } from '../../common/protocol/api.ts';
+import type { PlayResponse } from '../../common/protocol/stream.ts';
+import { addTerminal, dumpDatabase, PLAY_TOKEN_SECRET, SERVICE_AUTH, signUp, startTestServer, type TestServer } from '../testing/harness.ts';
+import { DEMO_CATALOG_URL, readCatalogFile } from '../demo/seed.ts';
+import { signPlayToken } from './tokens.ts';
+
+let s: TestServer;
+let user: string;
+let tv: { id: string; credential: string };
+let phone: { id: string; credential: string };
+let other: { id: string; credential: string };
+beforeEach(async () => {
+  s = await startTestServer({ sessionTimeoutSec: 2, reportIntervalSec: 3600, instanceId: 'S1' }, await readCatalogFile(DEMO_CATALOG_URL));
+  user = await signUp(s.app, 'viewer@example.com');
+  tv = await addTerminal(s.app, user, 'TV', 'stb');
+  phone = await addTerminal(s.app, user, 'Phone', 'mobile');
+  other = await addTerminal(s.app, await signUp(s.app, 'other@example.com'), 'Other PC', 'pc');
+});
+afterEach(async () => {
+  await s.close();
+});
+
+const play = (body: object, credential?: string) =>
+  s.app.inject({ method: 'POST', url: '/stream/v1/play', headers: credential ? { authorization: `Bearer ${credential}` } : {}, payload: body });
+const beat = (p: PlayResponse, body: object, token = p.playToken) =>
+  s.app.inject({ method: 'POST', url: `/stream/v1/sessions/${p.sessionId}/heartbeat`, headers: { authorization: `Bearer ${token}` }, payload: body });
+const stop = (p: PlayResponse, body: object, token = p.playToken) =>
+  s.app.inject({ method: 'POST', url: `/stream/v1/sessions/${p.sessionId}/stop`, headers: { authorization: `Bearer ${token}` }, payload: body });
+const historyOf = async (terminalId: string) =>
+  (await s.app.inject({ url: `/global/v1/programs?terminalId=${terminalId}`, headers: { authorization: SERVICE_AUTH } })).json<ProgramsAnswer>().history;
+const waitFor = async (check: () => Promise<boolean>, ms = 3_000) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('condition not met in time');
+};
+
+describe('POST /stream/v1/play', () => {
+  it('authenticates by credential, issues a token and starts at the breakpoint', async () => {
+    const res = await play({ programId: 'harbour-lights', breakpoint: { kind: 'offset', offsetMs: 125_000 } }, tv.credential);
+    expect(res.statusCode, res.body).toBe(200);
+    const p = res.json<PlayResponse>();
+    expect(p).toMatchObject({ protocol: 'dash', start: { kind: 'offset', offsetMs: 125_000 }, clusterId: 'S1', admittedByToken: false, minSeq: 0 });
+    expect(p.manifestUrl).toMatch(/\/media\/harbour-lights\/manifest\.mpd$/);
+    expect(p.playToken.startsWith('pt1.')).toBe(true);
+    const hls = (await play({ programId: 'harbour-lights', protocol: 'hls' }, tv.credential)).json<PlayResponse>();
+    expect(hls.manifestUrl).toMatch(/\/media\/harbour-lights\/master\.m3u8$/);
+    expect(hls.start).toEqual({ kind: 'offset', offsetMs: 0 });
+  });
+
+  it('admits another terminal of the same user on a play token, without its credential', async () => {
+    const a = (await play({ programId: 'harbour-lights' }, tv.credential)).json<PlayResponse>();
+    const res = await play({ programId: 'harbour-lights', playToken: a.playToken, terminalId: phone.id, breakpoint: { kind: 'offset', offsetMs: 60_000 } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<PlayResponse>().admittedByToken).toBe(true);
+  });
+
+  const tokenCases: [string, () => object, string][] = [
+    ['another user’s token', () => ({ u: 'someone-else', t: 'x', p: 'harbour-lights', s: 'y', c: 'S1', iat: 1, exp: 2e9 }), 'TOKEN_INVALID'],
+    ['an expired token', () => ({ u: 'U', t: 'x', p: 'harbour-lights', s: 'y', c: 'S1', iat: 1, exp: Math.floor(Date.now() / 1000) - 1 }), 'TOKEN_INVALID'],
+    ['a token for another programme', () => ({ u: 'U', t: 'x', p: 'tea-break', s: 'y', c: 'S1', iat: 1, exp: 2e9 }), 'TOKEN_INVALID'],
+  ];
+  it.each(tokenCases)('refuses %s', async (_n, claims, code) => {
+    const userId = (await s.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${tv.credential}` } })).json().account.id;
+    const c = { ...claims() } as Record<string, unknown>;
+    if (c.u === 'U') c.u = userId;
+    const token = signPlayToken(Buffer.from(PLAY_TOKEN_SECRET), c as never);
+    const res = await play({ programId: 'harbour-lights', playToken: token, terminalId: phone.id });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().code).toBe(code);
+  });
+
+  it('refuses a tampered token and a token presented by another user’s terminal', async () => {
+    const a = (await play({ programId: 'harbour-lights' }, tv.credential)).json<PlayResponse>();
+    const [head, payload, mac] = a.playToken.split('.');
+    const forged = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    forged.p = 'tea-break';
+    const tampered = `${head}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${mac}`;
+    expect((await play({ programId: 'tea-break', playToken: tampered, terminalId: phone.id })).json().code).toBe('TOKEN_INVALID');
+    const stolen = await play({ programId: 'harbour-lights', playToken: a.playToken, terminalId: other.id });
+    expect(stolen.statusCode).toBe(401);
+    expect(stolen.json().code).toBe('TOKEN_INVALID');
+    const withOwnCredential = await play({ programId: 'harbour-lights', playToken: a.playToken }, other.credential);
+    expect(withOwnCredential.json().code).toBe('TOKEN_INVALID');
+  });
+
+  it('checks the programme against the terminal type', async () => {
+    expect((await play({ programId: 'fireside-concert' }, phone.credential)).json().code).toBe('PROGRAM_NOT_ALLOWED');
+    expect((await play({ programId: 'no-such-show' }, phone.credential)).json().code).toBe('PROGRAM_NOT_FOUND');
+    expect((await play({ programId: 'harbour-lights' })).json().code).toBe('UNAUTHENTICATED');
+    expect((await play({ programId: 'harbour-lights', breakpoint: { kind: 'offset', offsetMs: 99_000_000 } }, tv.credential)).json().code).toBe('INVALID_POSITION');
+  });
+});
+
+describe('play sessions', () => {
+  it('stop records the breakpoint and reports it to global, with the token', async () => {
+    const p = (await play({ programId: 'harbour-lights' }, tv.credential)).json<PlayResponse>();
+    const hb = await beat(p, { position: { kind: 'offset', offsetMs: 30_000 }, seq: 1 });
+    expect(hb.statusCode, hb.body).toBe(200);
+    expect(hb.json().tokenExpiresAt).toBeGreaterThanOrEqual(p.tokenExpiresAt);
+    const res = await stop(p, { position: { kind: 'offset', offsetMs: 95_000 }, seq: 2 });
+    expect(res.json()).toEqual({ breakpoint: { kind: 'offset', offsetMs: 95_000 }, result: 'applied' });
+    await waitFor(async () => (await historyOf(tv.id)).some((r) => r.seq === 2));
+    const [record] = await historyOf(tv.id);
+    expect(record).toMatchObject({ terminalId: tv.id, programId: 'harbour-lights', breakpoint: { kind: 'offset', offsetMs: 95_000 }, seq: 2 });
+    expect(record?.playToken?.startsWith('pt1.')).toBe(true);
+    // A retried stop (its reply was lost) is harmless.
+    expect((await stop(p, { position: { kind: 'offset', offsetMs: 95_000 }, seq: 2 })).json().result).toBe('already-stopped');
+    // The next play continues the terminal's sequence above what global holds.
+    expect((await play({ programId: 'harbour-lights' }, tv.credential)).json<PlayResponse>().minSeq).toBe(2);
+  });
+
+  it('refuses bad positions and foreign tokens, recording nothing', async () => {
+    const p = (await play({ programId: 'harbour-lights' }, tv.credential)).json<PlayResponse>();
+    const q = (await play({ programId: 'harbour-lights' }, phone.credential)).json<PlayResponse>();
+    await beat(p, { position: { kind: 'offset', offsetMs: 10_000 }, seq: 1, event: 'pause' });
+    await waitFor(async () => (await historyOf(tv.id)).length === 1);
+    const before = dumpDatabase(s.dbFile);
+    const bad: [object, number, string, string?][] = [
+      [{ position: { kind: 'offset', offsetMs: -5 }, seq: 2 }, 400, 'VALIDATION_FAILED'],
+      [{ position: { kind: 'offset', offsetMs: 'NaN' }, seq: 2 }, 400, 'VALIDATION_FAILED'],
+      [{ position: { kind: 'offset', offsetMs: 700_000 }, seq: 2 }, 400, 'INVALID_POSITION'],
+      [{ position: { kind: 'wallclock', epochMs: Date.now() }, seq: 2 }, 400, 'INVALID_POSITION'],
+      [{ position: { kind: 'offset', offsetMs: 20_000 } }, 400, 'VALIDATION_FAILED'],
+      [{ position: { kind: 'offset', offsetMs: 20_000 }, seq: 2 }, 404, 'SESSION_NOT_FOUND', q.playToken],
+      [{ position: { kind: 'offset', offsetMs: 20_000 }, seq: 2 }, 401, 'TOKEN_INVALID', 'pt1.garbage.garbage'],
+    ];
+    for (const [body, status, code, token] of bad) {
+      const res = await beat(p, body, token);
+      expect(res.statusCode, JSON.stringify(body)).toBe(status);
+      expect(res.json().code).toBe(code);
+      const r2 = await stop(p, body, token);
+      expect(r2.statusCode).toBe(status);
+    }
+    const unknown = await s.app.inject({ method: 'POST', url: '/stream/v1/sessions/unknown-session-1/stop', headers: { authorization: `Bearer ${p.playToken}` }, payload: { position: { kind: 'offset', offsetMs: 1 }, seq: 9 } });
+    expect(unknown.json().code).toBe('SESSION_NOT_FOUND');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(dumpDatabase(s.dbFile)).toEqual(before);
+    expect(s.app.streaming?.sessions.get(p.sessionId)?.position).toEqual({ kind: 'offset', offsetMs: 10_000 });
+  });
+
+  it('a terminal that goes silent is closed after the timeout and its last point reported', async () => {
+    const p = (await play({ programId: 'harbour-lights' }, tv.credential)).json<PlayResponse>();
+    await beat(p, { position: { kind: 'offset', offsetMs: 40_000 }, seq: 1 }); // first heartbeat is reported
+    await beat(p, { position: { kind: 'offset', offsetMs: 45_000 }, seq: 2 }); // coalesced: not yet reported
+    expect((await historyOf(tv.id))[0]?.breakpoint).toEqual({ kind: 'offset', offsetMs: 40_000 });
+    // No stop: the terminal crashed. Within timeout (2 s) + a sweep, global has 45 s.
+    await waitFor(async () => (await historyOf(tv.id))[0]?.seq === 2, 5_000);
+    expect((await historyOf(tv.id))[0]).toMatchObject({ breakpoint: { kind: 'offset', offsetMs: 45_000 } });
+    expect((await beat(p, { position: { kind: 'offset', offsetMs: 50_000 }, seq: 3 })).json().code).toBe('SESSION_NOT_FOUND');
+  });
+});

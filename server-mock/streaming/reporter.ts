@@ -1,0 +1,143 @@
+/**
+ * The cluster's reports to global (patent ms2 / ms4), durable: every report goes into an
+ * outbox kept in a SQLite file before the terminal's request is answered, and is sent from
+ * there with retries, so a global outage delays reports but loses none. Report ids are
+ * derived from the session and the terminal's sequence number, so a resend is a duplicate.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { AppError } from '../../common/errors.ts';
+import { Outbox, type OutboxEntry, type OutboxStorage, type SendOutcome } from '../../common/outbox.ts';
+import type { ClusterReport, RejectedReports } from '../../common/protocol/api.ts';
+import type { GlobalClient } from '../global-client.ts';
+import type { SessionReport } from './sessions.ts';
+
+/** Outbox storage in a SQLite file (one row per pending report). */
+export class SqliteOutboxStorage<T> implements OutboxStorage<T> {
+  readonly #db: DatabaseSync;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.#db = new DatabaseSync(file);
+    this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    this.#db.exec('CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, item TEXT NOT NULL)');
+  }
+
+  async load(): Promise<OutboxEntry<T>[]> {
+    const rows = this.#db.prepare('SELECT seq, item FROM outbox ORDER BY seq').all() as { seq: number; item: string }[];
+    return rows.map((r) => ({ seq: r.seq, item: JSON.parse(r.item) as T }));
+  }
+
+  async append(entry: OutboxEntry<T>): Promise<void> {
+    this.#db.prepare('INSERT INTO outbox (seq, item) VALUES (?, ?)').run(entry.seq, JSON.stringify(entry.item));
+  }
+
+  async remove(seqs: readonly number[]): Promise<void> {
+    const del = this.#db.prepare('DELETE FROM outbox WHERE seq = ?');
+    this.#db.exec('BEGIN');
+    try {
+      for (const s of seqs) del.run(s);
+      this.#db.exec('COMMIT');
+    } catch (err) {
+      this.#db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  /** Close the file. */
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}
+
+/** Map a send failure to an outbox outcome: refused reports are dropped, the rest retried. */
+export function outcomeOf(err: unknown): SendOutcome {
+  if (err instanceof AppError && err.status < 500 && err.code !== 'RATE_LIMITED') {
+    const rejected = (err.details as RejectedReports | undefined)?.rejected;
+    return { kind: 'rejected', indexes: rejected?.map((r) => r.index) ?? [], reason: `${err.code}: ${err.message}` };
+  }
+  return { kind: 'retry', reason: err instanceof Error ? err.message : String(err) };
+}
+
+/** Build the wire report of a session event. */
+export function toClusterReport(r: SessionReport, now: number): ClusterReport {
+  const { session, event } = r;
+  const report: ClusterReport = {
+    // Same session + seq → same id: a retried stop, or a timeout after an already-sent
+    // heartbeat, is a duplicate at global rather than a second write.
+    reportId: `${session.id}.${session.seq}`,
+    terminalId: session.terminalId,
+    programId: session.program.id,
+    breakpoint: session.position,
+    seq: session.seq,
+    event,
+    observedAt: Math.min(session.lastSeenAt, now),
+    playToken: session.playToken,
+  };
+  if (session.resumedFrom) report.resumedFrom = session.resumedFrom;
+  if (session.seekedBack) report.seekedBack = true;
+  return report;
+}
+
+/** Options of the reporter. */
+export interface ReporterOptions {
+  client: GlobalClient;
+  /** SQLite file of the outbox (':memory:' for tests that accept losing it). */
+  file: string;
+  log: { warn: (obj: object, msg: string) => void };
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  now?: () => number;
+}
+
+/** The durable reporter of one cluster. */
+export class Reporter {
+  readonly #storage: SqliteOutboxStorage<ClusterReport>;
+  readonly #outbox: Outbox<ClusterReport>;
+  readonly #now: () => number;
+
+  constructor(o: ReporterOptions) {
+    this.#now = o.now ?? Date.now;
+    this.#storage = new SqliteOutboxStorage<ClusterReport>(o.file);
+    this.#outbox = new Outbox<ClusterReport>({
+      storage: this.#storage,
+      batchSize: 200,
+      retryBaseMs: o.retryBaseMs ?? 500,
+      retryMaxMs: o.retryMaxMs ?? 30_000,
+      send: async (reports) => {
+        try {
+          await o.client.report({ sentAt: this.#now(), reports: [...reports] });
+          return { kind: 'ok' };
+        } catch (err) {
+          return outcomeOf(err);
+        }
+      },
+      onEvent: (e) => {
+        if (e.type === 'dropped') o.log.warn({ reason: e.reason, count: e.items.length }, 'global refused reports; dropped');
+        if (e.type === 'retry') o.log.warn({ reason: e.reason, pending: e.pending, inMs: e.inMs }, 'global unreachable; will retry');
+      },
+    });
+  }
+
+  /** Queue a session event durably (resolves once stored, not once sent). */
+  report(r: SessionReport): Promise<void> {
+    return this.#outbox.enqueue(toClusterReport(r, this.#now()));
+  }
+
+  /** Reports not yet accepted by global. */
+  get pending(): number {
+    return this.#outbox.pending;
+  }
+
+  /** Try to send now. */
+  flush(): Promise<void> {
+    return this.#outbox.flush();
+  }
+
+  /** Stop retrying and close the file (pending reports stay for the next start). */
+  close(): void {
+    this.#outbox.destroy();
+    this.#storage.close();
+  }
+}

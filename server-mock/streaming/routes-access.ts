@@ -1,0 +1,249 @@
+/**
+ * The access server (接入服务器) and the play-session routes of a streaming cluster:
+ * - `POST /stream/v1/play`: authenticate the terminal (credential, or a play token of the same
+ *   user, patent [0098]/[0108]), check the programme is allowed for its type, issue a play
+ *   token, pick this cluster's link and say where to start;
+ * - `POST /stream/v1/sessions/:id/heartbeat` and `…/stop`: record the position and report it
+ *   to global through the durable reporter ([0069]–[0071]).
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { checkBreakpoint, isProblem } from '../../common/breakpoint.ts';
+import { AppError } from '../../common/errors.ts';
+import type { Breakpoint, Program } from '../../common/protocol/model.ts';
+import { Id } from '../../common/protocol/model.ts';
+import {
+  HeartbeatRequest,
+  HeartbeatResponse,
+  PlayRequest,
+  PlayResponse,
+  StopRequest,
+  StopResponse,
+  type LiveEdgeReason,
+} from '../../common/protocol/stream.ts';
+import type { GlobalClient } from '../global-client.ts';
+import { bearerToken, type TerminalIdentity } from '../http/auth.ts';
+import { errorResponses } from '../http/schemas.ts';
+import type { PlaySession, SessionManager } from './sessions.ts';
+import { isClaims, signPlayToken, verifyPlayToken, type PlayTokenClaims } from './tokens.ts';
+
+/** Where a live programme starts, given the asked wall-clock moment (or none). */
+export type LiveStartResolver = (
+  program: Program,
+  breakpointEpochMs: number | null,
+  nowMs: number,
+) => Promise<{ startEpochMs: number; atLiveEdge: boolean; reason?: LiveEdgeReason; liveEpochMs: number }>;
+
+/** Options of the access routes. */
+export interface AccessRoutesOptions {
+  client: GlobalClient;
+  sessions: SessionManager;
+  tokenKey: Buffer;
+  clusterId: string;
+  tokenTtlSec: number;
+  heartbeatIntervalMs: number;
+  /** Base URL terminals use to reach this cluster; null = from the request's Host. */
+  publicUrl: string | null;
+  liveStart: LiveStartResolver;
+  now?: () => number;
+}
+
+const tokenInvalid = (why: string) => new AppError('TOKEN_INVALID', `Play token refused: ${why}`);
+const sessionNotFound = () => new AppError('SESSION_NOT_FOUND', 'No such play session for this token');
+const sec = (ms: number) => Math.floor(ms / 1000);
+
+/** The link this cluster serves a programme from (its own, else a cluster-agnostic one). */
+export function linkFor(program: Program, clusterId: string) {
+  return program.links.find((l) => l.clusterId === clusterId) ?? program.links.find((l) => l.clusterId === undefined) ?? null;
+}
+
+export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = async (app, o) => {
+  const now = o.now ?? Date.now;
+  const tags = ['streaming'];
+  const issue = (claims: Omit<PlayTokenClaims, 'iat' | 'exp' | 'c'>) => {
+    const iat = sec(now());
+    const exp = iat + o.tokenTtlSec;
+    return { token: signPlayToken(o.tokenKey, { ...claims, c: o.clusterId, iat, exp }), expiresAt: exp * 1000 };
+  };
+  const verify = (token: string) => {
+    const v = verifyPlayToken(o.tokenKey, token, sec(now()));
+    if (!isClaims(v)) throw tokenInvalid(v.problem);
+    return v;
+  };
+  const baseUrl = (req: FastifyRequest) => o.publicUrl ?? `${req.protocol}://${req.host}`;
+
+  /** Who is asking to play: credential → introspection; else a same-user play token. */
+  async function admit(req: FastifyRequest, body: PlayRequest): Promise<{ id: TerminalIdentity; byToken: boolean }> {
+    const credential = bearerToken(req);
+    const claims = body.playToken ? verify(body.playToken) : null;
+    if (claims && claims.p !== body.programId) throw tokenInvalid('issued for another programme');
+    if (credential) {
+      const id = await o.client.introspect(credential);
+      if (!id) throw new AppError('UNAUTHENTICATED', 'A valid terminal credential is required');
+      if (claims && claims.u !== id.userId) throw tokenInvalid('issued to another user');
+      return { id, byToken: false };
+    }
+    if (!claims || !body.terminalId) {
+      throw new AppError('UNAUTHENTICATED', 'Send a terminal credential, or a play token with your terminal id');
+    }
+    const id = await o.client.terminal(body.terminalId);
+    if (!id || id.userId !== claims.u) throw tokenInvalid('issued to another user');
+    return { id, byToken: true };
+  }
+
+  app.post(
+    '/stream/v1/play',
+    {
+      schema: {
+        tags,
+        summary: 'Start a play session: authenticate (credential or a same-user play token), get a play token and where to start',
+        security: [{ terminalCredential: [] }, {}],
+        body: PlayRequest,
+        response: { 200: PlayResponse, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const body = req.body;
+      const { id, byToken } = await admit(req, body);
+      const answer = await o.client.programs(id.terminal.id);
+      const program = answer.programs.find((p) => p.id === body.programId);
+      if (!program) {
+        // The filtered catalogue lacks it: unknown, or not for this terminal type.
+        const all = await o.client.programs();
+        if (all.programs.some((p) => p.id === body.programId)) {
+          throw new AppError('PROGRAM_NOT_ALLOWED', 'Programme is not offered to this terminal type');
+        }
+        throw new AppError('PROGRAM_NOT_FOUND', 'Unknown programme');
+      }
+      const link = linkFor(program, o.clusterId);
+      if (!link) throw new AppError('PROGRAM_NOT_FOUND', 'Programme is not available on this streaming cluster');
+      const protocol: 'dash' | 'hls' = body.protocol === 'hls' && link.hls ? 'hls' : 'dash';
+      const t = now();
+
+      let start: Breakpoint;
+      let live: { atLiveEdge: boolean; reason?: LiveEdgeReason; liveEpochMs?: number } = { atLiveEdge: false };
+      if (program.kind === 'live') {
+        if (body.breakpoint && body.breakpoint.kind !== 'wallclock') {
+          throw new AppError('INVALID_POSITION', 'A live breakpoint is a wall-clock time');
+        }
+        const r = await o.liveStart(program, body.breakpoint?.kind === 'wallclock' ? body.breakpoint.epochMs : null, t);
+        start = { kind: 'wallclock', epochMs: r.startEpochMs };
+        live = { atLiveEdge: r.atLiveEdge, liveEpochMs: r.liveEpochMs, ...(r.reason ? { reason: r.reason } : {}) };
+      } else {
+        const checked = body.breakpoint ? checkBreakpoint(body.breakpoint, program, t) : { kind: 'offset' as const, offsetMs: 0 };
+        if (isProblem(checked)) throw new AppError(checked.code, checked.message);
+        start = checked;
+      }
+
+      const sessionId = randomBytes(12).toString('base64url');
+      const { token, expiresAt } = issue({ u: id.userId, t: id.terminal.id, p: program.id, s: sessionId });
+      const minSeq = answer.history.filter((r) => r.terminalId === id.terminal.id).reduce((m, r) => Math.max(m, r.seq), 0);
+      o.sessions.open({
+        id: sessionId,
+        userId: id.userId,
+        terminalId: id.terminal.id,
+        terminalType: id.terminal.type,
+        program,
+        startedAt: t,
+        position: start,
+        seq: -1,
+        resumedFrom: body.breakpoint && program.kind === 'vod' ? start : null,
+        playToken: token,
+      });
+      const path = protocol === 'hls' ? (link.hls as string) : link.dash;
+      return {
+        sessionId,
+        playToken: token,
+        tokenExpiresAt: expiresAt,
+        manifestUrl: `${baseUrl(req)}/media/${path}`,
+        protocol,
+        start,
+        atLiveEdge: live.atLiveEdge,
+        ...(live.reason ? { liveEdgeReason: live.reason } : {}),
+        ...(live.liveEpochMs !== undefined ? { liveEpochMs: live.liveEpochMs } : {}),
+        heartbeatIntervalMs: o.heartbeatIntervalMs,
+        minSeq,
+        program,
+        clusterId: o.clusterId,
+        admittedByToken: byToken,
+      };
+    },
+  );
+
+  /** The open session a request's play token addresses (header, or ?token= for beacons). */
+  function sessionOf(req: FastifyRequest, sessionId: string, allowClosed = false): PlaySession {
+    const token = bearerToken(req, true) ?? (req.query as { token?: string } | undefined)?.token;
+    if (!token) throw new AppError('UNAUTHENTICATED', 'The session’s play token is required');
+    const claims = verify(token);
+    // A token of another session (another terminal's, say) does not reveal whether this one exists.
+    if (claims.s !== sessionId) throw sessionNotFound();
+    const s = o.sessions.get(sessionId);
+    if (!s || (s.closedAt !== null && !allowClosed)) throw sessionNotFound();
+    return s;
+  }
+
+  function checkedPosition(s: PlaySession, position: Breakpoint): Breakpoint {
+    const checked = checkBreakpoint(position, s.program, now());
+    if (isProblem(checked)) throw new AppError(checked.code, checked.message);
+    return checked;
+  }
+
+  const params = Type.Object({ sessionId: Id });
+  const querystring = Type.Object({ token: Type.Optional(Type.String({ maxLength: 2000 })) });
+
+  app.post(
+    '/stream/v1/sessions/:sessionId/heartbeat',
+    {
+      schema: {
+        tags,
+        summary: 'Report the position while playing (and on pause / seek); renews the play token',
+        security: [{ playToken: [] }],
+        params,
+        querystring,
+        body: HeartbeatRequest,
+        response: { 200: HeartbeatResponse, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const s = sessionOf(req, req.params.sessionId);
+      const position = checkedPosition(s, req.body.position);
+      const result = await o.sessions.update(s, {
+        position,
+        seq: req.body.seq,
+        event: req.body.event ?? 'heartbeat',
+        seekedBack: req.body.seekedBack,
+      });
+      const { token, expiresAt } = issue({ u: s.userId, t: s.terminalId, p: s.program.id, s: s.id });
+      s.playToken = token;
+      return { playToken: token, tokenExpiresAt: expiresAt, nextHeartbeatMs: o.heartbeatIntervalMs, result };
+    },
+  );
+
+  app.post(
+    '/stream/v1/sessions/:sessionId/stop',
+    {
+      schema: {
+        tags,
+        summary: 'Stop: record the breakpoint and report it to global (idempotent)',
+        security: [{ playToken: [] }],
+        params,
+        querystring,
+        body: StopRequest,
+        response: { 200: StopResponse, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const s = sessionOf(req, req.params.sessionId, true);
+      if (s.closedAt !== null) return { breakpoint: s.position, result: 'already-stopped' as const };
+      const position = checkedPosition(s, req.body.position);
+      const result = await o.sessions.update(s, { position, seq: req.body.seq, event: 'stop', seekedBack: req.body.seekedBack });
+      if (result === 'stale') {
+        // An out-of-order stop still ends the session; the last good position stands.
+        s.closedAt = now();
+      }
+      return { breakpoint: s.position, result };
+    },
+  );
+};
