@@ -100,6 +100,23 @@ describe('POST /stream/v1/play', () => {
   });
 });
 
+describe('live', () => {
+  it('resumes a wall-clock breakpoint inside the timeshift window at that moment, else at the live edge', async () => {
+    const at = Date.now() - 10 * 60_000;
+    const inside = (await play({ programId: 'live-news', breakpoint: { kind: 'wallclock', epochMs: at } }, phone.credential)).json<PlayResponse>();
+    expect(inside).toMatchObject({ start: { kind: 'wallclock', epochMs: at }, atLiveEdge: false });
+    expect(inside.liveEpochMs).toBe(Date.UTC(2026, 0, 1));
+    expect(inside.manifestUrl).toMatch(/\/media\/live-news\/live\.mpd$/);
+    const old = (await play({ programId: 'live-news', breakpoint: { kind: 'wallclock', epochMs: Date.now() - 2 * 3_600_000 } }, phone.credential)).json<PlayResponse>();
+    expect(old).toMatchObject({ atLiveEdge: true, liveEdgeReason: 'outside-window' });
+    expect(old.start.kind === 'wallclock' && Math.abs(old.start.epochMs - Date.now()) < 60_000).toBe(true);
+    const fresh = (await play({ programId: 'live-news' }, phone.credential)).json<PlayResponse>();
+    expect(fresh).toMatchObject({ atLiveEdge: true, liveEdgeReason: 'no-breakpoint' });
+    const wrongKind = await play({ programId: 'live-news', breakpoint: { kind: 'offset', offsetMs: 1000 } }, phone.credential);
+    expect(wrongKind.json().code).toBe('INVALID_POSITION');
+  });
+});
+
 describe('play sessions', () => {
   it('stop records the breakpoint and reports it to global, with the token', async () => {
     const p = (await play({ programId: 'harbour-lights' }, tv.credential)).json<PlayResponse>();
