@@ -42,6 +42,14 @@ export const ERROR_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   /** Too many requests from this caller; retry after the stated time. */
   RATE_LIMITED: 429,
+  /** Device linking: the user has not entered the code yet; poll again after the interval. */
+  AUTHORIZATION_PENDING: 400,
+  /** Device linking: polling faster than the stated interval; add 5 s to it. */
+  SLOW_DOWN: 400,
+  /** Device linking: the code is unknown, mistyped, or already used. */
+  CODE_INVALID: 400,
+  /** Device linking: the code expired; the TV must ask for a new one. */
+  CODE_EXPIRED: 410,
   /** An unexpected server fault; the body never says more. */
   INTERNAL: 500,
   /** A dependency (another role, the store) is unreachable; retry later. */

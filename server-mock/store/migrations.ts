@@ -121,6 +121,29 @@ CREATE TABLE hidden_programs (
 CREATE INDEX hidden_programs_program ON hidden_programs (program_id);
 `,
   },
+  {
+    version: 2,
+    name: 'device codes for linking TVs',
+    up: `
+-- RFC 8628 device authorization: one row per code pair a TV asked for. Only the device
+-- code's hash is kept (it is the TV's secret); the user code is what people type.
+CREATE TABLE device_codes (
+  device_code_hash TEXT PRIMARY KEY,
+  user_code        TEXT NOT NULL UNIQUE,
+  terminal_name    TEXT NOT NULL,
+  terminal_type    TEXT NOT NULL CHECK (terminal_type IN ('stb', 'mobile', 'pc')),
+  created_at       BIGINT NOT NULL,
+  expires_at       BIGINT NOT NULL,
+  interval_sec     INTEGER NOT NULL,
+  last_poll_at     BIGINT,
+  approved_user_id TEXT REFERENCES users (id) ON DELETE CASCADE,
+  approved_at      BIGINT,
+  consumed_at      BIGINT,
+  terminal_id      TEXT
+);
+CREATE INDEX device_codes_expires ON device_codes (expires_at);
+`,
+  },
 ]);
 
 /** The highest version this code knows. */

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { T0, programFixture, reportInput, storeConformance, terminalFixture, userFixture } from './conformance.ts';
+import { deviceCodeConformance } from './conformance-device.ts';
 import { MIGRATIONS, SchemaVersionError, latestVersion, type Migration } from './migrations.ts';
 import { migrateSqlite, openSqliteStore } from './sqlite.ts';
 
@@ -19,6 +20,7 @@ const freshFile = () => join(dir, `store-${++n}.db`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 storeConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
+deviceCodeConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
 storeConformance('sqlite :memory:', () => openSqliteStore({ file: ':memory:', synchronous: 'FULL' }));
 
 /** Read something straight from the file, bypassing the store. */
@@ -73,7 +75,7 @@ describe('sqlite store specifics', () => {
 
     const edited = new DatabaseSync(':memory:');
     migrateSqlite(edited);
-    expect(() => migrateSqlite(edited, [{ ...MIGRATIONS[0]!, name: 'renamed' }])).toThrow(/recorded as/);
+    expect(() => migrateSqlite(edited, [{ ...MIGRATIONS[0]!, name: 'renamed' }, ...MIGRATIONS.slice(1)])).toThrow(/recorded as/);
     edited.close();
   });
 

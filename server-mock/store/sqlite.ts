@@ -11,6 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { deviceCodeMethods } from './sqlite-device.ts';
 import type { Breakpoint, Program, ProgressStatus, TerminalType } from '../../common/protocol/model.ts';
 import type { ReportEvent } from '../../common/protocol/api.ts';
 import type { StoredPoint } from '../../common/resume.ts';
@@ -258,6 +259,7 @@ function buildStore(db: DatabaseSync): Store {
   }
 
   return {
+    ...deviceCodeMethods(db, (fn) => inTransaction(db, fn)),
     kind: 'sqlite',
 
     async createUser(u) {

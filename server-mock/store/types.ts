@@ -90,8 +90,42 @@ export interface ApplyReportResult {
   row: HistoryRow | null;
 }
 
+/** A device-authorization code pair (RFC 8628), as stored. */
+export interface DeviceCodeRow {
+  deviceCodeHash: string;
+  /** Normalised: 8 upper-case letters, no separator. */
+  userCode: string;
+  terminalName: string;
+  terminalType: TerminalType;
+  createdAt: number;
+  expiresAt: number;
+  intervalSec: number;
+  lastPollAt: number | null;
+  approvedUserId: string | null;
+  approvedAt: number | null;
+  consumedAt: number | null;
+  terminalId: string | null;
+}
+
+/** Device codes of the global store (linking TVs). */
+export interface DeviceCodeStore {
+  /** Insert a code pair; false (nothing written) when the user code is taken. */
+  createDeviceCode(row: DeviceCodeRow): Promise<boolean>;
+  findDeviceCode(deviceCodeHash: string): Promise<DeviceCodeRow | null>;
+  findDeviceCodeByUserCode(userCode: string): Promise<DeviceCodeRow | null>;
+  /** Approve for a user, only if not approved yet and not expired at `at`; false otherwise. */
+  approveDeviceCode(userCode: string, userId: string, name: string, at: number): Promise<boolean>;
+  /** Record a poll time (for slow_down). */
+  noteDevicePoll(deviceCodeHash: string, at: number, intervalSec: number): Promise<void>;
+  /**
+   * Atomically create the terminal and mark the code consumed, only if approved, unexpired and
+   * not consumed yet; false otherwise (nothing written).
+   */
+  consumeDeviceCode(deviceCodeHash: string, at: number, terminal: TerminalRow): Promise<boolean>;
+}
+
 /** The store port. All methods are atomic; errors other than documented ones are faults. */
-export interface Store {
+export interface Store extends DeviceCodeStore {
   /** Implementation name, for logs ("sqlite", "postgres"). */
   readonly kind: string;
 
@@ -148,6 +182,8 @@ export interface Store {
    * the cutoff; returns how many of each.
    */
   deleteOlderThan(cutoff: number): Promise<{ records: number; reports: number }>;
+  /** Delete user sessions and device codes that expired before `now`; returns how many. */
+  deleteExpired(now: number): Promise<{ sessions: number; deviceCodes: number }>;
 
   /** Close the store (flushes; idempotent). */
   close(): Promise<void>;
