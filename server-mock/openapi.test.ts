@@ -45,6 +45,9 @@ describe('/openapi.json and /docs', () => {
         'POST /stream/v1/sessions/{sessionId}/stop',
         'GET /media/{programId}/{*}',
         'GET /artwork/{*}',
+        'POST /api/v1/device/authorize',
+        'POST /api/v1/device/token',
+        'POST /api/v1/device/link',
       ].sort(),
     );
     const report = doc.paths['/global/v1/history']?.post;

@@ -8,10 +8,12 @@ import type { Config } from '../config.ts';
 import type { Authenticator } from '../http/auth.ts';
 import type { Store } from '../store/types.ts';
 import { AccountService } from './accounts-service.ts';
+import { DeviceService } from './device-service.ts';
 import { EventBus } from './events.ts';
 import { HistoryService } from './history-service.ts';
 import { accountRoutes } from './routes-accounts.ts';
 import { adminRoutes } from './routes-admin.ts';
+import { deviceRoutes } from './routes-device.ts';
 import { eventRoutes } from './routes-events.ts';
 import { historyRoutes } from './routes-history.ts';
 
@@ -21,6 +23,7 @@ export interface GlobalServices {
   bus: EventBus;
   accounts: AccountService;
   history: HistoryService;
+  devices: DeviceService;
   auth: Authenticator;
 }
 
@@ -35,7 +38,8 @@ export function createGlobal(store: Store, config: Config, now: () => number = D
     services: config.serviceCredentials,
     adminToken: config.adminToken,
   };
-  return { store, bus, accounts, history, auth };
+  const devices = new DeviceService({ store, now });
+  return { store, bus, accounts, history, devices, auth };
 }
 
 /** Options of the global plugin. */
@@ -45,7 +49,7 @@ export interface GlobalPluginOptions {
 }
 
 export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = async (app, { services, config }) => {
-  const { accounts, history, bus, auth, store } = services;
+  const { accounts, history, devices, bus, auth, store } = services;
   // Last-seen is written only after a terminal's request succeeded (bad input changes nothing).
   app.addHook('onResponse', async (request, reply) => {
     const p = request.principal;
@@ -55,6 +59,7 @@ export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = asyn
   });
   await app.register(accountRoutes, { accounts, auth, authRateLimit: config.authRateLimit });
   await app.register(historyRoutes, { history, accounts, auth });
+  await app.register(deviceRoutes, { devices, auth, rateLimit: config.authRateLimit, publicUrl: config.publicUrl });
   await app.register(eventRoutes, { bus, auth });
   await app.register(adminRoutes, {
     store,
@@ -65,8 +70,8 @@ export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = asyn
 
   // Aging (patent [0050]): periodically, and once shortly after start.
   const run = () =>
-    history.runRetention().then(
-      (r) => r.deletedRecords > 0 && app.log.info(r, 'aged out viewing records'),
+    Promise.all([history.runRetention(), store.deleteExpired(Date.now())]).then(
+      ([r, expired]) => (r.deletedRecords > 0 || expired.sessions > 0) && app.log.info({ ...r, ...expired }, 'aged out old records'),
       (err: unknown) => app.log.error({ err }, 'aging failed'),
     );
   const first = setTimeout(run, 5_000);
