@@ -1,12 +1,98 @@
 /**
- * `npm start`: the whole system on this machine — the embedded server (all three roles, demo
- * catalogue and account in `.data/`), printing its URL. Extra arguments go to the server
- * (`npm start -- --port 9000`). The PC app joins here once the Electron shell exists.
+ * `npm start`: the whole system on this machine.
+ *
+ * 1. Builds what is stale: the renderer (vite, when its sources are newer than renderer/dist)
+ *    and the PC app's bundles (dist/electron, esbuild, always — it takes a second).
+ * 2. Where Electron's binary exists (and, on Linux, a display), launches the PC app, which
+ *    runs the household server itself (embedded, in its userData). Arguments go to the app:
+ *    `npm start -- --kiosk`.
+ * 3. Otherwise says why in one line and serves the whole system without the PC app: the
+ *    server (all three roles, demo catalogue and account in `.data/`), ending with the web
+ *    terminal's URL to open in a browser. Arguments go to the server: `npm start -- --port 9000`.
+ *    `RA_NO_ELECTRON=1` picks this path on purpose.
+ *
+ * `npm run electron` (`--app-only`) does 1 and 2 only: without Electron it says why and fails.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { buildElectron, displayProblem, locateElectronBinary } from './build-electron.ts';
 
-const cli = fileURLToPath(new URL('../server-mock/cli.ts', import.meta.url));
-const child = spawn(process.execPath, [cli, ...process.argv.slice(2)], { stdio: 'inherit' });
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+const ROOT = new URL('..', import.meta.url).pathname;
+const appOnly = process.argv.includes('--app-only');
+const args = process.argv.slice(2).filter((a) => a !== '--app-only');
+
+/** Flags of the PC app that the server would refuse. */
+const APP_ONLY = /^--(kiosk|no-lan|data-dir|server-url)(=|$)/;
+
+function newestMtime(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+function buildRenderer(): void {
+  if (!existsSync(join(ROOT, 'renderer', 'vite.config.ts'))) return;
+  const built = join(ROOT, 'renderer', 'dist', 'index.html');
+  const sources = Math.max(
+    newestMtime(join(ROOT, 'renderer', 'src')),
+    newestMtime(join(ROOT, 'renderer', 'public')),
+    existsSync(join(ROOT, 'renderer', 'index.html')) ? statSync(join(ROOT, 'renderer', 'index.html')).mtimeMs : 0,
+    newestMtime(join(ROOT, 'common')),
+  );
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
+  console.log('building the renderer (npm run build:renderer)…');
+  const r = spawnSync('npm', ['run', '--silent', 'build:renderer'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) console.warn('warning: the renderer did not build; the server answers / with a "not built" page');
+}
+
+function forwardSignals(child: ReturnType<typeof spawn>): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+function startElectron(binary: string): void {
+  console.log('starting the PC app (Electron) with its household server…');
+  // ELECTRON_RUN_AS_NODE would turn the app into a plain Node process.
+  const env = { ...process.env };
+  delete env.ELECTRON_RUN_AS_NODE;
+  forwardSignals(spawn(binary, [ROOT, ...args], { cwd: ROOT, stdio: 'inherit', env }));
+}
+
+function startServerOnly(why: string): void {
+  const cli = join(ROOT, 'server-mock', 'cli.ts');
+  const child = spawn(process.execPath, [cli, ...args.filter((a) => !APP_ONLY.test(a))], { cwd: ROOT, stdio: ['inherit', 'pipe', 'inherit'] });
+  let told = false;
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    console.log(line);
+    const url = /^Resume Anywhere server .* at (https?:\/\/\S+)\s*$/.exec(line)?.[1];
+    if (url && !told) {
+      told = true;
+      // The one line that says what happened and what to do.
+      setImmediate(() => console.log(`\n${why} — serving the whole system without it: open ${url}/ in a browser.\n`));
+    }
+  });
+  child.on('exit', (code) => {
+    if (!told) console.error(`${why}, and the server did not start (exit code ${code}).`);
+  });
+  forwardSignals(child);
+}
+
+buildRenderer();
+await buildElectron(ROOT);
+
+const binary = locateElectronBinary(ROOT);
+const display = displayProblem();
+const cannot = !binary.ok ? binary.reason : display;
+if (appOnly && cannot) {
+  console.error(`The PC app cannot start: ${cannot}`);
+  process.exit(1);
+}
+if (process.env.RA_NO_ELECTRON === '1') startServerOnly('The PC app is off (RA_NO_ELECTRON=1)');
+else if (!binary.ok) startServerOnly(`The PC app cannot start: ${binary.reason}`);
+else if (display) startServerOnly(`The PC app cannot start: ${display}`);
+else startElectron(binary.path);

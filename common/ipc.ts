@@ -1,0 +1,263 @@
+/**
+ * The one IPC contract between the Electron main process and the preload (DESIGN.md §3, §4).
+ * Every channel is declared here once, with the schema of what crosses it:
+ *
+ * - **Invoke channels** (renderer → main, `ipcRenderer.invoke`): one per bridge method. The
+ *   request is the method's argument list as a tuple; the reply is always an envelope
+ *   `{ ok: true, value } | { ok: false, error }` (`Result` of common/errors.ts). The preload
+ *   builds `window.raBridge` from this table and refuses any other channel; the main process
+ *   registers one handler per entry and parses every request with its schema before use.
+ * - **Event channels** (main → renderer, `webContents.send`): lifecycle signals. The preload
+ *   parses each payload and answers with `lifecycleDone` once the renderer's listeners settled.
+ *
+ * Besides `PlatformBridge` (common/platform.ts) the Electron bridge offers two optional
+ * extensions, `reportPlayback` and `serverStatus` (see `ElectronBridgeExtensions`). A renderer
+ * uses them when present (`'reportPlayback' in bridge`); the web bridge has neither.
+ *
+ * Environment-free: schemas and pure helpers only. Adding a channel is a contract change for
+ * main/ and preload/ together; the type checks below make a mismatch a compile error.
+ */
+import Type, { type Static, type TSchema } from 'typebox';
+import Value from 'typebox/value';
+import type { ErrorBody, ErrorCode, Result } from './errors.ts';
+import { PlatformInfo, Settings, TerminalIdentityRecord, type PlatformBridge } from './platform.ts';
+import { Breakpoint, EpochMillis, ProgramId } from './protocol/model.ts';
+
+// ---------------------------------------------------------------- payload schemas
+
+/** A value or null. */
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** A queue position or report sequence. */
+export const Seq = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+
+/** The named outboxes (common/platform.ts `OutboxName`). */
+export const OutboxNameSchema = Type.Literal('reports');
+
+/**
+ * One stored outbox entry. The `reports` outbox holds `TerminalReport`s (common/protocol/api.ts):
+ * the main process uploads them itself on quit, on suspend and at start, so it needs to read them.
+ */
+export const OutboxEntrySchema = Type.Object({ seq: Seq, item: Type.Unknown() }, { additionalProperties: false });
+
+/** A cache key: short, printable, namespaced by the renderer (e.g. `home:<terminalId>`). */
+export const CacheKey = Type.String({ pattern: '^[A-Za-z0-9:._-]{1,100}$' });
+
+/** Largest cached value, as JSON (the home page is a few kilobytes). */
+export const MAX_CACHE_VALUE_BYTES = 2 * 1024 * 1024;
+
+/** Largest number of entries a stored outbox keeps; older ones are dropped (and logged) past it. */
+export const MAX_OUTBOX_ENTRIES = 10_000;
+
+/** A settings change: any subset of the settings, nothing else. */
+export const SettingsPatch = Type.Partial(Settings, { additionalProperties: false });
+
+/**
+ * Acknowledges one lifecycle signal (sent by the preload, not part of the bridge): how many
+ * renderer listeners ran, so main knows whether anyone saved the breakpoint.
+ */
+export const LifecycleAck = Type.Object({ id: Seq, listeners: Type.Integer({ minimum: 0, maximum: 1000 }) }, { additionalProperties: false });
+export type LifecycleAck = Static<typeof LifecycleAck>;
+
+/**
+ * What is playing right now, as the renderer last saw it. The main process keeps the latest
+ * one durably so that a renderer crash, a lost quit or a power cut still ends as a `stop`
+ * report at this point (DESIGN.md §5: "a crashed terminal loses at most one heartbeat").
+ * Fields mirror `TerminalReport`; `null` means nothing is playing (the renderer has recorded
+ * its own stop).
+ */
+export const PlaybackPosition = Type.Object(
+  {
+    programId: ProgramId,
+    breakpoint: Breakpoint,
+    /** When the position was observed, by this device's clock. */
+    observedAt: EpochMillis,
+    resumedFrom: Type.Optional(Breakpoint),
+    seekedBack: Type.Optional(Type.Boolean()),
+    playToken: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+export type PlaybackPosition = Static<typeof PlaybackPosition>;
+
+/** The household server the PC app runs (or the remote one it uses), for the UI. */
+export const ServerStatus = Type.Object({
+  /** `embedded`: this app runs the server; `remote`: a configured server elsewhere. */
+  mode: Type.Union([Type.Literal('embedded'), Type.Literal('remote')]),
+  state: Type.Union([Type.Literal('starting'), Type.Literal('running'), Type.Literal('failed'), Type.Literal('stopped')]),
+  /** The URL this app uses, or null before it is known. */
+  url: Type.Union([Type.String(), Type.Null()]),
+  /** URLs a TV or phone on the same network can open (embedded mode with LAN access). */
+  lanUrls: Type.Array(Type.String()),
+  /** Why it failed, when it did. */
+  error: Type.Union([Type.String(), Type.Null()]),
+});
+export type ServerStatus = Static<typeof ServerStatus>;
+
+/** A lifecycle signal from main, with the id the ack must carry. */
+export const LifecycleSignal = Type.Object(
+  { id: Seq, event: Type.Union([Type.Literal('suspend'), Type.Literal('resume'), Type.Literal('quit')]) },
+  { additionalProperties: false },
+);
+export type LifecycleSignal = Static<typeof LifecycleSignal>;
+
+// ---------------------------------------------------------------- the contract
+
+/** One invoke channel: its arguments (a tuple schema), its reply value and what it does. */
+export interface InvokeSpec {
+  request: TSchema;
+  reply: TSchema;
+  doc: string;
+}
+
+const spec = <Req extends TSchema, Rep extends TSchema>(request: Req, reply: Rep, doc: string) => ({ request, reply, doc });
+const NoArgs = Type.Tuple([]);
+
+/** Every renderer → main channel, keyed by the bridge method it implements. */
+export const IPC_INVOKE = {
+  info: spec(NoArgs, PlatformInfo, 'Facts about the platform (launch mode, languages, version, default server).'),
+  loadIdentity: spec(NoArgs, Nullable(TerminalIdentityRecord), 'This terminal’s identity (credential decrypted), or null.'),
+  saveIdentity: spec(Type.Tuple([Nullable(TerminalIdentityRecord)]), Type.Void(), 'Store (credential encrypted) or forget the identity.'),
+  loadSettings: spec(NoArgs, Settings, 'Current settings, defaults filled in.'),
+  saveSettings: spec(Type.Tuple([SettingsPatch]), Settings, 'Change some settings; replies with all of them.'),
+  outboxLoad: spec(Type.Tuple([OutboxNameSchema]), Type.Array(OutboxEntrySchema), 'Every stored entry of an outbox.'),
+  outboxAppend: spec(Type.Tuple([OutboxNameSchema, OutboxEntrySchema]), Type.Void(), 'Persist one outbox entry (durable on reply).'),
+  outboxRemove: spec(Type.Tuple([OutboxNameSchema, Type.Array(Seq, { maxItems: MAX_OUTBOX_ENTRIES })]), Type.Void(), 'Forget entries by seq.'),
+  cacheGet: spec(Type.Tuple([CacheKey]), Type.Unknown(), 'A cached JSON value, or null.'),
+  cacheSet: spec(Type.Tuple([CacheKey, Type.Unknown()]), Type.Void(), 'Cache a JSON value (null deletes it).'),
+  nextSeq: spec(Type.Union([NoArgs, Type.Tuple([Seq])]), Seq, 'Next report sequence, above every earlier one and `atLeast`.'),
+  lifecycleDone: spec(Type.Tuple([LifecycleAck]), Type.Void(), 'Preload only: the renderer finished reacting to a lifecycle signal.'),
+  reportPlayback: spec(Type.Tuple([Nullable(PlaybackPosition)]), Type.Void(), 'Extension: what is playing now (null: nothing).'),
+  serverStatus: spec(NoArgs, ServerStatus, 'Extension: the household server’s state and LAN URLs.'),
+} as const satisfies Record<string, InvokeSpec>;
+
+/** Every main → renderer channel. */
+export const IPC_EVENTS = {
+  lifecycle: { payload: LifecycleSignal, doc: 'Save the breakpoint now (suspend, quit) or carry on (resume); ack with lifecycleDone.' },
+} as const;
+
+/** A bridge method backed by an invoke channel. */
+export type InvokeMethod = keyof typeof IPC_INVOKE;
+/** A main → renderer event. */
+export type EventName = keyof typeof IPC_EVENTS;
+
+/** The arguments of a method, as its tuple type. */
+export type InvokeArgs<M extends InvokeMethod> = Static<(typeof IPC_INVOKE)[M]['request']>;
+/** The reply value of a method. */
+export type InvokeReply<M extends InvokeMethod> = Static<(typeof IPC_INVOKE)[M]['reply']>;
+
+/** The channel name of a bridge method. */
+export function invokeChannel(method: InvokeMethod): string {
+  return `ra:${method}`;
+}
+
+/** The channel name of an event. */
+export function eventChannel(name: EventName): string {
+  return `ra:event:${name}`;
+}
+
+/** The method a channel name stands for, or null when the contract does not declare it. */
+export function methodOfChannel(channel: unknown): InvokeMethod | null {
+  if (typeof channel !== 'string' || !channel.startsWith('ra:')) return null;
+  const name = channel.slice(3);
+  return Object.hasOwn(IPC_INVOKE, name) ? (name as InvokeMethod) : null;
+}
+
+/** Every invoke channel name (for registration and tests). */
+export const INVOKE_METHODS = Object.keys(IPC_INVOKE) as InvokeMethod[];
+
+// ---------------------------------------------------------------- the bridge the preload exposes
+
+/** The optional extensions the Electron bridge offers beyond `PlatformBridge`. */
+export interface ElectronBridgeExtensions {
+  /**
+   * Tell the main process what is playing (call on every heartbeat, pause, seek and start;
+   * `null` once the renderer has queued its own stop). Main turns the last one into a `stop`
+   * report if the renderer crashes or never answers a quit.
+   */
+  reportPlayback(position: PlaybackPosition | null): Promise<void>;
+  /** The household server's state, URL and LAN URLs (for the "link a TV" screen). */
+  serverStatus(): Promise<ServerStatus>;
+}
+
+/** `window.raBridge` in the Electron app. */
+export type ElectronBridge = PlatformBridge & ElectronBridgeExtensions;
+
+/**
+ * Lifecycle listeners may return a promise: the preload waits for it (bounded by main) before it
+ * acknowledges the signal, so an async "save the breakpoint" finishes before the app quits.
+ */
+export type LifecycleListener = (event: LifecycleSignal['event']) => void | Promise<void>;
+
+// Compile-time proof that the contract implements the bridge (a drift is a type error here).
+type ContractBridge = { [M in Exclude<InvokeMethod, 'lifecycleDone'>]: (...args: InvokeArgs<M>) => Promise<InvokeReply<M>> };
+type Assert<T extends true> = T;
+export type _ContractImplementsBridge = Assert<ContractBridge extends Omit<ElectronBridge, 'onLifecycle'> ? true : false>;
+
+// ---------------------------------------------------------------- validation and envelopes
+
+/** A success envelope. */
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+/** A failure envelope. */
+export function fail(code: ErrorCode, message: string, details?: unknown): Result<never> {
+  const error: ErrorBody = details === undefined ? { code, message } : { code, message, details };
+  return { ok: false, error };
+}
+
+/** Schema problems, for `details` (at most ten, paths and messages only). */
+export function schemaProblems(schema: TSchema, value: unknown): { path: string; message: string }[] {
+  return [...Value.Errors(schema, value)].slice(0, 10).map((e) => ({ path: e.instancePath || '/', message: e.message }));
+}
+
+/**
+ * Drop trailing `undefined` arguments, so `nextSeq()` and `nextSeq(undefined)` send the same
+ * tuple (structured clone would keep the hole as `undefined`).
+ */
+export function normalizeArgs(args: readonly unknown[]): unknown[] {
+  const out = [...args];
+  while (out.length > 0 && out[out.length - 1] === undefined) out.pop();
+  return out;
+}
+
+/** Parse a request against its channel: the typed arguments, or a VALIDATION_FAILED envelope. */
+export function parseRequest<M extends InvokeMethod>(method: M, args: unknown): Result<InvokeArgs<M>> {
+  const schema = IPC_INVOKE[method].request;
+  if (!Value.Check(schema, args)) {
+    return fail('VALIDATION_FAILED', `Malformed arguments for ${invokeChannel(method)}`, { problems: schemaProblems(schema, args) });
+  }
+  return ok(args as InvokeArgs<M>);
+}
+
+const ErrorBodySchema = Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) });
+
+/** Parse a reply envelope of a channel; a malformed one becomes an INTERNAL failure. */
+export function parseReply<M extends InvokeMethod>(method: M, envelope: unknown): Result<InvokeReply<M>> {
+  if (typeof envelope === 'object' && envelope !== null && 'ok' in envelope) {
+    const e = envelope as { ok: unknown; value?: unknown; error?: unknown };
+    if (e.ok === true && Value.Check(IPC_INVOKE[method].reply, e.value)) return ok(e.value as InvokeReply<M>);
+    if (e.ok === false && Value.Check(ErrorBodySchema, e.error)) return { ok: false, error: e.error as ErrorBody };
+  }
+  return fail('INTERNAL', `Malformed reply on ${invokeChannel(method)}`);
+}
+
+/** Parse an event payload; null when it does not match its schema. */
+export function parseEvent<E extends EventName>(name: E, payload: unknown): Static<(typeof IPC_EVENTS)[E]['payload']> | null {
+  return Value.Check(IPC_EVENTS[name].payload, payload) ? (payload as Static<(typeof IPC_EVENTS)[E]['payload']>) : null;
+}
+
+/** The error a bridge call rejects with: keeps the stable code of the envelope. */
+export class IpcError extends Error {
+  /** Stable code from the envelope. */
+  readonly code: string;
+  /** Optional structured detail. */
+  readonly details: unknown;
+  constructor(body: { code: string; message: string; details?: unknown }) {
+    super(body.message);
+    this.name = 'IpcError';
+    this.code = body.code;
+    this.details = body.details;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The PC app end to end, in Electron: start (the embedded household server comes up) → sign in
+ * → play → quit → start again → resume at the point; and set-top (kiosk) mode driven by keys.
+ * Runs wherever Electron's binary and a display exist (Xvfb on Linux CI); elsewhere every test
+ * is reported as skipped with the reason.
+ */
+import { rm } from 'node:fs/promises';
+import { expect, test } from '@playwright/test';
+import type { ElectronBridge } from '../../common/ipc.ts';
+import { card, nameTerminal, playFromCatalogue, press, signIn, videoTime, waitPlaying } from '../fixtures.ts';
+import { buildApp, freshDataDir, launch, SKIP_REASON, windowState } from './launch.ts';
+
+test.skip(SKIP_REASON !== null, SKIP_REASON ?? '');
+// The list reporter does not print skip reasons: say it once, on the console.
+if (SKIP_REASON && !process.env.RA_QUIET_SKIP) console.error(`[electron] suite skipped: ${SKIP_REASON}`);
+test.describe.configure({ mode: 'serial', timeout: 180_000 });
+
+const DEMO = { login: 'demo@resume.local', password: 'resume-demo' };
+
+test.beforeAll(async () => {
+  await buildApp();
+});
+
+test('start → sign in → play → quit → start again → resume at the point', async () => {
+  const dataDir = await freshDataDir();
+  try {
+    let { app, page } = await launch(dataDir);
+
+    // The renderer runs on the preload's bridge, against the household server this app runs.
+    const info = await page.evaluate(() => (window as unknown as { raBridge: ElectronBridge }).raBridge.info());
+    expect(info).toMatchObject({ kind: 'electron', launchMode: 'desktop', defaultServerUrl: new URL(page.url()).origin });
+    const status = await page.evaluate(() => (window as unknown as { raBridge: ElectronBridge }).raBridge.serverStatus());
+    expect(status).toMatchObject({ mode: 'embedded', state: 'running' });
+    // The bridge is a whitelist: nothing but the contract.
+    expect(await page.evaluate(() => Object.keys((window as unknown as { raBridge: object }).raBridge).includes('invoke'))).toBe(false);
+    expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
+
+    await signIn(page, DEMO);
+    await nameTerminal(page, 'Electron PC', 'pc');
+    await playFromCatalogue(page, 'harbour-lights');
+    await press(page, 'ArrowRight', 6);
+    await page.waitForTimeout(2_000);
+    const playedTo = await videoTime(page);
+    expect(playedTo).toBeGreaterThan(60);
+
+    // Place the window, then quit (the app saves the breakpoint on the way out).
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.setBounds({ x: 40, y: 50, width: 1100, height: 720 }));
+    await page.waitForTimeout(800);
+    await app.close();
+
+    ({ app, page } = await launch(dataDir));
+    expect((await windowState(app)).bounds).toMatchObject({ width: 1100, height: 720 });
+    const cw = card(page, 'harbour-lights');
+    await expect(cw).toBeVisible({ timeout: 20_000 });
+    const offsetS = Number(await cw.getAttribute('data-offset-ms')) / 1000;
+    expect(Math.abs(offsetS - playedTo)).toBeLessThan(3);
+    await cw.getByRole('button', { name: /^Resume Harbour Lights/ }).click();
+    await waitPlaying(page);
+    expect(Math.abs((await videoTime(page)) - offsetS)).toBeLessThan(3);
+    await app.close();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a renderer crash keeps the point', async () => {
+  const dataDir = await freshDataDir();
+  try {
+    const { app, page } = await launch(dataDir);
+    await signIn(page, DEMO);
+    await nameTerminal(page, 'Crashy PC', 'pc');
+    await playFromCatalogue(page, 'harbour-lights');
+    await press(page, 'ArrowRight', 4);
+    await page.waitForTimeout(1_500);
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.webContents.forcefullyCrashRenderer());
+    // The app reloads the renderer; the programme is on the row at (about) the point.
+    const reloaded = await app.firstWindow();
+    await expect(card(reloaded, 'harbour-lights')).toBeVisible({ timeout: 30_000 });
+    await app.close();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('kiosk mode: fullscreen, TV interface, no cursor, keys only; Ctrl+Alt+Shift+Q leaves it', async () => {
+  const dataDir = await freshDataDir();
+  try {
+    const { app, page } = await launch(dataDir, ['--kiosk']);
+    expect(await windowState(app)).toMatchObject({ kiosk: true, menu: false });
+    const info = await page.evaluate(() => (window as unknown as { raBridge: ElectronBridge }).raBridge.info());
+    expect(info.launchMode).toBe('tv');
+    await expect(page.locator('html')).toHaveAttribute('data-mode', 'tv');
+    expect(await page.evaluate(() => getComputedStyle(document.body).cursor)).toBe('none');
+
+    // Keys only: fill the sign-in form and submit it with Enter.
+    await page.locator('input[name=username]').focus();
+    await page.keyboard.type(DEMO.login);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(DEMO.password);
+    await page.keyboard.press('Enter');
+    await page.locator('form input:not([type=radio])').focus();
+    await page.keyboard.type('Living-room TV');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('device-chip')).toHaveText('Living-room TV');
+
+    // Browser keys do nothing in a kiosk; Escape does not leave it.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F11');
+    expect((await windowState(app)).kiosk).toBe(true);
+
+    // The deliberate chord leaves set-top mode: a normal window with its menu and cursor.
+    await page.keyboard.press('Control+Alt+Shift+KeyQ');
+    await expect.poll(async () => (await windowState(app)).kiosk).toBe(false);
+    expect((await windowState(app)).menu).toBe(true);
+    await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).cursor)).not.toBe('none');
+    await app.close();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,158 @@
+/** The small policies: security decisions, kiosk keys, launch arguments, menu, app shell, pages. */
+import { describe, expect, it, vi } from 'vitest';
+import { shellFileFor } from './app-shell.ts';
+import { parseLaunchArgs } from './args.ts';
+import { isBlockedInKiosk, isKioskExitChord, kioskAtLaunch, KIOSK_CSS } from './kiosk.ts';
+import { menuTemplate, serverStatusLabel } from './menu.ts';
+import { statusPage } from './pages.ts';
+import { checkServerUrl } from './platform-handlers.ts';
+import { APP_CSP, isAllowedNavigation, isPermissionAllowed, isTrustedFrame, windowOpenDecision, withCsp } from './security.ts';
+import type { ServerStatus } from '../common/ipc.ts';
+
+const APP = 'http://127.0.0.1:8750';
+
+describe('security policy', () => {
+  it('keeps navigation inside the app origin', () => {
+    expect(isAllowedNavigation(`${APP}/#/play/harbour-lights`, APP)).toBe(true);
+    for (const url of ['https://evil.example/', 'http://127.0.0.1:8751/', 'file:///etc/passwd', 'javascript:alert(1)', 'data:text/html,x', 'not a url']) {
+      expect(isAllowedNavigation(url, APP)).toBe(false);
+    }
+    expect(isAllowedNavigation(`${APP}/`, null)).toBe(false);
+  });
+
+  it('never opens app windows; web links go to the system browser, other schemes nowhere', () => {
+    expect(windowOpenDecision(`${APP}/#/x`, APP)).toEqual({ action: 'deny', openExternally: null });
+    expect(windowOpenDecision('https://example.org/help', APP)).toEqual({ action: 'deny', openExternally: 'https://example.org/help' });
+    expect(windowOpenDecision('file:///etc/passwd', APP)).toEqual({ action: 'deny', openExternally: null });
+    expect(windowOpenDecision('smb://host/share', APP)).toEqual({ action: 'deny', openExternally: null });
+  });
+
+  it('adds the strict CSP to app responses that lack one, keeps the server’s own', () => {
+    expect(withCsp({ 'Content-Type': ['text/html'] }, `${APP}/`, APP)).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [APP_CSP] });
+    const own = { 'content-security-policy': ["default-src 'self'"] };
+    expect(withCsp(own, `${APP}/`, APP)).toBe(own);
+    const other = { a: ['b'] };
+    expect(withCsp(other, 'https://cdn.example/x.js', APP)).toBe(other);
+    expect(APP_CSP).toContain("script-src 'self'");
+    expect(APP_CSP).not.toContain('unsafe-eval');
+    expect(APP_CSP).toContain("object-src 'none'");
+  });
+
+  it('grants only fullscreen and clipboard writes, only to the app', () => {
+    expect(isPermissionAllowed('fullscreen', `${APP}/`, APP)).toBe(true);
+    expect(isPermissionAllowed('clipboard-sanitized-write', `${APP}/`, APP)).toBe(true);
+    for (const p of ['media', 'geolocation', 'notifications', 'openExternal', 'hid']) expect(isPermissionAllowed(p, `${APP}/`, APP)).toBe(false);
+    expect(isPermissionAllowed('fullscreen', 'https://evil.example/', APP)).toBe(false);
+  });
+
+  it('trusts only frames of the app origin for the bridge', () => {
+    expect(isTrustedFrame(`${APP}/#/home`, APP)).toBe(true);
+    expect(isTrustedFrame('data:text/html,x', APP)).toBe(false);
+    expect(isTrustedFrame(null, APP)).toBe(false);
+    expect(isTrustedFrame(`${APP}/`, null)).toBe(false);
+  });
+
+  it('accepts only http(s) server URLs without credentials, as origins', () => {
+    expect(checkServerUrl('http://192.168.1.5:8750/some/path')).toBe('http://192.168.1.5:8750');
+    expect(checkServerUrl(null)).toBeNull();
+    for (const bad of ['file:///x', 'javascript:alert(1)', 'http://user:pw@host/', 'nope']) expect(() => checkServerUrl(bad)).toThrow();
+  });
+});
+
+describe('kiosk', () => {
+  const key = (key: string, mods: Partial<{ control: boolean; alt: boolean; shift: boolean; meta: boolean }> = {}, type = 'keyDown') => ({
+    type,
+    key,
+    control: false,
+    alt: false,
+    shift: false,
+    meta: false,
+    ...mods,
+  });
+
+  it('leaves only on Ctrl+Alt+Shift+Q key-down', () => {
+    expect(isKioskExitChord(key('Q', { control: true, alt: true, shift: true }))).toBe(true);
+    expect(isKioskExitChord(key('q', { control: true, alt: true, shift: true }, 'keyUp'))).toBe(false);
+    expect(isKioskExitChord(key('q', { control: true, shift: true }))).toBe(false);
+    expect(isKioskExitChord(key('Escape'))).toBe(false);
+    expect(isKioskExitChord(key('q', { control: true, alt: true, shift: true, meta: true }))).toBe(false);
+  });
+
+  it('swallows reload and zoom shortcuts, lets remote-control keys through', () => {
+    for (const k of [key('F5'), key('r', { control: true }), key('F11'), key('=', { control: true }), key('F12')]) expect(isBlockedInKiosk(k)).toBe(true);
+    for (const k of [key('ArrowUp'), key('Enter'), key('Escape'), key('Backspace'), key('MediaPlayPause'), key(' ')]) expect(isBlockedInKiosk(k)).toBe(false);
+  });
+
+  it('starts from the flag or the setting; hides the cursor', () => {
+    expect(kioskAtLaunch(false, false)).toBe(false);
+    expect(kioskAtLaunch(true, false)).toBe(true);
+    expect(kioskAtLaunch(false, true)).toBe(true);
+    expect(KIOSK_CSS).toContain('cursor: none !important');
+  });
+});
+
+describe('launch arguments', () => {
+  it('finds our flags among Electron’s and a test driver’s', () => {
+    const a = parseLaunchArgs(['/usr/bin/electron', '/app', '--inspect=0', '--remote-debugging-port=0', '--kiosk', '--server-url=http://10.0.0.2:8750/x', '--data-dir', '/tmp/ra'], {});
+    expect(a).toEqual({ kiosk: true, serverUrl: 'http://10.0.0.2:8750', dataDir: '/tmp/ra', noLan: false, warnings: [] });
+  });
+
+  it('reads the environment, and warns about a bad server URL instead of failing', () => {
+    expect(parseLaunchArgs(['/app'], { RA_KIOSK: '1', RA_APP_DATA: '/d' })).toMatchObject({ kiosk: true, dataDir: '/d' });
+    const bad = parseLaunchArgs(['/app', '--server-url=file:///etc'], {});
+    expect(bad.serverUrl).toBeNull();
+    expect(bad.warnings[0]).toMatch(/--server-url ignored/);
+  });
+});
+
+describe('menu', () => {
+  const status: ServerStatus = { mode: 'embedded', state: 'running', url: APP, lanUrls: ['http://192.168.1.5:8750'], error: null };
+  const actions = { copyText: vi.fn(), setKioskAtStart: vi.fn(), enterKioskNow: vi.fn(), setLanAccess: vi.fn(), openDataFolder: vi.fn(), openServerLog: vi.fn() };
+
+  it('has the standard roles and the household status', () => {
+    const t = menuTemplate({ isMac: false, appName: 'Resume Anywhere', server: status, kioskAtStart: false, lanAccess: true, actions });
+    expect(t.map((i) => i.role ?? i.label)).toEqual(['fileMenu', 'editMenu', 'viewMenu', 'Household', 'windowMenu', 'help']);
+    const mac = menuTemplate({ isMac: true, appName: 'Resume Anywhere', server: status, kioskAtStart: false, lanAccess: true, actions });
+    expect(mac[0]?.role).toBe('appMenu');
+    const household = t[3]?.submenu as { label?: string; click?: (item: { checked: boolean }) => void }[];
+    expect(household.map((i) => i.label)).toContain('TVs and phones open: http://192.168.1.5:8750');
+    household.find((i) => i.label?.startsWith('Copy'))?.click?.({ checked: false });
+    expect(actions.copyText).toHaveBeenCalledWith('http://192.168.1.5:8750');
+    household.find((i) => i.label?.startsWith('Start in Set-top'))?.click?.({ checked: true });
+    expect(actions.setKioskAtStart).toHaveBeenCalledWith(true);
+  });
+
+  it('says what the server is doing', () => {
+    expect(serverStatusLabel(status)).toBe(`Household server: running at ${APP}`);
+    expect(serverStatusLabel({ ...status, state: 'failed', error: 'EADDRINUSE' })).toMatch(/failed — EADDRINUSE/);
+    expect(serverStatusLabel({ ...status, mode: 'remote', url: 'https://tv.example' })).toBe('Server: https://tv.example (remote)');
+  });
+});
+
+describe('app shell (remote mode, offline start)', () => {
+  const files = new Set(['/web/index.html', '/web/assets/index-abc.js', '/web/assets/index-abc.css']);
+  const exists = (p: string) => files.has(p);
+  const remote = 'https://tv.example';
+
+  it('answers the shell from the packaged renderer', () => {
+    expect(shellFileFor('GET', `${remote}/`, remote, '/web', exists)).toEqual({ path: '/web/index.html', contentType: 'text/html; charset=utf-8' });
+    expect(shellFileFor('GET', `${remote}/assets/index-abc.js`, remote, '/web', exists)?.contentType).toMatch(/javascript/);
+  });
+
+  it('sends everything else to the network', () => {
+    expect(shellFileFor('GET', `${remote}/api/v1/me`, remote, '/web', exists)).toBeNull();
+    expect(shellFileFor('POST', `${remote}/`, remote, '/web', exists)).toBeNull();
+    expect(shellFileFor('GET', `${remote}/media/a.mpd`, remote, '/web', exists)).toBeNull();
+    expect(shellFileFor('GET', 'https://other.example/', remote, '/web', exists)).toBeNull();
+    expect(shellFileFor('GET', `${remote}/assets/..%2F..%2Fetc%2Fpasswd`, remote, '/web', () => true)).toBeNull();
+  });
+});
+
+describe('status pages', () => {
+  it('escape their text and allow no script', () => {
+    const html = decodeURIComponent(statusPage('Oops <b>', ['<script>alert(1)</script>']).replace(/^data:text\/html;charset=utf-8,/, ''));
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&#60;script&#62;');
+    expect(html).toContain("default-src 'none'");
+  });
+});
