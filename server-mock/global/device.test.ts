@@ -63,6 +63,15 @@ describe('over HTTP', () => {
     expect((await link(codes.userCode)).json().code).toBe('CODE_INVALID');
   });
 
+  it('an already registered terminal of the account (the PC app) may approve the code', async () => {
+    const pc = await s.app.inject({ method: 'POST', url: '/api/v1/terminals', headers: { authorization: `Bearer ${user}` }, payload: { name: 'PC', type: 'pc' } });
+    const codes = await authorize();
+    const res = await link(codes.userCode, pc.json().credential);
+    expect(res.statusCode, res.body).toBe(200);
+    const row = (await s.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${pc.json().credential}` } })).json();
+    expect(row.account.login).toBe('family@example.com');
+  });
+
   it('a wrong or malformed code is refused with a clear message and links nothing', async () => {
     const codes = await authorize();
     const wrong = await link('BBBB-BBBB');

@@ -55,10 +55,22 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesOptions> = asyn
   app.post(
     '/api/v1/device/link',
     {
-      onRequest: guard(auth, ['user']),
+      // A signed-in person, or any terminal already registered to the account (the PC app or a
+      // phone holds a terminal credential, not a password), may approve a TV.
+      onRequest: guard(auth, ['user', 'terminal']),
       config: { rateLimit: limit },
-      schema: { tags, summary: 'Enter the code shown on a TV to make it a terminal of my account', security: security.user, body: DeviceLinkRequest, response: { 200: DeviceLinkResponse, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Enter the code shown on a TV to make it a terminal of my account (user session or terminal credential)',
+        security: [...security.user, ...security.terminal],
+        body: DeviceLinkRequest,
+        response: { 200: DeviceLinkResponse, ...errorResponses },
+      },
     },
-    async (req) => devices.link(principalOf(req, 'user').userId, req.body.userCode, req.body.name),
+    async (req) => {
+      const p = req.principal;
+      const userId = p?.kind === 'terminal' ? p.userId : principalOf(req, 'user').userId;
+      return devices.link(userId, req.body.userCode, req.body.name);
+    },
   );
 };
