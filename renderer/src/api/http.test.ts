@@ -1,0 +1,100 @@
+import { describe, expect, it, vi } from 'vitest';
+import { homePage } from '../testing/fixtures.ts';
+import { codeOf, createApi, isApiError, type ApiError } from './http.ts';
+
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+function api(fetchImpl: (url: string, init: RequestInit) => Promise<Response>, credential: string | null = 'rat_terminal-credential') {
+  const reach: boolean[] = [];
+  const refused = vi.fn();
+  const client = createApi({
+    baseUrl: () => 'http://srv',
+    credential: () => credential,
+    fetch: fetchImpl as typeof fetch,
+    onReachability: (r) => reach.push(r),
+    onCredentialRefused: refused,
+  });
+  return { client, reach, refused };
+}
+
+describe('http client', () => {
+  it('sends the terminal credential and returns the parsed home page', async () => {
+    const calls: [string, RequestInit][] = [];
+    const { client, reach } = api(async (url, init) => {
+      calls.push([url, init]);
+      return json(200, homePage());
+    });
+    const page = await client.home();
+    expect(page.portalId).toBe('P1');
+    expect(calls[0]?.[0]).toBe('http://srv/portal/v1/home');
+    expect((calls[0]?.[1].headers as Record<string, string>).authorization).toBe('Bearer rat_terminal-credential');
+    expect(reach).toEqual([true]);
+  });
+
+  it('refuses an answer that does not match the schema (BAD_RESPONSE)', async () => {
+    const { client } = api(async () => json(200, { ...homePage(), continueWatching: 'nope' }));
+    await expect(client.home()).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+  });
+
+  it('carries the server error code, status and details', async () => {
+    const details = { rejected: [{ index: 1, reportId: 'r-00000002', code: 'PROGRAM_NOT_FOUND', message: 'x' }] };
+    const { client } = api(async () => json(404, { code: 'PROGRAM_NOT_FOUND', message: 'Unknown programme', details }));
+    const err = await client.sync({ sentAt: Date.now(), reports: [] as never }).catch((e: unknown) => e);
+    expect(isApiError(err, 'PROGRAM_NOT_FOUND')).toBe(true);
+    expect(err).toMatchObject({ status: 404, details, severity: 'critical' });
+  });
+
+  it('maps a failed fetch to NETWORK_DOWN (recoverable) and reports unreachability', async () => {
+    const { client, reach } = api(async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    const err = await client.home().catch((e: unknown) => e);
+    expect(codeOf(err)).toBe('NETWORK_DOWN');
+    expect((err as ApiError).severity).toBe('recoverable');
+    expect(reach).toEqual([false]);
+  });
+
+  it('maps unknown 5xx bodies to INTERNAL', async () => {
+    const { client } = api(async () => new Response('<html>bad gateway</html>', { status: 502 }));
+    await expect(client.home()).rejects.toMatchObject({ code: 'INTERNAL', status: 502 });
+  });
+
+  it('tells when the terminal credential is refused (terminal removed elsewhere)', async () => {
+    const { client, refused } = api(async () => json(401, { code: 'UNAUTHENTICATED', message: 'no' }));
+    await expect(client.me()).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(refused).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not treat a refused play token as a refused credential', async () => {
+    const { client, refused } = api(async () => json(401, { code: 'TOKEN_INVALID', message: 'expired' }));
+    await expect(client.heartbeat('sess-00000001', 'pt1.token', { position: { kind: 'offset', offsetMs: 1 }, seq: 1 })).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+    expect(refused).not.toHaveBeenCalled();
+  });
+
+  it('uses the play token for session calls, keepalive on request', async () => {
+    let init: RequestInit | undefined;
+    const { client } = api(async (_url, i) => {
+      init = i;
+      return json(200, { breakpoint: { kind: 'offset', offsetMs: 5 }, result: 'applied' });
+    });
+    await client.stop('sess-00000001', 'pt1.token', { position: { kind: 'offset', offsetMs: 5 }, seq: 3 }, { keepalive: true });
+    expect((init?.headers as Record<string, string>).authorization).toBe('Bearer pt1.token');
+    expect(init?.keepalive).toBe(true);
+  });
+
+  it('needs a credential for terminal calls', async () => {
+    const { client } = api(async () => json(200, {}), null);
+    await expect(client.home()).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('stopOnUnload fires a keepalive fetch with the header', () => {
+    const seen: [string, RequestInit][] = [];
+    const { client } = api(async (url, init) => {
+      seen.push([url, init]);
+      return json(200, {});
+    });
+    expect(client.stopOnUnload('sess-00000001', 'pt1.token', { position: { kind: 'offset', offsetMs: 9 }, seq: 4 })).toBe(true);
+    expect(seen[0]?.[0]).toBe('http://srv/stream/v1/sessions/sess-00000001/stop');
+    expect(seen[0]?.[1]).toMatchObject({ method: 'POST', keepalive: true });
+  });
+});

@@ -1,0 +1,255 @@
+/**
+ * The typed HTTP client of a terminal: every call returns a value parsed against its schema in
+ * common/protocol (never trusted as-is) or throws one error type, `ApiError`, carrying the
+ * server's stable code — or a client-side code when no answer came (NETWORK_DOWN, TIMEOUT,
+ * BAD_RESPONSE). Branch on `code`, never on `message`.
+ *
+ * Authentication: terminal calls send the terminal credential; play-session calls send the
+ * session's play token; account calls send a user session token passed explicitly (it lives
+ * only for the sign-in → name-this-terminal step and is never stored).
+ */
+import Type, { type Static, type TSchema } from 'typebox';
+import Value from 'typebox/value';
+import { isErrorCode, type ErrorCode } from '../../../common/errors.ts';
+import {
+  Account,
+  HomePage,
+  RegisterTerminalResponse,
+  ReportResults,
+  SessionResponse,
+  WhoAmI,
+  type LoginRequest,
+  type RegisterRequest,
+  type RegisterTerminalRequest,
+  type SyncRequest,
+} from '../../../common/protocol/api.ts';
+import { EpochMillis, ProgramId } from '../../../common/protocol/model.ts';
+import {
+  HeartbeatResponse,
+  PlayResponse,
+  StopResponse,
+  type HeartbeatRequest,
+  type PlayRequest,
+  type StopRequest,
+} from '../../../common/protocol/stream.ts';
+
+/** Codes the client adds for failures that never reached (or never came back from) a server. */
+export type ClientErrorCode = ErrorCode | 'NETWORK_DOWN' | 'TIMEOUT' | 'BAD_RESPONSE';
+
+/** Codes after which trying again later may succeed. */
+const RECOVERABLE = new Set<ClientErrorCode>(['NETWORK_DOWN', 'TIMEOUT', 'RATE_LIMITED', 'UPSTREAM_UNAVAILABLE', 'INTERNAL']);
+
+/** The one error type of the client (Shaka's model: a stable code and a severity). */
+export class ApiError extends Error {
+  /** Stable code: the server's, or a client-side one. */
+  readonly code: ClientErrorCode;
+  /** HTTP status; 0 when no answer came. */
+  readonly status: number;
+  /** The server's structured detail, if any. */
+  readonly details: unknown;
+
+  constructor(code: ClientErrorCode, message: string, status = 0, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+    this.details = details;
+  }
+
+  /** `recoverable`: retry later (network, 5xx, 429); `critical`: this request will not succeed as is. */
+  get severity(): 'recoverable' | 'critical' {
+    return RECOVERABLE.has(this.code) ? 'recoverable' : 'critical';
+  }
+}
+
+/** True when `e` is an ApiError with one of `codes` (any code when none given). */
+export function isApiError(e: unknown, ...codes: ClientErrorCode[]): e is ApiError {
+  return e instanceof ApiError && (codes.length === 0 || codes.includes(e.code));
+}
+
+/** The stable code of any thrown value (unknown errors count as INTERNAL). */
+export function codeOf(e: unknown): ClientErrorCode {
+  return e instanceof ApiError ? e.code : 'INTERNAL';
+}
+
+/** What the client needs from its surroundings. */
+export interface ApiOptions {
+  /** Base URL of the server ('' = this page's origin). */
+  baseUrl: () => string;
+  /** The terminal credential, once registered. */
+  credential: () => string | null;
+  fetch?: typeof fetch;
+  /** Per-request timeout (default 15 s). */
+  timeoutMs?: number;
+  /** Told whether a request got an answer (drives the "can't reach the server" state). */
+  onReachability?: (reached: boolean) => void;
+  /** Told when the terminal credential is refused (the terminal was removed elsewhere). */
+  onCredentialRefused?: () => void;
+}
+
+type Auth = { kind: 'terminal' } | { kind: 'bearer'; token: string } | { kind: 'none' };
+
+interface Call<T extends TSchema | null> {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  auth: Auth;
+  body?: unknown;
+  /** Schema of the success body; null = no body expected. */
+  schema: T;
+  keepalive?: boolean;
+  signal?: AbortSignal;
+}
+
+const HideAnswer = Type.Object({ programId: ProgramId, hiddenAt: EpochMillis });
+
+/** Options of one play-session call. */
+export interface SessionCallOptions {
+  /** Survive the page being unloaded (pagehide, tab close). */
+  keepalive?: boolean;
+}
+
+/** Create the client. */
+export function createApi(o: ApiOptions) {
+  const doFetch = o.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  const timeoutMs = o.timeoutMs ?? 15_000;
+
+  async function call<T extends TSchema | null>(c: Call<T>): Promise<T extends TSchema ? Static<T> : null> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (c.body !== undefined) headers['content-type'] = 'application/json';
+    const token = c.auth.kind === 'terminal' ? o.credential() : c.auth.kind === 'bearer' ? c.auth.token : null;
+    if (c.auth.kind === 'terminal' && !token) throw new ApiError('UNAUTHENTICATED', 'This terminal is not registered');
+    if (token) headers.authorization = `Bearer ${token}`;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = c.signal ? AbortSignal.any([c.signal, timeout]) : timeout;
+    let res: Response;
+    try {
+      res = await doFetch(`${o.baseUrl()}${c.path}`, {
+        method: c.method,
+        headers,
+        body: c.body === undefined ? null : JSON.stringify(c.body),
+        signal,
+        keepalive: c.keepalive === true,
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+    } catch (err) {
+      o.onReachability?.(false);
+      if (timeout.aborted) throw new ApiError('TIMEOUT', `No answer in ${timeoutMs} ms`);
+      throw new ApiError('NETWORK_DOWN', err instanceof Error ? err.message : 'Network request failed');
+    }
+    o.onReachability?.(true);
+    const text = await res.text().catch(() => '');
+    let json: unknown = null;
+    if (text !== '') {
+      try {
+        json = JSON.parse(text) as unknown;
+      } catch {
+        json = undefined;
+      }
+    }
+    if (!res.ok) {
+      const body = (json ?? {}) as { code?: unknown; message?: unknown; details?: unknown };
+      const code: ClientErrorCode = isErrorCode(body.code) ? body.code : res.status >= 500 ? 'INTERNAL' : 'BAD_RESPONSE';
+      if (code === 'UNAUTHENTICATED' && c.auth.kind === 'terminal') o.onCredentialRefused?.();
+      throw new ApiError(code, typeof body.message === 'string' ? body.message : `HTTP ${res.status}`, res.status, body.details);
+    }
+    if (c.schema === null) return null as T extends TSchema ? Static<T> : null;
+    if (!Value.Check(c.schema, json)) throw new ApiError('BAD_RESPONSE', `Unexpected answer from ${c.path}`, res.status);
+    return json as T extends TSchema ? Static<T> : null;
+  }
+
+  const session = (id: string, verb: 'heartbeat' | 'stop') => `/stream/v1/sessions/${encodeURIComponent(id)}/${verb}`;
+
+  return {
+    /** Create an account (`POST /api/v1/accounts`). */
+    register: (body: RegisterRequest) => call({ method: 'POST', path: '/api/v1/accounts', auth: { kind: 'none' }, body, schema: Account }),
+    /** Sign in; the user session token is for registering this terminal only. */
+    signIn: (body: LoginRequest) => call({ method: 'POST', path: '/api/v1/sessions', auth: { kind: 'none' }, body, schema: SessionResponse }),
+    /** End a user session. */
+    signOut: (userToken: string) =>
+      call({ method: 'DELETE', path: '/api/v1/sessions/current', auth: { kind: 'bearer', token: userToken }, schema: null }),
+    /** Register this terminal with the account; returns its credential (shown once). */
+    registerTerminal: (userToken: string, body: RegisterTerminalRequest) =>
+      call({ method: 'POST', path: '/api/v1/terminals', auth: { kind: 'bearer', token: userToken }, body, schema: RegisterTerminalResponse }),
+    /** Who this terminal is. */
+    me: () => call({ method: 'GET', path: '/api/v1/me', auth: { kind: 'terminal' }, schema: WhoAmI }),
+    /** The home page model from the portal. */
+    home: () => call({ method: 'GET', path: '/portal/v1/home', auth: { kind: 'terminal' }, schema: HomePage }),
+    /** Remove a programme from Continue watching (until it is played again). */
+    hide: (programId: string) =>
+      call({ method: 'DELETE', path: `/api/v1/continue-watching/${encodeURIComponent(programId)}`, auth: { kind: 'terminal' }, schema: HideAnswer }),
+    /** Upload reports kept while offline (all or none; see outbox.ts). */
+    sync: (body: SyncRequest) => call({ method: 'POST', path: '/api/v1/history/sync', auth: { kind: 'terminal' }, body, schema: ReportResults }),
+    /** Open a play session at the access server. */
+    play: (body: PlayRequest) => call({ method: 'POST', path: '/stream/v1/play', auth: { kind: 'terminal' }, body, schema: PlayResponse }),
+    /** Report the position of a play session; the answer renews the play token. */
+    heartbeat: (sessionId: string, playToken: string, body: HeartbeatRequest, opts: SessionCallOptions = {}) =>
+      call({
+        method: 'POST',
+        path: session(sessionId, 'heartbeat'),
+        auth: { kind: 'bearer', token: playToken },
+        body,
+        schema: HeartbeatResponse,
+        ...(opts.keepalive ? { keepalive: true } : {}),
+      }),
+    /** Stop a play session at a breakpoint. */
+    stop: (sessionId: string, playToken: string, body: StopRequest, opts: SessionCallOptions = {}) =>
+      call({
+        method: 'POST',
+        path: session(sessionId, 'stop'),
+        auth: { kind: 'bearer', token: playToken },
+        body,
+        schema: StopResponse,
+        ...(opts.keepalive ? { keepalive: true } : {}),
+      }),
+    /**
+     * The stop of a page being unloaded: fire and forget. A keepalive fetch carries the header
+     * and outlives the page; where the browser has no keepalive fetch, `sendBeacon` (which
+     * cannot set headers, so the token goes in the query, as the server allows).
+     */
+    stopOnUnload(sessionId: string, playToken: string, body: StopRequest): boolean {
+      const url = `${o.baseUrl()}${session(sessionId, 'stop')}`;
+      const json = JSON.stringify(body);
+      if (typeof Request === 'undefined' || 'keepalive' in Request.prototype) {
+        doFetch(url, {
+          method: 'POST',
+          keepalive: true,
+          credentials: 'omit',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${playToken}` },
+          body: json,
+        }).catch(() => undefined);
+        return true;
+      }
+      const beacon = typeof navigator !== 'undefined' ? navigator.sendBeacon?.bind(navigator) : undefined;
+      return beacon?.(`${url}?token=${encodeURIComponent(playToken)}`, new Blob([json], { type: 'application/json' })) ?? false;
+    },
+    /** Open the server-push stream (the caller reads the body; see events.ts). */
+    async openEvents(signal: AbortSignal): Promise<Response> {
+      const token = o.credential();
+      if (!token) throw new ApiError('UNAUTHENTICATED', 'This terminal is not registered');
+      let res: Response;
+      try {
+        res = await doFetch(`${o.baseUrl()}/api/v1/events`, {
+          headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` },
+          signal,
+          credentials: 'omit',
+          cache: 'no-store',
+        });
+      } catch (err) {
+        o.onReachability?.(false);
+        throw new ApiError('NETWORK_DOWN', err instanceof Error ? err.message : 'Network request failed');
+      }
+      o.onReachability?.(true);
+      if (!res.ok) {
+        const body = (await res.json().catch(() => ({}))) as { code?: unknown; message?: unknown };
+        const code: ClientErrorCode = isErrorCode(body.code) ? body.code : 'BAD_RESPONSE';
+        if (code === 'UNAUTHENTICATED') o.onCredentialRefused?.();
+        throw new ApiError(code, typeof body.message === 'string' ? body.message : `HTTP ${res.status}`, res.status);
+      }
+      return res;
+    },
+  };
+}
+
+/** The client's interface. */
+export type Api = ReturnType<typeof createApi>;

@@ -1,0 +1,338 @@
+/**
+ * The player controller: owns the `shaka.Player` of one <video> element and one viewing at a
+ * time. It opens a play session at the access server, loads the manifest at the resume point
+ * (VOD offset, or the live wall-clock moment as presentation time), adds the current play
+ * token to every media request (request filter; renewed before it expires), feeds Shaka and
+ * media-element events into the player store, and drives the reporter (reporter.ts).
+ *
+ * Errors: a refused token is renewed and the stream reloaded where it was; network trouble
+ * mid-play shows "reconnecting" and retries when the network is back; a programme that is
+ * gone or not allowed, or media this browser cannot play, ends in an error state.
+ *
+ * Ownership: created by the Player view for its <video>; `close()` ends the viewing (position
+ * captured before anything is unloaded); `destroy()` releases Shaka and every listener.
+ */
+import type { Breakpoint, Program } from '../../../common/protocol/model.ts';
+import type { PlayResponse } from '../../../common/protocol/stream.ts';
+import { codeOf, type Api } from '../api/http.ts';
+import type { ReportQueue } from '../outbox.ts';
+import { errorKindOf, type PlayerStore, type Timeline } from '../stores/player.ts';
+import type { Journal } from './journal.ts';
+import { breakpointAt, clampSeek, isSeekBack, startTimeOf } from './position.ts';
+import { createReporter, type Reporter, type StopOutcome } from './reporter.ts';
+import { prepareShaka, shaka, type ShakaError, type ShakaPlayer } from './shaka.ts';
+
+/** What to play. */
+export interface OpenRequest {
+  programId: string;
+  /** The programme as the home page knows it (for the title while loading). */
+  program: Program | null;
+  /** Where to start; null = from the beginning (VOD) or at the live edge. */
+  breakpoint: Breakpoint | null;
+  /** The terminal the resume point was left on, when another one. */
+  fromTerminal: string | null;
+}
+
+/** What the controller needs. */
+export interface ControllerDeps {
+  api: Api;
+  nextSeq: (atLeast: number) => Promise<number>;
+  queue: ReportQueue;
+  journal: Journal;
+  store: PlayerStore;
+  isOnline: () => boolean;
+  /** Subscribe to "the network is back"; returns the unsubscribe. */
+  onOnline: (fn: () => void) => () => void;
+  /** The programme turned out to be gone (refresh the home page). */
+  onProgramGone?: (programId: string) => void;
+}
+
+/** The controller's commands. */
+export interface PlayerController {
+  open(request: OpenRequest): Promise<void>;
+  togglePlay(): void;
+  seekTo(t: number): void;
+  seekBy(dt: number): void;
+  goLive(): void;
+  setVolume(volume: number): void;
+  toggleMute(): void;
+  /** Try again after an error (or reload where it was). */
+  retry(): Promise<void>;
+  /** End the viewing: report the stop (position read first), then unload. */
+  close(): Promise<StopOutcome>;
+  /** The page is going away (`pagehide`): stop synchronously. */
+  closeOnUnload(): void;
+  /** The page is hidden (may be frozen or killed): report now. */
+  suspend(): void;
+  destroy(): void;
+}
+
+/** Retry policy of manifest and segment requests (short outages pass unnoticed). */
+const RETRY = { maxAttempts: 4, baseDelay: 500, backoffFactor: 2, fuzzFactor: 0.5, timeout: 20_000, stallTimeout: 10_000, connectionTimeout: 10_000 };
+
+/** Create a controller for `video`. */
+export function createPlayerController(video: HTMLVideoElement, deps: ControllerDeps): PlayerController {
+  const { store } = deps;
+  let player: ShakaPlayer | null = null;
+  let reporter: Reporter | null = null;
+  let play: PlayResponse | null = null;
+  let request: OpenRequest | null = null;
+  let hasPlayed = false;
+  let closed = false;
+  let pendingSeek = false;
+  let tokenRecoveries = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  const cleanups: (() => void)[] = [];
+
+  const on = (target: EventTarget, type: string, fn: (e: Event) => void) => {
+    target.addEventListener(type, fn);
+    cleanups.push(() => target.removeEventListener(type, fn));
+  };
+
+  /** The breakpoint now; null before playback began (nothing to report yet). */
+  const position = (): Breakpoint | null =>
+    play && hasPlayed ? breakpointAt(play.program.kind, video.currentTime, play.liveEpochMs ?? null, play.program.durationMs) : null;
+
+  const timeline = (): Timeline => {
+    const range = player?.seekRange() ?? { start: 0, end: 0 };
+    const b = video.buffered;
+    let bufferedEnd = 0;
+    for (let i = 0; i < b.length; i++) if (b.start(i) <= video.currentTime + 0.5) bufferedEnd = Math.max(bufferedEnd, b.end(i));
+    const live = play?.program.kind === 'live';
+    const duration = live ? range.end : Number.isFinite(video.duration) ? video.duration : (play?.program.durationMs ?? 0) / 1000;
+    return { position: video.currentTime, duration, seekStart: range.start, seekEnd: range.end, bufferedEnd };
+  };
+  const tick = () => {
+    if (play) store.getState().progress(timeline());
+  };
+
+  const fail = (code: string) => {
+    const kind = errorKindOf(code);
+    store.getState().fail(kind, code);
+    if (kind === 'removed' && request) deps.onProgramGone?.(request.programId);
+  };
+
+  /** Retry streaming after a network failure, as soon as the network allows. */
+  const scheduleRetry = (delayMs = 2_000) => {
+    store.getState().setReconnecting(true);
+    if (retryTimer !== null) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      if (closed || !player) return;
+      if (!deps.isOnline()) return; // onOnline will call again
+      if (!player.retryStreaming()) void reloadHere();
+      scheduleRetry(Math.min(15_000, delayMs * 2));
+    }, delayMs);
+  };
+
+  /** Load the manifest again at the current point (after a token refusal or an outage). */
+  async function reloadHere(): Promise<void> {
+    if (!play || !player || closed) return;
+    const at = hasPlayed ? video.currentTime : startTimeOf(play);
+    await load(at);
+  }
+
+  function onShakaError(err: unknown, duringLoad: boolean): void {
+    if (closed) return;
+    const e = err as Partial<ShakaError>;
+    if (typeof e.code !== 'number') return fail(codeOf(err));
+    const Code = shaka.util.Error.Code;
+    if (e.code === Code.LOAD_INTERRUPTED || e.code === Code.OPERATION_ABORTED) return;
+    if (e.category === shaka.util.Error.Category.NETWORK) {
+      const status = e.code === Code.BAD_HTTP_STATUS ? Number(e.data?.[1]) : 0;
+      if ((status === 401 || status === 403) && reporter && tokenRecoveries++ < 3) {
+        // The media server refused the token (expired while the device slept): renew, reload.
+        void reporter.renew().then(reloadHere);
+        return;
+      }
+      if (status === 404) return fail('PROGRAM_NOT_FOUND');
+      if (!duringLoad) return scheduleRetry();
+      return fail(deps.isOnline() ? 'UPSTREAM_UNAVAILABLE' : 'NETWORK_DOWN');
+    }
+    if (e.severity === shaka.util.Error.Severity.CRITICAL) fail('MEDIA');
+  }
+
+  async function makePlayer(): Promise<ShakaPlayer> {
+    const p = new shaka.Player();
+    await p.attach(video);
+    p.configure({
+      streaming: {
+        bufferingGoal: 40,
+        rebufferingGoal: 2,
+        bufferBehind: 30,
+        retryParameters: RETRY,
+        failureCallback: (error: ShakaError) => onShakaError(error, false),
+      },
+      manifest: { retryParameters: RETRY },
+    });
+    p.getNetworkingEngine()?.registerRequestFilter(async (_type, req) => {
+      if (!reporter) return;
+      req.headers['Authorization'] = `Bearer ${await reporter.freshToken()}`;
+    });
+    p.addEventListener('buffering', (e) => store.getState().setBuffering((e as unknown as { buffering: boolean }).buffering));
+    p.addEventListener('error', (e) => onShakaError((e as unknown as { detail: unknown }).detail, false));
+    return p;
+  }
+
+  async function load(startTime: number | null): Promise<void> {
+    if (!play) return;
+    try {
+      player ??= await makePlayer();
+      if (closed) return;
+      await player.load(play.manifestUrl, startTime);
+    } catch (err) {
+      return onShakaError(err, true);
+    }
+    if (closed) return;
+    tokenRecoveries = 0;
+    store.getState().setReconnecting(false);
+    store.getState().loaded(play.program, play.liveEpochMs ?? null, timeline());
+    video.muted = store.getState().muted;
+    video.play().catch(() => store.getState().setPaused(true)); // autoplay refused: the big play button shows
+  }
+
+  async function open(req: OpenRequest): Promise<void> {
+    request = req;
+    store.getState().begin(req.programId, req.program, { breakpoint: req.breakpoint, terminalName: req.fromTerminal });
+    if (!prepareShaka()) return fail('MEDIA');
+    let answer: PlayResponse;
+    try {
+      answer = await deps.api.play({ programId: req.programId, protocol: 'dash', ...(req.breakpoint ? { breakpoint: req.breakpoint } : {}) });
+    } catch (err) {
+      if (!closed) fail(codeOf(err));
+      return;
+    }
+    if (closed) return;
+    play = answer;
+    reporter?.destroy();
+    reporter = createReporter(
+      {
+        sessionId: answer.sessionId,
+        playToken: answer.playToken,
+        tokenExpiresAt: answer.tokenExpiresAt,
+        heartbeatIntervalMs: answer.heartbeatIntervalMs,
+        minSeq: answer.minSeq,
+        programId: answer.program.id,
+        resumedFrom: req.breakpoint && answer.program.kind === 'vod' ? answer.start : null,
+      },
+      { api: deps.api, nextSeq: deps.nextSeq, queue: deps.queue, journal: deps.journal, position, isOnline: deps.isOnline },
+    );
+    setMediaSession(answer.program);
+    await load(startTimeOf(answer));
+  }
+
+  function setMediaSession(program: Program): void {
+    const ms = typeof navigator !== 'undefined' ? navigator.mediaSession : undefined;
+    if (!ms || typeof MediaMetadata === 'undefined') return;
+    ms.metadata = new MediaMetadata({ title: program.title, artwork: [{ src: `artwork/${program.artwork}` }] });
+    ms.setActionHandler('seekbackward', () => controller.seekBy(-10));
+    ms.setActionHandler('seekforward', () => controller.seekBy(10));
+  }
+
+  on(video, 'playing', () => {
+    if (!hasPlayed) {
+      hasPlayed = true;
+      reporter?.start();
+    }
+    store.getState().playing();
+    tick();
+  });
+  on(video, 'play', () => store.getState().setPaused(false));
+  on(video, 'pause', () => {
+    store.getState().setPaused(true);
+    if (hasPlayed && !closed && !video.ended) void reporter?.event('pause');
+  });
+  on(video, 'seeked', () => {
+    tick();
+    if (pendingSeek && hasPlayed && !closed) void reporter?.event('seek');
+    pendingSeek = false;
+  });
+  on(video, 'timeupdate', tick);
+  on(video, 'progress', tick);
+  on(video, 'durationchange', tick);
+  on(video, 'ended', () => {
+    store.getState().ended();
+    // The end is a point too: reported now, it takes the programme off the row (watched).
+    if (hasPlayed && !closed) void reporter?.event('pause');
+  });
+  on(video, 'volumechange', () => store.getState().setVolume(video.volume, video.muted));
+  on(document, 'fullscreenchange', () => store.getState().setFullscreen(document.fullscreenElement !== null));
+  cleanups.push(
+    deps.onOnline(() => {
+      if (closed) return;
+      if (store.getState().status === 'error' && store.getState().error === 'offline') void controller.retry();
+      else if (store.getState().reconnecting && player) {
+        if (!player.retryStreaming()) void reloadHere();
+      }
+    }),
+  );
+
+  const controller: PlayerController = {
+    open,
+    togglePlay() {
+      if (store.getState().status === 'ended') {
+        // Watching again is a deliberate move back: the end point may be replaced.
+        reporter?.noteSeekBack();
+        pendingSeek = true;
+        video.currentTime = 0;
+      }
+      if (video.paused) video.play().catch(() => undefined);
+      else video.pause();
+    },
+    seekTo(t) {
+      if (!play || !player) return;
+      const range = player.seekRange();
+      const to = clampSeek(t, range.start, range.end);
+      if (isSeekBack(video.currentTime, to)) reporter?.noteSeekBack();
+      pendingSeek = true;
+      video.currentTime = to;
+      tick();
+    },
+    seekBy(dt) {
+      controller.seekTo(video.currentTime + dt);
+    },
+    goLive() {
+      if (player && play?.program.kind === 'live') controller.seekTo(player.seekRange().end);
+    },
+    setVolume(volume) {
+      video.volume = Math.min(1, Math.max(0, volume));
+      if (video.volume > 0 && video.muted) video.muted = false;
+    },
+    toggleMute() {
+      video.muted = !video.muted;
+    },
+    async retry() {
+      if (!request || closed) return;
+      if (!play) return open(request);
+      store.getState().begin(request.programId, play.program, store.getState().start ?? { breakpoint: null, terminalName: null });
+      await load(hasPlayed ? video.currentTime : startTimeOf(play));
+    },
+    close() {
+      // Order matters: the reporter reads the position synchronously inside stop(), before
+      // Shaka is unloaded below (an unloaded player reports 0 and would erase a good point).
+      const outcome = reporter ? reporter.stop() : Promise.resolve<StopOutcome>('skipped');
+      closed = true;
+      controller.destroy();
+      return outcome;
+    },
+    closeOnUnload() {
+      reporter?.stopOnUnload();
+      closed = true;
+    },
+    suspend() {
+      reporter?.suspend();
+    },
+    destroy() {
+      closed = true;
+      if (retryTimer !== null) clearTimeout(retryTimer);
+      retryTimer = null;
+      for (const c of cleanups.splice(0)) c();
+      if (reporter && !reporter.closed) reporter.destroy();
+      const p = player;
+      player = null;
+      p?.destroy().catch(() => undefined);
+      store.getState().reset();
+    },
+  };
+  return controller;
+}

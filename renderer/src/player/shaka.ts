@@ -1,0 +1,28 @@
+/**
+ * Shaka Player (DASH build), imported once. Its CommonJS build's typings describe
+ * `exports.default`, while bundlers hand an ES import `module.exports` itself: take whichever
+ * holds the library, typed as the library.
+ */
+import shakaModule from 'shaka-player/dist/shaka-player.dash.js';
+
+type Shaka = typeof shakaModule.default;
+
+/** The Shaka library. */
+export const shaka: Shaka = ((shakaModule as unknown as { default?: Shaka }).default ?? shakaModule) as Shaka;
+
+/** A Shaka player instance. */
+export type ShakaPlayer = InstanceType<Shaka['Player']>;
+
+/** A Shaka error (stable numeric code, category, severity, data). */
+export type ShakaError = InstanceType<Shaka['util']['Error']>;
+
+let installed = false;
+
+/** Install Shaka's browser polyfills once; false when this browser cannot play (no MSE). */
+export function prepareShaka(): boolean {
+  if (!installed) {
+    shaka.polyfill.installAll();
+    installed = true;
+  }
+  return shaka.Player.isBrowserSupported();
+}

@@ -1,0 +1,71 @@
+/**
+ * Hash routes (the server serves only `/`, so the path never changes):
+ *   #/                      home
+ *   #/watch/<programId>     play: resume the newest point of the row (or from the start)
+ *       ?start=over         … from the beginning / the live edge
+ *       ?from=<terminalId>  … from that terminal's point (the card's "other devices")
+ *   #/settings              settings over home
+ * And page options in the query string, before the hash: `?type=pc|mobile|stb` (terminal
+ * type proposed when naming this terminal), `?mode=tv` (the set-top interface, a later issue).
+ */
+import { assertNever } from '../../common/errors.ts';
+import type { UiMode } from '../../common/platform.ts';
+import type { TerminalType } from '../../common/protocol/model.ts';
+
+/** Where a viewing starts. */
+export type StartIntent = { kind: 'resume' } | { kind: 'over' } | { kind: 'terminal'; terminalId: string };
+
+/** A screen of the app. */
+export type Route = { name: 'home' } | { name: 'settings' } | { name: 'watch'; programId: string; start: StartIntent };
+
+/** The route of a location hash; unknown hashes are home. */
+export function parseRoute(hash: string): Route {
+  const raw = hash.replace(/^#/, '');
+  const [path = '', query = ''] = raw.split('?', 2);
+  const params = new URLSearchParams(query);
+  const parts = path.split('/').filter(Boolean);
+  if (parts[0] === 'settings') return { name: 'settings' };
+  if (parts[0] === 'watch' && parts[1] && /^[a-z0-9][a-z0-9_-]{0,63}$/.test(parts[1])) {
+    const from = params.get('from');
+    const start: StartIntent =
+      params.get('start') === 'over' ? { kind: 'over' } : from && /^[A-Za-z0-9_-]{8,64}$/.test(from) ? { kind: 'terminal', terminalId: from } : { kind: 'resume' };
+    return { name: 'watch', programId: parts[1], start };
+  }
+  return { name: 'home' };
+}
+
+/** The hash of a route. */
+export function hrefOf(route: Route): string {
+  switch (route.name) {
+    case 'home':
+      return '#/';
+    case 'settings':
+      return '#/settings';
+    case 'watch': {
+      const base = `#/watch/${route.programId}`;
+      const s = route.start;
+      if (s.kind === 'over') return `${base}?start=over`;
+      if (s.kind === 'terminal') return `${base}?from=${encodeURIComponent(s.terminalId)}`;
+      return base;
+    }
+    default:
+      return assertNever(route, 'route');
+  }
+}
+
+/** Options in the page's query string. */
+export interface PageOptions {
+  type: TerminalType | null;
+  mode: UiMode | null;
+}
+
+/** Read `?type=` and `?mode=` (anything else is ignored). */
+export function pageOptions(search: string): PageOptions {
+  const p = new URLSearchParams(search);
+  const type = p.get('type');
+  const mode = p.get('mode');
+  return {
+    type: type === 'pc' || type === 'mobile' || type === 'stb' ? type : null,
+    mode: mode === 'tv' || mode === 'desktop' ? mode : null,
+  };
+}

@@ -1,0 +1,208 @@
+/**
+ * The runtime: builds the app's parts once and wires them together, outside React — the
+ * bridge, the HTTP client, the stores, and (while a terminal is signed in) the report outbox,
+ * the push stream and the lifecycle hooks. React only renders the stores and calls actions.
+ *
+ * Timing: `start()` runs once at boot; a terminal's services start when the session becomes
+ * `ready` and stop on sign-out. Page lifecycle: `quit` (pagehide) stops the open viewing
+ * synchronously; `suspend` reports its position; `resume` and `online` catch up (outbox flush,
+ * push reconnect, home refetch).
+ */
+import { assertNever } from '../../common/errors.ts';
+import type { PlatformBridge } from '../../common/platform.ts';
+import { createPushStream, type PushStream } from './api/events.ts';
+import { createApi, type Api } from './api/http.ts';
+import { createReportOutbox, type ReportQueue } from './outbox.ts';
+import { createPlayerController, type PlayerController } from './player/controller.ts';
+import { createJournal, recoverJournal, type Journal } from './player/journal.ts';
+import { pageOptions, type PageOptions } from './route.ts';
+import { createConnectivityStore, type ConnectivityStore } from './stores/connectivity.ts';
+import { createHomeStore, HOME_CACHE_KEY, type HomeStore } from './stores/home.ts';
+import { createPlayerStore, type PlayerStore } from './stores/player.ts';
+import { createSessionStore, type SessionStore } from './stores/session.ts';
+import { createSettingsStore, type SettingsStore } from './stores/settings.ts';
+import { createToastStore, type ToastStore } from './stores/toasts.ts';
+
+/** Everything the UI reaches through context. */
+export interface Runtime {
+  bridge: PlatformBridge;
+  api: Api;
+  settings: SettingsStore;
+  session: SessionStore;
+  home: HomeStore;
+  player: PlayerStore;
+  connectivity: ConnectivityStore;
+  toasts: ToastStore;
+  /** Options of the page URL (`?type=`, `?mode=`). */
+  options: PageOptions;
+  /** Base URL of the server ('' = this page's origin). */
+  baseUrl(): string;
+  /** The report outbox of the signed-in terminal (null when signed out). */
+  queue(): ReportQueue | null;
+  /** A player controller for a <video>; registered for lifecycle events until destroyed. */
+  createController(video: HTMLVideoElement): PlayerController;
+  /** Load identity and settings, then start what a signed-in terminal runs. */
+  start(): Promise<void>;
+}
+
+/** Build the runtime over a bridge. */
+export function createRuntime(bridge: PlatformBridge, win: Window = window): Runtime {
+  const options = pageOptions(win.location.search);
+  let serverUrl = '';
+  let queue: ReportQueue | null = null;
+  let push: PushStream | null = null;
+  let active: PlayerController | null = null;
+  /** Whether this run has been offline since the outbox last emptied (for the "synced" toast). */
+  let wasOffline = false;
+
+  const connectivity = createConnectivityStore(win.navigator.onLine);
+  const toasts = createToastStore();
+  const api = createApi({
+    baseUrl: () => serverUrl,
+    credential: () => session.getState().identity?.credential ?? null,
+    onReachability: (reached) => {
+      const was = connectivity.getState().reachable;
+      if (!reached) wasOffline = true;
+      connectivity.getState().setReachable(reached);
+      if (reached && !was) catchUp();
+    },
+    onCredentialRefused: () => {
+      if (session.getState().phase === 'ready') void session.getState().signOut('terminal-removed');
+    },
+  });
+  const settings = createSettingsStore({ bridge });
+  const home = createHomeStore({ api, cache: bridge });
+  const player = createPlayerStore();
+  const journal: Journal = createJournal(bridge);
+  const session = createSessionStore({
+    bridge,
+    api,
+    serverUrl: () => serverUrl || win.location.origin,
+    onSignOut: async () => {
+      stopTerminal();
+      // Reports of this terminal mean nothing to the next one: send what can be sent, drop the rest.
+      const items = await bridge.outboxLoad('reports');
+      await bridge.outboxRemove('reports', items.map((e) => e.seq));
+      await bridge.cacheSet(HOME_CACHE_KEY, null);
+      home.getState().reset();
+    },
+  });
+
+  /** The network or the server is back: send what waits, reconnect, refetch. */
+  function catchUp(): void {
+    if (session.getState().phase !== 'ready') return;
+    void queue?.flush();
+    push?.reconnectNow();
+    void home.getState().load();
+  }
+
+  function startTerminal(): void {
+    if (queue) return;
+    queue = createReportOutbox({
+      bridge,
+      api,
+      onPending: (n) => connectivity.getState().setPending(n),
+      onEvent: (e) => {
+        if (e.type === 'sent' && queue?.pending() === 0 && wasOffline) {
+          wasOffline = false;
+          toasts.getState().show('online.synced', { tone: 'success' });
+        }
+      },
+    });
+    const q = queue;
+    void recoverJournal(bridge, q).then(() => q.flush());
+    push = createPushStream({
+      open: (signal) => api.openEvents(signal),
+      onEvent: (event) => home.getState().applyPush(event),
+      // Whatever happened while not connected is in the page: refetch on every (re)connection.
+      onOpen: () => void home.getState().load(),
+      onState: (s) => connectivity.getState().setPush(s),
+    });
+    push.start();
+    void home.getState().load();
+  }
+
+  function stopTerminal(): void {
+    push?.stop();
+    push = null;
+    queue?.destroy();
+    queue = null;
+    connectivity.getState().setPending(0);
+  }
+
+  win.addEventListener('online', () => {
+    connectivity.getState().setOnline(true);
+    catchUp();
+  });
+  win.addEventListener('offline', () => {
+    wasOffline = true;
+    connectivity.getState().setOnline(false);
+  });
+
+  bridge.onLifecycle((event) => {
+    switch (event) {
+      case 'quit':
+        active?.closeOnUnload();
+        return;
+      case 'suspend':
+        active?.suspend();
+        return;
+      case 'resume':
+        catchUp();
+        return;
+      default:
+        assertNever(event, 'lifecycle event');
+    }
+  });
+
+  session.subscribe((s, prev) => {
+    if (s.phase === 'ready' && prev.phase !== 'ready') startTerminal();
+  });
+
+  return {
+    bridge,
+    api,
+    settings,
+    session,
+    home,
+    player,
+    connectivity,
+    toasts,
+    options,
+    baseUrl: () => serverUrl,
+    queue: () => queue,
+    createController(video) {
+      const q = queue;
+      if (!q) throw new Error('no terminal is signed in');
+      const controller = createPlayerController(video, {
+        api,
+        nextSeq: (atLeast) => bridge.nextSeq(atLeast),
+        queue: q,
+        journal,
+        store: player,
+        isOnline: () => win.navigator.onLine,
+        onOnline: (fn) => {
+          win.addEventListener('online', fn);
+          return () => win.removeEventListener('online', fn);
+        },
+        onProgramGone: () => void home.getState().load(),
+      });
+      active = controller;
+      const destroy = controller.destroy;
+      controller.destroy = () => {
+        if (active === controller) active = null;
+        destroy();
+      };
+      return controller;
+    },
+    async start() {
+      const [info, stored] = await Promise.all([bridge.info(), bridge.loadSettings()]);
+      settings.getState().init(info, options.mode ? { ...stored, mode: stored.mode ?? options.mode } : stored);
+      player.getState().setVolume(1, stored.muted);
+      // The web terminal talks to the server that served it; the Electron app to its own.
+      const identity = await bridge.loadIdentity();
+      serverUrl = info.kind === 'web' ? '' : (identity?.serverUrl ?? stored.serverUrl ?? info.defaultServerUrl ?? '');
+      await session.getState().boot();
+    },
+  };
+}

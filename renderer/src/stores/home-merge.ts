@@ -1,0 +1,63 @@
+/**
+ * Applying a pushed history record to the home page already on screen, so another terminal's
+ * stop shows at once — before the refetch that follows confirms it. The row is rebuilt with
+ * the same pure builder the portal uses (common/home.ts) from what the page holds: each
+ * card's record and its other terminals' points, plus the pushed record.
+ */
+import { buildContinueWatching } from '../../../common/home.ts';
+import type { HomePage } from '../../../common/protocol/api.ts';
+import type { Program, ProgramId, ViewingRecord } from '../../../common/protocol/model.ts';
+import type { ResumeRules } from '../../../common/resume.ts';
+
+/** A removal from the row: hides the programme until a record moves after `hiddenAt`. */
+export interface HiddenMark {
+  programId: ProgramId;
+  hiddenAt: number;
+}
+
+/** The records a home page holds (cards' newest records and their other terminals' points). */
+export function recordsOf(page: HomePage): ViewingRecord[] {
+  const out: ViewingRecord[] = [];
+  for (const item of page.continueWatching) {
+    out.push(item.record);
+    for (const o of item.others) {
+      out.push({
+        userId: item.record.userId,
+        terminalId: o.terminalId,
+        terminalName: o.terminalName,
+        terminalType: o.terminalType,
+        programId: item.program.id,
+        breakpoint: o.breakpoint,
+        durationMs: item.record.durationMs,
+        seq: 0,
+        progressAt: o.progressAt,
+        updatedAt: o.progressAt,
+        status: 'in-progress',
+      });
+    }
+  }
+  return out;
+}
+
+/** The page with `record` applied to its Continue-watching row. */
+export function mergeRecord(page: HomePage, record: ViewingRecord, hidden: readonly HiddenMark[], rules: ResumeRules, now: number): HomePage {
+  const history = recordsOf(page).filter((r) => !(r.terminalId === record.terminalId && r.programId === record.programId));
+  history.push(record);
+  const programs = new Map<string, Program>(page.catalogue.map((p) => [p.id, p]));
+  for (const item of page.continueWatching) if (!programs.has(item.program.id)) programs.set(item.program.id, item.program);
+  const continueWatching = buildContinueWatching({
+    programs: [...programs.values()],
+    history,
+    hidden,
+    terminalType: page.terminal.type,
+    rules,
+    now,
+  });
+  return { ...page, continueWatching };
+}
+
+/** The page without the card of `programId` when the removal is newer than its record. */
+export function applyHidden(page: HomePage, mark: HiddenMark): HomePage {
+  const continueWatching = page.continueWatching.filter((c) => c.program.id !== mark.programId || c.record.progressAt > mark.hiddenAt);
+  return continueWatching.length === page.continueWatching.length ? page : { ...page, continueWatching };
+}

@@ -1,0 +1,148 @@
+/**
+ * Session slice: who this terminal is. First run: sign in (or create an account), then name
+ * this terminal — which registers it with the global server and stores its credential through
+ * the bridge. The user session token lives only between those two steps (memory, never
+ * stored) and is ended once the terminal has its own credential.
+ */
+import { createStore } from 'zustand/vanilla';
+import type { PlatformBridge, TerminalIdentityRecord } from '../../../common/platform.ts';
+import type { TerminalType } from '../../../common/protocol/model.ts';
+import { codeOf, type Api, type ClientErrorCode } from '../api/http.ts';
+
+/** Where the first-run flow is. */
+export type SessionPhase = 'booting' | 'signed-out' | 'naming' | 'ready';
+
+/** An account signed in, waiting for this terminal to be named. */
+export interface PendingAccount {
+  login: string;
+  /** The user session token (memory only). */
+  token: string;
+}
+
+/** Why the terminal was signed out without asking. */
+export type SignOutNotice = 'terminal-removed';
+
+/** State and actions of the session slice. */
+export interface SessionState {
+  phase: SessionPhase;
+  identity: TerminalIdentityRecord | null;
+  account: PendingAccount | null;
+  /** A request is under way (forms disable their submit). */
+  busy: boolean;
+  /** The stable code of the last failure, for the form to explain. */
+  error: ClientErrorCode | null;
+  notice: SignOutNotice | null;
+  /** Load the stored identity. */
+  boot(): Promise<void>;
+  /** Sign in to an existing account; true on success. */
+  signIn(login: string, password: string): Promise<boolean>;
+  /** Create an account and sign in to it; true on success. */
+  register(login: string, password: string, displayName?: string): Promise<boolean>;
+  /** Register this terminal under the signed-in account; true on success. */
+  nameTerminal(name: string, type: TerminalType): Promise<boolean>;
+  /** Leave the naming step for another account. */
+  useOtherAccount(): void;
+  /** Forget this terminal's credential (and, through `onSignOut`, its local data). */
+  signOut(notice?: SignOutNotice): Promise<void>;
+  clearError(): void;
+}
+
+/** Dependencies of the session slice. */
+export interface SessionDeps {
+  bridge: Pick<PlatformBridge, 'loadIdentity' | 'saveIdentity'>;
+  api: Pick<Api, 'signIn' | 'register' | 'registerTerminal' | 'signOut'>;
+  /** The server this terminal talks to. */
+  serverUrl: () => string;
+  /** Stop what runs for a signed-in terminal and forget its local data. */
+  onSignOut?: () => Promise<void>;
+}
+
+/** Create the session slice. */
+export function createSessionStore(deps: SessionDeps) {
+  return createStore<SessionState>()((set, get) => {
+    /** Run a request with busy/error bookkeeping; null when it failed. */
+    async function attempt<T>(fn: () => Promise<T>): Promise<T | null> {
+      set({ busy: true, error: null });
+      try {
+        return await fn();
+      } catch (err) {
+        set({ error: codeOf(err) });
+        return null;
+      } finally {
+        set({ busy: false });
+      }
+    }
+
+    return {
+      phase: 'booting',
+      identity: null,
+      account: null,
+      busy: false,
+      error: null,
+      notice: null,
+
+      async boot() {
+        const identity = await deps.bridge.loadIdentity();
+        set(identity ? { phase: 'ready', identity } : { phase: 'signed-out', identity: null });
+      },
+
+      async signIn(login, password) {
+        const session = await attempt(() => deps.api.signIn({ login: login.trim(), password }));
+        if (!session) return false;
+        set({ phase: 'naming', account: { login: session.account.login, token: session.token }, notice: null });
+        return true;
+      },
+
+      async register(login, password, displayName) {
+        const trimmed = login.trim();
+        const name = displayName?.trim();
+        const session = await attempt(async () => {
+          await deps.api.register({ login: trimmed, password, ...(name ? { displayName: name } : {}) });
+          return deps.api.signIn({ login: trimmed, password });
+        });
+        if (!session) return false;
+        set({ phase: 'naming', account: { login: session.account.login, token: session.token }, notice: null });
+        return true;
+      },
+
+      async nameTerminal(name, type) {
+        const account = get().account;
+        if (!account) return false;
+        const registered = await attempt(() => deps.api.registerTerminal(account.token, { name: name.trim(), type }));
+        if (!registered) return false;
+        const identity: TerminalIdentityRecord = {
+          serverUrl: deps.serverUrl(),
+          terminalId: registered.terminal.id,
+          terminalName: registered.terminal.name,
+          terminalType: registered.terminal.type,
+          credential: registered.credential,
+          login: account.login,
+        };
+        await deps.bridge.saveIdentity(identity);
+        // The terminal has its own credential now; the user session is no longer needed.
+        deps.api.signOut(account.token).catch(() => undefined);
+        set({ phase: 'ready', identity, account: null, error: null });
+        return true;
+      },
+
+      useOtherAccount() {
+        const account = get().account;
+        if (account) deps.api.signOut(account.token).catch(() => undefined);
+        set({ phase: 'signed-out', account: null, error: null });
+      },
+
+      async signOut(notice) {
+        await deps.onSignOut?.();
+        await deps.bridge.saveIdentity(null);
+        set({ phase: 'signed-out', identity: null, account: null, error: null, notice: notice ?? null });
+      },
+
+      clearError() {
+        set({ error: null });
+      },
+    };
+  });
+}
+
+/** The session store. */
+export type SessionStore = ReturnType<typeof createSessionStore>;

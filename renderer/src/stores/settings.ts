@@ -1,0 +1,70 @@
+/**
+ * Settings slice: the user's settings (through the bridge) and what follows from them — the
+ * interface language (setting, else the platform's preference) and the UI mode (desktop, or
+ * the 10-foot `tv` mode of the set-top issue: the seam is here, the TV UI is not built yet).
+ */
+import { createStore } from 'zustand/vanilla';
+import type { Language, PlatformBridge, PlatformInfo, Settings, UiMode } from '../../../common/platform.ts';
+import { DEFAULT_SETTINGS } from '../../../common/platform.ts';
+import { pickLanguage } from '../i18n/index.ts';
+
+/** State and actions of the settings slice. */
+export interface SettingsState {
+  /** The stored settings. */
+  settings: Settings;
+  /** Facts about the platform (null before init). */
+  info: PlatformInfo | null;
+  /** The language the platform prefers ("Automatic"). */
+  platformLanguage: Language;
+  /** The language in use. */
+  language: Language;
+  /** The interface mode in use. */
+  mode: UiMode;
+  /** Take the platform's facts and the stored settings. */
+  init(info: PlatformInfo, settings: Settings): void;
+  /** Choose a language; null = follow the platform. */
+  setLanguage(language: Language | null): Promise<void>;
+  /** Remember whether playback starts muted. */
+  setMuted(muted: boolean): Promise<void>;
+}
+
+/** Dependencies of the settings slice. */
+export interface SettingsDeps {
+  bridge: Pick<PlatformBridge, 'saveSettings'>;
+}
+
+const derive = (settings: Settings, info: PlatformInfo | null) => {
+  const platformLanguage = pickLanguage(info?.languages ?? []);
+  return {
+    platformLanguage,
+    language: settings.language ?? platformLanguage,
+    mode: settings.mode ?? info?.launchMode ?? 'desktop',
+  };
+};
+
+/** Create the settings slice. */
+export function createSettingsStore(deps: SettingsDeps) {
+  return createStore<SettingsState>()((set, get) => ({
+    settings: DEFAULT_SETTINGS,
+    info: null,
+    ...derive(DEFAULT_SETTINGS, null),
+    init(info, settings) {
+      set({ info, settings, ...derive(settings, info) });
+    },
+    async setLanguage(language) {
+      // Apply at once; the write follows (a failed write only loses the choice on restart).
+      const optimistic = { ...get().settings, language };
+      set({ settings: optimistic, ...derive(optimistic, get().info) });
+      const settings = await deps.bridge.saveSettings({ language });
+      set({ settings, ...derive(settings, get().info) });
+    },
+    async setMuted(muted) {
+      set({ settings: { ...get().settings, muted } });
+      const settings = await deps.bridge.saveSettings({ muted });
+      set({ settings });
+    },
+  }));
+}
+
+/** The settings store. */
+export type SettingsStore = ReturnType<typeof createSettingsStore>;

@@ -1,0 +1,183 @@
+/**
+ * First run: sign in or create an account, then name this terminal (its type defaults to the
+ * page's `?type=`, else `pc`). Errors are explained by their stable code.
+ */
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import { TERMINAL_TYPES, type TerminalType } from '../../../common/protocol/model.ts';
+import type { ClientErrorCode } from '../api/http.ts';
+import type { MessageKey, Translate } from '../i18n/index.ts';
+import { useRuntime, useT } from './context.tsx';
+import { Icon, TerminalIcon } from './icons.tsx';
+
+const EXPLAINED = new Set<ClientErrorCode>(['BAD_CREDENTIALS', 'ACCOUNT_EXISTS', 'VALIDATION_FAILED', 'RATE_LIMITED', 'NETWORK_DOWN', 'TIMEOUT']);
+
+/** The sentence explaining an error code. */
+export function errorText(code: ClientErrorCode, t: Translate): string {
+  return EXPLAINED.has(code) ? t(`error.${code}` as MessageKey) : t('error.generic');
+}
+
+/** The branded frame of the first-run screens. */
+function AuthFrame({ title, lead, children }: { title: string; lead: string; children: ReactNode }) {
+  const t = useT();
+  return (
+    <main className="auth" id="main">
+      <div className="auth-backdrop" aria-hidden="true" />
+      <section className="auth-card" aria-labelledby="auth-title">
+        <div className="brand brand-lg">
+          <img src="./icon.svg" alt="" width={40} height={40} />
+          <span>{t('app.name')}</span>
+        </div>
+        <p className="auth-tagline">{t('app.tagline')}</p>
+        <h1 id="auth-title">{title}</h1>
+        <p className="auth-lead">{lead}</p>
+        {children}
+      </section>
+    </main>
+  );
+}
+
+/** Sign in / create account. */
+export function SignIn() {
+  const rt = useRuntime();
+  const t = useT();
+  const busy = useStore(rt.session, (s) => s.busy);
+  const error = useStore(rt.session, (s) => s.error);
+  const notice = useStore(rt.session, (s) => s.notice);
+  const [mode, setMode] = useState<'signIn' | 'register'>('signIn');
+  const [login, setLogin] = useState('');
+  const [password, setPassword] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const ids = { login: useId(), password: useId(), name: useId(), error: useId() };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const s = rt.session.getState();
+    void (mode === 'signIn' ? s.signIn(login, password) : s.register(login, password, displayName));
+  };
+  const switchTo = (next: 'signIn' | 'register') => {
+    setMode(next);
+    rt.session.getState().clearError();
+  };
+
+  return (
+    <AuthFrame title={t(mode === 'signIn' ? 'auth.signIn.title' : 'auth.register.title')} lead={t('auth.lead')}>
+      {notice === 'terminal-removed' && (
+        <p className="callout" role="status">
+          {t('auth.terminalRemoved')}
+        </p>
+      )}
+      <div className="segmented" role="tablist" aria-label={t('app.name')}>
+        <button type="button" role="tab" aria-selected={mode === 'signIn'} onClick={() => switchTo('signIn')}>
+          {t('auth.tab.signIn')}
+        </button>
+        <button type="button" role="tab" aria-selected={mode === 'register'} onClick={() => switchTo('register')}>
+          {t('auth.tab.register')}
+        </button>
+      </div>
+      <form className="form" onSubmit={submit} noValidate={false} aria-describedby={error ? ids.error : undefined}>
+        <label htmlFor={ids.login}>{t('auth.login')}</label>
+        <input
+          id={ids.login}
+          name="username"
+          autoComplete="username"
+          required
+          minLength={3}
+          maxLength={120}
+          value={login}
+          onChange={(e) => setLogin(e.target.value)}
+          autoFocus
+        />
+        {mode === 'register' && (
+          <>
+            <label htmlFor={ids.name}>
+              {t('auth.displayName')} <span className="muted">({t('auth.optional')})</span>
+            </label>
+            <input id={ids.name} name="name" autoComplete="name" maxLength={80} value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+          </>
+        )}
+        <label htmlFor={ids.password}>{t('auth.password')}</label>
+        <input
+          id={ids.password}
+          name="password"
+          type="password"
+          autoComplete={mode === 'signIn' ? 'current-password' : 'new-password'}
+          required
+          minLength={8}
+          maxLength={200}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        {mode === 'register' && <p className="hint">{t('auth.password.hint')}</p>}
+        {error && (
+          <p className="form-error" id={ids.error} role="alert">
+            <Icon name="alert" size={18} /> {errorText(error, t)}
+          </p>
+        )}
+        <button className="btn btn-primary btn-block" type="submit" disabled={busy}>
+          {t(mode === 'signIn' ? 'auth.submit.signIn' : 'auth.submit.register')}
+        </button>
+      </form>
+    </AuthFrame>
+  );
+}
+
+/** Name this terminal and choose its type. */
+export function NameTerminal() {
+  const rt = useRuntime();
+  const t = useT();
+  const busy = useStore(rt.session, (s) => s.busy);
+  const error = useStore(rt.session, (s) => s.error);
+  const login = useStore(rt.session, (s) => s.account?.login ?? '');
+  const [type, setType] = useState<TerminalType>(rt.options.type ?? 'pc');
+  const [name, setName] = useState('');
+  const [edited, setEdited] = useState(false);
+  const nameId = useId();
+  const shownName = edited ? name : t(`name.suggest.${type}`);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (shownName.trim()) void rt.session.getState().nameTerminal(shownName, type);
+  };
+
+  return (
+    <AuthFrame title={t('name.title')} lead={t('name.lead')}>
+      <p className="muted signed-in-as">{t('name.signedInAs', { login })}</p>
+      <form className="form" onSubmit={submit}>
+        <fieldset className="type-picker">
+          <legend>{t('name.type')}</legend>
+          {TERMINAL_TYPES.map((ty) => (
+            <label key={ty} className={ty === type ? 'type-option selected' : 'type-option'}>
+              <input type="radio" name="terminal-type" value={ty} checked={ty === type} onChange={() => setType(ty)} />
+              <TerminalIcon type={ty} size={28} />
+              <span>{t(`type.${ty}`)}</span>
+            </label>
+          ))}
+        </fieldset>
+        <label htmlFor={nameId}>{t('name.label')}</label>
+        <input
+          id={nameId}
+          required
+          maxLength={60}
+          value={shownName}
+          onChange={(e) => {
+            setEdited(true);
+            setName(e.target.value);
+          }}
+          autoFocus
+        />
+        {error && (
+          <p className="form-error" role="alert">
+            <Icon name="alert" size={18} /> {errorText(error, t)}
+          </p>
+        )}
+        <button className="btn btn-primary btn-block" type="submit" disabled={busy || !shownName.trim()}>
+          {t('name.submit')}
+        </button>
+        <button className="btn btn-link" type="button" onClick={() => rt.session.getState().useOtherAccount()}>
+          {t('name.otherAccount')}
+        </button>
+      </form>
+    </AuthFrame>
+  );
+}

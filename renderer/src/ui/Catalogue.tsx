@@ -1,0 +1,81 @@
+/**
+ * The catalogue for this terminal's type: one tile per programme with its length (or a live
+ * badge), "watched" or progress from the user's history. A tile resumes the row's point when
+ * there is one — the same point the Resume button uses.
+ */
+import type { HomePage } from '../../../common/protocol/api.ts';
+import type { Program } from '../../../common/protocol/model.ts';
+import { formatDuration, programTitle } from '../i18n/index.ts';
+import { useLanguage, useRuntime, useT } from './context.tsx';
+import { artworkUrl } from './format.ts';
+import { Icon } from './icons.tsx';
+import { navigate } from './navigation.ts';
+
+/** One catalogue tile. */
+function Tile({ program, progress, inRow }: { program: Program; progress: HomePage['progress'][number] | undefined; inRow: boolean }) {
+  const rt = useRuntime();
+  const t = useT();
+  const lang = useLanguage();
+  const title = programTitle(program, lang);
+  const live = program.kind === 'live';
+  const watched = progress?.status === 'watched';
+  return (
+    <li className="tile" data-testid="tile" data-program-id={program.id}>
+      <button
+        type="button"
+        className="tile-btn"
+        aria-label={[t(inRow ? 'tile.resume.label' : 'tile.play.label', { title }), live && t('tile.live'), watched && t('tile.watched')].filter(Boolean).join(', ')}
+        onClick={() => navigate({ name: 'watch', programId: program.id, start: { kind: 'resume' } })}
+      >
+        <span className="tile-art">
+          <img src={artworkUrl(rt.baseUrl(), program.artwork)} alt="" loading="lazy" decoding="async" />
+          <span className="tile-play">
+            <Icon name="play" size={26} />
+          </span>
+          {inRow && progress && !live && (
+            <span className="cw-progress">
+              <span style={{ width: `${Math.max(2, Math.min(100, progress.percent))}%` }} />
+            </span>
+          )}
+        </span>
+        <span className="tile-title">{title}</span>
+      </button>
+      {/* Outside the button (its name is the title), drawn over the artwork. */}
+      <span className="tile-badges" aria-hidden="true">
+        {live && <span className="badge badge-live">{t('tile.live')}</span>}
+        {watched && (
+          <span className="badge badge-watched">
+            <Icon name="check" size={14} /> {t('tile.watched')}
+          </span>
+        )}
+      </span>
+      <p className="tile-meta">
+        {live ? t('tile.liveWindow', { time: formatDuration((program.timeshiftWindowSec ?? 0) * 1000, t) }) : formatDuration(program.durationMs, t)}
+      </p>
+      <p className="tile-synopsis">{program.synopsis}</p>
+    </li>
+  );
+}
+
+/** The catalogue grid. */
+export function Catalogue({ page }: { page: HomePage }) {
+  const t = useT();
+  const progress = new Map(page.progress.map((p) => [p.programId, p]));
+  const inRow = new Set(page.continueWatching.map((c) => c.program.id));
+  return (
+    <section className="section" aria-labelledby="catalogue-title">
+      <div className="section-head">
+        <h2 id="catalogue-title">{t('home.catalogue')}</h2>
+      </div>
+      {page.catalogue.length === 0 ? (
+        <p className="empty">{t('home.catalogue.empty')}</p>
+      ) : (
+        <ul className="tiles">
+          {page.catalogue.map((p) => (
+            <Tile key={p.id} program={p} progress={progress.get(p.id)} inRow={inRow.has(p.id)} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

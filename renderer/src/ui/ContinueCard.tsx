@@ -1,0 +1,123 @@
+/**
+ * One card of Continue watching: one per programme, from the newest point across the user's
+ * terminals — artwork, title, which terminal left it and when, progress, time left — with
+ * Resume, Start over, Remove, and the other terminals' points one step away.
+ */
+import { useId } from 'react';
+import type { ContinueItem } from '../../../common/protocol/api.ts';
+import { formatDuration, formatRelative, programTitle } from '../i18n/index.ts';
+import { useLanguage, useNow, useRuntime, useT } from './context.tsx';
+import { artworkUrl, breakpointData, describeBreakpoint } from './format.ts';
+import { Icon, TerminalIcon } from './icons.tsx';
+import { navigate } from './navigation.ts';
+
+/** A Continue-watching card. */
+export function ContinueCard({ item, onRemove }: { item: ContinueItem; onRemove: (programId: string, title: string) => void }) {
+  const rt = useRuntime();
+  const t = useT();
+  const lang = useLanguage();
+  const now = useNow();
+  const titleId = useId();
+  const { program, record, percent, remainingMs, others } = item;
+  const title = programTitle(program, lang);
+  const position = describeBreakpoint(record.breakpoint, lang);
+  const live = record.breakpoint.kind === 'wallclock';
+  const resume = () => navigate({ name: 'watch', programId: program.id, start: { kind: 'resume' } });
+
+  return (
+    <li
+      className="cw-card"
+      data-testid="cw-card"
+      data-program-id={program.id}
+      data-terminal-id={record.terminalId}
+      data-terminal-name={record.terminalName}
+      {...breakpointData(record.breakpoint)}
+    >
+      <article aria-labelledby={titleId}>
+        <div className="cw-art" onClick={resume} aria-hidden="true">
+          <img src={artworkUrl(rt.baseUrl(), program.artwork)} alt="" loading="lazy" decoding="async" />
+          <span className="cw-art-play">
+            <Icon name="play" size={28} />
+          </span>
+          {live ? (
+            <span className="badge badge-live">{t('tile.live')}</span>
+          ) : (
+            <span className="cw-progress">
+              <span style={{ width: `${Math.max(2, Math.min(100, percent))}%` }} />
+            </span>
+          )}
+        </div>
+        <div className="cw-body">
+          <h3 id={titleId} className="cw-title">
+            {title}
+          </h3>
+          <p className="cw-meta" data-testid="cw-from">
+            <TerminalIcon type={record.terminalType} />
+            <span>{t('card.from', { terminal: record.terminalName, when: formatRelative(record.progressAt, now, lang, t) })}</span>
+          </p>
+          <p className="cw-left">
+            {live
+              ? t('card.liveAt', { time: position })
+              : `${t('card.left', { time: formatDuration(remainingMs, t) })} · ${t('card.position', { position })}`}
+          </p>
+          {!live && (
+            <div
+              className="sr-only"
+              role="progressbar"
+              aria-label={title}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={Math.round(percent)}
+            />
+          )}
+          <div className="cw-actions">
+            <button
+              type="button"
+              className="btn btn-primary btn-sm"
+              aria-label={t('card.resume.label', { title, position, terminal: record.terminalName })}
+              onClick={resume}
+            >
+              <Icon name="play" size={18} />
+              {t('card.resume')}
+            </button>
+            <button
+              type="button"
+              className="btn btn-ghost btn-sm"
+              aria-label={t(live ? 'card.watchLive.label' : 'card.startOver.label', { title })}
+              onClick={() => navigate({ name: 'watch', programId: program.id, start: { kind: 'over' } })}
+            >
+              <Icon name={live ? 'live' : 'restart'} size={18} />
+              <span className="btn-text">{t(live ? 'card.watchLive' : 'card.startOver')}</span>
+            </button>
+            <button
+              type="button"
+              className="icon-btn"
+              aria-label={t('card.remove.label', { title })}
+              title={t('card.remove')}
+              onClick={() => onRemove(program.id, title)}
+            >
+              <Icon name="close" size={18} />
+            </button>
+          </div>
+          {others.length > 0 && (
+            <details className="cw-others">
+              <summary>
+                <Icon name="devices" size={16} /> {t('card.others', { count: others.length })}
+              </summary>
+              <ul>
+                {others.map((o) => (
+                  <li key={o.terminalId}>
+                    <button type="button" className="link-btn" onClick={() => navigate({ name: 'watch', programId: program.id, start: { kind: 'terminal', terminalId: o.terminalId } })}>
+                      <TerminalIcon type={o.terminalType} />
+                      {t('card.other.resume', { terminal: o.terminalName, position: describeBreakpoint(o.breakpoint, lang) })}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </div>
+      </article>
+    </li>
+  );
+}

@@ -1,0 +1,68 @@
+/**
+ * Home: Continue watching (live: another terminal's stop appears without a reload) and the
+ * catalogue, from the portal's home page model. Offline it shows the cached page and says so.
+ */
+import { useStore } from 'zustand';
+import { ContinueCard } from './ContinueCard.tsx';
+import { Catalogue } from './Catalogue.tsx';
+import { useRuntime, useT } from './context.tsx';
+import { Icon } from './icons.tsx';
+import { errorText } from './Auth.tsx';
+
+/** The home screen. */
+export function Home() {
+  const rt = useRuntime();
+  const t = useT();
+  const status = useStore(rt.home, (s) => s.status);
+  const page = useStore(rt.home, (s) => s.page);
+  const cached = useStore(rt.home, (s) => s.cached);
+  const error = useStore(rt.home, (s) => s.error);
+
+  const remove = async (programId: string, title: string) => {
+    const ok = await rt.home.getState().remove(programId);
+    rt.toasts.getState().show(ok ? 'card.removed' : 'card.removeFailed', { params: { title }, tone: ok ? 'info' : 'error' });
+  };
+
+  if (!page) {
+    return status === 'error' ? (
+      <div className="state-panel" role="alert">
+        <Icon name="alert" size={36} />
+        <p>{t('home.error')}</p>
+        {error && <p className="muted">{errorText(error, t)}</p>}
+        <button className="btn btn-primary" type="button" onClick={() => void rt.home.getState().load()}>
+          {t('home.retry')}
+        </button>
+      </div>
+    ) : (
+      <div className="state-panel" aria-busy="true">
+        <span className="spinner" aria-hidden="true" />
+        <p>{t('home.loading')}</p>
+      </div>
+    );
+  }
+
+  const row = page.continueWatching;
+  return (
+    <div className="home" data-portal={page.portalId}>
+      {cached && <p className="callout subtle">{t('home.cached')}</p>}
+      <section className="section" aria-labelledby="cw-title" data-testid="continue-row">
+        <div className="section-head">
+          <h2 id="cw-title">{t('home.continue')}</h2>
+          <p className="section-sub">{t('home.greeting')}</p>
+        </div>
+        {row.length === 0 ? (
+          <p className="empty" data-testid="continue-empty">
+            {t('home.continue.empty')}
+          </p>
+        ) : (
+          <ul className="cw-row">
+            {row.map((item) => (
+              <ContinueCard key={item.program.id} item={item} onRemove={(id, title) => void remove(id, title)} />
+            ))}
+          </ul>
+        )}
+      </section>
+      <Catalogue page={page} />
+    </div>
+  );
+}

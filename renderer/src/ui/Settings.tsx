@@ -1,0 +1,119 @@
+/**
+ * Settings, as a dialog over home: language (automatic or chosen), this terminal (name, type,
+ * account, server), sign out — which warns when reports are still waiting to be sent.
+ */
+import { useEffect, useId, useRef, useState } from 'react';
+import { useStore } from 'zustand';
+import type { Language } from '../../../common/platform.ts';
+import { LANGUAGES } from '../i18n/index.ts';
+import { useRuntime, useT } from './context.tsx';
+import { Icon, TerminalIcon } from './icons.tsx';
+import { goHome } from './navigation.ts';
+
+/** The settings dialog. */
+export function Settings() {
+  const rt = useRuntime();
+  const t = useT();
+  const settings = useStore(rt.settings, (s) => s.settings);
+  const platformLanguage = useStore(rt.settings, (s) => s.platformLanguage);
+  const info = useStore(rt.settings, (s) => s.info);
+  const identity = useStore(rt.session, (s) => s.identity);
+  const pending = useStore(rt.connectivity, (s) => s.pending);
+  const [confirming, setConfirming] = useState(false);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const langId = useId();
+
+  useEffect(() => {
+    headingRef.current?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') goHome();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const signOut = async () => {
+    await rt.queue()?.flush();
+    if ((rt.queue()?.pending() ?? 0) > 0 && !confirming) {
+      setConfirming(true);
+      return;
+    }
+    await rt.session.getState().signOut();
+    window.location.replace('#/');
+  };
+
+  const autoName = LANGUAGES.find((l) => l.id === platformLanguage)?.name ?? platformLanguage;
+  return (
+    <div className="dialog-backdrop" onClick={(e) => e.target === e.currentTarget && goHome()}>
+      <section className="dialog" role="dialog" aria-modal="true" aria-labelledby="settings-title">
+        <div className="dialog-head">
+          <h2 id="settings-title" ref={headingRef} tabIndex={-1}>
+            {t('settings.title')}
+          </h2>
+          <button type="button" className="icon-btn" aria-label={t('settings.close')} onClick={() => goHome()}>
+            <Icon name="close" />
+          </button>
+        </div>
+
+        <div className="field">
+          <label htmlFor={langId}>{t('settings.language')}</label>
+          <select
+            id={langId}
+            value={settings.language ?? ''}
+            onChange={(e) => void rt.settings.getState().setLanguage(e.target.value === '' ? null : (e.target.value as Language))}
+          >
+            <option value="">{t('settings.language.auto', { language: autoName })}</option>
+            {LANGUAGES.map((l) => (
+              <option key={l.id} value={l.id} lang={l.id}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+        </div>
+
+        {identity && (
+          <dl className="facts">
+            <div>
+              <dt>{t('settings.deviceName')}</dt>
+              <dd>{identity.terminalName}</dd>
+            </div>
+            <div>
+              <dt>{t('settings.deviceType')}</dt>
+              <dd>
+                <TerminalIcon type={identity.terminalType} /> {t(`type.${identity.terminalType}`)}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('settings.account')}</dt>
+              <dd>{identity.login}</dd>
+            </div>
+            <div>
+              <dt>{t('settings.server')}</dt>
+              <dd>{rt.baseUrl() || window.location.origin}</dd>
+            </div>
+            <div>
+              <dt>{t('settings.version')}</dt>
+              <dd>{info?.appVersion}</dd>
+            </div>
+          </dl>
+        )}
+
+        {confirming && pending > 0 && (
+          <p className="callout" role="alert">
+            {t('settings.signOut.pending', { count: pending })}
+          </p>
+        )}
+        <div className="row-actions">
+          <button type="button" className="btn btn-danger" onClick={() => void signOut()}>
+            {t(confirming ? 'settings.signOut.confirm' : 'settings.signOut')}
+          </button>
+          {confirming && (
+            <button type="button" className="btn btn-ghost" onClick={() => setConfirming(false)}>
+              {t('settings.cancel')}
+            </button>
+          )}
+        </div>
+      </section>
+    </div>
+  );
+}

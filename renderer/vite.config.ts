@@ -1,0 +1,37 @@
+/**
+ * Vite build of the one renderer (web terminal, Electron window, set-top screen).
+ * Output: renderer/dist, served by server-mock at `/` and loaded by the Electron app from disk,
+ * hence relative asset URLs (`base: './'`). The service worker is a second entry with a fixed
+ * name (`sw.js`) at the root of dist, so its scope is the whole app.
+ * No Node import here: the layering rule treats this file as renderer code.
+ */
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const root = new URL('.', import.meta.url).pathname;
+const backend = process.env.RA_DEV_BACKEND ?? 'http://127.0.0.1:8750';
+const proxied = ['/api', '/portal', '/stream', '/media', '/artwork', '/global', '/docs', '/openapi.json'];
+
+export default defineConfig({
+  root,
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+    // Shaka alone is ~600 kB minified; one bundle keeps the offline shell simple (sw.ts).
+    chunkSizeWarningLimit: 1500,
+    rollupOptions: {
+      input: { index: `${root}index.html`, sw: `${root}src/sw/service-worker.ts` },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js'),
+      },
+    },
+  },
+  server: {
+    port: 5173,
+    proxy: Object.fromEntries(proxied.map((p) => [p, { target: backend, changeOrigin: false }])),
+  },
+});
