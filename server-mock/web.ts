@@ -60,7 +60,9 @@ export const webPlugin: FastifyPluginAsync<WebPluginOptions> = async (app, { web
     index: ['index.html'],
     // Hashed asset names never change; index.html must always be revalidated.
     setHeaders: (res, path) => {
-      res.header('cache-control', path.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+      // index.html and the service worker must always be revalidated; hashed assets never change.
+      const revalidate = path.endsWith('index.html') || path.endsWith('sw.js') || path.endsWith('.webmanifest');
+      res.header('cache-control', revalidate ? 'no-cache' : 'public, max-age=31536000, immutable');
     },
   });
 };

@@ -58,7 +58,7 @@ test('home and player: desktop, 4K and phone; English and Chinese', async ({ bro
   }
 });
 
-test('first-run and home screens have no serious accessibility violations', async ({ browser, server }, testInfo) => {
+test('first-run, home and settings: no serious accessibility violations; the language switches', async ({ browser, server }, testInfo) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.goto(server.url);
@@ -75,4 +75,11 @@ test('first-run and home screens have no serious accessibility violations', asyn
   await t.page.waitForTimeout(400); // the dialog's entrance animation
   await expectAccessible(t.page);
   await keepScreenshot(testInfo, 'settings-desktop-en.png', await t.page.screenshot());
+
+  // The language is switchable, at once and for good.
+  await t.page.getByLabel('Language').selectOption('zh-CN');
+  await expect(t.page.getByRole('heading', { name: '设置' })).toBeVisible();
+  await expect(t.page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await t.page.reload();
+  await expect(t.page.getByRole('heading', { name: '继续观看' })).toBeVisible();
 });

@@ -59,6 +59,15 @@ describe('GET /api/v1/events', () => {
     expect(events.events.filter((e) => e.event.type === 'history')).toHaveLength(1);
   });
 
+  it('lets the server shut down promptly while a stream is open', async () => {
+    const u = await signUp(s.app, 'frank@example.com');
+    const a = await addTerminal(s.app, u, 'TV', 'stb');
+    streams.push(await openEventStream(base, a.credential));
+    const started = performance.now();
+    await s.app.close();
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
   it('closes subscriptions when the client goes away', async () => {
     const u = await signUp(s.app, 'erin@example.com');
     const a = await addTerminal(s.app, u, 'TV', 'stb');

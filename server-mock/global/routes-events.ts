@@ -26,7 +26,9 @@ export function sseFrame(id: number, event: PushEvent): string {
 
 export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async (app, { bus, auth, keepAliveMs = 15_000 }) => {
   const open = new Set<() => void>();
-  app.addHook('onClose', async () => {
+  // End open streams before the server waits for connections to drain, or a shutdown with a
+  // terminal connected would hang until the client goes away.
+  app.addHook('preClose', async () => {
     for (const close of [...open]) close();
   });
 

@@ -112,15 +112,18 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
     if (kind === 'removed' && request) deps.onProgramGone?.(request.programId);
   };
 
-  /** Retry streaming after a network failure, as soon as the network allows. */
+  /**
+   * Retry streaming after a network failure, with backoff, until playback recovers (`playing`
+   * clears `reconnecting`; a retry while streaming is fine is a no-op in Shaka); offline, the
+   * `online` event retries at once instead.
+   */
   const scheduleRetry = (delayMs = 2_000) => {
     store.getState().setReconnecting(true);
     if (retryTimer !== null) return;
     retryTimer = setTimeout(() => {
       retryTimer = null;
-      if (closed || !player) return;
-      if (!deps.isOnline()) return; // onOnline will call again
-      if (!player.retryStreaming()) void reloadHere();
+      if (closed || !player || !store.getState().reconnecting) return;
+      if (deps.isOnline()) player.retryStreaming();
       scheduleRetry(Math.min(15_000, delayMs * 2));
     }, delayMs);
   };
@@ -261,9 +264,7 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
     deps.onOnline(() => {
       if (closed) return;
       if (store.getState().status === 'error' && store.getState().error === 'offline') void controller.retry();
-      else if (store.getState().reconnecting && player) {
-        if (!player.retryStreaming()) void reloadHere();
-      }
+      else if (store.getState().reconnecting && player) player.retryStreaming();
     }),
   );
 

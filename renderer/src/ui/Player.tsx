@@ -56,6 +56,7 @@ export function Player({ programId, start }: { programId: string; start: StartIn
   const program = useStore(rt.player, (s) => s.program);
   const startInfo = useStore(rt.player, (s) => s.start);
   const error = useStore(rt.player, (s) => s.error);
+  const online = useStore(rt.connectivity, (s) => s.online);
   const startKey = start.kind === 'terminal' ? `t:${start.terminalId}` : start.kind;
 
   // One controller per (programme, start): created for the <video>, closed when leaving.
@@ -153,7 +154,8 @@ export function Player({ programId, start }: { programId: string; start: StartIn
 
   const title = program ? programTitle(program, lang) : '';
   const showChrome = chrome || paused || status !== 'ready';
-  const busy = status === 'starting' || ((buffering || reconnecting) && status === 'ready');
+  // Playing on from the buffer while the network is gone is not "busy": only a stall is.
+  const busy = status === 'starting' || (buffering && status === 'ready');
 
   return (
     <div
@@ -198,7 +200,7 @@ export function Player({ programId, start }: { programId: string; start: StartIn
       {status === 'error' && error && (
         <div className="player-state player-error" role="alert">
           <Icon name={error === 'offline' ? 'offline' : 'alert'} size={40} />
-          <p>{t(ERROR_TEXT[error])}</p>
+          <p>{t(error === 'offline' && online ? 'error.NETWORK_DOWN' : ERROR_TEXT[error])}</p>
           <div className="row-actions">
             {error !== 'removed' && error !== 'not-allowed' && (
               <button type="button" className="btn btn-primary" onClick={() => void controller?.retry()}>
