@@ -91,6 +91,10 @@ export interface PlatformBridge {
    * returned before and than `atLeast` (the server's floor). Durable before it resolves.
    */
   nextSeq(atLeast?: number): Promise<number>;
-  /** Subscribe to lifecycle signals (suspend, resume, quit); returns the unsubscribe. */
-  onLifecycle(listener: (event: LifecycleEvent) => void): () => void;
+  /**
+   * Subscribe to lifecycle signals (suspend, resume, quit); returns the unsubscribe. A listener
+   * may return a promise: the Electron app waits (bounded) for it before quitting, so a stop
+   * report is sent or queued before the household server goes down.
+   */
+  onLifecycle(listener: (event: LifecycleEvent) => void | Promise<void>): () => void;
 }

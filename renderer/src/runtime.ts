@@ -70,6 +70,8 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
       if (session.getState().phase === 'ready') void session.getState().signOut('terminal-removed');
     },
   });
+  /** Which host runs this page (learned at boot): decides how a `quit` stops playback. */
+  let platformKind: 'web' | 'electron' = 'web';
   const settings = createSettingsStore({ bridge });
   const home = createHomeStore({ api, cache: bridge });
   const player = createPlayerStore();
@@ -139,9 +141,18 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     connectivity.getState().setOnline(false);
   });
 
-  bridge.onLifecycle((event) => {
+  bridge.onLifecycle((event): void | Promise<void> => {
     switch (event) {
       case 'quit':
+        // A page being unloaded cannot wait: stop with a keepalive request. The PC app waits
+        // for this promise (bounded) before quitting, so there the ordinary stop — sent, or
+        // queued in the outbox when the server is gone — finishes first.
+        if (platformKind === 'electron' && active) {
+          return active.close().then(
+            () => undefined,
+            () => undefined,
+          );
+        }
         active?.closeOnUnload();
         return;
       case 'suspend':
@@ -197,6 +208,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     },
     async start() {
       const [info, stored] = await Promise.all([bridge.info(), bridge.loadSettings()]);
+      platformKind = info.kind;
       settings.getState().init(info, options.mode ? { ...stored, mode: stored.mode ?? options.mode } : stored);
       player.getState().setVolume(1, stored.muted);
       // The web terminal talks to the server that served it; the Electron app to its own.

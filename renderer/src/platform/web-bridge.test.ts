@@ -92,7 +92,9 @@ describe('web bridge', () => {
     const e = env();
     const bridge = createWebBridge(e);
     const got: LifecycleEvent[] = [];
-    const off = bridge.onLifecycle((ev) => got.push(ev));
+    const off = bridge.onLifecycle((ev) => {
+      got.push(ev);
+    });
     const pageEvent = (type: string, persisted: boolean) => Object.assign(new Event(type), { persisted });
     e.win.dispatchEvent(pageEvent('pagehide', false));
     e.win.dispatchEvent(pageEvent('pagehide', true));
