@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Unit and integration tests sit beside the code as *.test.ts; e2e/ belongs to Playwright.
 export default defineConfig({
   test: {
-    include: ['{common,server-mock,main,preload,renderer,scripts}/**/*.test.{ts,tsx}'],
+    include: ['{common,server-mock,main,preload,renderer,scripts,bench}/**/*.test.{ts,tsx}'],
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 30_000,

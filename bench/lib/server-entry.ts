@@ -1,0 +1,145 @@
+/**
+ * Child-process entry of every server a benchmark starts (forked by `server-child.ts`), so the
+ * server under load has its own core and event loop while the load generator runs in the
+ * parent. Kinds:
+ * - `app`: the real server (`buildApp`) over a SQLite file, on 127.0.0.1, port 0;
+ * - `bare`: a bare Fastify app in the same kind of process — the baselines: `POST /ingest`
+ *   (parse a JSON body, answer a small JSON reply), `GET /home` (answer a given JSON document),
+ *   `GET /api/v1/events` + `POST /stop` (an SSE stream, and a route that writes one frame to every
+ *   open stream before answering).
+ * Messages over IPC: parent → `{ type: 'cpu' }` | `{ type: 'stop' }`; child → `{ type: 'ready', url }`,
+ * `{ type: 'cpu', … }`, `{ type: 'error', message }`.
+ */
+import { join } from 'node:path';
+import type { ServerResponse } from 'node:http';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import Fastify from 'fastify';
+import { buildApp } from '../../server-mock/app.ts';
+import { defaultConfig, type Role } from '../../server-mock/config.ts';
+import { openSqliteStore } from '../../server-mock/store/sqlite.ts';
+import type { Store } from '../../server-mock/store/types.ts';
+import { BENCH_PLAY_TOKEN_SECRET, BENCH_SERVICE } from './constants.ts';
+
+
+/** What to start. */
+export type ServerSpec =
+  | {
+      kind: 'app';
+      /** Data dir holding `resume.sqlite` (and the streaming outbox). */
+      dataDir: string;
+      roles: Role[];
+      synchronous: 'NORMAL' | 'FULL';
+    }
+  | { kind: 'bare'; homeBody?: string };
+
+/** CPU time used by the child since it started, and wall time. */
+export interface CpuSample {
+  userUs: number;
+  systemUs: number;
+  wallMs: number;
+  rssBytes: number;
+  /** Since the previous sample: event-loop delay (ms) and garbage-collection pauses. */
+  loopDelay: { p99Ms: number; maxMs: number };
+  gc: { count: number; totalMs: number; maxMs: number };
+}
+
+type FromParent = { type: 'cpu' } | { type: 'stop' };
+
+async function startApp(spec: Extract<ServerSpec, { kind: 'app' }>) {
+  const config = defaultConfig({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: spec.dataDir,
+    roles: spec.roles,
+    serviceCredentials: [BENCH_SERVICE],
+    adminToken: 'raa_bench-admin-token-0123456789abcdef',
+    seedDemo: false,
+    logLevel: 'silent',
+    // The seeded records are up to 14 days old; a long retention keeps aging from deleting them.
+    retentionDays: 3650,
+    sqliteSynchronous: spec.synchronous,
+    playTokenSecret: BENCH_PLAY_TOKEN_SECRET,
+    // One report per stop; no batching delay on the streaming side.
+    reportIntervalSec: 30,
+  });
+  const store: Store = await openSqliteStore({ file: join(spec.dataDir, 'resume.sqlite'), synchronous: spec.synchronous });
+  const { app } = await buildApp({ config, store, logger: false, outboxFile: join(spec.dataDir, 'outbox.sqlite') });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    url,
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+async function startBare(spec: Extract<ServerSpec, { kind: 'bare' }>) {
+  const app = Fastify({ logger: false });
+  const home: unknown = spec.homeBody ? JSON.parse(spec.homeBody) : { ok: true };
+  app.post('/ingest', async (req) => {
+    const body = req.body as { reports: { reportId: string }[] };
+    return { results: body.reports.map((r) => ({ reportId: r.reportId, outcome: 'applied' })) };
+  });
+  app.get('/home', async () => home);
+  const streams = new Set<ServerResponse>();
+  let id = 0;
+  app.get('/api/v1/events', (req, reply) => {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+    res.write(`retry: 2000\n\nid: ${++id}\nevent: hello\ndata: ${JSON.stringify({ type: 'hello', terminalId: 'bare-terminal', at: Date.now() })}\n\n`);
+    streams.add(res);
+    req.raw.on('close', () => streams.delete(res));
+  });
+  app.post('/stop', async (req) => {
+    const body = req.body as { seq: number };
+    const frame = JSON.stringify({ type: 'history', seq: body.seq });
+    for (const res of streams) res.write(`id: ${++id}\nevent: history\ndata: ${frame}\n\n`);
+    return { result: 'applied' };
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    url,
+    close: async () => {
+      for (const res of streams) res.end();
+      await app.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const spec = JSON.parse(process.argv[2] ?? '{}') as ServerSpec;
+  const started = performance.now();
+  const server = spec.kind === 'app' ? await startApp(spec) : await startBare(spec);
+  const cpuAtReady = process.cpuUsage();
+  // What stalls the loop, for the tables' notes: event-loop delay and GC pauses between samples.
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  let gc = { count: 0, totalMs: 0, maxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gc = { count: gc.count + 1, totalMs: gc.totalMs + e.duration, maxMs: Math.max(gc.maxMs, e.duration) };
+  }).observe({ entryTypes: ['gc'] });
+  const send = (msg: object) => process.send?.(msg);
+  process.on('message', (msg: FromParent) => {
+    if (msg.type === 'cpu') {
+      const c = process.cpuUsage(cpuAtReady);
+      const loopDelay = { p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 };
+      send({ type: 'cpu', userUs: c.user, systemUs: c.system, wallMs: performance.now() - started, rssBytes: process.memoryUsage().rss, loopDelay, gc });
+      loop.reset();
+      gc = { count: 0, totalMs: 0, maxMs: 0 };
+    } else if (msg.type === 'stop') {
+      void server.close().finally(() => process.exit(0));
+    }
+  });
+  // The parent going away (crash, Ctrl-C) takes the server with it.
+  process.on('disconnect', () => process.exit(0));
+  send({ type: 'ready', url: server.url });
+}
+
+if (import.meta.main) {
+  main().catch((err: unknown) => {
+    process.send?.({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    process.exit(1);
+  });
+}

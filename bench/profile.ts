@@ -1,0 +1,69 @@
+/**
+ * Profile the server under one benchmark's load: `node bench/profile.ts ingest|replay|home [SIZE] [SECONDS]`.
+ * Starts the real server (child process, `--cpu-prof`) over a copy of a seeded store, loads it,
+ * stops it, and prints the top self-time functions of the profile (the .cpuprofile file stays
+ * in the printed directory for Chrome DevTools). Loopback only, bounded in time.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BENCH_SERVICE_AUTH } from './lib/constants.ts';
+import { closedLoop, openLoop } from './lib/load.ts';
+import { reportGenerator } from './lib/reports.ts';
+import { startGlobal } from './lib/servers.ts';
+import { seededStore } from './seed.ts';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+/** Top self-time frames of a .cpuprofile file. */
+export function topFrames(file: string, n = 30): string[] {
+  const prof = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[] };
+  const total = prof.nodes.reduce((s, x) => s + (x.hitCount ?? 0), 0);
+  const by = new Map<string, number>();
+  for (const x of prof.nodes) {
+    const f = x.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(node_modules|work\/main)\//, '')}:${f.lineNumber + 1}`;
+    by.set(key, (by.get(key) ?? 0) + (x.hitCount ?? 0));
+  }
+  return [...by.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `${((v / total) * 100).toFixed(1).padStart(5)} %  ${k}`);
+}
+
+async function main(): Promise<void> {
+  const [what = 'ingest', sizeArg = '1000000', secondsArg = '8'] = process.argv.slice(2);
+  const seed = await seededStore(Number(sizeArg), { log: console.log });
+  const profDir = mkdtempSync(join(tmpdir(), 'ra-prof-'));
+  const work = mkdtempSync(join(tmpdir(), 'ra-prof-work-'));
+  process.env.BENCH_CPU_PROF = profDir;
+  const server = await startGlobal(work, 'p', seed);
+  delete process.env.BENCH_CPU_PROF;
+  try {
+    if (what === 'ingest' || what === 'replay') {
+      const gen = reportGenerator('profile', seed.sampleTerminals);
+      // replay: the same report again and again (a duplicate: everything but the writes).
+      const first = gen.next();
+      const body = what === 'replay' ? () => first : gen.next;
+      const r = await closedLoop({ url: server.url, method: 'POST', path: '/global/v1/history', headers: { authorization: BENCH_SERVICE_AUTH }, body, connections: 10, durationSec: Number(secondsArg) });
+      console.log(`${what}: ${r.rps.toFixed(0)} reports/s, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms`);
+    } else {
+      const t = seed.measured.terminals[0];
+      const r = await openLoop({ url: server.url, path: '/portal/v1/home', headers: { authorization: `Bearer ${t?.credential}` }, rate: Number(process.env.RATE ?? 500), durationSec: Number(secondsArg) });
+      console.log(`home: ${r.rps.toFixed(0)} req/s, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms`);
+    }
+  } finally {
+    await server.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+  const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error('no profile written');
+  console.log(`profile: ${join(profDir, file)}`);
+  for (const line of topFrames(join(profDir, file))) console.log(line);
+}
+
+if (import.meta.main) await main();

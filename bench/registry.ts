@@ -1,0 +1,45 @@
+/**
+ * The benchmarks of the issue "Benchmarks", in order. Each entry names a module whose default
+ * export is a `Benchmark` (bench/lib/types.ts). An `optional` entry whose file does not exist
+ * yet is reported as skipped, not failed: that is the slot of benchmark 4, "Resume in
+ * Chromium", which the renderer's owner adds as `bench/resume-chromium.ts` — export default
+ * `{ name: 'resume-chromium', number: 4, title, run(ctx) }` and it runs with the others.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Benchmark } from './lib/types.ts';
+
+/** One registered benchmark. */
+export interface RegistryEntry {
+  number: number;
+  name: string;
+  title: string;
+  /** Module path relative to bench/. */
+  module: string;
+  /** Missing module = skipped (a slot for a benchmark that is not written yet). */
+  optional?: boolean;
+}
+
+export const REGISTRY: readonly RegistryEntry[] = [
+  { number: 1, name: 'ingest', title: 'Ingest: history reports into the global server', module: './ingest.ts' },
+  { number: 2, name: 'home', title: 'Home page at scale', module: './home.ts' },
+  { number: 3, name: 'handoff', title: 'Handoff: stop on A → push at B', module: './handoff.ts' },
+  { number: 4, name: 'resume-chromium', title: 'Resume in Chromium', module: './resume-chromium.ts', optional: true },
+  { number: 5, name: 'growth', title: 'Growth: cost at 10 k, 100 k and 1 M records', module: './growth.ts' },
+];
+
+/** Whether the entry's module exists. */
+export function isPresent(entry: RegistryEntry): boolean {
+  return existsSync(fileURLToPath(new URL(entry.module, import.meta.url)));
+}
+
+/** Load an entry's benchmark; throws when the module does not export one. */
+export async function load(entry: RegistryEntry): Promise<Benchmark> {
+  const mod = (await import(new URL(entry.module, import.meta.url).href)) as { default?: unknown };
+  const b = mod.default as Partial<Benchmark> | undefined;
+  if (!b || typeof b.run !== 'function' || typeof b.name !== 'string') {
+    throw new Error(`bench/${entry.module.slice(2)} must export default { name, number, title, run(ctx) }`);
+  }
+  if (b.name !== entry.name) throw new Error(`bench/${entry.module.slice(2)} is named "${b.name}", registered as "${entry.name}"`);
+  return b as Benchmark;
+}
