@@ -40,7 +40,11 @@ test('offline reports survive a reload and arrive once, in order, when back onli
   await expect(cardB).toHaveAttribute('data-terminal-name', 'Train laptop');
   const beforeOffline = Number(await cardB.getAttribute('data-offset-ms'));
 
-  // Offline: pause, play on from the buffer, stop.
+  // Offline: pause, play on from the buffer, stop. Besides Chromium's offline emulation (which
+  // flips navigator.onLine but may hold a request and release it later), A's API requests are
+  // aborted outright, as a real network cut would: nothing made offline can leak through.
+  const cut = /\/(api|stream)\//;
+  await a.context.route(cut, (route) => route.abort('internetdisconnected'));
   await a.context.setOffline(true);
   await expect(a.page.getByTestId('offline-banner')).toBeVisible();
   await a.page.keyboard.press('Space');
@@ -76,6 +80,7 @@ test('offline reports survive a reload and arrive once, in order, when back onli
 
   // Back online: the queue goes out, once, in order; B's row shows the offline stop.
   const backAt = Date.now();
+  await a.context.unroute(cut);
   await a.context.setOffline(false);
   await expect(cardB).toHaveAttribute('data-offset-ms', String(stop.breakpoint.offsetMs), { timeout: 10_000 });
   const arrivedMs = Date.now() - backAt;
