@@ -17,6 +17,3 @@ export const security = {
   service: [{ serviceCredential: [] }],
   admin: [{ adminToken: [] }],
 } as const;
-
-/** An empty JSON object reply. */
-export const Empty = Type.Object({});
