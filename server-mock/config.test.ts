@@ -2,6 +2,7 @@
  * Server configuration: flags win over env, env over defaults, and every bad value is a
  * ConfigError that names the option, so an operator knows what to fix.
  */
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RESUME_RULES } from '../common/resume.ts';
 import { ConfigError, DEFAULT_MEDIA_DIR, DEFAULT_WEB_DIR, OPTIONS, defaultConfig, parseConfig, parseServiceCredentials, type Config } from './config.ts';
@@ -47,6 +48,8 @@ const DEFAULTS: Config = {
   heartbeatIntervalSec: 5,
   sessionTimeoutSec: 30,
   reportIntervalSec: 30,
+  deviceCodeTtlSec: 600,
+  devicePollIntervalSec: 5,
 };
 
 describe('defaults', () => {
@@ -115,6 +118,8 @@ describe('flags and environment', () => {
       RA_HEARTBEAT_INTERVAL_SEC: '2',
       RA_SESSION_TIMEOUT_SEC: '10',
       RA_REPORT_INTERVAL_SEC: '0',
+      RA_DEVICE_CODE_TTL_SEC: '120',
+      RA_DEVICE_POLL_INTERVAL_SEC: '2',
     });
     expect(c).toEqual({
       host: '0.0.0.0',
@@ -142,6 +147,8 @@ describe('flags and environment', () => {
       heartbeatIntervalSec: 2,
       sessionTimeoutSec: 10,
       reportIntervalSec: 0,
+      deviceCodeTtlSec: 120,
+      devicePollIntervalSec: 2,
     } satisfies Config);
   });
 
@@ -176,6 +183,27 @@ describe('flags and environment', () => {
     ['OFF', false],
   ])('reads boolean %s as %s', (raw, expected) => {
     expect(parseConfig(['--seed-demo', raw], {}).seedDemo).toBe(expected);
+  });
+});
+
+describe('TV linking (device codes)', () => {
+  it('accepts the bounds of the code lifetime and the poll interval', () => {
+    expect(parseConfig(['--device-code-ttl-sec', '2', '--device-poll-interval-sec', '1'], {})).toMatchObject({ deviceCodeTtlSec: 2, devicePollIntervalSec: 1 });
+    expect(parseConfig(['--device-code-ttl-sec=3600', '--device-poll-interval-sec=60'], {})).toMatchObject({ deviceCodeTtlSec: 3600, devicePollIntervalSec: 60 });
+  });
+
+  it('lets the flags win over RA_DEVICE_*', () => {
+    const env = { RA_DEVICE_CODE_TTL_SEC: '900', RA_DEVICE_POLL_INTERVAL_SEC: '10' };
+    expect(parseConfig(['--device-code-ttl-sec', '3'], env)).toMatchObject({ deviceCodeTtlSec: 3, devicePollIntervalSec: 10 });
+  });
+});
+
+describe('README', () => {
+  it('lists every option with its environment variable in the configuration table', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const rows = new Map([...readme.matchAll(/^\| `--([a-z-]+)` \| `(RA_[A-Z_]+)` \|/gm)].map((m) => [m[1], m[2]]));
+    for (const [flag, option] of Object.entries(OPTIONS)) expect(rows.get(flag), `--${flag}`).toBe(option.env);
+    expect([...rows.keys()].sort()).toEqual(Object.keys(OPTIONS).sort());
   });
 });
 
@@ -253,6 +281,11 @@ describe('bad values are ConfigErrors that name the option', () => {
     [['--log-level', 'verbose'], '--log-level'],
     [['--resume-min-percent', 'five'], '--resume-min-percent'],
     [['--resume-max-percent', 'NaN'], '--resume-max-percent'],
+    [['--device-code-ttl-sec', '1'], '--device-code-ttl-sec: expected an integer in [2, 3600], got "1"'],
+    [['--device-code-ttl-sec', '3601'], '--device-code-ttl-sec'],
+    [['--device-poll-interval-sec', '0'], '--device-poll-interval-sec: expected an integer in [1, 60], got "0"'],
+    [['--device-poll-interval-sec', '61'], '--device-poll-interval-sec'],
+    [['--device-poll-interval-sec', '2.5'], '--device-poll-interval-sec'],
     [['--verbose'], '--verbose'],
     [['--port'], '--port'],
   ])('%j → error naming %s', (argv, option) => {

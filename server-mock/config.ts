@@ -70,6 +70,10 @@ export interface Config {
   sessionTimeoutSec: number;
   /** Streaming: plain heartbeats are forwarded to global at most this often per session. */
   reportIntervalSec: number;
+  /** Linking a TV by code (RFC 8628): how long a code pair is valid. */
+  deviceCodeTtlSec: number;
+  /** Linking a TV by code: the least time between two polls of the TV. */
+  devicePollIntervalSec: number;
 }
 
 /** Option table: flag name, env name, default, doc. */
@@ -104,6 +108,8 @@ export const OPTIONS = {
   'heartbeat-interval-sec': { env: 'RA_HEARTBEAT_INTERVAL_SEC', default: '5', doc: 'Heartbeat interval terminals are told to use.' },
   'session-timeout-sec': { env: 'RA_SESSION_TIMEOUT_SEC', default: '30', doc: 'Close a silent play session after this.' },
   'report-interval-sec': { env: 'RA_REPORT_INTERVAL_SEC', default: '30', doc: 'Forward plain heartbeats to global at most this often.' },
+  'device-code-ttl-sec': { env: 'RA_DEVICE_CODE_TTL_SEC', default: '600', doc: 'Lifetime of a TV-linking code (the TV then asks for a new one).' },
+  'device-poll-interval-sec': { env: 'RA_DEVICE_POLL_INTERVAL_SEC', default: '5', doc: 'Least time between two polls of a TV waiting to be linked.' },
   'log-level': { env: 'RA_LOG_LEVEL', default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent.' },
 } as const;
 
@@ -240,6 +246,8 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     heartbeatIntervalSec: int('heartbeat-interval-sec', get('heartbeat-interval-sec'), 1, 600),
     sessionTimeoutSec: int('session-timeout-sec', get('session-timeout-sec'), 2, 3600),
     reportIntervalSec: int('report-interval-sec', get('report-interval-sec'), 0, 3600),
+    deviceCodeTtlSec: int('device-code-ttl-sec', get('device-code-ttl-sec'), 2, 3600),
+    devicePollIntervalSec: int('device-poll-interval-sec', get('device-poll-interval-sec'), 1, 60),
   };
 }
 

@@ -107,6 +107,18 @@ describe('over HTTP', () => {
   });
 });
 
+describe('configuration', () => {
+  it('--device-code-ttl-sec and --device-poll-interval-sec reach the codes the TV is given', async () => {
+    const s = await startTestServer({ deviceCodeTtlSec: 3, devicePollIntervalSec: 1 });
+    try {
+      const res = await s.app.inject({ method: 'POST', url: '/api/v1/device/authorize', payload: {} });
+      expect(res.json()).toMatchObject({ expiresIn: 3, interval: 1 });
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('expiry (service with a controlled clock)', () => {
   let dir: string;
   let store: Store;

@@ -38,7 +38,7 @@ export function createGlobal(store: Store, config: Config, now: () => number = D
     services: config.serviceCredentials,
     adminToken: config.adminToken,
   };
-  const devices = new DeviceService({ store, now });
+  const devices = new DeviceService({ store, now, expiresInSec: config.deviceCodeTtlSec, intervalSec: config.devicePollIntervalSec });
   return { store, bus, accounts, history, devices, auth };
 }
 
