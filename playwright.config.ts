@@ -6,11 +6,8 @@
  *   where no Electron binary exists.
  * Each spec starts its own server-mock (e2e/fixtures.ts) on a free port with a fresh data dir.
  */
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
-
-const debianChromium = '/usr/bin/chromium';
-const executablePath = process.env.RA_CHROMIUM ?? (existsSync(debianChromium) ? debianChromium : undefined);
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from './e2e/browser.ts';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -26,16 +23,8 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
-      ...(executablePath ? { executablePath } : {}),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--autoplay-policy=no-user-gesture-required',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      ...(CHROMIUM_EXECUTABLE ? { executablePath: CHROMIUM_EXECUTABLE } : {}),
+      args: [...CHROMIUM_ARGS],
     },
   },
   projects: [
