@@ -7,6 +7,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { spawnServer, type ServerProcess } from '../server-mock/testing/process.ts';
 
@@ -68,7 +69,7 @@ export interface Terminal {
  * Records every `playing` of any media element (time and currentTime) from the first
  * document on, so a test can read where playback really started.
  */
-const PLAYING_PROBE = () => {
+export const PLAYING_PROBE = () => {
   const w = window as unknown as { __playing: { at: number; t: number }[] };
   w.__playing = [];
   document.addEventListener(
@@ -217,4 +218,70 @@ export async function keepScreenshot(testInfo: TestInfo, name: string, body: Buf
   const path = testInfo.outputPath(name);
   await writeFile(path, body);
   await testInfo.attach(name, { path, contentType: 'image/png' });
+}
+
+/** A user code as the TV shows it (RFC 8628: consonants only, `XXXX-XXXX`). */
+export const USER_CODE_SHAPE = /^[B-DF-HJ-NP-TV-XZ]{4}-[B-DF-HJ-NP-TV-XZ]{4}$/;
+
+/**
+ * Open a TV from a cold start: the web terminal in TV mode (`?mode=tv`) on a 1080p screen with
+ * nothing stored; it shows its link screen with a code. Driven by keys only from here on.
+ */
+export async function openTv(browser: Browser, server: Pick<Server, 'url'>, locale = 'en-GB'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.log(`[TV] page error: ${err.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.log(`[TV] console error: ${m.text()}`);
+  });
+  await page.addInitScript(PLAYING_PROBE);
+  await page.goto(`${server.url}/?mode=tv`);
+  await expect(page.getByTestId('tv-link')).toBeVisible();
+  await expect(page.getByTestId('tv-user-code')).toHaveText(USER_CODE_SHAPE);
+  return page;
+}
+
+/** The code a TV's link screen shows. */
+export async function tvCode(tv: Page): Promise<string> {
+  return (await tv.getByTestId('tv-user-code').textContent()) ?? '';
+}
+
+/** On the link page (`#/link`), type a code as a person does (lower case, no dash) and send it. */
+export async function enterLinkCode(page: Page, code: string, name = ''): Promise<void> {
+  const input = page.getByLabel('Code shown on the TV');
+  await input.fill('');
+  await input.pressSequentially(code.replace('-', '').toLowerCase());
+  await expect(input).toHaveValue(code);
+  if (name) await page.getByLabel(/Name for the TV/).fill(name);
+  await input.press('Enter');
+}
+
+/** The `data-focus-key` of what has focus on a TV (a card `cw:<id>`, a tile `cat:<id>`, …). */
+export function tvFocus(tv: Page): Promise<string | null> {
+  return tv.evaluate(() => document.activeElement?.getAttribute('data-focus-key') ?? null);
+}
+
+/**
+ * Dispatch a remote key the way a TV platform sends it: a keydown (and keyup) with that `key`
+ * and legacy `keyCode` (Tizen's Back is 10009, webOS's 461), which `keyboard.press` cannot do.
+ */
+export function dispatchRemoteKey(page: Page, key: string, keyCode: number): Promise<void> {
+  return page.evaluate(
+    ([k, code]) => {
+      for (const type of ['keydown', 'keyup']) {
+        const e = new KeyboardEvent(type, { key: k, bubbles: true, cancelable: true });
+        Object.defineProperty(e, 'keyCode', { get: () => code });
+        Object.defineProperty(e, 'which', { get: () => code });
+        (document.activeElement ?? document.body).dispatchEvent(e);
+      }
+    },
+    [key, keyCode] as const,
+  );
+}
+
+/** No serious or critical accessibility violations (axe-core) on the page as it is now. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }

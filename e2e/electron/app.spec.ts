@@ -92,16 +92,24 @@ test('kiosk mode: fullscreen, TV interface, no cursor, keys only; Ctrl+Alt+Shift
     await expect(page.locator('html')).toHaveAttribute('data-mode', 'tv');
     expect(await page.evaluate(() => getComputedStyle(document.body).cursor)).toBe('none');
 
-    // Keys only: fill the sign-in form and submit it with Enter.
-    await page.locator('input[name=username]').focus();
-    await page.keyboard.type(DEMO.login);
-    await page.keyboard.press('Tab');
-    await page.keyboard.type(DEMO.password);
-    await page.keyboard.press('Enter');
-    await page.locator('form input:not([type=radio])').focus();
-    await page.keyboard.type('Living-room TV');
-    await page.keyboard.press('Enter');
+    // No password with a remote: the TV shows a code, which the account's owner enters elsewhere
+    // (here through the API, as the PC's link page does); the TV becomes an stb terminal.
+    await expect(page.getByTestId('tv-link')).toBeVisible();
+    const code = (await page.getByTestId('tv-user-code').textContent()) ?? '';
+    const server = info.defaultServerUrl ?? new URL(page.url()).origin;
+    const session = (await (
+      await fetch(`${server}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO) })
+    ).json()) as { token: string };
+    const linked = await fetch(`${server}/api/v1/device/link`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
+      body: JSON.stringify({ userCode: code, name: 'Living-room TV' }),
+    });
+    expect(linked.status).toBe(200);
+    await expect(page.getByTestId('tv-home')).toBeVisible({ timeout: 15_000 });
     await expect(page.getByTestId('device-chip')).toHaveText('Living-room TV');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-focus-key') ?? '')).toMatch(/^(cw|cat):/);
 
     // Browser keys do nothing in a kiosk; Escape does not leave it.
     await page.keyboard.press('Escape');

@@ -3,9 +3,7 @@
  * in English and Simplified Chinese (chosen from the browser language), plus an axe check of
  * the first-run and home screens. A PC terminal first leaves two programmes in progress.
  */
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { card, createAccount, expect, keepScreenshot, openTerminal, playFromCatalogue, press, test, waitPlaying } from '../fixtures.ts';
+import { card, createAccount, expect, expectAccessible, keepScreenshot, openTerminal, playFromCatalogue, press, test, waitPlaying } from '../fixtures.ts';
 
 const SCREENS = [
   { id: 'desktop-en', locale: 'en-GB', name: 'Desktop', type: 'pc', context: { viewport: { width: 1440, height: 900 } } },
@@ -14,13 +12,6 @@ const SCREENS = [
   { id: 'phone-en', locale: 'en-GB', name: 'Phone', type: 'mobile', context: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } },
   { id: 'phone-zh', locale: 'zh-CN', name: '我的手机', type: 'mobile', context: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } },
 ] as const;
-
-/** No serious or critical accessibility violations on the page as it is. */
-async function expectAccessible(page: Page): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 test('home and player: desktop, 4K and phone; English and Chinese', async ({ browser, server }, testInfo) => {
   test.setTimeout(150_000);

@@ -9,6 +9,9 @@ describe('routes', () => {
       { name: 'watch', programId: 'harbour-lights', start: { kind: 'resume' } },
       { name: 'watch', programId: 'harbour-lights', start: { kind: 'over' } },
       { name: 'watch', programId: 'live-news', start: { kind: 'terminal', terminalId: 'term-bbbbbbbb' } },
+      { name: 'link', code: null },
+      { name: 'link', code: 'BCDF-GHJK' },
+      { name: 'link', code: 'BCD' },
     ];
     for (const r of routes) expect(parseRoute(hrefOf(r))).toEqual(r);
   });
@@ -18,6 +21,22 @@ describe('routes', () => {
     expect(parseRoute('#/nowhere')).toEqual({ name: 'home' });
     expect(parseRoute('#/watch/Bad Id')).toEqual({ name: 'home' });
     expect(parseRoute('#/watch/x?from=<script>')).toEqual({ name: 'watch', programId: 'x', start: { kind: 'resume' } });
+  });
+
+  it('reads the link page’s code the way people and QR codes write it', () => {
+    expect(parseRoute('#/link')).toEqual({ name: 'link', code: null });
+    expect(parseRoute('#/link?code=BCDF-GHJK')).toEqual({ name: 'link', code: 'BCDF-GHJK' });
+    expect(parseRoute('#/link?code=bcdfghjk')).toEqual({ name: 'link', code: 'BCDF-GHJK' });
+    expect(parseRoute('#/link?code=bcdf%20ghjk')).toEqual({ name: 'link', code: 'BCDF-GHJK' });
+    expect(parseRoute('#/link?code=bcdf-g')).toEqual({ name: 'link', code: 'BCDF-G' });
+    expect(parseRoute('#/link?code=BCDFGHJKLMN')).toEqual({ name: 'link', code: 'BCDF-GHJK' });
+    expect(parseRoute('#/link/?code=BCDF-GHJK&x=1')).toEqual({ name: 'link', code: 'BCDF-GHJK' });
+  });
+
+  it('drops a junk code but keeps the link page', () => {
+    for (const junk of ['<script>', '1234-5678', 'BCDF_GHJK', '%00', '---', '']) {
+      expect(parseRoute(`#/link?code=${encodeURIComponent(junk)}`), junk).toEqual({ name: 'link', code: null });
+    }
   });
 
   it('reads ?type= and ?mode=', () => {

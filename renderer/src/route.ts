@@ -5,18 +5,26 @@
  *       ?start=over         … from the beginning / the live edge
  *       ?from=<terminalId>  … from that terminal's point (the card's "other devices")
  *   #/settings              settings over home
+ *   #/link                  link a TV by the code it shows (RFC 8628)
+ *       ?code=XXXX-XXXX     … prefilled (the TV's QR code opens this)
  * And page options in the query string, before the hash: `?type=pc|mobile|stb` (terminal
  * type proposed when naming this terminal), `?mode=tv` (the set-top interface, a later issue).
  */
 import { assertNever } from '../../common/errors.ts';
 import type { UiMode } from '../../common/platform.ts';
 import type { TerminalType } from '../../common/protocol/model.ts';
+import { codeLetters, formatCode } from './user-code.ts';
 
 /** Where a viewing starts. */
 export type StartIntent = { kind: 'resume' } | { kind: 'over' } | { kind: 'terminal'; terminalId: string };
 
 /** A screen of the app. */
-export type Route = { name: 'home' } | { name: 'settings' } | { name: 'watch'; programId: string; start: StartIntent };
+export type Route =
+  | { name: 'home' }
+  | { name: 'settings' }
+  | { name: 'watch'; programId: string; start: StartIntent }
+  /** `code`: letters of the URL's code (at most 8) as `XXXX-XXXX`; null when absent or junk. */
+  | { name: 'link'; code: string | null };
 
 /** The route of a location hash; unknown hashes are home. */
 export function parseRoute(hash: string): Route {
@@ -25,6 +33,10 @@ export function parseRoute(hash: string): Route {
   const params = new URLSearchParams(query);
   const parts = path.split('/').filter(Boolean);
   if (parts[0] === 'settings') return { name: 'settings' };
+  if (parts[0] === 'link') {
+    const letters = codeLetters(params.get('code') ?? '');
+    return { name: 'link', code: letters ? formatCode(letters) : null };
+  }
   if (parts[0] === 'watch' && parts[1] && /^[a-z0-9][a-z0-9_-]{0,63}$/.test(parts[1])) {
     const from = params.get('from');
     const start: StartIntent =
@@ -41,6 +53,8 @@ export function hrefOf(route: Route): string {
       return '#/';
     case 'settings':
       return '#/settings';
+    case 'link':
+      return route.code ? `#/link?code=${encodeURIComponent(route.code)}` : '#/link';
     case 'watch': {
       const base = `#/watch/${route.programId}`;
       const s = route.start;

@@ -12,11 +12,13 @@ import { assertNever } from '../../common/errors.ts';
 import type { PlatformBridge } from '../../common/platform.ts';
 import { createPushStream, type PushStream } from './api/events.ts';
 import { createApi, type Api } from './api/http.ts';
+import { translate } from './i18n/index.ts';
 import { createReportOutbox, type ReportQueue } from './outbox.ts';
 import { createPlayerController, type PlayerController } from './player/controller.ts';
 import { createJournal, recoverJournal, type Journal } from './player/journal.ts';
 import { pageOptions, type PageOptions } from './route.ts';
 import { createConnectivityStore, type ConnectivityStore } from './stores/connectivity.ts';
+import { createDeviceLinkStore, type DeviceLinkStore } from './stores/device-link.ts';
 import { createHomeStore, HOME_CACHE_KEY, type HomeStore } from './stores/home.ts';
 import { createPlayerStore, type PlayerStore } from './stores/player.ts';
 import { createSessionStore, type SessionStore } from './stores/session.ts';
@@ -33,6 +35,8 @@ export interface Runtime {
   player: PlayerStore;
   connectivity: ConnectivityStore;
   toasts: ToastStore;
+  /** A TV linking itself by code (RFC 8628): started by the TV's link screen, adopted by the session. */
+  deviceLink: DeviceLinkStore;
   /** Options of the page URL (`?type=`, `?mode=`). */
   options: PageOptions;
   /** Base URL of the server ('' = this page's origin). */
@@ -88,6 +92,12 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
       await bridge.cacheSet(HOME_CACHE_KEY, null);
       home.getState().reset();
     },
+  });
+
+  const deviceLink = createDeviceLinkStore({
+    api,
+    defaultName: () => translate(settings.getState().language, 'name.suggest.stb'),
+    onLinked: (linked) => session.getState().adopt(linked),
   });
 
   /** The network or the server is back: send what waits, reconnect, refetch. */
@@ -179,6 +189,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     player,
     connectivity,
     toasts,
+    deviceLink,
     options,
     baseUrl: () => serverUrl,
     queue: () => queue,
@@ -209,7 +220,9 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     async start() {
       const [info, stored] = await Promise.all([bridge.info(), bridge.loadSettings()]);
       platformKind = info.kind;
-      settings.getState().init(info, options.mode ? { ...stored, mode: stored.mode ?? options.mode } : stored);
+      // The page's `?mode=` stands for how this page was launched (as `--kiosk` does for the PC
+      // app); a mode the user chose in settings wins over both.
+      settings.getState().init(options.mode ? { ...info, launchMode: options.mode } : info, stored);
       player.getState().setVolume(1, stored.muted);
       // The web terminal talks to the server that served it; the Electron app to its own.
       const identity = await bridge.loadIdentity();

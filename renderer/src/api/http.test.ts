@@ -98,3 +98,49 @@ describe('http client', () => {
     expect(seen[0]?.[1]).toMatchObject({ method: 'POST', keepalive: true });
   });
 });
+
+describe('linking a TV (device calls)', () => {
+  const codes = { deviceCode: 'rad_device-code-0123', userCode: 'BCDF-GHJK', verificationUri: 'http://srv/#/link', verificationUriComplete: 'http://srv/#/link?code=BCDF-GHJK', expiresIn: 600, interval: 5 };
+
+  it('the TV asks for codes and polls without any credential', async () => {
+    const calls: [string, RequestInit][] = [];
+    const { client } = api(async (url, init) => {
+      calls.push([url, init]);
+      return url.endsWith('/authorize') ? json(200, codes) : json(400, { code: 'AUTHORIZATION_PENDING', message: 'wait', details: { interval: 5 } });
+    });
+    expect(await client.deviceAuthorize({ name: 'Living-room TV', type: 'stb' })).toEqual(codes);
+    const err = await client.deviceToken(codes.deviceCode).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'AUTHORIZATION_PENDING', status: 400, details: { interval: 5 } });
+    expect(calls.map(([url]) => url)).toEqual(['http://srv/api/v1/device/authorize', 'http://srv/api/v1/device/token']);
+    expect(calls.every(([, init]) => !('authorization' in (init.headers as Record<string, string>)))).toBe(true);
+    expect(JSON.parse(String(calls[1]?.[1].body))).toEqual({ deviceCode: codes.deviceCode });
+  });
+
+  it('refuses a code pair that does not match the schema', async () => {
+    const { client } = api(async () => json(200, { ...codes, interval: 'soon' }));
+    await expect(client.deviceAuthorize({})).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+  });
+
+  it('approves a code with this terminal’s credential or with a user session', async () => {
+    const auths: (string | undefined)[] = [];
+    const { client } = api(async (_url, init) => {
+      auths.push((init.headers as Record<string, string>).authorization);
+      return json(200, { terminalName: 'Living-room TV', terminalType: 'stb' });
+    });
+    await client.deviceLink({ kind: 'terminal' }, { userCode: 'BCDF-GHJK' });
+    await client.deviceLink({ kind: 'bearer', token: 'ras_user-session' }, { userCode: 'BCDF-GHJK', name: 'Den TV' });
+    expect(auths).toEqual(['Bearer rat_terminal-credential', 'Bearer ras_user-session']);
+  });
+
+  it('a request cancelled by its caller does not count as the server being unreachable', async () => {
+    const { client, reach } = api(
+      (_url, init) =>
+        new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))),
+    );
+    const ac = new AbortController();
+    const pending = client.deviceToken(codes.deviceCode, ac.signal).catch((e: unknown) => e);
+    ac.abort();
+    expect(codeOf(await pending)).toBe('NETWORK_DOWN');
+    expect(reach).toEqual([]);
+  });
+});

@@ -23,6 +23,13 @@ import {
   type RegisterTerminalRequest,
   type SyncRequest,
 } from '../../../common/protocol/api.ts';
+import {
+  DeviceAuthorizeResponse,
+  DeviceLinkResponse,
+  DeviceTokenResponse,
+  type DeviceAuthorizeRequest,
+  type DeviceLinkRequest,
+} from '../../../common/protocol/device.ts';
 import { EpochMillis, ProgramId } from '../../../common/protocol/model.ts';
 import {
   HeartbeatResponse,
@@ -89,6 +96,9 @@ export interface ApiOptions {
 
 type Auth = { kind: 'terminal' } | { kind: 'bearer'; token: string } | { kind: 'none' };
 
+/** Who approves a TV's code: this terminal (its credential) or a user session just opened for it. */
+export type DeviceLinkAuth = { kind: 'terminal' } | { kind: 'bearer'; token: string };
+
 interface Call<T extends TSchema | null> {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
@@ -133,6 +143,8 @@ export function createApi(o: ApiOptions) {
         cache: 'no-store',
       });
     } catch (err) {
+      // Cancelled by the caller (a screen that went away): says nothing about the network.
+      if (c.signal?.aborted && !timeout.aborted) throw new ApiError('NETWORK_DOWN', 'Cancelled');
       o.onReachability?.(false);
       if (timeout.aborted) throw new ApiError('TIMEOUT', `No answer in ${timeoutMs} ms`);
       throw new ApiError('NETWORK_DOWN', err instanceof Error ? err.message : 'Network request failed');
@@ -171,6 +183,15 @@ export function createApi(o: ApiOptions) {
     /** Register this terminal with the account; returns its credential (shown once). */
     registerTerminal: (userToken: string, body: RegisterTerminalRequest) =>
       call({ method: 'POST', path: '/api/v1/terminals', auth: { kind: 'bearer', token: userToken }, body, schema: RegisterTerminalResponse }),
+    /** A TV asks for a code pair to show (RFC 8628); `signal` drops the answer of a stopped screen. */
+    deviceAuthorize: (body: DeviceAuthorizeRequest, signal?: AbortSignal) =>
+      call({ method: 'POST', path: '/api/v1/device/authorize', auth: { kind: 'none' }, body, schema: DeviceAuthorizeResponse, signal }),
+    /** The TV polls with its device code: its terminal credential once the code was entered. */
+    deviceToken: (deviceCode: string, signal?: AbortSignal) =>
+      call({ method: 'POST', path: '/api/v1/device/token', auth: { kind: 'none' }, body: { deviceCode }, schema: DeviceTokenResponse, signal }),
+    /** Enter the code shown on a TV, approving it as a terminal of this account. */
+    deviceLink: (auth: DeviceLinkAuth, body: DeviceLinkRequest) =>
+      call({ method: 'POST', path: '/api/v1/device/link', auth, body, schema: DeviceLinkResponse }),
     /** Who this terminal is. */
     me: () => call({ method: 'GET', path: '/api/v1/me', auth: { kind: 'terminal' }, schema: WhoAmI }),
     /** The home page model from the portal. */

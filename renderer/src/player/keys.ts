@@ -1,8 +1,8 @@
 /**
- * Player keys as data (Norigin's lesson: focus and key logic are tables, the React hook is a
- * thin wrapper). One map per UI mode; the TV mode (set-top issue) adds its own map here.
+ * Player keys of the desktop interface, as data (Norigin's lesson: focus and key logic are
+ * tables, the React hook is a thin wrapper). The 10-foot interface reads remote keys from
+ * tv/keymap.ts instead (names and vendor key codes of TV platforms).
  */
-import type { UiMode } from '../../../common/platform.ts';
 
 /** What a key can do in the player. */
 export type PlayerAction =
@@ -43,12 +43,6 @@ export const DESKTOP_KEYS: Readonly<Record<string, PlayerAction>> = {
   F: 'toggle-fullscreen',
   Escape: 'exit',
   BrowserBack: 'exit',
-};
-
-/** Key maps by UI mode (tv reuses the desktop map until the set-top issue defines its own). */
-export const KEY_MAPS: Readonly<Record<UiMode, Readonly<Record<string, PlayerAction>>>> = {
-  desktop: DESKTOP_KEYS,
-  tv: DESKTOP_KEYS,
 };
 
 /**

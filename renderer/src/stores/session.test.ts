@@ -68,6 +68,26 @@ describe('session store', () => {
     expect(store.getState().error).toBeNull();
   });
 
+  it('adopts the terminal a TV was linked as (device code): identity stored, ready, no user session involved', async () => {
+    const { store, api, bridge } = setup();
+    await store.getState().boot();
+    const tv = { id: 'term-tv000001', name: 'Living-room TV', type: 'stb' as const, createdAt: 1_800_000_000_000, lastSeenAt: 1_800_000_000_000 };
+    await store.getState().adopt({ terminal: tv, credential: 'rat_tv-credential-0123', account });
+    expect(store.getState()).toMatchObject({ phase: 'ready', account: null, error: null });
+    const stored = {
+      serverUrl: 'http://srv',
+      terminalId: 'term-tv000001',
+      terminalName: 'Living-room TV',
+      terminalType: 'stb',
+      credential: 'rat_tv-credential-0123',
+      login: 'ana@example.com',
+    };
+    expect(store.getState().identity).toEqual(stored);
+    expect(await bridge.loadIdentity()).toEqual(stored);
+    expect(api.signIn).not.toHaveBeenCalled();
+    expect(api.signOut).not.toHaveBeenCalled();
+  });
+
   it('sign out forgets the identity after the terminal services stopped', async () => {
     const { store, bridge, onSignOut } = setup();
     await store.getState().signIn('ana@example.com', 'secret-123');

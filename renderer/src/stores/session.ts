@@ -6,6 +6,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { PlatformBridge, TerminalIdentityRecord } from '../../../common/platform.ts';
+import type { DeviceTokenResponse } from '../../../common/protocol/device.ts';
 import type { TerminalType } from '../../../common/protocol/model.ts';
 import { codeOf, type Api, type ClientErrorCode } from '../api/http.ts';
 
@@ -40,6 +41,8 @@ export interface SessionState {
   register(login: string, password: string, displayName?: string): Promise<boolean>;
   /** Register this terminal under the signed-in account; true on success. */
   nameTerminal(name: string, type: TerminalType): Promise<boolean>;
+  /** Become the terminal a device-link answer made of this TV (linked by code, RFC 8628). */
+  adopt(linked: DeviceTokenResponse): Promise<void>;
   /** Leave the naming step for another account. */
   useOtherAccount(): void;
   /** Forget this terminal's credential (and, through `onSignOut`, its local data). */
@@ -123,6 +126,19 @@ export function createSessionStore(deps: SessionDeps) {
         deps.api.signOut(account.token).catch(() => undefined);
         set({ phase: 'ready', identity, account: null, error: null });
         return true;
+      },
+
+      async adopt(linked) {
+        const identity: TerminalIdentityRecord = {
+          serverUrl: deps.serverUrl(),
+          terminalId: linked.terminal.id,
+          terminalName: linked.terminal.name,
+          terminalType: linked.terminal.type,
+          credential: linked.credential,
+          login: linked.account.login,
+        };
+        await deps.bridge.saveIdentity(identity);
+        set({ phase: 'ready', identity, account: null, error: null, notice: null });
       },
 
       useOtherAccount() {

@@ -1,7 +1,8 @@
 /**
  * Settings slice: the user's settings (through the bridge) and what follows from them — the
  * interface language (setting, else the platform's preference) and the UI mode (desktop, or
- * the 10-foot `tv` mode of the set-top issue: the seam is here, the TV UI is not built yet).
+ * the 10-foot `tv` mode: chosen by this setting, else the page's `?mode=tv`, else the platform's
+ * launch — the PC app's `--kiosk`).
  */
 import { createStore } from 'zustand/vanilla';
 import type { Language, PlatformBridge, PlatformInfo, Settings, UiMode } from '../../../common/platform.ts';
@@ -26,6 +27,8 @@ export interface SettingsState {
   setLanguage(language: Language | null): Promise<void>;
   /** Remember whether playback starts muted. */
   setMuted(muted: boolean): Promise<void>;
+  /** Choose the interface; null = the platform's launch mode. */
+  setMode(mode: UiMode | null): Promise<void>;
 }
 
 /** Dependencies of the settings slice. */
@@ -56,6 +59,12 @@ export function createSettingsStore(deps: SettingsDeps) {
       const optimistic = { ...get().settings, language };
       set({ settings: optimistic, ...derive(optimistic, get().info) });
       const settings = await deps.bridge.saveSettings({ language });
+      set({ settings, ...derive(settings, get().info) });
+    },
+    async setMode(mode) {
+      const optimistic = { ...get().settings, mode };
+      set({ settings: optimistic, ...derive(optimistic, get().info) });
+      const settings = await deps.bridge.saveSettings({ mode });
       set({ settings, ...derive(settings, get().info) });
     },
     async setMuted(muted) {

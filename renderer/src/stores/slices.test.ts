@@ -26,6 +26,18 @@ describe('settings store', () => {
     store.getState().init({ kind: 'electron', launchMode: 'tv', languages: [], appVersion: '1', defaultServerUrl: null }, { ...(await bridge.loadSettings()), mode: 'desktop' });
     expect(store.getState().mode).toBe('desktop');
   });
+
+  it('remembers a chosen interface; null goes back to the launch mode', async () => {
+    const bridge = memoryBridge();
+    const store = createSettingsStore({ bridge });
+    store.getState().init({ kind: 'web', launchMode: 'tv', languages: [], appVersion: '1', defaultServerUrl: null }, await bridge.loadSettings());
+    await store.getState().setMode('desktop');
+    expect(store.getState().mode).toBe('desktop');
+    expect((await bridge.loadSettings()).mode).toBe('desktop');
+    await store.getState().setMode(null);
+    expect(store.getState().mode).toBe('tv');
+    expect((await bridge.loadSettings()).mode).toBeNull();
+  });
 });
 
 describe('connectivity store', () => {

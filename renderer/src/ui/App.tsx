@@ -1,18 +1,22 @@
 /**
- * The app's top level: first-run screens until this terminal is registered, then home (with
- * settings over it) or the player, by the URL hash.
+ * The app's top level: first-run screens until this terminal is registered (on a TV: the
+ * link-by-code screen), then home (with settings over it), the player, or the page that links a
+ * TV, by the URL hash.
  */
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { assertNever } from '../../../common/errors.ts';
+import { TvLink } from '../tv/TvLink.tsx';
 import { NameTerminal, SignIn } from './Auth.tsx';
 import { useLanguage, useRuntime, useT } from './context.tsx';
 import { Home } from './Home.tsx';
+import { LinkPage } from './LinkPage.tsx';
 import { useRoute } from './navigation.ts';
 import { Player } from './Player.tsx';
 import { Settings } from './Settings.tsx';
 import { Shell } from './Shell.tsx';
 import { Toasts } from './Status.tsx';
+import { TvApp } from '../tv/TvApp.tsx';
 
 /** The whole app. */
 export function App() {
@@ -40,6 +44,9 @@ export function App() {
         </div>
       );
     case 'signed-out':
+      // A TV is linked by a code entered elsewhere: nobody types a password with a remote.
+      if (mode === 'tv') return <TvLink />;
+      if (route.name === 'link') return <LinkPage code={route.code} />;
       return (
         <>
           <SignIn />
@@ -47,8 +54,17 @@ export function App() {
         </>
       );
     case 'naming':
+      if (route.name === 'link' && mode !== 'tv') return <LinkPage code={route.code} />;
       return <NameTerminal />;
     case 'ready':
+      if (mode === 'tv') return <TvApp route={route} />;
+      if (route.name === 'link') {
+        return (
+          <Shell>
+            <LinkPage code={route.code} />
+          </Shell>
+        );
+      }
       if (route.name === 'watch') return <Player key={`${route.programId}`} programId={route.programId} start={route.start} />;
       return (
         <Shell>

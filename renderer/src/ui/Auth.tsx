@@ -17,23 +17,33 @@ export function errorText(code: ClientErrorCode, t: Translate): string {
   return EXPLAINED.has(code) ? t(`error.${code}` as MessageKey) : t('error.generic');
 }
 
-/** The branded frame of the first-run screens. */
-function AuthFrame({ title, lead, children }: { title: string; lead: string; children: ReactNode }) {
+/** A branded card alone on the page (first run, and the link page of a browser that is no terminal). */
+export function BrandedCard({ className, labelledBy, children }: { className?: string; labelledBy: string; children: ReactNode }) {
   const t = useT();
   return (
     <main className="auth" id="main">
       <div className="auth-backdrop" aria-hidden="true" />
-      <section className="auth-card" aria-labelledby="auth-title">
+      <section className={className ? `auth-card ${className}` : 'auth-card'} aria-labelledby={labelledBy}>
         <div className="brand brand-lg">
           <img src="./icon.svg" alt="" width={40} height={40} />
           <span>{t('app.name')}</span>
         </div>
-        <p className="auth-tagline">{t('app.tagline')}</p>
-        <h1 id="auth-title">{title}</h1>
-        <p className="auth-lead">{lead}</p>
         {children}
       </section>
     </main>
+  );
+}
+
+/** The branded frame of the first-run screens. */
+function AuthFrame({ title, lead, children }: { title: string; lead: string; children: ReactNode }) {
+  const t = useT();
+  return (
+    <BrandedCard labelledBy="auth-title">
+      <p className="auth-tagline">{t('app.tagline')}</p>
+      <h1 id="auth-title">{title}</h1>
+      <p className="auth-lead">{lead}</p>
+      {children}
+    </BrandedCard>
   );
 }
 

@@ -5,11 +5,26 @@
  */
 import type { HomePage } from '../../../common/protocol/api.ts';
 import type { Program } from '../../../common/protocol/model.ts';
-import { formatDuration, programTitle } from '../i18n/index.ts';
+import { programTitle } from '../i18n/index.ts';
 import { useLanguage, useRuntime, useT } from './context.tsx';
-import { artworkUrl } from './format.ts';
+import { artworkUrl, programLength } from './format.ts';
 import { Icon } from './icons.tsx';
 import { navigate } from './navigation.ts';
+
+/** A programme's badges: live, watched (tiles on every interface). */
+export function ProgramBadges({ live, watched, checkSize = 14 }: { live: boolean; watched: boolean; checkSize?: number }) {
+  const t = useT();
+  return (
+    <>
+      {live && <span className="badge badge-live">{t('tile.live')}</span>}
+      {watched && (
+        <span className="badge badge-watched">
+          <Icon name="check" size={checkSize} /> {t('tile.watched')}
+        </span>
+      )}
+    </>
+  );
+}
 
 /** One catalogue tile. */
 function Tile({ program, progress, inRow }: { program: Program; progress: HomePage['progress'][number] | undefined; inRow: boolean }) {
@@ -42,15 +57,10 @@ function Tile({ program, progress, inRow }: { program: Program; progress: HomePa
       </button>
       {/* Outside the button (its name is the title), drawn over the artwork. */}
       <span className="tile-badges" aria-hidden="true">
-        {live && <span className="badge badge-live">{t('tile.live')}</span>}
-        {watched && (
-          <span className="badge badge-watched">
-            <Icon name="check" size={14} /> {t('tile.watched')}
-          </span>
-        )}
+        <ProgramBadges live={live} watched={watched} />
       </span>
       <p className="tile-meta">
-        {live ? t('tile.liveWindow', { time: formatDuration((program.timeshiftWindowSec ?? 0) * 1000, t) }) : formatDuration(program.durationMs, t)}
+        {programLength(program, t)}
       </p>
       <p className="tile-synopsis">{program.synopsis}</p>
     </li>

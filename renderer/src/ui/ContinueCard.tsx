@@ -5,9 +5,8 @@
  */
 import { useId } from 'react';
 import type { ContinueItem } from '../../../common/protocol/api.ts';
-import { formatDuration, formatRelative, programTitle } from '../i18n/index.ts';
 import { useLanguage, useNow, useRuntime, useT } from './context.tsx';
-import { artworkUrl, breakpointData, describeBreakpoint } from './format.ts';
+import { artworkUrl, cardData, cardText, describeBreakpoint } from './format.ts';
 import { Icon, TerminalIcon } from './icons.tsx';
 import { navigate } from './navigation.ts';
 
@@ -18,21 +17,12 @@ export function ContinueCard({ item, onRemove }: { item: ContinueItem; onRemove:
   const lang = useLanguage();
   const now = useNow();
   const titleId = useId();
-  const { program, record, percent, remainingMs, others } = item;
-  const title = programTitle(program, lang);
-  const position = describeBreakpoint(record.breakpoint, lang);
-  const live = record.breakpoint.kind === 'wallclock';
+  const { program, record, percent, others } = item;
+  const { title, position, live, from, left } = cardText(item, lang, t, now);
   const resume = () => navigate({ name: 'watch', programId: program.id, start: { kind: 'resume' } });
 
   return (
-    <li
-      className="cw-card"
-      data-testid="cw-card"
-      data-program-id={program.id}
-      data-terminal-id={record.terminalId}
-      data-terminal-name={record.terminalName}
-      {...breakpointData(record.breakpoint)}
-    >
+    <li className="cw-card" {...cardData(item)}>
       <article aria-labelledby={titleId}>
         <div className="cw-art" onClick={resume} aria-hidden="true">
           <img src={artworkUrl(rt.baseUrl(), program.artwork)} alt="" loading="lazy" decoding="async" />
@@ -53,13 +43,9 @@ export function ContinueCard({ item, onRemove }: { item: ContinueItem; onRemove:
           </h3>
           <p className="cw-meta" data-testid="cw-from">
             <TerminalIcon type={record.terminalType} />
-            <span>{t('card.from', { terminal: record.terminalName, when: formatRelative(record.progressAt, now, lang, t) })}</span>
+            <span>{from}</span>
           </p>
-          <p className="cw-left">
-            {live
-              ? t('card.liveAt', { time: position })
-              : `${t('card.left', { time: formatDuration(remainingMs, t) })} · ${t('card.position', { position })}`}
-          </p>
+          <p className="cw-left">{left}</p>
           {!live && (
             <div
               className="sr-only"

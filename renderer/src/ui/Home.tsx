@@ -2,6 +2,7 @@
  * Home: Continue watching (live: another terminal's stop appears without a reload) and the
  * catalogue, from the portal's home page model. Offline it shows the cached page and says so.
  */
+import type { ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { ContinueCard } from './ContinueCard.tsx';
 import { Catalogue } from './Catalogue.tsx';
@@ -9,14 +10,36 @@ import { useRuntime, useT } from './context.tsx';
 import { Icon } from './icons.tsx';
 import { errorText } from './Auth.tsx';
 
+/**
+ * Home before a page is there: loading, or why it failed with `retry` (the interface's own
+ * button) to try again. Desktop and TV.
+ */
+export function HomeWithoutPage({ className, iconSize, children: retry }: { className: string; iconSize: number; children: ReactNode }) {
+  const rt = useRuntime();
+  const t = useT();
+  const status = useStore(rt.home, (s) => s.status);
+  const error = useStore(rt.home, (s) => s.error);
+  return status === 'error' ? (
+    <div className={className} role="alert">
+      <Icon name="alert" size={iconSize} />
+      <p>{t('home.error')}</p>
+      {error && <p className="muted">{errorText(error, t)}</p>}
+      {retry}
+    </div>
+  ) : (
+    <div className={className} aria-busy="true">
+      <span className="spinner" aria-hidden="true" />
+      <p>{t('home.loading')}</p>
+    </div>
+  );
+}
+
 /** The home screen. */
 export function Home() {
   const rt = useRuntime();
   const t = useT();
-  const status = useStore(rt.home, (s) => s.status);
   const page = useStore(rt.home, (s) => s.page);
   const cached = useStore(rt.home, (s) => s.cached);
-  const error = useStore(rt.home, (s) => s.error);
 
   const remove = async (programId: string, title: string) => {
     const ok = await rt.home.getState().remove(programId);
@@ -24,20 +47,12 @@ export function Home() {
   };
 
   if (!page) {
-    return status === 'error' ? (
-      <div className="state-panel" role="alert">
-        <Icon name="alert" size={36} />
-        <p>{t('home.error')}</p>
-        {error && <p className="muted">{errorText(error, t)}</p>}
+    return (
+      <HomeWithoutPage className="state-panel" iconSize={36}>
         <button className="btn btn-primary" type="button" onClick={() => void rt.home.getState().load()}>
           {t('home.retry')}
         </button>
-      </div>
-    ) : (
-      <div className="state-panel" aria-busy="true">
-        <span className="spinner" aria-hidden="true" />
-        <p>{t('home.loading')}</p>
-      </div>
+      </HomeWithoutPage>
     );
   }
 

@@ -1,14 +1,45 @@
 /**
- * Settings, as a dialog over home: language (automatic or chosen), this terminal (name, type,
- * account, server), sign out — which warns when reports are still waiting to be sent.
+ * Settings, as a dialog over home: language (automatic or chosen), the interface (desktop or
+ * the 10-foot TV one), this terminal (name, type, account, server), sign out — which warns when reports are still waiting to be sent.
  */
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
-import type { Language } from '../../../common/platform.ts';
+import type { Language, UiMode } from '../../../common/platform.ts';
 import { LANGUAGES } from '../i18n/index.ts';
 import { useRuntime, useT } from './context.tsx';
 import { Icon, TerminalIcon } from './icons.tsx';
 import { goHome } from './navigation.ts';
+
+/** This terminal's facts: name, type, account, server, version (desktop and TV settings). */
+export function TerminalFacts({ className, iconSize = 16 }: { className: string; iconSize?: number }) {
+  const rt = useRuntime();
+  const t = useT();
+  const info = useStore(rt.settings, (s) => s.info);
+  const identity = useStore(rt.session, (s) => s.identity);
+  if (!identity) return null;
+  const facts: [string, ReactNode][] = [
+    [t('settings.deviceName'), identity.terminalName],
+    [
+      t('settings.deviceType'),
+      <>
+        <TerminalIcon type={identity.terminalType} size={iconSize} /> {t(`type.${identity.terminalType}`)}
+      </>,
+    ],
+    [t('settings.account'), identity.login],
+    [t('settings.server'), rt.baseUrl() || window.location.origin],
+    [t('settings.version'), info?.appVersion],
+  ];
+  return (
+    <dl className={className}>
+      {facts.map(([term, value]) => (
+        <div key={term}>
+          <dt>{term}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
 
 /** The settings dialog. */
 export function Settings() {
@@ -17,11 +48,11 @@ export function Settings() {
   const settings = useStore(rt.settings, (s) => s.settings);
   const platformLanguage = useStore(rt.settings, (s) => s.platformLanguage);
   const info = useStore(rt.settings, (s) => s.info);
-  const identity = useStore(rt.session, (s) => s.identity);
   const pending = useStore(rt.connectivity, (s) => s.pending);
   const [confirming, setConfirming] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const langId = useId();
+  const modeId = useId();
 
   useEffect(() => {
     headingRef.current?.focus();
@@ -71,32 +102,28 @@ export function Settings() {
           </select>
         </div>
 
-        {identity && (
-          <dl className="facts">
-            <div>
-              <dt>{t('settings.deviceName')}</dt>
-              <dd>{identity.terminalName}</dd>
-            </div>
-            <div>
-              <dt>{t('settings.deviceType')}</dt>
-              <dd>
-                <TerminalIcon type={identity.terminalType} /> {t(`type.${identity.terminalType}`)}
-              </dd>
-            </div>
-            <div>
-              <dt>{t('settings.account')}</dt>
-              <dd>{identity.login}</dd>
-            </div>
-            <div>
-              <dt>{t('settings.server')}</dt>
-              <dd>{rt.baseUrl() || window.location.origin}</dd>
-            </div>
-            <div>
-              <dt>{t('settings.version')}</dt>
-              <dd>{info?.appVersion}</dd>
-            </div>
-          </dl>
-        )}
+        <div className="field">
+          <label htmlFor={modeId}>{t('settings.interface')}</label>
+          <select
+            id={modeId}
+            value={settings.mode ?? ''}
+            onChange={(e) => void rt.settings.getState().setMode(e.target.value === '' ? null : (e.target.value as UiMode))}
+          >
+            <option value="">{t('settings.interface.auto', { mode: t(info?.launchMode === 'tv' ? 'settings.interface.tv' : 'settings.interface.desktop') })}</option>
+            <option value="desktop">{t('settings.interface.desktop')}</option>
+            <option value="tv">{t('settings.interface.tv')}</option>
+          </select>
+        </div>
+
+        <TerminalFacts className="facts" />
+
+        <a className="link-tv-entry" href="#/link" data-testid="settings-link-tv">
+          <TerminalIcon type="stb" size={24} />
+          <span>
+            <strong>{t('link.settings')}</strong>
+            <span className="muted">{t('link.settings.hint')}</span>
+          </span>
+        </a>
 
         {confirming && pending > 0 && (
           <p className="callout" role="alert">

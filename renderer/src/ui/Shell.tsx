@@ -8,12 +8,38 @@ import { useRuntime, useT } from './context.tsx';
 import { Icon, TerminalIcon } from './icons.tsx';
 import { OfflineBanner, Toasts } from './Status.tsx';
 
-/** The app frame. */
-export function Shell({ children }: { children: ReactNode }) {
+/** Whether live updates from the other terminals are on (the push stream is open). */
+export function LiveIndicator() {
   const rt = useRuntime();
   const t = useT();
-  const identity = useStore(rt.session, (s) => s.identity);
   const push = useStore(rt.connectivity, (s) => s.push);
+  if (push === 'open') {
+    return (
+      <span className="live-dot" title={t('status.live.label')} aria-label={t('status.live.label')} role="img">
+        <span aria-hidden="true" />
+        <span className="live-dot-text">{t('status.live')}</span>
+      </span>
+    );
+  }
+  return push !== 'stopped' ? <span className="live-dot off">{t('status.reconnecting')}</span> : null;
+}
+
+/** This terminal's name and type. */
+export function DeviceChip({ iconSize = 16 }: { iconSize?: number }) {
+  const rt = useRuntime();
+  const identity = useStore(rt.session, (s) => s.identity);
+  if (!identity) return null;
+  return (
+    <span className="device-chip" data-testid="device-chip">
+      <TerminalIcon type={identity.terminalType} size={iconSize} />
+      <span>{identity.terminalName}</span>
+    </span>
+  );
+}
+
+/** The app frame. */
+export function Shell({ children }: { children: ReactNode }) {
+  const t = useT();
   return (
     <div className="shell">
       <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
@@ -25,20 +51,8 @@ export function Shell({ children }: { children: ReactNode }) {
           <span className="brand-name">{t('app.name')}</span>
         </a>
         <div className="topbar-right">
-          {push === 'open' ? (
-            <span className="live-dot" title={t('status.live.label')} aria-label={t('status.live.label')} role="img">
-              <span aria-hidden="true" />
-              <span className="live-dot-text">{t('status.live')}</span>
-            </span>
-          ) : push !== 'stopped' ? (
-            <span className="live-dot off">{t('status.reconnecting')}</span>
-          ) : null}
-          {identity && (
-            <span className="device-chip" data-testid="device-chip">
-              <TerminalIcon type={identity.terminalType} />
-              <span>{identity.terminalName}</span>
-            </span>
-          )}
+          <LiveIndicator />
+          <DeviceChip />
           <a className="icon-btn" href="#/settings" aria-label={t('nav.settings')} title={t('nav.settings')}>
             <Icon name="settings" />
           </a>

@@ -1,7 +1,8 @@
 /** Display helpers shared by the views (breakpoints for people). */
 import type { Language } from '../../../common/platform.ts';
-import type { Breakpoint } from '../../../common/protocol/model.ts';
-import { formatClock, formatWallclock } from '../i18n/index.ts';
+import type { ContinueItem } from '../../../common/protocol/api.ts';
+import type { Breakpoint, Program } from '../../../common/protocol/model.ts';
+import { formatClock, formatDuration, formatRelative, formatWallclock, programTitle, type Translate } from '../i18n/index.ts';
 
 /** A breakpoint as people read it: `1:02` (VOD) or the broadcast's time of day (live). */
 export function describeBreakpoint(bp: Breakpoint, lang: Language): string {
@@ -16,4 +17,47 @@ export function breakpointData(bp: Breakpoint): Record<string, string> {
 /** URL of a programme's artwork. */
 export function artworkUrl(baseUrl: string, artwork: string): string {
   return /^https?:\/\//.test(artwork) ? artwork : `${baseUrl}/artwork/${artwork.replace(/^\/+/, '')}`;
+}
+
+/** The data attributes of a Continue-watching card on every interface (tests and the live row read them). */
+export function cardData(item: ContinueItem): Record<string, string> {
+  const { program, record } = item;
+  return {
+    'data-testid': 'cw-card',
+    'data-program-id': program.id,
+    'data-terminal-id': record.terminalId,
+    'data-terminal-name': record.terminalName,
+    ...breakpointData(record.breakpoint),
+  };
+}
+
+/** The words of a Continue-watching card. */
+export interface CardText {
+  title: string;
+  /** Where it stopped: `1:02`, or the broadcast's time of day. */
+  position: string;
+  live: boolean;
+  /** "On PC A · 5 min ago". */
+  from: string;
+  /** "9 min left · Stopped at 1:02", or "Live · stopped at 20:15". */
+  left: string;
+}
+
+/** The words of a card, in a language, at a time. */
+export function cardText(item: ContinueItem, lang: Language, t: Translate, now: number): CardText {
+  const { program, record, remainingMs } = item;
+  const position = describeBreakpoint(record.breakpoint, lang);
+  const live = record.breakpoint.kind === 'wallclock';
+  return {
+    title: programTitle(program, lang),
+    position,
+    live,
+    from: t('card.from', { terminal: record.terminalName, when: formatRelative(record.progressAt, now, lang, t) }),
+    left: live ? t('card.liveAt', { time: position }) : `${t('card.left', { time: formatDuration(remainingMs, t) })} · ${t('card.position', { position })}`,
+  };
+}
+
+/** A catalogue tile's length: "10 min", or how far back a live channel goes. */
+export function programLength(program: Program, t: Translate): string {
+  return program.kind === 'live' ? t('tile.liveWindow', { time: formatDuration((program.timeshiftWindowSec ?? 0) * 1000, t) }) : formatDuration(program.durationMs, t);
 }

@@ -1,0 +1,35 @@
+/**
+ * The 10-foot interface of a registered terminal: home, settings and the player by the URL
+ * hash, like the desktop one, over spatial navigation. Back closes settings (the player and
+ * home handle their own keys); a linked TV has nothing to link, so `#/link` shows home.
+ */
+import { useEffect } from 'react';
+import type { Route } from '../route.ts';
+import { goHome } from '../ui/navigation.ts';
+import { remoteAction } from './keymap.ts';
+import { ensureSpatialNavigation } from './spatial.ts';
+import { TvHome } from './TvHome.tsx';
+import { TvPlayer } from './TvPlayer.tsx';
+import { TvSettings } from './TvSettings.tsx';
+import './tv.css';
+
+/** The TV interface for a route. */
+export function TvApp({ route }: { route: Route }) {
+  // Before the first focusable registers (children's effects run before this component's).
+  ensureSpatialNavigation();
+
+  useEffect(() => {
+    if (route.name !== 'settings') return;
+    const onKey = (e: KeyboardEvent) => {
+      if (remoteAction({ key: e.key, keyCode: e.keyCode }) !== 'back') return;
+      e.preventDefault();
+      goHome();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [route.name]);
+
+  if (route.name === 'watch') return <TvPlayer key={route.programId} programId={route.programId} start={route.start} />;
+  if (route.name === 'settings') return <TvSettings />;
+  return <TvHome />;
+}

@@ -1,0 +1,280 @@
+/**
+ * Home of the 10-foot interface: Continue watching and the catalogue as two horizontal rows of
+ * large cards, moved through with the D-pad (Norigin spatial navigation), OK to play. The
+ * focused card wears an unmistakable ring and its row scrolls to keep it in view; focus comes
+ * back to the same programme's card after the player (it follows the programme, not the
+ * position, so a card that moved to the front of the row after a stop keeps focus).
+ * The data are the portal's home page, as on the desktop; so are the data-* attributes of the
+ * cards (tests and the live row read them the same way on every interface).
+ */
+import { doesFocusableExist, FocusContext, setFocus, useFocusable } from '@noriginmedia/norigin-spatial-navigation';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import type { ContinueItem, HomePage } from '../../../common/protocol/api.ts';
+import type { Program } from '../../../common/protocol/model.ts';
+import { programTitle } from '../i18n/index.ts';
+import { useLanguage, useNow, useRuntime, useT } from '../ui/context.tsx';
+import { ProgramBadges } from '../ui/Catalogue.tsx';
+import { HomeWithoutPage } from '../ui/Home.tsx';
+import { artworkUrl, cardData, cardText, programLength } from '../ui/format.ts';
+import { Icon, TerminalIcon } from '../ui/icons.tsx';
+import { navigate } from '../ui/navigation.ts';
+import { DeviceChip, LiveIndicator } from '../ui/Shell.tsx';
+import { OfflineBanner, Toasts } from '../ui/Status.tsx';
+import { rememberedFocus, rememberFocus, revealFocused } from './spatial.ts';
+
+/** Focus keys of home's items. */
+export const focusKeys = {
+  card: (programId: string) => `cw:${programId}`,
+  tile: (programId: string) => `cat:${programId}`,
+  settings: 'tv-settings',
+  retry: 'tv-retry',
+} as const;
+
+/**
+ * A focusable button of the 10-foot UI: OK (Enter) or a click activates it. Its accessible
+ * name is its content (what a sighted user reads is what a screen reader says); `label` only
+ * for icon-only buttons.
+ */
+export function TvButton({
+  focusKey,
+  label,
+  pressed,
+  onPress,
+  className,
+  children,
+  testId,
+  remember = false,
+}: {
+  focusKey: string;
+  label?: string;
+  /** A choice among several (settings): announced as pressed or not. */
+  pressed?: boolean;
+  onPress: () => void;
+  className?: string;
+  children: ReactNode;
+  testId?: string;
+  /** Remember it as home's focused item (cards and tiles). */
+  remember?: boolean;
+}) {
+  const { ref, focused } = useFocusable<object, HTMLButtonElement>({
+    focusKey,
+    onEnterPress: onPress,
+    onFocus: () => {
+      if (remember) rememberFocus(focusKey);
+      revealFocused(ref.current);
+    },
+  });
+  return (
+    <button
+      ref={ref}
+      type="button"
+      className={`${className ?? 'tv-btn'}${focused ? ' is-focused' : ''}`}
+      aria-label={label}
+      aria-pressed={pressed}
+      data-focus-key={focusKey}
+      data-testid={testId}
+      onClick={onPress}
+    >
+      {children}
+    </button>
+  );
+}
+
+/** A pause between two parts of a card's accessible name (the parts are blocks on screen). */
+function Sep() {
+  return <span className="sr-only">, </span>;
+}
+
+/** A horizontal row: remembers its last focused card, so coming back into it lands there. */
+function TvRow({ id, title, hasItems, empty, top = false, children }: { id: string; title: string; hasItems: boolean; empty: string; top?: boolean; children: ReactNode }) {
+  const headingId = useId();
+  const { ref, focusKey } = useFocusable<object, HTMLElement>({
+    focusKey: `row:${id}`,
+    focusable: hasItems,
+    saveLastFocusedChild: true,
+    trackChildren: true,
+  });
+  return (
+    <section ref={ref} className="tv-section" aria-labelledby={headingId} data-testid={`tv-row-${id}`} data-scroll-top={top || undefined}>
+      <h2 id={headingId} className="tv-section-title">
+        {title}
+      </h2>
+      {hasItems ? (
+        <FocusContext.Provider value={focusKey}>
+          <ul className="tv-row">{children}</ul>
+        </FocusContext.Provider>
+      ) : (
+        <p className="tv-empty">{empty}</p>
+      )}
+    </section>
+  );
+}
+
+/** A Continue-watching card: OK resumes at the newest point of any of the user's terminals. */
+function TvContinueCard({ item }: { item: ContinueItem }) {
+  const rt = useRuntime();
+  const t = useT();
+  const lang = useLanguage();
+  const now = useNow();
+  const { program, record, percent } = item;
+  const { title, live, from, left } = cardText(item, lang, t, now);
+  return (
+    <li className="tv-item" {...cardData(item)}>
+      <TvButton
+        focusKey={focusKeys.card(program.id)}
+        className="tv-card"
+        remember
+        onPress={() => navigate({ name: 'watch', programId: program.id, start: { kind: 'resume' } })}
+      >
+        <span className="sr-only">{t('card.resume')}: </span>
+        <span className="tv-art">
+          <img src={artworkUrl(rt.baseUrl(), program.artwork)} alt="" decoding="async" />
+          {live ? (
+            <span className="badge badge-live">{t('tile.live')}</span>
+          ) : (
+            <span className="tv-progress">
+              <span style={{ width: `${Math.max(2, Math.min(100, percent))}%` }} />
+            </span>
+          )}
+        </span>
+        <span className="tv-card-title">{title}</span>
+        <Sep />
+        <span className="tv-card-meta">
+          <TerminalIcon type={record.terminalType} size={22} />
+          <span data-testid="cw-from">{from}</span>
+        </span>
+        <Sep />
+        <span className="tv-card-meta">{left}</span>
+      </TvButton>
+    </li>
+  );
+}
+
+/** A catalogue tile: OK plays (from the row's point when the programme is in the row). */
+function TvTile({ program, progress, inRow }: { program: Program; progress: HomePage['progress'][number] | undefined; inRow: boolean }) {
+  const rt = useRuntime();
+  const t = useT();
+  const lang = useLanguage();
+  const title = programTitle(program, lang);
+  const live = program.kind === 'live';
+  const watched = progress?.status === 'watched';
+  const length = programLength(program, t);
+  return (
+    <li className="tv-item" data-testid="tile" data-program-id={program.id}>
+      <TvButton
+        focusKey={focusKeys.tile(program.id)}
+        className="tv-card tv-tile"
+        remember
+        onPress={() => navigate({ name: 'watch', programId: program.id, start: { kind: 'resume' } })}
+      >
+        <span className="sr-only">{t(inRow ? 'card.resume' : 'player.play')}: </span>
+        <span className="tv-art">
+          <img src={artworkUrl(rt.baseUrl(), program.artwork)} alt="" decoding="async" />
+          <ProgramBadges live={live} watched={watched} checkSize={18} />
+          {inRow && progress && !live && (
+            <span className="tv-progress">
+              <span style={{ width: `${Math.max(2, Math.min(100, progress.percent))}%` }} />
+            </span>
+          )}
+        </span>
+        <span className="tv-card-title">{title}</span>
+        <Sep />
+        <span className="tv-card-meta">{length}</span>
+      </TvButton>
+    </li>
+  );
+}
+
+/** The top bar: brand, live-updates indicator, this terminal, settings. */
+function TvHeader() {
+  const t = useT();
+  return (
+    <header className="tv-top">
+      <span className="tv-brand">
+        <img src="./icon.svg" alt="" width={56} height={56} />
+        <span>{t('app.name')}</span>
+      </span>
+      <span className="tv-top-right">
+        <LiveIndicator />
+        <DeviceChip iconSize={24} />
+        <TvButton focusKey={focusKeys.settings} className="tv-btn tv-icon-btn" label={t('nav.settings')} onPress={() => navigate({ name: 'settings' })}>
+          <Icon name="settings" size={32} />
+        </TvButton>
+      </span>
+    </header>
+  );
+}
+
+/** The first item to focus when home appears: where the user was, else the first card. */
+function initialFocus(page: HomePage): string {
+  const remembered = rememberedFocus();
+  if (remembered && doesFocusableExist(remembered)) return remembered;
+  // The programme of a remembered tile may now be a card (or the other way round).
+  const id = remembered?.replace(/^(cw|cat):/, '');
+  if (id && doesFocusableExist(focusKeys.card(id))) return focusKeys.card(id);
+  if (id && doesFocusableExist(focusKeys.tile(id))) return focusKeys.tile(id);
+  const first = page.continueWatching[0] ?? null;
+  if (first) return focusKeys.card(first.program.id);
+  const tile = page.catalogue[0] ?? null;
+  return tile ? focusKeys.tile(tile.id) : focusKeys.settings;
+}
+
+/** The 10-foot home screen. */
+export function TvHome() {
+  const rt = useRuntime();
+  const t = useT();
+  const status = useStore(rt.home, (s) => s.status);
+  const page = useStore(rt.home, (s) => s.page);
+  const cached = useStore(rt.home, (s) => s.cached);
+  const focusedOnce = useRef(false);
+  const { ref, focusKey } = useFocusable<object, HTMLDivElement>({ focusKey: 'tv-home', trackChildren: true, focusable: true });
+
+  // Focus once the page is there; children registered their focusables in their own effects.
+  useEffect(() => {
+    if (focusedOnce.current) return;
+    if (page) {
+      focusedOnce.current = true;
+      setFocus(initialFocus(page));
+    } else if (status === 'error') {
+      setFocus(focusKeys.retry);
+    }
+  }, [page, status]);
+
+  const row = page?.continueWatching ?? [];
+  const progress = new Map((page?.progress ?? []).map((p) => [p.programId, p]));
+  const inRow = new Set(row.map((c) => c.program.id));
+  return (
+    <FocusContext.Provider value={focusKey}>
+      <div ref={ref} className="tv-home" data-testid="tv-home" data-portal={page?.portalId}>
+        <TvHeader />
+        <OfflineBanner />
+        {!page ? (
+          <HomeWithoutPage className="tv-state" iconSize={64}>
+            <TvButton focusKey={focusKeys.retry} className="tv-btn tv-btn-primary" onPress={() => void rt.home.getState().load()}>
+              {t('home.retry')}
+            </TvButton>
+          </HomeWithoutPage>
+        ) : (
+          <>
+            {cached && <p className="tv-callout">{t('home.cached')}</p>}
+            <TvRow id="continue" top title={t('home.continue')} hasItems={row.length > 0} empty={t('home.continue.empty')}>
+              {row.map((item) => (
+                <TvContinueCard key={item.program.id} item={item} />
+              ))}
+            </TvRow>
+            <TvRow id="catalogue" title={t('home.catalogue')} hasItems={page.catalogue.length > 0} empty={t('home.catalogue.empty')}>
+              {page.catalogue.map((p) => (
+                <TvTile key={p.id} program={p} progress={progress.get(p.id)} inRow={inRow.has(p.id)} />
+              ))}
+            </TvRow>
+          </>
+        )}
+        <p className="tv-hints" aria-hidden="true">
+          {t('tv.hints.home')}
+        </p>
+        <Toasts />
+      </div>
+    </FocusContext.Provider>
+  );
+}

@@ -1,0 +1,233 @@
+/**
+ * The player of the 10-foot interface, driven by the remote alone:
+ *   OK / Play-Pause     play or pause, and show the transport bar;
+ *   ◀ ▶ / Rew / FF      seek 10 s; held down, the step grows (scrub.ts) and the seek is made
+ *                       once the presses stop — one seek, one report, per gesture;
+ *   ▲ ▼                 show the transport bar;
+ *   Back / Stop         stop — the breakpoint is recorded by closing the viewing — and go
+ *                       home, where focus is back on the same card (a Back while scrubbing
+ *                       only drops the scrub).
+ * The screen has no focusable element: the remote's keys are the controls, and a live region
+ * says what they did. Spatial navigation is paused while it shows.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useStore } from 'zustand';
+import { formatClock, programTitle } from '../i18n/index.ts';
+import { useLanguage, useRuntime, useT } from '../ui/context.tsx';
+import { Icon } from '../ui/icons.tsx';
+import { goHome } from '../ui/navigation.ts';
+import { OfflineBanner, Toasts } from '../ui/Status.tsx';
+import { usePlayback, usePlayerMessages } from '../ui/usePlayback.ts';
+import type { StartIntent } from '../route.ts';
+import { remoteAction } from './keymap.ts';
+import { createScrubber, SCRUB_COMMIT_MS } from './scrub.ts';
+import { suspendNavigation } from './spatial.ts';
+
+/** How long the transport bar stays up after the last key while playing. */
+const CHROME_IDLE_MS = 4_000;
+
+/** The 10-foot player for one programme. */
+export function TvPlayer({ programId, start }: { programId: string; start: StartIntent }) {
+  const rt = useRuntime();
+  const t = useT();
+  const lang = useLanguage();
+  const { videoRef, controller, notice } = usePlayback(programId, start);
+  const status = useStore(rt.player, (s) => s.status);
+  const paused = useStore(rt.player, (s) => s.paused);
+  const program = useStore(rt.player, (s) => s.program);
+  const messages = usePlayerMessages();
+  const position = useStore(rt.player, (s) => s.position);
+  const duration = useStore(rt.player, (s) => s.duration);
+  const live = useStore(rt.player, (s) => s.live);
+  const seekStart = useStore(rt.player, (s) => s.seekStart);
+  const seekEnd = useStore(rt.player, (s) => s.seekEnd);
+  const bufferedEnd = useStore(rt.player, (s) => s.bufferedEnd);
+  const [chrome, setChrome] = useState(true);
+  const [scrubTarget, setScrubTarget] = useState<number | null>(null);
+  const [said, setSaid] = useState('');
+  const scrubber = useRef(createScrubber()).current;
+  const hideTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const commitTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  // The remote's arrows are this screen's: no spatial navigation under the video.
+  useEffect(() => suspendNavigation(), []);
+
+  const poke = useCallback(() => {
+    setChrome(true);
+    if (hideTimer.current) clearTimeout(hideTimer.current);
+    hideTimer.current = setTimeout(() => setChrome(false), CHROME_IDLE_MS);
+  }, []);
+  useEffect(
+    () => () => {
+      if (hideTimer.current) clearTimeout(hideTimer.current);
+      if (commitTimer.current) clearTimeout(commitTimer.current);
+    },
+    [],
+  );
+
+  const commitScrub = useCallback(() => {
+    if (commitTimer.current) clearTimeout(commitTimer.current);
+    commitTimer.current = null;
+    const to = scrubber.commit();
+    setScrubTarget(null);
+    if (to !== null && controller) {
+      controller.seekTo(to);
+      setSaid(t('tv.player.seeked', { time: formatClock(to) }));
+    }
+  }, [controller, scrubber, t]);
+
+  const cancelScrub = useCallback(() => {
+    if (commitTimer.current) clearTimeout(commitTimer.current);
+    commitTimer.current = null;
+    scrubber.cancel();
+    setScrubTarget(null);
+  }, [scrubber]);
+
+  useEffect(() => {
+    const c = controller;
+    if (!c) return;
+    const toggle = () => {
+      const wasPaused = rt.player.getState().paused;
+      c.togglePlay();
+      setSaid(t(wasPaused ? 'tv.player.playing' : 'tv.player.paused'));
+    };
+    const onKeyDown = (e: KeyboardEvent) => {
+      const action = remoteAction({ key: e.key, keyCode: e.keyCode, ctrlKey: e.ctrlKey, altKey: e.altKey, metaKey: e.metaKey });
+      if (!action) return;
+      e.preventDefault();
+      poke();
+      const s = rt.player.getState();
+      switch (action) {
+        case 'back':
+          if (scrubber.target() !== null) return cancelScrub();
+          return goHome();
+        case 'stop':
+          cancelScrub();
+          return goHome();
+        case 'ok':
+        case 'play-pause':
+          if (e.repeat) return;
+          if (scrubber.target() !== null) return commitScrub();
+          if (s.status === 'error') return void c.retry();
+          if (s.status === 'ready' || s.status === 'ended') return toggle();
+          return;
+        case 'play':
+          if (s.paused && s.status !== 'error') toggle();
+          return;
+        case 'pause':
+          if (!s.paused) toggle();
+          return;
+        case 'left':
+        case 'right':
+        case 'rewind':
+        case 'fast-forward': {
+          if (s.status !== 'ready') return;
+          const direction = action === 'left' || action === 'rewind' ? -1 : 1;
+          const min = s.live ? s.seekStart : 0;
+          const max = s.live ? s.seekEnd : Math.max(0, s.duration - 0.5);
+          const target = scrubber.press(direction, e.repeat, { position: s.position, min, max });
+          if (target === null) return;
+          setScrubTarget(target);
+          if (commitTimer.current) clearTimeout(commitTimer.current);
+          commitTimer.current = setTimeout(commitScrub, SCRUB_COMMIT_MS);
+          return;
+        }
+        case 'up':
+        case 'down':
+          return;
+        default:
+          return;
+      }
+    };
+    const onKeyUp = (e: KeyboardEvent) => {
+      const action = remoteAction({ key: e.key, keyCode: e.keyCode });
+      if (action === 'left' || action === 'right' || action === 'rewind' || action === 'fast-forward') scrubber.release();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    window.addEventListener('keyup', onKeyUp);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      window.removeEventListener('keyup', onKeyUp);
+    };
+  }, [controller, rt, poke, scrubber, commitScrub, cancelScrub, t]);
+
+  const title = program ? programTitle(program, lang) : '';
+  const busy = messages.busy !== null;
+  const error = messages.error;
+  const showChrome = chrome || paused || scrubTarget !== null || status !== 'ready';
+  const min = live ? seekStart : 0;
+  const max = live ? seekEnd : Math.max(duration, 0.1);
+  const span = Math.max(0.001, max - min);
+  const pct = (v: number) => `${Math.min(100, Math.max(0, ((v - min) / span) * 100))}%`;
+  const shown = scrubTarget ?? position;
+  const delta = scrubTarget === null ? 0 : Math.round(scrubTarget - position);
+
+  return (
+    <div className={showChrome ? 'tv-player' : 'tv-player chrome-hidden'} data-testid="player" data-status={status} data-paused={paused} data-scrubbing={scrubTarget !== null}>
+      <video ref={videoRef} className="player-video" playsInline preload="auto" aria-label={title} />
+
+      <div className="tv-player-top">
+        <h1 className="tv-player-title">{title}</h1>
+      </div>
+
+      <div className="tv-player-notice" role="status" aria-live="polite">
+        {notice && <span data-testid="resume-notice">{notice}</span>}
+      </div>
+      <div className="sr-only" role="status" aria-live="assertive">
+        {said}
+      </div>
+
+      {busy && (
+        <div className="tv-player-state" aria-live="polite">
+          <span className="spinner" aria-hidden="true" />
+          <span>{messages.busy}</span>
+        </div>
+      )}
+
+      {error && (
+        <div className="tv-player-state tv-player-error" role="alert">
+          <Icon name={error.icon} size={72} />
+          <p>{error.text}</p>
+          <p className="tv-hints">{t(error.retryable ? 'tv.hints.retry' : 'tv.hints.backOnly')}</p>
+        </div>
+      )}
+
+      {status === 'ended' && (
+        <div className="tv-player-state">
+          <p>{t('player.ended', { title })}</p>
+          <p className="tv-hints">{t('tv.hints.ended')}</p>
+        </div>
+      )}
+
+      {status === 'ready' && paused && !busy && scrubTarget === null && (
+        <div className="tv-paused" aria-hidden="true">
+          <Icon name="pause" size={96} />
+        </div>
+      )}
+
+      {(status === 'ready' || status === 'ended') && (
+        <div className="tv-transport" data-testid="tv-transport">
+          <div className="tv-bar" aria-hidden="true">
+            <span className="tv-bar-buf" style={{ width: pct(Math.min(max, bufferedEnd)) }} />
+            <span className="tv-bar-pos" style={{ width: pct(position) }} />
+            {scrubTarget !== null && <span className="tv-bar-scrub" style={{ left: pct(scrubTarget) }} />}
+          </div>
+          <div className="tv-times">
+            <span className="tv-time" data-testid="time">
+              {live ? t('player.behindLive', { time: formatClock(Math.max(0, seekEnd - shown)) }) : formatClock(shown)}
+            </span>
+            {scrubTarget !== null && (
+              <span className="tv-scrub" data-testid="tv-scrub">
+                {delta >= 0 ? `+${formatClock(delta)}` : `−${formatClock(-delta)}`}
+              </span>
+            )}
+            <span className="tv-time muted">{live ? t('player.atLive') : formatClock(duration)}</span>
+          </div>
+          <p className="tv-hints">{t('tv.hints.player')}</p>
+        </div>
+      )}
+      <OfflineBanner />
+      <Toasts />
+    </div>
+  );
+}
