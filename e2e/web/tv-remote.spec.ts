@@ -7,7 +7,8 @@
  *    With arrows only it finds the programme the PC left at T, OK resumes at T ± 0.5 s, right
  *    seeks, Back stops — and that breakpoint reaches the PC's home live, no reload.
  * 2. Platform keys: Back as Tizen (10009), webOS (461) and W3C `GoBack` each stop and return to
- *    the same card; media keys play and pause; a held right arrow accelerates; settings by remote.
+ *    the same card; media keys play and pause; a held right arrow accelerates; settings by remote;
+ *    on a small screen the row scrolls to keep the focused tile in view.
  * Screenshots (link screen, home, player) and axe scans of home and player in TV mode.
  */
 import type { Browser, Page, TestInfo } from '@playwright/test';
@@ -221,6 +222,23 @@ test('platform keys: Tizen, webOS and W3C Back each stop at the same card; media
   await dispatchRemoteKey(tv, 'XF86Back', 10009);
   await expect(tv.getByTestId('tv-home')).toBeVisible();
   await expect.poll(() => tvFocus(tv)).toBe('cw:harbour-lights');
+
+  // A small screen (a 640×360 picture): the catalogue row overflows, and moving right keeps the
+  // focused tile inside the screen by scrolling the row.
+  await tv.setViewportSize({ width: 640, height: 360 });
+  await tv.keyboard.press('ArrowDown');
+  await expect.poll(() => tvFocus(tv)).toMatch(/^cat:/);
+  const row = tv.getByTestId('tv-row-catalogue').locator('ul');
+  expect(await row.evaluate((ul) => ul.scrollWidth > ul.clientWidth)).toBe(true);
+  for (let i = 0; i < 6; i++) {
+    await tv.keyboard.press('ArrowRight');
+    await tv.waitForTimeout(250);
+  }
+  const last = await tv.locator('[data-testid=tile]').last().getAttribute('data-program-id');
+  await expect.poll(() => tvFocus(tv)).toBe(`cat:${last}`);
+  await expect.poll(() => row.evaluate((ul) => ul.scrollLeft)).toBeGreaterThan(0);
+  await expect.poll(() => tv.locator(`[data-focus-key="cat:${last}"]`).evaluate((b) => b.getBoundingClientRect().right <= window.innerWidth)).toBe(true);
+  await keepScreenshot(testInfo, 'tv-360p-row-scrolled.png', await tv.screenshot());
 
   // Each stop was recorded and reached the PC too.
   await expect(card(pc.page, 'harbour-lights')).toHaveAttribute('data-offset-ms', String(stops.W3C));
