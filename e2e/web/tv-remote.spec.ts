@@ -165,7 +165,7 @@ test('platform keys: Tizen, webOS and W3C Back each stop at the same card; media
   const login = 'li@example.com';
   await createAccount(server, login, PASSWORD);
   const pc = await openTerminal(browser, server, { login, password: PASSWORD, name: 'Study PC' });
-  await leaveOnPc(pc, 'harbour-lights', 6);
+  const pcPoint = await leaveOnPc(pc, 'harbour-lights', 6);
   const tv = await linkTv(browser, server, pc, 'Bedroom TV');
   await expect.poll(() => tvFocus(tv)).toBe('cw:harbour-lights');
 
@@ -243,4 +243,41 @@ test('platform keys: Tizen, webOS and W3C Back each stop at the same card; media
   // Each stop was recorded and reached the PC too.
   await expect(card(pc.page, 'harbour-lights')).toHaveAttribute('data-offset-ms', String(stops.W3C));
   await expect(card(pc.page, 'harbour-lights')).toHaveAttribute('data-terminal-name', 'Bedroom TV');
+
+  // Holding OK on the card (OS key repeat) opens its options: the PC's own point is one step
+  // away; it resumes there, and Back comes home to the card.
+  await tv.setViewportSize({ width: 1920, height: 1080 });
+  await moveTo(tv, 'ArrowUp', 'cw:harbour-lights');
+  await tv.keyboard.down('Enter');
+  for (let r = 0; r < 9; r++) {
+    await tv.waitForTimeout(100);
+    await tv.keyboard.down('Enter');
+  }
+  await tv.keyboard.up('Enter');
+  await expect(tv.getByTestId('tv-options')).toBeVisible();
+  await expect(tv.getByTestId('player')).toHaveCount(0); // the held OK did not also resume
+  await expect.poll(() => tvFocus(tv)).toBe('opt:resume');
+  await expectAccessible(tv);
+  await keepScreenshot(testInfo, 'tv-1080p-card-options.png', await tv.screenshot());
+  await tv.keyboard.press('ArrowDown');
+  await expect.poll(() => tvFocus(tv)).toMatch(/^opt:from:/);
+  await expect(tv.locator(':focus')).toHaveAccessibleName(/Resume from Study PC, 1:\d\d/);
+  await resetPlayingProbe(tv);
+  await tv.keyboard.press('Enter');
+  const fromPc = await firstPlaying(tv);
+  expect(Math.abs(fromPc.t - pcPoint)).toBeLessThanOrEqual(0.5);
+  await waitPlaying(tv);
+  await dispatchRemoteKey(tv, 'GoBack', 0);
+  await expect.poll(() => tvFocus(tv)).toBe('cw:harbour-lights');
+
+  // The Info key opens them too; "Remove" takes the programme off the row — here and, pushed,
+  // on the PC — and focus moves on.
+  await dispatchRemoteKey(tv, 'Unidentified', 457);
+  await expect(tv.getByTestId('tv-options')).toBeVisible();
+  await moveTo(tv, 'ArrowDown', 'opt:remove');
+  await tv.keyboard.press('Enter');
+  await expect(tv.getByTestId('tv-options')).toHaveCount(0);
+  await expect(card(tv, 'harbour-lights')).toHaveCount(0);
+  await expect(card(pc.page, 'harbour-lights')).toHaveCount(0);
+  await expect.poll(() => tvFocus(tv)).toMatch(/^(cw|cat):/);
 });

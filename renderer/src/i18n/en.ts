@@ -144,7 +144,8 @@ export const en = {
   'settings.interface.desktop': 'Desktop (mouse, keyboard, touch)',
   'settings.interface.tv': 'TV (remote control)',
 
-  'tv.hints.home': '◀ ▶ ▲ ▼ move · OK play',
+  'tv.hints.home': '◀ ▶ ▲ ▼ move · OK play · hold OK: more',
+  'tv.hints.options': '▲ ▼ move · OK choose · Back close',
   'tv.hints.player': 'OK play/pause · ◀ ▶ 10 s (hold to go faster) · Back stop',
   'tv.hints.retry': 'OK try again · Back home',
   'tv.hints.backOnly': 'Back home',

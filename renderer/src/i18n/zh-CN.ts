@@ -145,7 +145,8 @@ export const zhCN: Record<MessageKey, string> = {
   'settings.interface.desktop': '桌面（鼠标、键盘、触屏）',
   'settings.interface.tv': '电视（遥控器）',
 
-  'tv.hints.home': '◀ ▶ ▲ ▼ 移动 · 确定 播放',
+  'tv.hints.home': '◀ ▶ ▲ ▼ 移动 · 确定 播放 · 长按确定 更多',
+  'tv.hints.options': '▲ ▼ 移动 · 确定 选择 · 返回 关闭',
   'tv.hints.player': '确定 播放/暂停 · ◀ ▶ 10 秒（按住加速）· 返回 停止',
   'tv.hints.retry': '确定 重试 · 返回 首页',
   'tv.hints.backOnly': '返回 首页',

@@ -7,8 +7,8 @@
  * The data are the portal's home page, as on the desktop; so are the data-* attributes of the
  * cards (tests and the live row read them the same way on every interface).
  */
-import { doesFocusableExist, FocusContext, setFocus, useFocusable } from '@noriginmedia/norigin-spatial-navigation';
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { doesFocusableExist, FocusContext, getCurrentFocusKey, setFocus, useFocusable } from '@noriginmedia/norigin-spatial-navigation';
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { ContinueItem, HomePage } from '../../../common/protocol/api.ts';
 import type { Program } from '../../../common/protocol/model.ts';
@@ -21,7 +21,12 @@ import { Icon, TerminalIcon } from '../ui/icons.tsx';
 import { navigate } from '../ui/navigation.ts';
 import { DeviceChip, LiveIndicator } from '../ui/Shell.tsx';
 import { OfflineBanner, Toasts } from '../ui/Status.tsx';
+import { remoteAction } from './keymap.ts';
 import { rememberedFocus, rememberFocus, revealFocused } from './spatial.ts';
+import { TvCardOptions } from './TvCardOptions.tsx';
+
+/** How long OK is held for a card's options. */
+export const LONG_PRESS_MS = 600;
 
 /** Focus keys of home's items. */
 export const focusKeys = {
@@ -41,6 +46,7 @@ export function TvButton({
   label,
   pressed,
   onPress,
+  onLongPress,
   className,
   children,
   testId,
@@ -51,15 +57,38 @@ export function TvButton({
   /** A choice among several (settings): announced as pressed or not. */
   pressed?: boolean;
   onPress: () => void;
+  /**
+   * OK held down (LONG_PRESS_MS): more actions. With it, a short OK acts when released — and
+   * only if it was pressed on this button (a key that went down on another screen does not
+   * act on its release here).
+   */
+  onLongPress?: () => void;
   className?: string;
   children: ReactNode;
   testId?: string;
   /** Remember it as home's focused item (cards and tiles). */
   remember?: boolean;
 }) {
+  const press = useRef<{ at: number; long: boolean } | null>(null);
   const { ref, focused } = useFocusable<object, HTMLButtonElement>({
     focusKey,
-    onEnterPress: onPress,
+    onEnterPress: (_props, details) => {
+      const repeat = (details.pressedKeys.enter ?? 1) > 1;
+      // A held OK activates a button once (its repeats may arrive after the screen changed).
+      if (!onLongPress) return repeat ? undefined : onPress();
+      const now = performance.now();
+      if (!press.current || !repeat) {
+        press.current = { at: now, long: false };
+      } else if (!press.current.long && now - press.current.at >= LONG_PRESS_MS) {
+        press.current.long = true;
+        onLongPress();
+      }
+    },
+    onEnterRelease: () => {
+      const p = press.current;
+      press.current = null;
+      if (onLongPress && p && !p.long) onPress();
+    },
     onFocus: () => {
       if (remember) rememberFocus(focusKey);
       revealFocused(ref.current);
@@ -112,7 +141,7 @@ function TvRow({ id, title, hasItems, empty, top = false, children }: { id: stri
 }
 
 /** A Continue-watching card: OK resumes at the newest point of any of the user's terminals. */
-function TvContinueCard({ item }: { item: ContinueItem }) {
+function TvContinueCard({ item, onOptions }: { item: ContinueItem; onOptions: (programId: string) => void }) {
   const rt = useRuntime();
   const t = useT();
   const lang = useLanguage();
@@ -126,6 +155,7 @@ function TvContinueCard({ item }: { item: ContinueItem }) {
         className="tv-card"
         remember
         onPress={() => navigate({ name: 'watch', programId: program.id, start: { kind: 'resume' } })}
+        onLongPress={() => onOptions(program.id)}
       >
         <span className="sr-only">{t('card.resume')}: </span>
         <span className="tv-art">
@@ -228,6 +258,34 @@ export function TvHome() {
   const page = useStore(rt.home, (s) => s.page);
   const cached = useStore(rt.home, (s) => s.cached);
   const focusedOnce = useRef(false);
+  const [optionsFor, setOptionsFor] = useState<string | null>(null);
+  const optionsItem = optionsFor ? (page?.continueWatching.find((c) => c.program.id === optionsFor) ?? null) : null;
+  const closeOptions = useCallback(
+    (removed: boolean) => {
+      const key = optionsFor ? focusKeys.card(optionsFor) : null;
+      setOptionsFor(null);
+      // Back to the card; when it was removed, to the next card of the row.
+      if (key && !removed && doesFocusableExist(key)) return setFocus(key);
+      const next = page?.continueWatching.find((c) => c.program.id !== optionsFor && doesFocusableExist(focusKeys.card(c.program.id)));
+      if (next) setFocus(focusKeys.card(next.program.id));
+      else if (page) setFocus(initialFocus(page));
+    },
+    [optionsFor, page],
+  );
+
+  // The remote's Info / Options key opens the focused card's options.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (optionsFor || remoteAction({ key: e.key, keyCode: e.keyCode }) !== 'menu') return;
+      const focused = getCurrentFocusKey();
+      if (!focused?.startsWith('cw:')) return;
+      e.preventDefault();
+      setOptionsFor(focused.slice(3));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [optionsFor]);
+
   const { ref, focusKey } = useFocusable<object, HTMLDivElement>({ focusKey: 'tv-home', trackChildren: true, focusable: true });
 
   // Focus once the page is there; children registered their focusables in their own effects.
@@ -260,7 +318,7 @@ export function TvHome() {
             {cached && <p className="tv-callout">{t('home.cached')}</p>}
             <TvRow id="continue" top title={t('home.continue')} hasItems={row.length > 0} empty={t('home.continue.empty')}>
               {row.map((item) => (
-                <TvContinueCard key={item.program.id} item={item} />
+                <TvContinueCard key={item.program.id} item={item} onOptions={setOptionsFor} />
               ))}
             </TvRow>
             <TvRow id="catalogue" title={t('home.catalogue')} hasItems={page.catalogue.length > 0} empty={t('home.catalogue.empty')}>
@@ -273,6 +331,7 @@ export function TvHome() {
         <p className="tv-hints" aria-hidden="true">
           {t('tv.hints.home')}
         </p>
+        {optionsItem && <TvCardOptions item={optionsItem} onClose={closeOptions} />}
         <Toasts />
       </div>
     </FocusContext.Provider>

@@ -16,6 +16,9 @@ describe('remote key maps', () => {
     [{ key: 'MediaStop' }, 'stop'],
     [{ key: 'Unidentified', keyCode: 417 }, 'fast-forward'],
     [{ key: 'MediaRewind' }, 'rewind'],
+    [{ key: 'ContextMenu' }, 'menu'],
+    [{ key: 'Unidentified', keyCode: 10135 }, 'menu'], // Tizen Tools
+    [{ key: '', keyCode: 457 }, 'menu'], // Info (webOS, Tizen)
   ] as const)('%o → %s', (input, action) => {
     expect(remoteAction(input)).toBe(action);
   });

@@ -18,7 +18,9 @@ export type RemoteAction =
   | 'pause'
   | 'stop'
   | 'fast-forward'
-  | 'rewind';
+  | 'rewind'
+  /** The remote's Info / Options / context-menu key: more actions for the focused item. */
+  | 'menu';
 
 /** One platform's keys: names and legacy codes. */
 export interface RemoteKeyMap {
@@ -48,6 +50,8 @@ const STANDARD: RemoteKeyMap = {
     MediaRewind: 'rewind',
     MediaTrackNext: 'fast-forward',
     MediaTrackPrevious: 'rewind',
+    ContextMenu: 'menu',
+    Info: 'menu',
   },
   codes: { 37: 'left', 38: 'up', 39: 'right', 40: 'down', 13: 'ok', 27: 'back', 8: 'back', 166: 'back' },
 };
@@ -55,13 +59,13 @@ const STANDARD: RemoteKeyMap = {
 /** Samsung Tizen TVs (tizen.tvinputdevice key codes). */
 const TIZEN: RemoteKeyMap = {
   keys: {},
-  codes: { 10009: 'back', 10252: 'play-pause', 415: 'play', 19: 'pause', 413: 'stop', 417: 'fast-forward', 412: 'rewind' },
+  codes: { 10009: 'back', 10252: 'play-pause', 415: 'play', 19: 'pause', 413: 'stop', 417: 'fast-forward', 412: 'rewind', 10135: 'menu', 457: 'menu' },
 };
 
 /** LG webOS TVs. */
 const WEBOS: RemoteKeyMap = {
   keys: {},
-  codes: { 461: 'back', 415: 'play', 19: 'pause', 413: 'stop', 417: 'fast-forward', 412: 'rewind' },
+  codes: { 461: 'back', 415: 'play', 19: 'pause', 413: 'stop', 417: 'fast-forward', 412: 'rewind', 457: 'menu' },
 };
 
 /** Every table, most specific last: all are consulted, so one build runs on any of them. */

@@ -34,6 +34,16 @@ export function HomeWithoutPage({ className, iconSize, children: retry }: { clas
   );
 }
 
+/** "Remove from row", with its toast (done or failed); resolves to whether it was removed. */
+export function useRemoveFromRow(): (programId: string, title: string) => Promise<boolean> {
+  const rt = useRuntime();
+  return async (programId, title) => {
+    const ok = await rt.home.getState().remove(programId);
+    rt.toasts.getState().show(ok ? 'card.removed' : 'card.removeFailed', { params: { title }, tone: ok ? 'info' : 'error' });
+    return ok;
+  };
+}
+
 /** The home screen. */
 export function Home() {
   const rt = useRuntime();
@@ -41,10 +51,7 @@ export function Home() {
   const page = useStore(rt.home, (s) => s.page);
   const cached = useStore(rt.home, (s) => s.cached);
 
-  const remove = async (programId: string, title: string) => {
-    const ok = await rt.home.getState().remove(programId);
-    rt.toasts.getState().show(ok ? 'card.removed' : 'card.removeFailed', { params: { title }, tone: ok ? 'info' : 'error' });
-  };
+  const remove = useRemoveFromRow();
 
   if (!page) {
     return (
