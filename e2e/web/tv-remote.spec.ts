@@ -155,6 +155,22 @@ test('cold start: link by code, find the PC’s programme with arrows, resume at
   expect(change).toBeTruthy();
   await expect(pc.page.locator('[data-testid=cw-card]').first()).toHaveAttribute('data-program-id', 'harbour-lights');
   // Negative: the final point had reached the PC with a heartbeat before Back (the stop was unmoved).
+  // The live channel by remote too: OK plays it from the PC's moment, left scrubs back 10 s
+  // inside the timeshift window, Back stops.
+  await expect(tv.locator('[data-testid=cw-card]').first()).toHaveAttribute('data-program-id', 'harbour-lights');
+  await moveTo(tv, 'ArrowRight', 'cw:live-news');
+  await tv.keyboard.press('Enter');
+  await waitPlaying(tv);
+  await expect(tv.getByTestId('time')).toContainText('behind live');
+  const liveBefore = await videoTime(tv);
+  await tv.keyboard.press('ArrowLeft');
+  await expect(tv.getByTestId('tv-scrub')).toHaveText('−0:10');
+  await expect(tv.getByTestId('player')).toHaveAttribute('data-scrubbing', 'false');
+  await expect.poll(() => videoTime(tv)).toBeLessThan(liveBefore - 8);
+  await waitPlaying(tv);
+  await tv.keyboard.press('Escape');
+  await expect.poll(() => tvFocus(tv)).toBe('cw:live-news');
+
   const measured = { T, resumedAt: first.t, resumeErrorS: Math.abs(first.t - T), stoppedAt, finalPointAtPcAfterBackMs: (change?.at ?? 0) - backAt };
   console.log('tv measured', measured);
   testInfo.annotations.push({ type: 'measured', description: JSON.stringify(measured) });
