@@ -12,11 +12,10 @@ import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 
 import { useStore } from 'zustand';
 import type { ContinueItem, HomePage } from '../../../common/protocol/api.ts';
 import type { Program } from '../../../common/protocol/model.ts';
-import { programTitle } from '../i18n/index.ts';
 import { useLanguage, useNow, useRuntime, useT } from '../ui/context.tsx';
 import { ProgramBadges } from '../ui/Catalogue.tsx';
 import { HomeWithoutPage } from '../ui/Home.tsx';
-import { artworkUrl, cardData, cardText, programLength } from '../ui/format.ts';
+import { artworkUrl, cardData, cardText, programLength, tileFacts } from '../ui/format.ts';
 import { Icon, TerminalIcon } from '../ui/icons.tsx';
 import { navigate } from '../ui/navigation.ts';
 import { DeviceChip, LiveIndicator } from '../ui/Shell.tsx';
@@ -186,9 +185,7 @@ function TvTile({ program, progress, inRow }: { program: Program; progress: Home
   const rt = useRuntime();
   const t = useT();
   const lang = useLanguage();
-  const title = programTitle(program, lang);
-  const live = program.kind === 'live';
-  const watched = progress?.status === 'watched';
+  const { title, live, watched } = tileFacts(program, progress, lang);
   const length = programLength(program, t);
   return (
     <li className="tv-item" data-testid="tile" data-program-id={program.id}>

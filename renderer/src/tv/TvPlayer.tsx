@@ -17,7 +17,7 @@ import { useLanguage, useRuntime, useT } from '../ui/context.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { goHome } from '../ui/navigation.ts';
 import { OfflineBanner, Toasts } from '../ui/Status.tsx';
-import { usePlayback, usePlayerMessages } from '../ui/usePlayback.ts';
+import { useChrome, usePlayback, usePlayerMessages } from '../ui/usePlayback.ts';
 import type { StartIntent } from '../route.ts';
 import { remoteAction } from './keymap.ts';
 import { createScrubber, SCRUB_COMMIT_MS } from './scrub.ts';
@@ -42,24 +42,17 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
   const seekStart = useStore(rt.player, (s) => s.seekStart);
   const seekEnd = useStore(rt.player, (s) => s.seekEnd);
   const bufferedEnd = useStore(rt.player, (s) => s.bufferedEnd);
-  const [chrome, setChrome] = useState(true);
+  const { chrome, poke } = useChrome(CHROME_IDLE_MS);
   const [scrubTarget, setScrubTarget] = useState<number | null>(null);
   const [said, setSaid] = useState('');
   const scrubber = useRef(createScrubber()).current;
-  const hideTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const commitTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   // The remote's arrows are this screen's: no spatial navigation under the video.
   useEffect(() => suspendNavigation(), []);
 
-  const poke = useCallback(() => {
-    setChrome(true);
-    if (hideTimer.current) clearTimeout(hideTimer.current);
-    hideTimer.current = setTimeout(() => setChrome(false), CHROME_IDLE_MS);
-  }, []);
   useEffect(
     () => () => {
-      if (hideTimer.current) clearTimeout(hideTimer.current);
       if (commitTimer.current) clearTimeout(commitTimer.current);
     },
     [],

@@ -5,9 +5,8 @@
  */
 import type { HomePage } from '../../../common/protocol/api.ts';
 import type { Program } from '../../../common/protocol/model.ts';
-import { programTitle } from '../i18n/index.ts';
 import { useLanguage, useRuntime, useT } from './context.tsx';
-import { artworkUrl, programLength } from './format.ts';
+import { artworkUrl, programLength, tileFacts } from './format.ts';
 import { Icon } from './icons.tsx';
 import { navigate } from './navigation.ts';
 
@@ -31,9 +30,7 @@ function Tile({ program, progress, inRow }: { program: Program; progress: HomePa
   const rt = useRuntime();
   const t = useT();
   const lang = useLanguage();
-  const title = programTitle(program, lang);
-  const live = program.kind === 'live';
-  const watched = progress?.status === 'watched';
+  const { title, live, watched } = tileFacts(program, progress, lang);
   return (
     <li className="tile" data-testid="tile" data-program-id={program.id}>
       <button

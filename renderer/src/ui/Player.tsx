@@ -4,7 +4,7 @@
  * closed on unmount — leaving by Esc, the back button or the browser's Back all end the
  * viewing the same way (position first, then unload).
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import { assertNever } from '../../../common/errors.ts';
 import { programTitle } from '../i18n/index.ts';
@@ -15,7 +15,7 @@ import { Icon } from './icons.tsx';
 import { goHome } from './navigation.ts';
 import { PlayerControls } from './PlayerControls.tsx';
 import { OfflineBanner, Toasts } from './Status.tsx';
-import { usePlayback, usePlayerMessages } from './usePlayback.ts';
+import { useChrome, usePlayback, usePlayerMessages } from './usePlayback.ts';
 
 /** How long the controls stay up after the last pointer move while playing. */
 const CHROME_IDLE_MS = 3_000;
@@ -32,21 +32,11 @@ export function Player({ programId, start }: { programId: string; start: StartIn
   const lang = useLanguage();
   const { videoRef, controller, notice } = usePlayback(programId, start);
   const rootRef = useRef<HTMLDivElement>(null);
-  const [chrome, setChrome] = useState(true);
-  const hideTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const { chrome, poke, hide } = useChrome(CHROME_IDLE_MS);
   const status = useStore(rt.player, (s) => s.status);
   const paused = useStore(rt.player, (s) => s.paused);
   const program = useStore(rt.player, (s) => s.program);
   const messages = usePlayerMessages();
-
-  const poke = useCallback(() => {
-    setChrome(true);
-    if (hideTimer.current) clearTimeout(hideTimer.current);
-    hideTimer.current = setTimeout(() => setChrome(false), CHROME_IDLE_MS);
-  }, []);
-  useEffect(() => () => {
-    if (hideTimer.current) clearTimeout(hideTimer.current);
-  }, []);
 
   const act = useCallback(
     (action: PlayerAction) => {
@@ -112,7 +102,7 @@ export function Player({ programId, start }: { programId: string; start: StartIn
         preload="auto"
         onPointerUp={(e) => {
           if (e.pointerType === 'mouse') act('toggle-play');
-          else if (showChrome && !paused) setChrome(false);
+          else if (showChrome && !paused) hide();
           else poke();
         }}
         onDoubleClick={() => toggleFullscreen(rootRef.current)}

@@ -1,6 +1,6 @@
 /** Display helpers shared by the views (breakpoints for people). */
 import type { Language } from '../../../common/platform.ts';
-import type { ContinueItem } from '../../../common/protocol/api.ts';
+import type { ContinueItem, HomePage } from '../../../common/protocol/api.ts';
 import type { Breakpoint, Program } from '../../../common/protocol/model.ts';
 import { formatClock, formatDuration, formatRelative, formatWallclock, programTitle, type Translate } from '../i18n/index.ts';
 
@@ -60,4 +60,9 @@ export function cardText(item: ContinueItem, lang: Language, t: Translate, now: 
 /** A catalogue tile's length: "10 min", or how far back a live channel goes. */
 export function programLength(program: Program, t: Translate): string {
   return program.kind === 'live' ? t('tile.liveWindow', { time: formatDuration((program.timeshiftWindowSec ?? 0) * 1000, t) }) : formatDuration(program.durationMs, t);
+}
+
+/** What a catalogue tile shows of its programme, on every interface. */
+export function tileFacts(program: Program, progress: HomePage['progress'][number] | undefined, lang: Language): { title: string; live: boolean; watched: boolean } {
+  return { title: programTitle(program, lang), live: program.kind === 'live', watched: progress?.status === 'watched' };
 }

@@ -4,7 +4,7 @@
  * when the screen goes — closing records the breakpoint —, opened once the home page is known
  * (its card holds the newest point), and the "Resuming at 1:02 from PC A" notice.
  */
-import { useEffect, useRef, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { useStore } from 'zustand';
 import type { MessageKey } from '../i18n/index.ts';
 import type { PlayerController } from '../player/controller.ts';
@@ -53,6 +53,25 @@ export function usePlayerMessages(): PlayerMessages {
           }
         : null,
   };
+}
+
+/** The player's controls: shown by `poke()`, hidden `idleMs` after the last poke, or by `hide()`. */
+export function useChrome(idleMs: number): { chrome: boolean; poke: () => void; hide: () => void } {
+  const [chrome, setChrome] = useState(true);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const poke = useCallback(() => {
+    setChrome(true);
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => setChrome(false), idleMs);
+  }, [idleMs]);
+  const hide = useCallback(() => setChrome(false), []);
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
+  return { chrome, poke, hide };
 }
 
 /** How long the resume notice stays up. */
