@@ -64,14 +64,45 @@ export const ProgramLink = Type.Object(
 );
 export type ProgramLink = Static<typeof ProgramLink>;
 
+/** A BCP-47 language tag as used for catalogue texts (`en`, `zh-CN`). */
+export const LanguageTag = Type.String({ pattern: '^[a-zA-Z-]{2,20}$' });
+
+/** Minimum viewer age of a programme or the limit of a profile: 0 (all ages) to 21. */
+export const AgeRating = Type.Integer({ minimum: 0, maximum: 21 });
+
+/** Series membership of an episode: episodes of one series share `id`. */
+export const SeriesInfo = Type.Object(
+  {
+    /** Series id (slug), shared by its episodes. */
+    id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }),
+    /** Series title ("Harbour Stories"). */
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    /** Season number (0 = specials). */
+    season: Type.Integer({ minimum: 0, maximum: 999 }),
+    /** Episode number within the season. */
+    episode: Type.Integer({ minimum: 0, maximum: 9999 }),
+  },
+  { additionalProperties: false },
+);
+export type SeriesInfo = Static<typeof SeriesInfo>;
+
 /** A programme of the catalogue. */
 export const Program = Type.Object(
   {
     id: ProgramId,
     title: Type.String({ minLength: 1, maxLength: 200 }),
     /** Optional localized titles keyed by BCP-47 tag (e.g. `zh-CN`). */
-    titles: Type.Optional(Type.Record(Type.String({ pattern: '^[a-zA-Z-]{2,20}$' }), Type.String({ maxLength: 200 }))),
+    titles: Type.Optional(Type.Record(LanguageTag, Type.String({ maxLength: 200 }))),
     synopsis: Type.String({ maxLength: 2000 }),
+    /** Optional localized synopses keyed by BCP-47 tag; `synopsis` is the fallback. */
+    synopses: Type.Optional(Type.Record(LanguageTag, Type.String({ maxLength: 2000 }))),
+    /**
+     * Minimum viewer age (0 = all ages; e.g. 12 shows as "12+"). Absent = unrated, which a
+     * profile with a maturity limit treats as not allowed (fail closed).
+     */
+    ageRating: Type.Optional(AgeRating),
+    /** Set when the programme is an episode of a series (library scan or catalogue editor). */
+    series: Type.Optional(SeriesInfo),
     /** VOD runtime; for live, the length of one loop / programme slot (informative). */
     durationMs: Millis,
     kind: ProgramKind,
