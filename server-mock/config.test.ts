@@ -3,6 +3,7 @@
  * ConfigError that names the option, so an operator knows what to fix.
  */
 import { readFile } from 'node:fs/promises';
+import { delimiter } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RESUME_RULES } from '../common/resume.ts';
 import { ConfigError, DEFAULT_MEDIA_DIR, DEFAULT_WEB_DIR, OPTIONS, defaultConfig, parseConfig, parseServiceCredentials, type Config } from './config.ts';
@@ -50,6 +51,10 @@ const DEFAULTS: Config = {
   reportIntervalSec: 30,
   deviceCodeTtlSec: 600,
   devicePollIntervalSec: 5,
+  libraryFolders: [],
+  libraryMediaDir: null,
+  libraryJobs: null,
+  libraryRescanMinutes: 15,
 };
 
 describe('defaults', () => {
@@ -149,6 +154,10 @@ describe('flags and environment', () => {
       reportIntervalSec: 0,
       deviceCodeTtlSec: 120,
       devicePollIntervalSec: 2,
+      libraryFolders: [],
+      libraryMediaDir: null,
+      libraryJobs: null,
+      libraryRescanMinutes: 15,
     } satisfies Config);
   });
 
@@ -195,6 +204,20 @@ describe('TV linking (device codes)', () => {
   it('lets the flags win over RA_DEVICE_*', () => {
     const env = { RA_DEVICE_CODE_TTL_SEC: '900', RA_DEVICE_POLL_INTERVAL_SEC: '10' };
     expect(parseConfig(['--device-code-ttl-sec', '3'], env)).toMatchObject({ deviceCodeTtlSec: 3, devicePollIntervalSec: 10 });
+  });
+});
+
+describe('library', () => {
+  it('takes --library several times, or a path-delimited list from the environment', () => {
+    expect(parseConfig(['--library', '/films', '--library', '/tv', '--library', '/films'], {}).libraryFolders).toEqual(['/films', '/tv']);
+    expect(parseConfig([], { RA_LIBRARY: ['/a', '/b c'].join(delimiter) }).libraryFolders).toEqual(['/a', '/b c']);
+    expect(parseConfig(['--library', '/x'], { RA_LIBRARY: '/a' }).libraryFolders).toEqual(['/x']);
+  });
+
+  it('bounds the job count and the rescan interval', () => {
+    expect(parseConfig(['--library-jobs', '2'], {}).libraryJobs).toBe(2);
+    expect(configError(['--library-jobs', '0']).message).toMatch(/--library-jobs/);
+    expect(configError(['--library-rescan-minutes', 'soon']).message).toMatch(/--library-rescan-minutes/);
   });
 });
 

@@ -3,6 +3,7 @@
  * Every option is listed in OPTIONS once; README's configuration table mirrors it.
  * Parsing is pure (argv + env in, Config out) so it is unit-tested without a process.
  */
+import { delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_RESUME_RULES, validateRules, type ResumeRules } from '../common/resume.ts';
@@ -74,6 +75,14 @@ export interface Config {
   deviceCodeTtlSec: number;
   /** Linking a TV by code: the least time between two polls of the TV. */
   devicePollIntervalSec: number;
+  /** Media library: folders to watch (new, changed and removed files are picked up). */
+  libraryFolders: string[];
+  /** Media library: where packaged programmes go; null = `<data>/library-media`. */
+  libraryMediaDir: string | null;
+  /** Media library: parallel ffmpeg jobs; null = 1 on up to 2 cores, else half the cores (≤ 4). */
+  libraryJobs: number | null;
+  /** Media library: full rescan of the watched folders this often (events can be missed on network shares). */
+  libraryRescanMinutes: number;
 }
 
 /** Option table: flag name, env name, default, doc. */
@@ -110,10 +119,23 @@ export const OPTIONS = {
   'report-interval-sec': { env: 'RA_REPORT_INTERVAL_SEC', default: '30', doc: 'Forward plain heartbeats to global at most this often.' },
   'device-code-ttl-sec': { env: 'RA_DEVICE_CODE_TTL_SEC', default: '600', doc: 'Lifetime of a TV-linking code (the TV then asks for a new one).' },
   'device-poll-interval-sec': { env: 'RA_DEVICE_POLL_INTERVAL_SEC', default: '5', doc: 'Least time between two polls of a TV waiting to be linked.' },
+  library: { env: 'RA_LIBRARY', default: '', doc: `Media folder to watch; repeat the flag for several (env: separated by "${delimiter}").` },
+  'library-media-dir': { env: 'RA_LIBRARY_MEDIA_DIR', default: '', doc: 'Where packaged library programmes go (default <data>/library-media).' },
+  'library-jobs': { env: 'RA_LIBRARY_JOBS', default: '', doc: 'Parallel ffmpeg jobs of the library (default 1 on 2 cores).' },
+  'library-rescan-minutes': { env: 'RA_LIBRARY_RESCAN_MINUTES', default: '15', doc: 'Full rescan of watched folders this often.' },
   'log-level': { env: 'RA_LOG_LEVEL', default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent.' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
+
+/** Options that may be given several times. */
+const MULTIPLE = new Set<string>(['library']);
+
+/** Library folders: every `--library` flag, else the env/default list split on the path delimiter. */
+function libraryFolders(flags: string[] | undefined, fallback: string): string[] {
+  const list = flags && flags.length > 0 ? flags : fallback.split(delimiter);
+  return [...new Set(list.map((f) => f.trim()).filter(Boolean))];
+}
 
 /** A configuration error: the message says which option and why. */
 export class ConfigError extends Error {
@@ -179,8 +201,9 @@ export function parseServiceCredentials(raw: string): ServiceCredential[] {
 
 /** Parse flags (argv without node and script) and env into a Config. Throws ConfigError. */
 export function parseConfig(argv: readonly string[], env: Record<string, string | undefined>): Config {
-  const options = Object.fromEntries(Object.keys(OPTIONS).map((k) => [k, { type: 'string' as const }]));
+  const options = Object.fromEntries(Object.keys(OPTIONS).map((k) => [k, { type: 'string' as const, multiple: MULTIPLE.has(k) }]));
   let values: Record<string, string | undefined>;
+  let libraryFlags: string[] | undefined;
   try {
     ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }) as {
       values: Record<string, string | undefined>;
@@ -188,6 +211,8 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
+  ({ library: libraryFlags } = values as unknown as { library?: string[] });
+  delete values.library;
   const get = (name: OptionName): string => values[name] ?? env[OPTIONS[name].env] ?? OPTIONS[name].default;
 
   const roles = [
@@ -248,6 +273,10 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     reportIntervalSec: int('report-interval-sec', get('report-interval-sec'), 0, 3600),
     deviceCodeTtlSec: int('device-code-ttl-sec', get('device-code-ttl-sec'), 2, 3600),
     devicePollIntervalSec: int('device-poll-interval-sec', get('device-poll-interval-sec'), 1, 60),
+    libraryFolders: libraryFolders(libraryFlags, get('library')),
+    libraryMediaDir: get('library-media-dir') || null,
+    libraryJobs: get('library-jobs') ? int('library-jobs', get('library-jobs'), 1, 16) : null,
+    libraryRescanMinutes: int('library-rescan-minutes', get('library-rescan-minutes'), 1, 7 * 24 * 60),
   };
 }
 
