@@ -45,3 +45,20 @@ export function languageLabel(tag: string): string {
     return tag;
   }
 }
+
+/** Terminology (639-2/T) codes where the table above also lists a bibliographic one. */
+const PREFERRED_639_2 = new Set(['ces', 'zho', 'deu', 'ell', 'eus', 'fas', 'fra', 'isl', 'msa', 'nld', 'ron', 'slk']);
+const ISO639_1_TO_2 = new Map<string, string>();
+for (const [three, two] of Object.entries(ISO639_2_TO_1)) {
+  if (!ISO639_1_TO_2.has(two) || PREFERRED_639_2.has(three)) ISO639_1_TO_2.set(two, three);
+}
+
+/**
+ * The ISO 639-2 code an MP4 track header needs (`mdhd` holds three letters): `en` → `eng`,
+ * `zh-CN` → `zho`; `und` when unknown.
+ */
+export function iso6392(tag: string): string {
+  const primary = tag.split('-')[0]?.toLowerCase() ?? '';
+  if (primary.length === 3 && /^[a-z]{3}$/.test(primary)) return primary;
+  return ISO639_1_TO_2.get(primary) ?? 'und';
+}

@@ -79,7 +79,11 @@ const silent: LibraryLog = { info() {}, warn() {}, error() {} };
 /** The message a failed file shows. */
 export function failureMessage(err: unknown): string {
   if (err instanceof UnsupportedMediaError || err instanceof FfmpegMissingError) return err.message;
-  if (err instanceof FfmpegFailedError) return `ffmpeg could not package it: ${err.detail.split('\n').filter(Boolean).at(-1) ?? err.message}`;
+  if (err instanceof FfmpegFailedError) {
+    // ffmpeg's last lines are often generic ("Conversion failed!"); keep the specific ones before them.
+    const lines = err.detail.split('\n').map((l) => l.trim()).filter((l) => l && !/^(Conversion failed!|Error initializing output stream|Could not write header)/.test(l));
+    return `ffmpeg could not package it: ${lines.slice(-2).join(' / ') || err.message}`;
+  }
   const code = (err as NodeJS.ErrnoException)?.code;
   if (code === 'ENOENT') return 'the file disappeared while it was being read';
   if (code === 'EACCES' || code === 'EPERM') return 'the file cannot be read (permissions)';

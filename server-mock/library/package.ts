@@ -13,6 +13,8 @@ import { readFile, readdir, stat, writeFile, copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Chapter } from '../../common/protocol/model.ts';
 import { ffmpeg, ffmpegOutput } from './ffmpeg.ts';
+import { child } from '../streaming/mp4.ts';
+import { iso6392 } from './languages.ts';
 import { cleanMediaPlaylist, completeMaster, completeMpd, thumbnailsVtt, type ThumbnailSheet } from './manifests.ts';
 import type { PackagePlan } from './plan.ts';
 import type { MediaInfo } from './probe.ts';
@@ -108,7 +110,7 @@ export async function mainPassArgs(input: PackageInput): Promise<string[]> {
       return;
     }
     args.push(
-      `-c:v:${k}`, 'libx264', `-filter:v:${k}`, `scale=${r.width}:${r.height}:flags=bicubic,setsar=1,format=yuv420p`,
+      `-c:v:${k}`, 'libx264', `-filter:v:${k}`, `scale=${r.width}:${r.height}:flags=bicubic,format=yuv420p`,
       `-preset:v:${k}`, X264_PRESET, `-profile:v:${k}`, 'high', `-crf:v:${k}`, '23',
       `-maxrate:v:${k}`, `${r.maxrateKbps}k`, `-bufsize:v:${k}`, `${r.maxrateKbps * 2}k`, `-b:v:${k}`, `${r.maxrateKbps}k`,
       `-g:v:${k}`, String(gop), `-force_key_frames:v:${k}`, `expr:gte(t,n_forced*${SEG_SEC})`,
@@ -117,7 +119,7 @@ export async function mainPassArgs(input: PackageInput): Promise<string[]> {
   plan.audio.forEach((a, i) => {
     if (a.copy) args.push(`-c:a:${i}`, 'copy');
     else args.push(`-c:a:${i}`, 'aac', `-ac:a:${i}`, String(a.channels), `-b:a:${i}`, `${a.bitrateKbps}k`);
-    args.push(`-metadata:s:a:${i}`, `language=${a.language}`);
+    args.push(`-metadata:s:a:${i}`, `language=${iso6392(a.language)}`);
   });
   const videoIds = plan.renditions.map((_, k) => k).join(',');
   const sets = [`id=0,streams=${videoIds}`, ...plan.audio.map((_, i) => `id=${i + 1},streams=${plan.renditions.length + i}`)];
@@ -134,6 +136,26 @@ export async function mainPassArgs(input: PackageInput): Promise<string[]> {
     args.push('-map', map, '-c:s', 'webvtt', '-f', 'webvtt', path.join(outDir, s.file));
   }
   return args;
+}
+
+/**
+ * Write an ISO 639-2 language into a single-track init segment's `mdhd` (ffmpeg's dash muxer
+ * does not pass stream metadata to its MP4 sub-muxers, so every track would say `und`).
+ */
+export function setTrackLanguage(init: Buffer, code: string): Buffer {
+  if (!/^[a-z]{3}$/.test(code)) return init;
+  const moov = child(init, null, 'moov');
+  const trak = moov && child(init, moov, 'trak');
+  const mdia = trak && child(init, trak, 'mdia');
+  const mdhd = mdia && child(init, mdia, 'mdhd');
+  if (!mdhd) return init;
+  const version = init.readUInt8(mdhd.payload);
+  // version(1) flags(3), creation + modification + timescale + duration (v0: 4+4+4+4, v1: 8+8+4+8).
+  const at = mdhd.payload + 4 + (version === 1 ? 28 : 16);
+  const packed = [...code].reduce((n, ch) => (n << 5) | ((ch.charCodeAt(0) - 0x60) & 0x1f), 0);
+  const out = Buffer.from(init);
+  out.writeUInt16BE(packed & 0x7fff, at);
+  return out;
 }
 
 /** Seconds between thumbnails: ~150 over the programme, 1–10 s apart. */
@@ -215,6 +237,10 @@ export async function packageFile(input: PackageInput): Promise<PackageDescripti
       report({ fraction: fraction * mainShare, speed, etaSec: speed > 0 ? leftSec / speed : null, phase: 'segments' });
     },
   });
+  for (const [i, a] of plan.audio.entries()) {
+    const file = path.join(input.outDir, `init-${plan.renditions.length + i}.m4s`);
+    await writeFile(file, setTrackLanguage(await readFile(file), iso6392(a.language)));
+  }
   report({ fraction: mainShare, speed, etaSec: null, phase: 'thumbnails' });
   const thumbnails = await makeThumbnails(input);
   report({ fraction: 0.96, speed, etaSec: null, phase: 'poster' });
