@@ -132,7 +132,7 @@ describe('packaging real files', () => {
     expect(e1.title).toBe('Harbour Stories S01E01 · The Night Ferry');
   });
 
-  it('reported progress with speed, and never showed a programme before it was complete', () => {
+  it('reported progress with speed, and never showed a programme before it was complete', async () => {
     expect(progress.some((p) => p.phase === 'segments' && p.speed > 0 && p.fraction > 0)).toBe(true);
     const seen = await Promise.all(inCatalogueWhilePackaging);
     expect(seen.length).toBeGreaterThan(5);
