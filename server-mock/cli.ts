@@ -3,11 +3,13 @@
  * server-mock command line.
  *   node server-mock/cli.ts [serve] [--port P] [--data DIR] [--roles …] …   start a server
  *   node server-mock/cli.ts import-catalog FILE [--data DIR]                  import programmes
+ *   node server-mock/cli.ts library add PATH… [--data DIR]                   package media files (library/cli.ts)
  * Flags and their environment variables: server-mock/config.ts (README's table).
  */
 import { join } from 'node:path';
 import { ConfigError, parseConfig } from './config.ts';
 import { DEMO_ACCOUNT, readCatalogFile } from './demo/seed.ts';
+import { libraryCommand } from './library/cli.ts';
 import { startServer } from './server.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 
@@ -50,6 +52,10 @@ async function importCatalog(argv: string[]): Promise<void> {
 async function main(): Promise<void> {
   const [first, ...rest] = process.argv.slice(2);
   if (first === 'import-catalog') return importCatalog(rest);
+  if (first === 'library') {
+    process.exitCode = await libraryCommand(rest);
+    return;
+  }
   if (first === 'serve') return serve(rest);
   return serve(process.argv.slice(2));
 }

@@ -10,6 +10,7 @@ import type { Authenticator } from '../http/auth.ts';
 import type { Store } from '../store/types.ts';
 import type { MediaChecker } from '../streaming/media-check.ts';
 import { Library, type CatalogueSink } from './library.ts';
+import { releaseLock, writeLock } from './lock.ts';
 import { libraryRoutes } from './routes.ts';
 
 /** Options of the library plugin. */
@@ -57,9 +58,16 @@ export const libraryPlugin: FastifyPluginAsyncTypebox<LibraryPluginOptions> = as
   const timer = setInterval(() => void library.scanFolders().catch((err: unknown) => app.log.warn({ err }, 'library rescan failed')), o.config.libraryRescanMinutes * 60_000);
   timer.unref();
   app.addHook('onReady', async () => library.start());
+  // The lock names this server's URL once it listens, so `library add` can hand files to it.
+  app.server.once('listening', () => {
+    const address = app.server.address();
+    const url = address && typeof address === 'object' ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : null;
+    void writeLock(o.config.dataDir, { pid: process.pid, url: url?.replace('://0.0.0.0:', '://127.0.0.1:').replace('://[::]:', '://127.0.0.1:') ?? null }).catch((err: unknown) => app.log.warn({ err }, 'library lock'));
+  });
   app.addHook('onClose', async () => {
     clearInterval(timer);
     await library.close();
+    await releaseLock(o.config.dataDir);
   });
 };
 
