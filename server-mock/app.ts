@@ -138,8 +138,12 @@ export async function buildApp({ config, store, logger, outboxFile }: AppDeps): 
   if (streaming) await app.register(streamingPlugin, { client: globalClient, config, state: streaming });
   // The media library packages into a media root of this cluster and writes the catalogue, so it
   // runs where both roles are in-process (the single-process server, the PC app's embedded one).
+  app.decorate('library', null);
   if (global && streaming) {
     await app.register(libraryPlugin, {
+      expose: (library) => {
+        app.library = library;
+      },
       config,
       store: global.store,
       auth: global.auth,

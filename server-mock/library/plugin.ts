@@ -23,6 +23,8 @@ export interface LibraryPluginOptions {
   media: MediaChecker;
   /** Called after the catalogue changed (pushes a `catalogue` event to terminals). */
   onCatalogueChange: () => void;
+  /** Receives the opened library (the root app exposes it as `app.library`). */
+  expose?: (library: Library) => void;
 }
 
 /** A catalogue sink over the global store. */
@@ -52,7 +54,7 @@ export const libraryPlugin: FastifyPluginAsyncTypebox<LibraryPluginOptions> = as
   for (const f of library.db.folders()) if (f.source === 'config' && !configured.has(f.path)) library.db.removeFolder(f.path);
   for (const f of configured) library.db.addFolder(f, 'config', Date.now());
 
-  app.decorate('library', library);
+  o.expose?.(library);
   await app.register(libraryRoutes, { library, store: o.store, auth: o.auth, media: o.media });
 
   const timer = setInterval(() => void library.scanFolders().catch((err: unknown) => app.log.warn({ err }, 'library rescan failed')), o.config.libraryRescanMinutes * 60_000);
@@ -73,7 +75,7 @@ export const libraryPlugin: FastifyPluginAsyncTypebox<LibraryPluginOptions> = as
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The media library, when this process runs it (global + streaming in-process). */
-    library?: Library;
+    /** The media library, when this process runs it (global + streaming in-process), else null. */
+    library: Library | null;
   }
 }
