@@ -101,7 +101,8 @@ export class Library extends EventEmitter<{ progress: [JobProgress]; changed: []
   private readonly o: LibraryOptions;
   private readonly log: LibraryLog;
   private readonly running = new Map<string, AbortController>();
-  private readonly watchers = new Map<string, FSWatcher>();
+  /** Per watched folder: a watcher per directory of its tree. */
+  private readonly watchers = new Map<string, Map<string, FSWatcher>>();
   private readonly debounce = new Map<string, NodeJS.Timeout>();
   private readonly unavailable = new Set<string>();
   private readonly scans = new Set<Promise<unknown>>();
@@ -150,7 +151,7 @@ export class Library extends EventEmitter<{ progress: [JobProgress]; changed: []
   async removeFolder(folder: string): Promise<boolean> {
     const abs = path.resolve(folder);
     if (!this.db.removeFolder(abs)) return false;
-    this.watchers.get(abs)?.close();
+    for (const w of this.watchers.get(abs)?.values() ?? []) w.close();
     this.watchers.delete(abs);
     this.unavailable.delete(abs);
     for (const f of this.db.files().filter((r) => isUnder(r.path, abs))) await this.removeFile(f);
@@ -213,6 +214,7 @@ export class Library extends EventEmitter<{ progress: [JobProgress]; changed: []
     if (rootStat.isDirectory() && !opts.keepMissing) {
       for (const r of this.db.files()) if (isUnder(r.path, abs) && !seen.has(r.path)) await this.removeFile(r);
     }
+    if (watched && this.watchers.has(watched)) await this.rewatch(watched);
     if (queued > 0) this.emit('changed');
     this.pump();
     return { found: found.length, queued };
@@ -266,7 +268,7 @@ export class Library extends EventEmitter<{ progress: [JobProgress]; changed: []
   /** Stop watchers and running jobs (they resume at the next open). */
   async close(): Promise<void> {
     this.closed = true;
-    for (const w of this.watchers.values()) w.close();
+    for (const set of this.watchers.values()) for (const w of set.values()) w.close();
     this.watchers.clear();
     for (const t of this.debounce.values()) clearTimeout(t);
     for (const c of this.running.values()) c.abort();
@@ -296,20 +298,46 @@ export class Library extends EventEmitter<{ progress: [JobProgress]; changed: []
     for (const w of waiters) w();
   }
 
+  /**
+   * Watch a folder tree: one non-recursive watcher per directory. Node's `recursive: true` on
+   * Linux loses events for a file that was replaced by a rename (it stops reporting its
+   * removal), so the tree is watched directory by directory and re-listed after each scan.
+   */
   private watchFolder(folder: string): void {
-    if (this.closed || this.watchers.has(folder)) return;
-    try {
-      const w = watch(folder, { recursive: true, persistent: false }, () => this.folderChanged(folder));
-      w.on('error', (err) => {
-        this.log.warn({ err, folder }, 'library: watching stopped; the folder is rescanned periodically');
-        w.close();
-        this.watchers.delete(folder);
-        this.unavailable.add(folder);
-      });
-      this.watchers.set(folder, w);
-    } catch (err) {
+    if (this.closed) return;
+    void this.rewatch(folder);
+  }
+
+  private async rewatch(folder: string): Promise<void> {
+    const dirs = new Set([folder]);
+    const entries = await readdir(folder, { withFileTypes: true, recursive: true }).catch(() => null);
+    if (!entries) {
       this.unavailable.add(folder);
-      this.log.warn({ err, folder }, 'library: cannot watch folder (missing?)');
+      return;
+    }
+    for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.')) dirs.add(path.join(e.parentPath, e.name));
+    let set = this.watchers.get(folder);
+    if (!set) this.watchers.set(folder, (set = new Map()));
+    for (const [dir, w] of set) {
+      if (!dirs.has(dir)) {
+        w.close();
+        set.delete(dir);
+      }
+    }
+    for (const dir of dirs) {
+      if (set.has(dir) || this.closed) continue;
+      try {
+        const w = watch(dir, { persistent: false }, () => this.folderChanged(folder));
+        w.on('error', () => {
+          w.close();
+          set.delete(dir);
+          this.folderChanged(folder);
+        });
+        set.set(dir, w);
+      } catch (err) {
+        if (dir === folder) this.unavailable.add(folder);
+        this.log.warn({ err, dir }, 'library: cannot watch folder');
+      }
     }
   }
 
