@@ -17,7 +17,7 @@ import { installErrorHandling, validatorCompiler } from './http/errors.ts';
 import { libraryPlugin } from './library/plugin.ts';
 import { portalPlugin } from './portal/plugin.ts';
 import { mediaChecker } from './streaming/media-check.ts';
-import { createStreaming, libraryMediaDirOf, mediaRootsOf, streamingPlugin } from './streaming/plugin.ts';
+import { createStreaming, libraryMediaDirOf, mediaRootsOf, probeTokens, streamingPlugin } from './streaming/plugin.ts';
 import { webPlugin } from './web.ts';
 import type { Store } from './store/types.ts';
 
@@ -148,7 +148,7 @@ export async function buildApp({ config, store, logger, outboxFile }: AppDeps): 
       store: global.store,
       auth: global.auth,
       mediaDir: libraryMediaDirOf(config),
-      media: mediaChecker({ roots: mediaRootsOf(config) }),
+      media: mediaChecker({ roots: mediaRootsOf(config), probeToken: probeTokens(Buffer.from(config.playTokenSecret ?? '', 'utf8'), config.instanceId) }),
       onCatalogueChange: () => global?.bus.broadcast({ type: 'catalogue', at: Date.now() }),
     });
   }

@@ -149,7 +149,7 @@ export const libraryRoutes: FastifyPluginAsyncTypebox<LibraryRoutesOptions> = as
     return {
       programId,
       files: library.db.filesOfProgram(programId).map((f) => f.path),
-      media: program ? await media.check(program.links[0] as Program['links'][0]) : desc ? ('ok' as const) : ('missing' as const),
+      media: program ? await media.check(program.links[0] as Program['links'][0], programId) : desc ? ('ok' as const) : ('missing' as const),
       program,
       edits: JSON.parse(row.edits) as ProgramEdits,
       audio: desc?.audio.map((a) => ({ language: a.language, label: a.label })) ?? [],
@@ -186,7 +186,7 @@ export const libraryRoutes: FastifyPluginAsyncTypebox<LibraryRoutesOptions> = as
       const out = [];
       for (const p of await store.listPrograms()) {
         const link = p.links[0] as Program['links'][0];
-        const state = await media.check(link);
+        const state = await media.check(link, p.id);
         if (state !== 'ok' || req.query.all) out.push({ programId: p.id, title: p.title, link: link.dash, media: state });
       }
       return { programs: out };

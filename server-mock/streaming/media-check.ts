@@ -1,9 +1,12 @@
 /**
  * Is a programme's media there? For a link into the media roots: does its manifest exist (a
  * programme whose folder was deleted, or a live channel without its loop source). For an
- * operator CDN link (`https://…`): does the manifest URL answer — a network failure, a timeout,
- * a 404/410 or a 5xx is "unreachable"; a 2xx, or a 401/403 (the CDN wants a token, so it is
- * there), is available. CDN answers are cached briefly so a burst of plays costs one request.
+ * operator CDN link (`https://…`): does the manifest URL answer? The probe presents a
+ * short-lived play token for that very programme (the CDN checks tokens, docs/CDN.md), so a
+ * 2xx is available and anything else — a network failure, a timeout, a 404, a 5xx, or a 401/403
+ * (the CDN does not accept this deployment's tokens) — is "unreachable". Without a token to
+ * present, a 401/403 only proves the CDN is there, and counts as available. CDN answers are
+ * cached briefly so a burst of plays costs one request.
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -27,6 +30,8 @@ export interface MediaCheckOptions {
   cdnTimeoutMs?: number;
   fetch?: typeof fetch;
   now?: () => number;
+  /** A short-lived play token for a programme, presented by CDN probes. */
+  probeToken?: (programId: string) => string;
 }
 
 /** A media checker: `check(link)` says whether the link's DASH manifest can be served. */
@@ -47,13 +52,16 @@ export function mediaChecker(o: MediaCheckOptions) {
     return 'missing';
   }
 
-  async function remote(url: string): Promise<MediaState> {
+  async function remote(url: string, programId: string | undefined): Promise<MediaState> {
     const hit = cache.get(url);
     if (hit && now() - hit.at < (o.cdnCacheMs ?? 30_000)) return hit.state;
     let state: MediaState;
     try {
-      const res = await doFetch(url, { method: 'HEAD', redirect: 'follow', signal: AbortSignal.timeout(o.cdnTimeoutMs ?? 3000) });
-      state = res.ok || res.status === 401 || res.status === 403 || res.status === 405 ? 'ok' : 'unreachable';
+      const token = programId && o.probeToken ? o.probeToken(programId) : null;
+      const headers = token ? { authorization: `Bearer ${token}` } : undefined;
+      const res = await doFetch(url, { method: 'HEAD', headers, redirect: 'follow', signal: AbortSignal.timeout(o.cdnTimeoutMs ?? 3000) });
+      const refused = res.status === 401 || res.status === 403;
+      state = res.ok || res.status === 405 || (refused && !token) ? 'ok' : 'unreachable';
     } catch {
       state = 'unreachable';
     }
@@ -63,9 +71,9 @@ export function mediaChecker(o: MediaCheckOptions) {
   }
 
   return {
-    /** The state of a link's DASH manifest. */
-    check(link: ProgramLink): Promise<MediaState> {
-      return isCdnUrl(link.dash) ? remote(link.dash) : local(link.dash);
+    /** The state of a link's DASH manifest (`programId`: for the CDN probe's token). */
+    check(link: ProgramLink, programId?: string): Promise<MediaState> {
+      return isCdnUrl(link.dash) ? remote(link.dash, programId) : local(link.dash);
     },
   };
 }

@@ -15,6 +15,7 @@ import { Reporter, type ReporterOptions } from './reporter.ts';
 type ReporterLog = ReporterOptions['log'];
 import { accessRoutes, linkFor, type LiveStartResolver } from './routes-access.ts';
 import { SessionManager } from './sessions.ts';
+import { signPlayToken } from './tokens.ts';
 
 /** The state of one streaming role instance (sessions and the durable reporter). */
 export interface StreamingState {
@@ -57,6 +58,14 @@ export function liveStartResolver(mediaDir: string, clusterId: string): LiveStar
   };
 }
 
+/** Play tokens for CDN probes: bound to the programme, a probe "session", valid for a minute. */
+export function probeTokens(key: Buffer, clusterId: string): (programId: string) => string {
+  return (programId) => {
+    const iat = Math.floor(Date.now() / 1000);
+    return signPlayToken(key, { u: 'media-probe', t: 'media-probe', p: programId, s: 'media-probe', c: clusterId, iat, exp: iat + 60 });
+  };
+}
+
 /** The media roots of a cluster: `--media-dir`, then the media library's packaged programmes. */
 export function mediaRootsOf(config: Config): string[] {
   return [config.mediaDir, libraryMediaDirOf(config)];
@@ -86,7 +95,7 @@ export const streamingPlugin: FastifyPluginAsyncTypebox<StreamingPluginOptions> 
     heartbeatIntervalMs: config.heartbeatIntervalSec * 1000,
     publicUrl: config.publicUrl,
     liveStart: liveStartResolver(config.mediaDir, config.instanceId),
-    media: mediaChecker({ roots: mediaRootsOf(config) }),
+    media: mediaChecker({ roots: mediaRootsOf(config), probeToken: probeTokens(tokenKey, config.instanceId) }),
   });
   // Live channels and their timeshift windows come from the catalogue (global owns it); keep a
   // copy fresh enough for manifests. Until the first answer, live folders use the default window.

@@ -123,7 +123,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
       const link = linkFor(program, o.clusterId);
       if (!link) throw new AppError('PROGRAM_NOT_FOUND', 'Programme is not available on this streaming cluster');
       const protocol: 'dash' | 'hls' = body.protocol === 'hls' && link.hls ? 'hls' : 'dash';
-      const state = o.media ? await o.media.check(link) : 'ok';
+      const state = o.media ? await o.media.check(link, program.id) : 'ok';
       if (state !== 'ok') {
         throw new AppError('MEDIA_UNAVAILABLE', state === 'missing' ? 'The programme’s media is missing on this streaming cluster' : 'The programme’s media cannot be reached on its CDN');
       }
