@@ -4,6 +4,7 @@
  * and running ffmpeg with `-progress` so a job can report percent, speed and ETA.
  */
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 
 /** Raised when ffmpeg/ffprobe is not installed; the message says how to install it. */
 export class FfmpegMissingError extends Error {
@@ -30,6 +31,9 @@ export const INSTALL_HINT =
 export const FFMPEG = process.env.RA_FFMPEG || 'ffmpeg';
 export const FFPROBE = process.env.RA_FFPROBE || 'ffprobe';
 
+/** Scheduling priority of ffmpeg/ffprobe children (POSIX nice; 10 = background). */
+export const NICE = 10;
+
 /** One progress sample of a running ffmpeg. */
 export interface FfmpegProgress {
   /** Media time produced so far, ms. */
@@ -53,6 +57,15 @@ function missing(bin: string, err: NodeJS.ErrnoException): Error {
 function run(bin: string, args: string[], opts: RunOptions & { maxStdout?: number; lineHandler?: (line: string) => void }) {
   return new Promise<string>((resolve, reject) => {
     const child = spawn(bin, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal });
+    // Packaging is background work: at a lower priority it takes only the CPU that requests
+    // (heartbeats, home pages, media) leave over. Where that is not allowed, it runs as is.
+    if (child.pid !== undefined) {
+      try {
+        setPriority(child.pid, NICE);
+      } catch {
+        // not permitted here
+      }
+    }
     let stdout = '';
     let stderr = '';
     let pending = '';
