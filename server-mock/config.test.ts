@@ -54,6 +54,7 @@ const DEFAULTS: Config = {
   libraryFolders: [],
   libraryMediaDir: null,
   libraryJobs: null,
+  libraryRenditions: 3,
   libraryRescanMinutes: 15,
 };
 
@@ -157,6 +158,7 @@ describe('flags and environment', () => {
       libraryFolders: [],
       libraryMediaDir: null,
       libraryJobs: null,
+      libraryRenditions: 3,
       libraryRescanMinutes: 15,
     } satisfies Config);
   });
@@ -217,6 +219,8 @@ describe('library', () => {
   it('bounds the job count and the rescan interval', () => {
     expect(parseConfig(['--library-jobs', '2'], {}).libraryJobs).toBe(2);
     expect(configError(['--library-jobs', '0']).message).toMatch(/--library-jobs/);
+    expect(parseConfig(['--library-renditions', '1'], {}).libraryRenditions).toBe(1);
+    expect(configError(['--library-renditions', '4']).message).toMatch(/--library-renditions/);
     expect(configError(['--library-rescan-minutes', 'soon']).message).toMatch(/--library-rescan-minutes/);
   });
 });

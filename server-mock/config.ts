@@ -81,6 +81,8 @@ export interface Config {
   libraryMediaDir: string | null;
   /** Media library: parallel ffmpeg jobs; null = 1 on up to 2 cores, else half the cores (≤ 4). */
   libraryJobs: number | null;
+  /** Media library: video renditions per programme (1–3; 1 = the source's only, a remux for H.264). */
+  libraryRenditions: number;
   /** Media library: full rescan of the watched folders this often (events can be missed on network shares). */
   libraryRescanMinutes: number;
 }
@@ -122,6 +124,7 @@ export const OPTIONS = {
   library: { env: 'RA_LIBRARY', default: '', doc: `Media folder to watch; repeat the flag for several (env: separated by "${delimiter}").` },
   'library-media-dir': { env: 'RA_LIBRARY_MEDIA_DIR', default: '', doc: 'Where packaged library programmes go (default <data>/library-media).' },
   'library-jobs': { env: 'RA_LIBRARY_JOBS', default: '', doc: 'Parallel ffmpeg jobs of the library (default 1 on 2 cores).' },
+  'library-renditions': { env: 'RA_LIBRARY_RENDITIONS', default: '3', doc: 'Video renditions per library programme (1-3).' },
   'library-rescan-minutes': { env: 'RA_LIBRARY_RESCAN_MINUTES', default: '15', doc: 'Full rescan of watched folders this often.' },
   'log-level': { env: 'RA_LOG_LEVEL', default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent.' },
 } as const;
@@ -203,7 +206,6 @@ export function parseServiceCredentials(raw: string): ServiceCredential[] {
 export function parseConfig(argv: readonly string[], env: Record<string, string | undefined>): Config {
   const options = Object.fromEntries(Object.keys(OPTIONS).map((k) => [k, { type: 'string' as const, multiple: MULTIPLE.has(k) }]));
   let values: Record<string, string | undefined>;
-  let libraryFlags: string[] | undefined;
   try {
     ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }) as {
       values: Record<string, string | undefined>;
@@ -211,7 +213,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
-  ({ library: libraryFlags } = values as unknown as { library?: string[] });
+  const libraryFlags = (values as unknown as { library?: string[] }).library;
   delete values.library;
   const get = (name: OptionName): string => values[name] ?? env[OPTIONS[name].env] ?? OPTIONS[name].default;
 
@@ -276,6 +278,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     libraryFolders: libraryFolders(libraryFlags, get('library')),
     libraryMediaDir: get('library-media-dir') || null,
     libraryJobs: get('library-jobs') ? int('library-jobs', get('library-jobs'), 1, 16) : null,
+    libraryRenditions: int('library-renditions', get('library-renditions'), 1, 3),
     libraryRescanMinutes: int('library-rescan-minutes', get('library-rescan-minutes'), 1, 7 * 24 * 60),
   };
 }

@@ -19,7 +19,7 @@ import { readLock, releaseLock, writeLock, type LibraryLock } from './lock.ts';
 import { storeCatalogue } from './plugin.ts';
 import { progressWriter } from './progress.ts';
 
-const USAGE = 'usage: library add PATH… [--data DIR] [--library-media-dir DIR] [--library-jobs N]\n       library status [--data DIR]';
+const USAGE = 'usage: library add PATH… [--data DIR] [--library-media-dir DIR] [--library-jobs N] [--library-renditions 1-3]\n       library status [--data DIR]';
 
 function split(argv: string[]): { paths: string[]; flags: string[] } {
   const paths: string[] = [];
@@ -65,7 +65,7 @@ async function add(argv: string[]): Promise<number> {
   if (lock && lock.pid !== process.pid) return addThroughServer(lock, config.dataDir, abs);
   await checkFfmpeg();
   const store = await openSqliteStore({ file: path.join(config.dataDir, 'resume.sqlite') });
-  const library = await Library.open({ dataDir: config.dataDir, mediaDir: libraryMediaDirOf(config), catalogue: storeCatalogue(store), concurrency: config.libraryJobs ?? undefined });
+  const library = await Library.open({ dataDir: config.dataDir, mediaDir: libraryMediaDirOf(config), catalogue: storeCatalogue(store), concurrency: config.libraryJobs ?? undefined, maxRenditions: config.libraryRenditions });
   await writeLock(config.dataDir, { pid: process.pid, url: null });
   const shown = progressWriter(process.stdout);
   const onSignal = () => {

@@ -51,6 +51,8 @@ export interface LibraryOptions {
   catalogue: CatalogueSink;
   /** Parallel ffmpeg jobs; default `defaultConcurrency()`. */
   concurrency?: number;
+  /** Video renditions per programme, 1–3 (1 = the source's only: a pure remux for H.264). Default 3. */
+  maxRenditions?: number;
   /** A file must be unchanged this long before it is packaged (still being copied?). Default 2000. */
   settleMs?: number;
   /** Debounce of watch events per folder. Default 1000. */
@@ -403,7 +405,7 @@ export class Library extends EventEmitter<{ progress: [JobProgress]; changed: []
       } else {
         const names = await readdir(path.dirname(row.path));
         const info = await probeFile(row.path, signal);
-        const plan = planPackage(info, sidecarSubtitles(row.path, names));
+        const plan = planPackage(info, sidecarSubtitles(row.path, names), this.o.maxRenditions);
         const title = describeFile(row.path, info.tags).title;
         programId = known?.programId ?? keepOld ?? newProgramId(title, hash);
         tmp = path.join(this.mediaDir, `.tmp-${programId}-${randomBytes(4).toString('hex')}`);

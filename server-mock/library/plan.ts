@@ -86,7 +86,7 @@ export function isCopyableVideo(v: NonNullable<MediaInfo['video']>): boolean {
 }
 
 /** The ladder for a source of `width`×`height`: top rung, then up to two smaller standard ones. */
-export function ladder(width: number, height: number, copyTop: boolean): Rendition[] {
+export function ladder(width: number, height: number, copyTop: boolean, maxRenditions = MAX_RENDITIONS): Rendition[] {
   const aspect = width / height;
   const topHeight = copyTop ? height : Math.min(even(height), MAX_TRANSCODE_HEIGHT);
   const top: Rendition = copyTop
@@ -95,7 +95,7 @@ export function ladder(width: number, height: number, copyTop: boolean): Renditi
   // A lower rung must be clearly smaller (≤ 75 % of the height above it) to be worth its bytes.
   const out = [top];
   for (const [h, cap] of LADDER) {
-    if (out.length >= MAX_RENDITIONS) break;
+    if (out.length >= Math.min(MAX_RENDITIONS, Math.max(1, maxRenditions))) break;
     const above = out[out.length - 1] as Rendition;
     if (h <= above.height * 0.75) out.push({ width: even(h * aspect), height: h, copy: false, maxrateKbps: cap });
   }
@@ -103,11 +103,11 @@ export function ladder(width: number, height: number, copyTop: boolean): Renditi
 }
 
 /** Plan the packaging of a probed file with its sidecar subtitles. */
-export function planPackage(info: MediaInfo, sidecars: readonly Sidecar[]): PackagePlan {
+export function planPackage(info: MediaInfo, sidecars: readonly Sidecar[], maxRenditions = MAX_RENDITIONS): PackagePlan {
   const v = info.video;
   if (!v) throw new Error('planPackage needs a video stream');
   const copyTop = isCopyableVideo(v);
-  const renditions = ladder(v.width, v.height, copyTop);
+  const renditions = ladder(v.width, v.height, copyTop, maxRenditions);
   const hasDefault = info.audio.some((a) => a.isDefault);
   const audio = info.audio.map((a, i): AudioPlan => {
     const copy = a.codec === 'aac';

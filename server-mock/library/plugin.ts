@@ -46,6 +46,7 @@ export const libraryPlugin: FastifyPluginAsyncTypebox<LibraryPluginOptions> = as
     mediaDir: o.mediaDir,
     catalogue: storeCatalogue(o.store, o.onCatalogueChange),
     concurrency: o.config.libraryJobs ?? undefined,
+    maxRenditions: o.config.libraryRenditions,
     log: app.log,
   });
   // Folders given on the command line are watched for this run; dropped flags stop being watched
