@@ -14,8 +14,7 @@
  *   folder that is itself missing (an unplugged disk) removes nothing and is flagged instead.
  */
 import { EventEmitter } from 'node:events';
-import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -24,10 +23,11 @@ import { LibraryDb, type FileRow, type FolderSource } from './db.ts';
 import { describeFile, mergeEdits, newProgramId, parseEdits, programEntry, type ProgramEdits } from './entry.ts';
 import { FfmpegFailedError, FfmpegMissingError } from './ffmpeg.ts';
 import { sidecarPoster, sidecarSubtitles } from './naming.ts';
-import { packageFile, type PackageDescription } from './package.ts';
+import { packageFile, readDescription, swapInto, type PackageDescription } from './package.ts';
 import { planPackage } from './plan.ts';
 import { probeFile, UnsupportedMediaError } from './probe.ts';
 import { contentHash, walk } from './scan.ts';
+import { TreeWatchers } from './watch.ts';
 
 /** Where the library's programmes go in the catalogue (the global role's store). */
 export interface CatalogueSink {
@@ -103,8 +103,7 @@ export class Library extends EventEmitter<{ progress: [JobProgress]; changed: []
   private readonly o: LibraryOptions;
   private readonly log: LibraryLog;
   private readonly running = new Map<string, AbortController>();
-  /** Per watched folder: a watcher per directory of its tree. */
-  private readonly watchers = new Map<string, Map<string, FSWatcher>>();
+  private readonly trees: TreeWatchers;
   private readonly debounce = new Map<string, NodeJS.Timeout>();
   private readonly unavailable = new Set<string>();
   private readonly scans = new Set<Promise<unknown>>();
@@ -118,6 +117,7 @@ export class Library extends EventEmitter<{ progress: [JobProgress]; changed: []
     this.mediaDir = o.mediaDir;
     this.concurrency = Math.max(1, o.concurrency ?? defaultConcurrency());
     this.log = o.log ?? silent;
+    this.trees = new TreeWatchers((folder) => this.folderChanged(folder), this.log);
   }
 
   /** Open (or create) the library; interrupted jobs go back to the queue. Does not start jobs. */
@@ -153,8 +153,7 @@ export class Library extends EventEmitter<{ progress: [JobProgress]; changed: []
   async removeFolder(folder: string): Promise<boolean> {
     const abs = path.resolve(folder);
     if (!this.db.removeFolder(abs)) return false;
-    for (const w of this.watchers.get(abs)?.values() ?? []) w.close();
-    this.watchers.delete(abs);
+    this.trees.unwatch(abs);
     this.unavailable.delete(abs);
     for (const f of this.db.files().filter((r) => isUnder(r.path, abs))) await this.removeFile(f);
     this.emit('changed');
@@ -216,7 +215,7 @@ export class Library extends EventEmitter<{ progress: [JobProgress]; changed: []
     if (rootStat.isDirectory() && !opts.keepMissing) {
       for (const r of this.db.files()) if (isUnder(r.path, abs) && !seen.has(r.path)) await this.removeFile(r);
     }
-    if (watched && this.watchers.has(watched)) await this.rewatch(watched);
+    if (watched && this.trees.has(watched)) await this.trees.watch(watched);
     if (queued > 0) this.emit('changed');
     this.pump();
     return { found: found.length, queued };
@@ -231,7 +230,7 @@ export class Library extends EventEmitter<{ progress: [JobProgress]; changed: []
         path: f.path,
         source: f.source,
         addedAt: f.addedAt,
-        state: this.unavailable.has(f.path) ? ('unavailable' as const) : this.watchers.has(f.path) ? ('watching' as const) : ('idle' as const),
+        state: this.unavailable.has(f.path) ? ('unavailable' as const) : this.trees.has(f.path) ? ('watching' as const) : ('idle' as const),
         files: mine.length,
         ready: mine.filter((r) => r.state === 'ready').length,
         failed: mine.filter((r) => r.state === 'failed').length,
@@ -270,8 +269,7 @@ export class Library extends EventEmitter<{ progress: [JobProgress]; changed: []
   /** Stop watchers and running jobs (they resume at the next open). */
   async close(): Promise<void> {
     this.closed = true;
-    for (const set of this.watchers.values()) for (const w of set.values()) w.close();
-    this.watchers.clear();
+    this.trees.close();
     for (const t of this.debounce.values()) clearTimeout(t);
     for (const c of this.running.values()) c.abort();
     await Promise.allSettled([...this.scans]);
@@ -300,47 +298,11 @@ export class Library extends EventEmitter<{ progress: [JobProgress]; changed: []
     for (const w of waiters) w();
   }
 
-  /**
-   * Watch a folder tree: one non-recursive watcher per directory. Node's `recursive: true` on
-   * Linux loses events for a file that was replaced by a rename (it stops reporting its
-   * removal), so the tree is watched directory by directory and re-listed after each scan.
-   */
   private watchFolder(folder: string): void {
     if (this.closed) return;
-    void this.rewatch(folder);
-  }
-
-  private async rewatch(folder: string): Promise<void> {
-    const dirs = new Set([folder]);
-    const entries = await readdir(folder, { withFileTypes: true, recursive: true }).catch(() => null);
-    if (!entries) {
-      this.unavailable.add(folder);
-      return;
-    }
-    for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.')) dirs.add(path.join(e.parentPath, e.name));
-    let set = this.watchers.get(folder);
-    if (!set) this.watchers.set(folder, (set = new Map()));
-    for (const [dir, w] of set) {
-      if (!dirs.has(dir)) {
-        w.close();
-        set.delete(dir);
-      }
-    }
-    for (const dir of dirs) {
-      if (set.has(dir) || this.closed) continue;
-      try {
-        const w = watch(dir, { persistent: false }, () => this.folderChanged(folder));
-        w.on('error', () => {
-          w.close();
-          set.delete(dir);
-          this.folderChanged(folder);
-        });
-        set.set(dir, w);
-      } catch (err) {
-        if (dir === folder) this.unavailable.add(folder);
-        this.log.warn({ err, dir }, 'library: cannot watch folder');
-      }
-    }
+    void this.trees.watch(folder).then((ok) => {
+      if (!ok) this.unavailable.add(folder);
+    });
   }
 
   private folderChanged(folder: string): void {
@@ -460,28 +422,4 @@ export class Library extends EventEmitter<{ progress: [JobProgress]; changed: []
     await rm(path.join(this.mediaDir, programId), { recursive: true, force: true });
     this.log.info({ programId }, 'library: programme removed (its file is gone)');
   }
-}
-
-/** A package's `library.json`, or null when absent or incomplete. */
-export async function readDescription(dir: string): Promise<PackageDescription | null> {
-  try {
-    const d = JSON.parse(await readFile(path.join(dir, 'library.json'), 'utf8')) as PackageDescription;
-    return d?.version === 1 && typeof d.hash === 'string' ? d : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Put a finished package in place: the old one (if any) is renamed away first, then deleted. */
-async function swapInto(tmp: string, final: string): Promise<void> {
-  const old = `${path.dirname(final)}/.old-${path.basename(final)}-${randomBytes(4).toString('hex')}`;
-  const had = await rename(final, old).then(
-    () => true,
-    (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-      return false;
-    },
-  );
-  await rename(tmp, final);
-  if (had) await rm(old, { recursive: true, force: true });
 }

@@ -9,7 +9,8 @@
  * 3. the poster: the sidecar image, else the first sampled frame that is neither black nor white;
  * 4. the manifests completed (manifests.ts) and `library.json`, the package's own description.
  */
-import { readFile, readdir, stat, writeFile, copyFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { copyFile, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Chapter } from '../../common/protocol/model.ts';
 import { ffmpeg, ffmpegOutput } from './ffmpeg.ts';
@@ -281,4 +282,28 @@ export async function packageFile(input: PackageInput): Promise<PackageDescripti
   // Written last: its presence (with the right hash) marks a complete package.
   await writeFile(path.join(input.outDir, 'library.json'), `${JSON.stringify(description, null, 2)}\n`);
   return description;
+}
+
+/** A package's `library.json`, or null when absent or incomplete. */
+export async function readDescription(dir: string): Promise<PackageDescription | null> {
+  try {
+    const d = JSON.parse(await readFile(path.join(dir, 'library.json'), 'utf8')) as PackageDescription;
+    return d?.version === 1 && typeof d.hash === 'string' ? d : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Put a finished package in place: the old one (if any) is renamed away first, then deleted. */
+export async function swapInto(tmp: string, final: string): Promise<void> {
+  const old = `${path.dirname(final)}/.old-${path.basename(final)}-${randomBytes(4).toString('hex')}`;
+  const had = await rename(final, old).then(
+    () => true,
+    (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      return false;
+    },
+  );
+  await rename(tmp, final);
+  if (had) await rm(old, { recursive: true, force: true });
 }

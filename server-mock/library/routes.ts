@@ -15,7 +15,8 @@ import { errorResponses, security } from '../http/schemas.ts';
 import type { Store } from '../store/types.ts';
 import type { MediaChecker } from '../streaming/media-check.ts';
 import { ProgramEdits } from './entry.ts';
-import { readDescription, type Library } from './library.ts';
+import type { Library } from './library.ts';
+import { readDescription } from './package.ts';
 
 const FolderPath = Type.String({ minLength: 1, maxLength: 4096, description: 'Absolute path on the server' });
 
