@@ -67,6 +67,8 @@ export interface ErrorBody {
   message: string;
   /** Optional structured detail (e.g. which field failed validation). */
   details?: unknown;
+  /** On a server fault (5xx): the id it was logged under, for the user to quote (also `x-request-id`). */
+  requestId?: string;
 }
 
 /** True when `value` is one of the known codes. */
