@@ -57,7 +57,7 @@ export async function buildApp({ config, store, logger, outboxFile }: AppDeps): 
   app.decorateRequest('principal', null);
   installRequestIds(app);
   installErrorHandling(app);
-  installCors(app);
+  await installCors(app);
 
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
