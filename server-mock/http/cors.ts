@@ -5,12 +5,12 @@
  * exposes nothing a foreign page could use without already holding the token. @fastify/cors
  * does the work; this file only states the policy.
  */
-import cors from '@fastify/cors';
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
 import { REQUEST_ID_HEADER } from './logging.ts';
 
 /** The policy: any origin, no credentials mode; media headers a cross-origin player needs. */
-export const CORS_OPTIONS = {
+export const CORS_OPTIONS: FastifyCorsOptions = {
   origin: '*',
   credentials: false,
   methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
@@ -20,7 +20,7 @@ export const CORS_OPTIONS = {
   optionsSuccessStatus: 204,
   // Preflights are answered in onRequest, before authentication guards could refuse them.
   hook: 'onRequest',
-} as const;
+};
 
 /** Answer preflights and label responses for cross-origin callers. */
 export async function installCors(app: FastifyInstance): Promise<void> {
