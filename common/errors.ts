@@ -54,6 +54,8 @@ export const ERROR_STATUS = {
   INTERNAL: 500,
   /** A dependency (another role, the store) is unreachable; retry later. */
   UPSTREAM_UNAVAILABLE: 503,
+  /** A conditional request's precondition (If-Match, If-Unmodified-Since) does not hold. */
+  PRECONDITION_FAILED: 412,
 } as const;
 
 /** A stable error code. */
