@@ -5,6 +5,7 @@
  * segment request is admitted too. Absolute URLs (another host, a CDN) are left alone: the
  * token must never leak to a host that did not ask for it.
  */
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 
 /** True for a relative reference (`seg.m4s`, `../a`, `/media/x`), false for `https:`, `//host`, `data:`. */
 export function isRelativeUrl(url: string): boolean {
@@ -19,18 +20,8 @@ export function withToken(url: string, token: string): string {
   return `${base}${base.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}${frag}`;
 }
 
-/** Escape for an XML attribute value or text node. */
-function xml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-/** Undo the five predefined XML entities (attribute values arrive escaped). */
-function unxml(s: string): string {
-  return s.replace(/&(lt|gt|quot|apos|amp);/g, (_m, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e] ?? '');
-}
-
-/** Elements whose URL attributes point at media, and those attributes. */
-const DASH_URL_ATTRS: Record<string, string[]> = {
+/** Elements whose URL attributes point at media, and those attributes (DASH, ISO/IEC 23009-1). */
+const DASH_URL_ATTRS: Readonly<Record<string, readonly string[]>> = {
   SegmentTemplate: ['media', 'initialization', 'index', 'bitstreamSwitching'],
   SegmentURL: ['media', 'index'],
   Initialization: ['sourceURL'],
@@ -38,24 +29,96 @@ const DASH_URL_ATTRS: Record<string, string[]> = {
   BitstreamSwitching: ['sourceURL'],
 };
 
+/** Elements whose text is a URL. */
+const DASH_URL_TEXT = new Set(['BaseURL', 'Location', 'PatchLocation']);
+
 /**
- * Add the token to every relative URL of a DASH MPD: the URL attributes above, `Location`
- * (the live manifest's own refresh URL) and file-like `BaseURL`s. A directory BaseURL
- * (ending in `/`) is left as is: URL resolution drops a base's query, so the token must ride
- * on the segment templates instead.
+ * fast-xml-parser in its order-preserving mode, both ways, so a manifest comes back as it was
+ * written — every element, attribute, comment and the whitespace between them — apart from the
+ * URLs changed here. Entities are decoded on reading and escaped on writing.
+ */
+const XML_OPTIONS = {
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  preserveOrder: true,
+  parseAttributeValue: false,
+  parseTagValue: false,
+  trimValues: false,
+  commentPropName: '#comment',
+  processEntities: true,
+} as const;
+
+/** One node of fast-xml-parser's order-preserving tree: `{ [tag]: children, ':@'?: attributes }` or `{ '#text': … }`. */
+export type XmlNode = Record<string, unknown>;
+
+/** Parse XML into an order-preserving node list (throws on malformed XML). */
+export function parseXml(xml: string): XmlNode[] {
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw new Error(`not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
+  return new XMLParser(XML_OPTIONS).parse(xml) as XmlNode[];
+}
+
+/** Write an order-preserving node list back as XML (`pretty` indents a tree built in code). */
+export function buildXml(nodes: XmlNode[], pretty = false): string {
+  return new XMLBuilder({ ...XML_OPTIONS, format: pretty, indentBy: '  ', suppressEmptyNode: true }).build(nodes) as string;
+}
+
+/** The tag of an element node (null for text, comments and the XML declaration). */
+export function tagOf(node: XmlNode): string | null {
+  const key = Object.keys(node).find((k) => k !== ':@');
+  return key === undefined || key.startsWith('#') || key.startsWith('?') ? null : key;
+}
+
+/** A tag without its namespace prefix (`mpd:SegmentTemplate` → `SegmentTemplate`). */
+export const localName = (tag: string): string => tag.slice(tag.indexOf(':') + 1);
+
+/** The children of an element node. */
+export function childrenOf(node: XmlNode): XmlNode[] {
+  const tag = tagOf(node);
+  return tag === null ? [] : ((node[tag] as XmlNode[] | undefined) ?? []);
+}
+
+/** The attributes of an element node (mutable: the node's own object). */
+export function attrsOf(node: XmlNode): Record<string, string> {
+  return (node[':@'] ??= {}) as Record<string, string>;
+}
+
+/** Rewrite the URLs of one element and its subtree, in place. */
+function tokenizeNode(node: XmlNode, token: string): void {
+  const tag = tagOf(node);
+  if (tag === null) return;
+  const name = localName(tag);
+  const attrs = node[':@'] as Record<string, string> | undefined;
+  if (attrs) {
+    for (const key of Object.keys(attrs)) {
+      const value = attrs[key];
+      // xlink:href (remote Periods, AdaptationSets …) is fetched by the player like a segment.
+      const isUrl = DASH_URL_ATTRS[name]?.includes(key) || localName(key) === 'href';
+      if (isUrl && value) attrs[key] = withToken(value, token);
+    }
+  }
+  const children = childrenOf(node);
+  if (DASH_URL_TEXT.has(name)) {
+    const url = children.map((c) => (typeof c['#text'] === 'string' ? c['#text'] : '')).join('').trim();
+    // A directory BaseURL stays as is: URL resolution drops a base's query, so the token must
+    // ride on the segment templates instead.
+    if (url === '' || (name === 'BaseURL' && url.endsWith('/'))) return;
+    node[tag] = [{ '#text': withToken(url, token) }];
+    return;
+  }
+  for (const child of children) tokenizeNode(child, token);
+}
+
+/**
+ * Add the token to every relative URL of a DASH MPD: the URL attributes above, `xlink:href`,
+ * `Location` / `PatchLocation` (the live manifest's own refresh URLs) and file-like `BaseURL`s.
+ * The manifest is read as XML, so any packager's layout, quoting, namespace prefixes and
+ * entities are understood; everything else is written back unchanged.
  */
 export function tokenizeMpd(mpd: string, token: string): string {
-  const elements = Object.keys(DASH_URL_ATTRS).join('|');
-  const tagged = mpd.replace(new RegExp(`<(${elements})\\b[^>]*>`, 'g'), (tag, name: string) =>
-    tag.replace(/(\s)([A-Za-z]+)="([^"]*)"/g, (whole, sp: string, key: string, value: string) =>
-      DASH_URL_ATTRS[name]?.includes(key) && value ? `${sp}${key}="${xml(withToken(unxml(value), token))}"` : whole,
-    ),
-  );
-  return tagged.replace(/<(BaseURL|Location)\b([^>]*)>([^<]*)<\/\1>/g, (whole, name: string, attrs: string, text: string) => {
-    const url = unxml(text.trim());
-    if (url === '' || (name === 'BaseURL' && url.endsWith('/'))) return whole;
-    return `<${name}${attrs}>${xml(withToken(url, token))}</${name}>`;
-  });
+  const nodes = parseXml(mpd);
+  for (const node of nodes) tokenizeNode(node, token);
+  return buildXml(nodes);
 }
 
 /**
