@@ -11,7 +11,7 @@
  * samples themselves (AAC frames do not divide a segment), and a source whose tracks do not
  * loop in exactly count·d is refused at load time: the error would grow every loop.
  *
- * The source manifest is read as XML (fast-xml-parser, manifest-token.ts), so any packager's
+ * The source manifest is read as XML (fast-xml-parser, xml.ts), so any packager's
  * layout works: a SegmentTemplate on the Period, the AdaptationSet or the Representation (the
  * nearer overriding the farther attribute by attribute, as DASH inherits them), namespace
  * prefixes, any quoting. What the live manifest copies — Representation and AdaptationSet
@@ -20,7 +20,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { attrsOf, buildXml, childrenOf, localName, parseXml, tagOf, type XmlNode } from './manifest-token.ts';
+import { attrsOf, buildXml, childrenOf, localName, parseXml, tagOf, type XmlNode } from './xml.ts';
 import { parseInit, parseSegment, shiftSegment, type SegmentInfo, type TrackInit } from './mp4.ts';
 
 /** availabilityStartTime of every live channel: constant, so wall-clock breakpoints are stable. */

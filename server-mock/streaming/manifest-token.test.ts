@@ -3,7 +3,8 @@
  * single quotes, entities, xlink, comments — read as XML, never as text patterns.
  */
 import { describe, expect, it } from 'vitest';
-import { parseXml, tokenizeMpd, withToken } from './manifest-token.ts';
+import { tokenizeMpd, withToken } from './manifest-token.ts';
+import { parseXml } from './xml.ts';
 
 const T = 'pt1.abc.def';
 const q = `token=${T}`;
