@@ -248,7 +248,8 @@ describe('README and --help', () => {
 
   it('wraps --help to the width it is given', () => {
     for (const width of [60, 100]) {
-      for (const line of optionsHelp(width).split('\n')) expect(line.length, line).toBeLessThanOrEqual(width + 20);
+      // Only a single word longer than the space left (an environment variable) may overflow.
+      for (const line of optionsHelp(width).split('\n')) if (line.trim().includes(' ')) expect(line.length, line).toBeLessThanOrEqual(width);
     }
   });
 });
