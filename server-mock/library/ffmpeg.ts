@@ -95,6 +95,21 @@ export async function ffprobeJson(file: string, signal?: AbortSignal): Promise<u
   return JSON.parse(out) as unknown;
 }
 
+/**
+ * Mean seconds between keyframes of a video stream over its first `windowSec` (packet flags
+ * only: nothing is decoded); null when the stream shows fewer than two keyframes there.
+ */
+export async function keyframeIntervalSec(file: string, streamIndex: number, windowSec = 60, signal?: AbortSignal): Promise<number | null> {
+  const out = await run(FFPROBE, ['-v', 'error', '-read_intervals', `%+${windowSec}`, '-select_streams', String(streamIndex), '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', '--', file], { signal });
+  const times = out
+    .split('\n')
+    .filter((l) => l.includes('K'))
+    .map((l) => Number.parseFloat(l.split(',')[0] ?? ''))
+    .filter((t) => Number.isFinite(t));
+  if (times.length < 2) return null;
+  return ((times.at(-1) as number) - (times[0] as number)) / (times.length - 1);
+}
+
 /** Run ffmpeg with `args` (input/output options); progress comes from `-progress pipe:1`. */
 export async function ffmpeg(args: string[], opts: RunOptions = {}): Promise<void> {
   let outTimeMs = 0;

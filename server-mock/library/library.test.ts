@@ -124,6 +124,15 @@ describe('packaging real files', () => {
     expect(await readFile(pkg(p, 'sub-0.vtt'), 'utf8')).toContain('最后一班渡轮到了。');
   });
 
+  it('every programme has a poster and seek-preview thumbnails, whatever its keyframe spacing', async () => {
+    for (const p of await programs()) {
+      expect((await stat(pkg(p, 'poster.jpg'))).size, p.id).toBeGreaterThan(500);
+      const vtt = await readFile(pkg(p, 'thumbnails.vtt'), 'utf8');
+      // One cue per second of these short files (1-s interval).
+      expect(vtt.match(/-->/g)?.length, p.id).toBe(Math.ceil(p.durationMs / 1000));
+    }
+  });
+
   it('a series folder gives series, season and episode', async () => {
     const e1 = await entry('Harbour Stories - S01E01 - The Night Ferry.mp4');
     const e2 = await entry('Harbour Stories - S01E02 - Fog.mp4');

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Chapter } from '../../common/protocol/model.ts';
-import { ffmpeg, ffmpegOutput } from './ffmpeg.ts';
+import { ffmpeg, ffmpegOutput, keyframeIntervalSec } from './ffmpeg.ts';
 import { child } from '../streaming/mp4.ts';
 import { iso6392 } from './languages.ts';
 import { cleanMediaPlaylist, completeMaster, completeMpd, thumbnailsVtt, type ThumbnailSheet } from './manifests.ts';
@@ -169,10 +169,14 @@ async function makeThumbnails(input: PackageInput): Promise<ThumbnailSheet | nul
   const intervalSec = thumbnailInterval(input.info.durationMs);
   const width = THUMB_WIDTH;
   const height = Math.max(2, Math.round((THUMB_WIDTH * v.height) / v.width / 2) * 2);
+  // Keyframes only, when they are dense enough for the interval: decoding every frame of a
+  // stream-copied film would cost more than the copy. Sparse keyframes (a 10-s GOP, or one
+  // keyframe in all) would repeat one picture for many thumbnails, so those files are decoded.
+  const gop = await keyframeIntervalSec(input.source, v.index, 60, input.signal).catch(() => null);
+  const keyframesOnly = gop !== null && gop <= intervalSec * 2;
   await ffmpeg(
     [
-      // Keyframes only: decoding every frame of a stream-copied film would cost more than the copy.
-      '-skip_frame', 'nokey', '-i', input.source, '-map', `0:${v.index}`, '-an', '-sn',
+      ...(keyframesOnly ? ['-skip_frame', 'nokey'] : []), '-i', input.source, '-map', `0:${v.index}`, '-an', '-sn',
       '-vf', `fps=1/${intervalSec},scale=${width}:${height},format=yuvj420p,tile=${THUMB_GRID}x${THUMB_GRID}`,
       '-q:v', '6', '-start_number', '1', path.join(input.outDir, 'thumbs-%d.jpg'),
     ],

@@ -94,6 +94,17 @@ describe('admin API', () => {
     const manifest = await s.app.inject({ url: new URL(res.json<{ manifestUrl: string }>().manifestUrl).pathname, headers: { authorization: `Bearer ${res.json<{ playToken: string }>().playToken}` } });
     expect(manifest.statusCode).toBe(200);
     expect(manifest.body).toContain('lang="zh"');
+    // A player that can only pass the token in the query (Safari, TV browsers) gets it on the
+    // subtitle file and the thumbnail sheets too.
+    const token = res.json<{ playToken: string }>().playToken;
+    const viaQuery = await s.app.inject({ url: `${new URL(res.json<{ manifestUrl: string }>().manifestUrl).pathname}?token=${encodeURIComponent(token)}` });
+    expect(viaQuery.statusCode).toBe(200);
+    expect(viaQuery.body).toContain(`sub-0.vtt?token=${encodeURIComponent(token)}`);
+    expect(viaQuery.body).toContain(`thumbs-$Number$.jpg?token=${encodeURIComponent(token)}`);
+    const vtt = await s.app.inject({ url: `/media/${p.programId}/sub-0.vtt?token=${encodeURIComponent(token)}` });
+    expect([vtt.statusCode, vtt.headers['content-type']]).toEqual([200, expect.stringContaining('text/vtt')]);
+    const sheet = await s.app.inject({ url: `/media/${p.programId}/thumbs-1.jpg?token=${encodeURIComponent(token)}` });
+    expect([sheet.statusCode, sheet.headers['content-type']]).toEqual([200, 'image/jpeg']);
 
     const del = await s.app.inject({ method: 'DELETE', url: `/admin/v1/library/folders?path=${encodeURIComponent(films)}`, headers: admin });
     expect(del.statusCode).toBe(204);
