@@ -96,3 +96,29 @@ export async function truncatedMp4(file: string): Promise<string> {
   await truncate(file, Math.floor(size * 0.4));
   return file;
 }
+
+/** VP9 + Opus in WebM (Spanish). */
+export async function vp9OpusWebm(file: string, seconds = 4): Promise<string> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await ff([...sources(seconds, '256x144', [600]), '-map', '0', '-map', '1', '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '200k', '-c:a', 'libopus', '-b:a', '48k', '-metadata:s:a:0', 'language=spa', file]);
+  return file;
+}
+
+/** MPEG-2 video with E-AC-3 (English), FLAC (Japanese) and DTS (Italian) audio in Matroska. */
+export async function mpeg2ManyAudio(file: string, seconds = 4): Promise<string> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await ff([
+    ...sources(seconds, '320x240', [300, 500, 700]),
+    '-map', '0', '-map', '1', '-map', '2', '-map', '3', '-c:v', 'mpeg2video', '-q:v', '5',
+    '-c:a:0', 'eac3', '-b:a:0', '96k', '-c:a:1', 'flac', '-c:a:2', 'dca', '-strict', '-2', '-ac:a:2', '2',
+    '-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=jpn', '-metadata:s:a:2', 'language=ita', file,
+  ]);
+  return file;
+}
+
+/** AV1 (SVT-AV1) + AAC in MP4. */
+export async function av1Mp4(file: string, seconds = 4): Promise<string> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await ff([...sources(seconds, '256x144', [800]), '-map', '0', '-map', '1', '-c:v', 'libsvtav1', '-preset', '12', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '48k', file]);
+  return file;
+}
