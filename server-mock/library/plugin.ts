@@ -56,7 +56,7 @@ export const libraryPlugin: FastifyPluginAsyncTypebox<LibraryPluginOptions> = as
   for (const f of configured) library.db.addFolder(f, 'config', Date.now());
 
   o.expose?.(library);
-  await app.register(libraryRoutes, { library, store: o.store, auth: o.auth, media: o.media });
+  await app.register(libraryRoutes, { library, store: o.store, auth: o.auth, media: o.media, clusterId: o.config.instanceId });
 
   const timer = setInterval(() => void library.scanFolders().catch((err: unknown) => app.log.warn({ err }, 'library rescan failed')), o.config.libraryRescanMinutes * 60_000);
   timer.unref();

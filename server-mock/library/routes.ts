@@ -14,6 +14,7 @@ import { guard, type Authenticator } from '../http/auth.ts';
 import { errorResponses, security } from '../http/schemas.ts';
 import type { Store } from '../store/types.ts';
 import type { MediaChecker } from '../streaming/media-check.ts';
+import { linkFor } from '../streaming/routes-access.ts';
 import { ProgramEdits } from './entry.ts';
 import type { Library } from './library.ts';
 import { readDescription } from './package.ts';
@@ -73,6 +74,8 @@ export interface LibraryRoutesOptions {
   store: Store;
   auth: Authenticator;
   media: MediaChecker;
+  /** This cluster's id: which of a programme's links is checked. */
+  clusterId: string;
 }
 
 async function directory(p: string): Promise<string> {
@@ -83,7 +86,8 @@ async function directory(p: string): Promise<string> {
   return path.resolve(p);
 }
 
-export const libraryRoutes: FastifyPluginAsyncTypebox<LibraryRoutesOptions> = async (app, { library, store, auth, media }) => {
+export const libraryRoutes: FastifyPluginAsyncTypebox<LibraryRoutesOptions> = async (app, { library, store, auth, media, clusterId }) => {
+  const linkOf = (p: Program) => linkFor(p, clusterId) ?? (p.links[0] as Program['links'][0]);
   const onRequest = guard(auth, ['admin']);
   const tags = ['library'];
   const sec = security.admin;
@@ -150,7 +154,7 @@ export const libraryRoutes: FastifyPluginAsyncTypebox<LibraryRoutesOptions> = as
     return {
       programId,
       files: library.db.filesOfProgram(programId).map((f) => f.path),
-      media: program ? await media.check(program.links[0] as Program['links'][0], programId) : desc ? ('ok' as const) : ('missing' as const),
+      media: program ? await media.check(linkOf(program), programId) : desc ? ('ok' as const) : ('missing' as const),
       program,
       edits: JSON.parse(row.edits) as ProgramEdits,
       audio: desc?.audio.map((a) => ({ language: a.language, label: a.label })) ?? [],
@@ -186,7 +190,7 @@ export const libraryRoutes: FastifyPluginAsyncTypebox<LibraryRoutesOptions> = as
     async (req) => {
       const out = [];
       for (const p of await store.listPrograms()) {
-        const link = p.links[0] as Program['links'][0];
+        const link = linkOf(p);
         const state = await media.check(link, p.id);
         if (state !== 'ok' || req.query.all) out.push({ programId: p.id, title: p.title, link: link.dash, media: state });
       }

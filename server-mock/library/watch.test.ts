@@ -2,13 +2,13 @@
  * A watched folder in a running server process (`--library DIR`): a file added, changed and
  * removed while the server runs becomes, changes and leaves its programme by itself.
  */
-import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Program } from '../../common/protocol/model.ts';
 import { spawnServer, type ServerProcess } from '../testing/process.ts';
-import { hevcAc3Mkv, withZhSidecar } from './test-media.ts';
+import { h264TwoLanguages, hevcAc3Mkv, withZhSidecar } from './test-media.ts';
 
 let work: string;
 let watched: string;
@@ -67,3 +67,24 @@ it('picks up a file added, changed and removed while the server runs', async () 
   const after = (await (await fetch(`${server.url}/admin/v1/library`, { headers: { authorization: `Bearer ${token}` } })).json()) as { files: unknown[] };
   expect(after.files).toEqual([]);
 }, 180_000);
+
+it('survives kill -9 mid-packaging: no half programme in the catalogue, and the job resumes at the next start', async () => {
+  // 20 s at 640x360 with two transcoded rungs: long enough to be caught mid-job.
+  const staged = await h264TwoLanguages(path.join(work, 'staging', 'Long Evening.mp4'), 20);
+  await rename(staged, path.join(watched, 'Long Evening.mp4'));
+  const auth = { authorization: `Bearer ${token}` };
+  await until('the job to be running', async () => {
+    const jobs = (await (await fetch(`${server.url}/admin/v1/library/jobs`, { headers: auth })).json()) as { jobs: { state: string; progress: number }[] };
+    return jobs.jobs.some((j) => j.state === 'packaging' && j.progress > 0.05 && j.progress < 0.85);
+  });
+  await server.kill();
+  const media = path.join(work, 'data', 'library-media');
+  expect((await readdir(media)).some((n) => n.startsWith('.tmp-'))).toBe(true);
+
+  server = await spawnServer(['--port', '0', '--data', path.join(work, 'data'), '--seed-demo', 'false', '--library', watched]);
+  // Right after the restart: the programme is not in the catalogue (it never was complete).
+  expect((await catalogue()).some((p) => p.title === 'Two Voices')).toBe(false);
+  const done = await until('the resumed programme', async () => (await catalogue()).find((p) => p.title === 'Two Voices'));
+  expect(done.durationMs).toBe(20_000);
+  expect((await readdir(media)).filter((n) => n.startsWith('.'))).toEqual([]);
+}, 240_000);
