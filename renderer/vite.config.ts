@@ -8,7 +8,9 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-const root = new URL('.', import.meta.url).pathname;
+// import.meta.dirname (Vite keeps the config file's own), not URL.pathname: that one keeps %20
+// for spaces and gives /C:/… on Windows.
+const root = `${import.meta.dirname}/`;
 const backend = process.env.RA_DEV_BACKEND ?? 'http://127.0.0.1:8750';
 const proxied = ['/api', '/portal', '/stream', '/media', '/artwork', '/global', '/docs', '/openapi.json'];
 
