@@ -136,12 +136,14 @@ export class LocalState {
   }
 
   /**
-   * Append an item the main process produced itself (a crash-time stop), after every stored
-   * entry. Only while no renderer runs an Outbox over this storage, or its seqs could collide.
+   * Append an item the main process produced itself (a stop recorded on suspend, shutdown or a
+   * crash), after every stored entry. A live renderer's Outbox numbers its entries from its own
+   * counter (small integers, loaded at its start), so main's entries take a position from the
+   * clock instead (above any such counter): neither can replace the other's entry.
    */
   outboxAppendItem(name: 'reports', item: unknown): OutboxEntry<unknown> {
     const last = this.outboxLoad(name).at(-1)?.seq ?? 0;
-    const entry = { seq: last + 1, item };
+    const entry = { seq: Math.max(last + 1, this.#now()), item };
     this.outboxAppend(name, entry);
     return entry;
   }
