@@ -34,7 +34,7 @@ vi.mock('electron', () => {
       },
       construct: (_t, args) => Reflect.construct((current().electron as Record<string, unknown>)[name] as new (...a: unknown[]) => object, args),
     });
-  const names = ['app', 'BrowserWindow', 'clipboard', 'ipcMain', 'Menu', 'net', 'powerMonitor', 'protocol', 'safeStorage', 'screen', 'session', 'shell', 'utilityProcess'];
+  const names = ['app', 'BrowserWindow', 'clipboard', 'ipcMain', 'Menu', 'net', 'powerMonitor', 'powerSaveBlocker', 'protocol', 'safeStorage', 'screen', 'session', 'shell', 'utilityProcess'];
   const electron = Object.fromEntries(names.map((n) => [n, forward(n)]));
   return { ...electron, default: electron };
 });
@@ -236,10 +236,21 @@ describe('main process (fake Electron, real server)', () => {
     const chord = cancellable();
     win.webContents.emit('before-input-event', chord, { type: 'keyDown', key: 'Q', control: true, alt: true, shift: true, meta: false });
     expect(chord.defaultPrevented).toBe(true);
-    expect(win.kiosk).toBe(false);
-    await vi.waitFor(() => expect(win.webContents.css.size).toBe(0));
+    // frame is constructor-only: a framed desktop window with the menu replaces the kiosk one.
+    await vi.waitFor(() => expect(f.windows().map((w) => w.options.kiosk ?? false)).toEqual([false]), { timeout: 10_000 });
+    const desktop = f.windows()[0] as FakeWindow;
+    expect(desktop).not.toBe(win);
+    expect(win.destroyed).toBe(true);
+    expect(desktop.options.frame).not.toBe(false);
+    expect(desktop.options).toMatchObject({ autoHideMenuBar: false });
+    await vi.waitFor(() => expect(desktop.loads.at(-1)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/));
+    expect(desktop.webContents.css.size).toBe(0);
     expect(f.menu()).not.toBeNull();
+    // The kiosk renderer was asked to save its place before its window went.
+    expect(win.webContents.sent.map((m) => (m.payload as LifecycleSignal).event)).toContain('quit');
     expect((await call<Settings>('loadSettings')).mode).toBeNull();
+    // The old window closing did not quit the app.
+    expect(f.electron.app.done).toBe(false);
     await quit(f);
   }, 60_000);
 });

@@ -33,7 +33,14 @@ export class LocalState {
   readonly #log: Logger;
   readonly #now: () => number;
 
-  constructor(store: StoreBackend, safe: SafeStorage, log: Logger, now: () => number = Date.now) {
+  readonly #forgetUndecryptable: boolean;
+
+  /**
+   * `forgetUndecryptable: false` (set-top mode, which uses no keyring): a credential encrypted by
+   * an earlier desktop run stays stored for the next one instead of being forgotten.
+   */
+  constructor(store: StoreBackend, safe: SafeStorage, log: Logger, now: () => number = Date.now, opts: { forgetUndecryptable?: boolean } = {}) {
+    this.#forgetUndecryptable = opts.forgetUndecryptable ?? true;
     this.#store = store;
     this.#safe = safe;
     this.#log = log;
@@ -58,6 +65,7 @@ export class LocalState {
     if (!stored) return null;
     const credential = this.#reveal(stored.credential);
     if (credential === null) {
+      if (!this.#forgetUndecryptable) return null;
       // The keychain changed (new OS user, reinstalled keyring): the credential is lost for
       // good; forgetting the identity lets the renderer link this PC again.
       this.#log.warn('stored terminal credential cannot be decrypted; forgetting the identity');

@@ -9,7 +9,7 @@
  * electron-log's Node entry is used (not its Electron one): it needs no `electron` import, so
  * the same code runs in unit tests; the folder comes from Electron through main/app.ts.
  */
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, parse } from 'node:path';
 import electronLog from 'electron-log/node.js';
 import { consoleLogger, type Logger } from './log.ts';
@@ -35,6 +35,7 @@ export interface FileLog {
 
 /** A rotating log file `dir/name` (electron-log file transport, console off). */
 export function openFileLog(dir: string, name: string, maxBytes: number = LOG_ROTATION.maxBytes, keep: number = LOG_ROTATION.keep): FileLog {
+  mkdirSync(dir, { recursive: true });
   const log = electronLog.create({ logId: `ra-${name}` });
   const file = join(dir, name);
   log.transports.console.level = false;
