@@ -79,6 +79,20 @@ const NO_KEYRING: SafeStorage = {
   },
 };
 
+/**
+ * Copy text. Since Electron 44 `clipboard.writeText` returns a promise; a refusal (no clipboard
+ * owner on a bare X server, a denied portal) is logged, never an unhandled rejection.
+ */
+export async function copyToClipboard(clipboard: { writeText(text: string): Promise<void> | void }, text: string, log: Logger): Promise<boolean> {
+  try {
+    await clipboard.writeText(text);
+    return true;
+  } catch (err) {
+    log.warn('copying to the clipboard failed', String(err));
+    return false;
+  }
+}
+
 /** Start the PC app (call once, with the single-instance lock held). */
 export function startPcApp(o: PcAppOptions): void {
   const { electron: e, args, provisioning, paths, log } = o;
@@ -242,7 +256,7 @@ export function startPcApp(o: PcAppOptions): void {
           provisioned: provisioning.source !== null && provisioning.problem === null,
           actions: {
             // Electron 44+: a promise; a denied clipboard must not become an unhandled rejection.
-            copyText: (text) => void Promise.resolve(e.clipboard.writeText(text)).catch((err: unknown) => log.warn('copying to the clipboard failed', String(err))),
+            copyText: (text) => void copyToClipboard(e.clipboard, text, log),
             setKioskAtStart: (on) => (state.launch = { ...state.launch, kiosk: on }),
             enterKioskNow: () => {
               // Restart into set-top mode: the quit path saves the breakpoint, the TV UI starts fresh.
