@@ -194,6 +194,18 @@ describe('a provisioned set-top box', () => {
     await quitApp(f);
   }, 60_000);
 
+  it('a set-top renderer that keeps crashing restarts the whole app (nobody is there to do it)', async () => {
+    const { f, win } = await startApp(temp('ra-app-'), ROOT, started, { RA_KIOSK: '1' });
+    const app = f.electron.app as unknown as { relaunches: unknown[]; exitCode: number | null };
+    for (let i = 0; i < 4; i++) {
+      win.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await vi.waitFor(() => expect(app.relaunches).toHaveLength(1));
+    expect(app.exitCode).toBe(1);
+    await quitApp(f);
+  }, 60_000);
+
   it('a bad provisioning file is ignored as a whole, and the app still starts', async () => {
     const dir = temp('ra-fleet-');
     const config = join(dir, 'config.json');

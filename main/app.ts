@@ -278,10 +278,12 @@ export function startPcApp(o: PcAppOptions): void {
 
   if (kiosk) {
     // A set-top box has nobody to restart it: an uncaught error in main starts the app again.
-    process.on('uncaughtException', (err) => {
+    const onUncaught = (err: Error) => {
       log.error('uncaught error in the main process', err);
       relaunch('uncaught error');
-    });
+    };
+    process.on('uncaughtException', onUncaught);
+    app.on('will-quit', () => process.off('uncaughtException', onUncaught));
   }
   app.on('before-quit', (event) => stop.beforeQuit(event));
   app.on('second-instance', () => window.focus());
