@@ -52,7 +52,11 @@ export interface LifecycleDeps {
   /** The same two bounds when the OS is ending the session (shutdown, log-off): 0.5 s and 1.5 s. */
   urgentAckTimeoutMs?: number;
   urgentFlushTimeoutMs?: number;
-  /** Longest a playing position is carried forward (default 10 s: two renderer reports). */
+  /**
+   * Longest a playing position is carried forward (default 6 s: the renderer reports every 5 s
+   * while playing, so a report older than that means it stopped reporting — hung — and the
+   * picture most likely stopped with it).
+   */
   maxAheadMs?: number;
   now?: () => number;
   /** A timer promise (tests inject a fake clock). */
@@ -117,7 +121,7 @@ export class LifecycleCoordinator {
       flushTimeoutMs: 3_000,
       urgentAckTimeoutMs: 500,
       urgentFlushTimeoutMs: 1_500,
-      maxAheadMs: 10_000,
+      maxAheadMs: 6_000,
       now: Date.now,
       delay: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       ...deps,

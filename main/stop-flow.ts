@@ -7,9 +7,10 @@
  * - powerMonitor `shutdown` (Linux, macOS): the OS waits while the default is prevented, but not
  *   for long (logind: InhibitDelayMaxSec), so the stop is recorded synchronously first.
  * - Windows shutdown and log-off: `before-quit` is not emitted there and powerMonitor `shutdown`
- *   does not exist; the window gets `query-session-end` (the session may end; we do not veto)
- *   and `session-end` (it ends; the process is killed when the handler returns). Both record the
- *   stop synchronously before anything else, then start the short save.
+ *   does not exist; the window gets `query-session-end` (the session may end — or not, when
+ *   another program vetoes it; we do not veto) and `session-end` (it ends; the process is killed
+ *   when the handler returns). The first records the stop and uploads it, and the app goes on;
+ *   the second records again and quits with the short save.
  *
  * State is explicit: `phase` (running → saving → ready) and the windows that already had their
  * chance to save. Electron is not imported here (tests drive it with plain objects).
@@ -27,7 +28,7 @@ export type StopPhase = 'running' | 'saving' | 'ready';
 
 /** What the flow needs. */
 export interface StopFlowDeps {
-  lifecycle: Pick<LifecycleCoordinator, 'quit' | 'record'>;
+  lifecycle: Pick<LifecycleCoordinator, 'quit' | 'record' | 'flush'>;
   /** Stop the household server (bounded by itself). */
   stopServer: () => Promise<void>;
   /** Last things before the process ends (close log files). */
@@ -87,11 +88,14 @@ export class StopFlow<W extends object = object> {
     this.#begin('shutdown');
   }
 
-  /** Windows `query-session-end`: the session may end; record now, save, do not veto. */
+  /**
+   * Windows `query-session-end`: the session may end (or another program vetoes it): record now
+   * and upload, keep running, do not veto.
+   */
   querySessionEnd(reasons: readonly string[]): void {
     this.#d.log.info(`Windows asks whether the session may end (${reasons.join(', ') || 'no reason'})`);
     this.#d.lifecycle.record('session-end');
-    this.#begin('session-end');
+    void this.#d.lifecycle.flush('session may end');
   }
 
   /** Windows `session-end`: the session ends; the process dies when this returns. */

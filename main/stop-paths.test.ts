@@ -150,14 +150,25 @@ describe('the breakpoint through every way a PC stops (saved vs real)', () => {
     w.setRenderer('frozen');
     w.stop.sessionEnd(['shutdown']);
     expect(measure('session-end (Windows shutdown/log-off)', real, w.saved())).toBeLessThanOrEqual(250);
-    // query-session-end, then session-end 400 ms later: the first one recorded the point (no
-    // veto of the log-off); the picture moved on by the gap between the two events.
+    // query-session-end: recorded, uploaded, and the app goes on (another program may veto the
+    // log-off; we do not); session-end 400 ms later quits. The point is the first one's.
     const v = world();
     v.play(PLAYED_MS);
     v.stop.querySessionEnd(['logoff']);
+    expect(v.stop.phase).toBe('running');
+    expect(Math.abs((v.saved() ?? 0) - v.real())).toBeLessThanOrEqual(250);
     v.clock.now += 400;
     v.stop.sessionEnd(['logoff']);
+    expect(v.stop.phase).toBe('saving');
     expect(Math.abs((v.saved() ?? 0) - v.real())).toBeLessThanOrEqual(400 + 250);
+  });
+
+  it('a renderer that stopped reporting (hung) is not carried forward past one interval', () => {
+    const w = world();
+    w.play(PLAYED_MS);
+    const lastReport = (w.state.playback?.breakpoint as { offsetMs: number }).offsetMs;
+    w.clock.now += 60_000; // a minute of silence, then the crash
+    expect((w.lifecycle.settle('crash')?.breakpoint as { offsetMs: number }).offsetMs).toBe(lastReport + 6_000);
   });
 
   it('renderer crash after 20 s of play: within one feed interval (here: carried to the crash)', async () => {
