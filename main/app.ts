@@ -12,7 +12,8 @@
  *
  * Start: store (schema, migrations, 0600) → provisioning → set-top decisions that must precede
  * `ready` (autoplay, no keyring) → ready → session security → IPC → server → window → outbox.
- * The few mutable facts of a run live in the objects above, not in shared closures.
+ * `PcApp` holds the parts as explicit fields; the mutable facts of a run live inside them
+ * (window and mode in AppWindow, server status in ServerConnection, stop phase in StopFlow).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,12 +25,12 @@ import { AppWindow } from './app-window.ts';
 import type { LaunchArgs } from './args.ts';
 import { isStartOnBoot, setStartOnBoot, type AutostartDeps } from './autostart.ts';
 import { currentEmbeddedUrl, lanIPv4 } from './embedded-server.ts';
-import { createIpcRouter, registerIpc } from './ipc-router.ts';
+import { createIpcRouter, registerIpc, type IpcRouter } from './ipc-router.ts';
 import { KIOSK_EXIT_CHORD, kioskAtLaunch } from './kiosk.ts';
 import { LifecycleCoordinator } from './lifecycle.ts';
 import { LocalState, type SafeStorage } from './local-state.ts';
 import type { Logger } from './log.ts';
-import { openFileLog } from './logging.ts';
+import { openFileLog, type FileLog } from './logging.ts';
 import { menuTemplate } from './menu.ts';
 import { platformHandlers } from './platform-handlers.ts';
 import { ScreenAwake } from './power-save.ts';
@@ -94,237 +95,289 @@ export async function copyToClipboard(clipboard: { writeText(text: string): Prom
 }
 
 /** Start the PC app (call once, with the single-instance lock held). */
-export function startPcApp(o: PcAppOptions): void {
-  const { electron: e, args, provisioning, paths, log } = o;
-  const { app } = e;
-  const opened = openStore(paths.userData, app.getVersion(), o.createStore);
-  if (opened.movedAside) log.warn(`the local store was unreadable; moved to ${opened.movedAside} and started afresh`);
-  if (provisioning.problem) log.warn(`provisioning ignored: ${provisioning.problem}`);
-  else if (provisioning.source) log.info(`provisioned by ${provisioning.source}`);
+export function startPcApp(o: PcAppOptions): PcApp {
+  const pc = new PcApp(o);
+  pc.wireEvents();
+  return pc;
+}
 
-  // Set-top decisions before `ready`: Chromium reads these switches at start.
-  const storedKiosk = (opened.store.get('launch') as { kiosk: boolean }).kiosk;
-  const kiosk = kioskAtLaunch(args.kiosk || provisioning.config.kiosk === true, storedKiosk);
-  if (kiosk) {
-    // A remote control cannot "click to play".
-    app.commandLine.appendSwitch('autoplay-policy', 'no-user-gesture-required');
-    // Never a keyring that may ask for a password on a TV (Linux: gnome-keyring/kwallet unlock prompts).
-    app.commandLine.appendSwitch('password-store', 'basic');
-  }
-  const state = new LocalState(opened.store, kiosk ? NO_KEYRING : e.safeStorage, log, Date.now, { forgetUndecryptable: !kiosk });
-  const forcedServerUrl = args.serverUrl ?? provisioning.config.serverUrl ?? null;
+/** The running app: its parts, each owning one behaviour, and the few facts of this run. */
+export class PcApp {
+  /** Set-top mode at launch (flag, provisioning or stored setting). */
+  readonly kiosk: boolean;
+  readonly state: LocalState;
+  readonly lifecycle: LifecycleCoordinator;
+  readonly stop: StopFlow<Electron.BrowserWindow>;
+  readonly server: ServerConnection;
+  readonly window: AppWindow;
+  readonly screenAwake: ScreenAwake;
+  readonly #o: PcAppOptions;
+  readonly #e: ElectronApi;
+  readonly #log: Logger;
+  readonly #storePath: string;
+  readonly #serverLog: FileLog;
+  readonly #intercept: ShellIntercept;
+  readonly #autostart: AutostartDeps;
+  readonly #forcedServerUrl: string | null;
 
-  const screenAwake = new ScreenAwake(e.powerSaveBlocker);
-  const serverLog = openFileLog(paths.logs, 'server.log');
-  const intercept = new ShellIntercept(e.protocol, (input, init) => e.net.fetch(input as string, init), paths.webDir);
-  const fetchLike: FetchLike = (url, init) => e.net.fetch(url, init);
+  constructor(o: PcAppOptions) {
+    const { electron: e, args, provisioning, paths, log } = o;
+    this.#o = o;
+    this.#e = e;
+    this.#log = log;
+    const opened = openStore(paths.userData, e.app.getVersion(), o.createStore);
+    this.#storePath = opened.store.path;
+    if (opened.movedAside) log.warn(`the local store was unreadable; moved to ${opened.movedAside} and started afresh`);
+    if (provisioning.problem) log.warn(`provisioning ignored: ${provisioning.problem}`);
+    else if (provisioning.source) log.info(`provisioned by ${provisioning.source}`);
 
-  const lifecycle = new LifecycleCoordinator({
-    state,
-    log,
-    newReportId: () => `pc-${randomUUID()}`,
-    flush: () => flushStoredOutbox({ state, fetch: fetchLike, log, serverUrlFor: (identity) => currentEmbeddedUrl(identity.serverUrl, server.status) }),
-    renderers: {
-      broadcast: (signal) =>
-        e.BrowserWindow.getAllWindows()
-          .filter((w) => !w.isDestroyed() && !w.webContents.isCrashed())
-          .map((w) => {
-            w.webContents.send(eventChannel('lifecycle'), signal);
-            return w.webContents.id;
-          }),
-    },
-  });
-
-  const stop = new StopFlow<Electron.BrowserWindow>({
-    lifecycle,
-    stopServer: () => server.stop(),
-    finish: () => screenAwake.set(false),
-    quitApp: () => app.quit(),
-    log,
-  });
-
-  const server: ServerConnection = new ServerConnection({
-    state,
-    log,
-    fork: (entry, argv) => e.utilityProcess.fork(entry, argv, { stdio: 'pipe', serviceName: 'Resume Anywhere server' }),
-    paths,
-    forcedServerUrl,
-    noLan: args.noLan,
-    lanAddresses: () => lanIPv4(networkInterfaces()),
-    serverLog,
-    intercept,
-    onStarting: () => window.showPage('Starting the household server…', ['Resume Anywhere runs the server for your household on this PC.']),
-    onStatus: (status: ServerStatus, moved) => {
-      refreshMenu();
-      // A restarted server on another port: follow it.
-      if (status.state === 'running' && moved && window.appShown) window.loadApp();
-      if (status.state === 'failed') window.showPage('The household server could not start', [status.error ?? '', `Log: ${serverLog.path}`]);
-    },
-  });
-
-  const window = new AppWindow(
-    {
-      createBrowserWindow: (options) => new e.BrowserWindow(options),
-      displays: () => e.screen.getAllDisplays(),
-      state,
+    // Set-top decisions before `ready`: Chromium reads these switches at start.
+    const storedKiosk = (opened.store.get('launch') as { kiosk: boolean }).kiosk;
+    this.kiosk = kioskAtLaunch(args.kiosk || provisioning.config.kiosk === true, storedKiosk);
+    if (this.kiosk) {
+      // A remote control cannot "click to play".
+      e.app.commandLine.appendSwitch('autoplay-policy', 'no-user-gesture-required');
+      // Never a keyring that may ask for a password on a TV (Linux: gnome-keyring/kwallet unlock prompts).
+      e.app.commandLine.appendSwitch('password-store', 'basic');
+    }
+    this.state = new LocalState(opened.store, this.kiosk ? NO_KEYRING : e.safeStorage, log, Date.now, { forgetUndecryptable: !this.kiosk });
+    this.#forcedServerUrl = args.serverUrl ?? provisioning.config.serverUrl ?? null;
+    this.screenAwake = new ScreenAwake(e.powerSaveBlocker);
+    this.#serverLog = openFileLog(paths.logs, 'server.log');
+    this.#intercept = new ShellIntercept(e.protocol, (input, init) => e.net.fetch(input as string, init), paths.webDir);
+    this.lifecycle = this.#createLifecycle();
+    this.stop = new StopFlow<Electron.BrowserWindow>({
+      lifecycle: this.lifecycle,
+      stopServer: () => this.server.stop(),
+      finish: () => this.screenAwake.set(false),
+      quitApp: () => e.app.quit(),
       log,
-      lifecycle,
-      stop,
-      paths: { preload: paths.preload, icon: existsSync(paths.icon) ? paths.icon : null },
-      origin: () => server.origin,
-      beforeLoad: (origin) => {
-        if (server.status.mode === 'remote') intercept.arm(origin);
-      },
-      afterLoad: () => intercept.disarm(),
-      openExternal: (url) => void e.shell.openExternal(url),
-      onModeChange: () => refreshMenu(),
-      relaunch: () => relaunch('the set-top renderer keeps crashing'),
-      onShown: () => log.info('window shown'),
-    },
-    kiosk,
-  );
-
-  const autostart: AutostartDeps = {
-    platform: process.platform,
-    env: process.env,
-    home: homedir(),
-    appId: 'io.github.resume-anywhere.pc',
-    command: { executable: process.env.APPIMAGE ?? process.execPath, args: app.isPackaged ? [] : [app.getAppPath()] },
-    writeFile: (p, text, mode) => writeFileSync(p, text, { mode }),
-    removeFile: (p) => rmSync(p, { force: true }),
-    exists: existsSync,
-    mkdir: (p) => void mkdirSync(p, { recursive: true }),
-    setLoginItemSettings: (s) => app.setLoginItemSettings(s),
-  };
-  const startOnBoot = (on: boolean) => {
-    try {
-      const where = setStartOnBoot(autostart, on, kiosk || state.launch.kiosk);
-      log.info(`start on boot ${on ? 'on' : 'off'} (${where})`);
-    } catch (err) {
-      log.warn('start on boot could not be changed', String(err));
-    }
-    refreshMenu();
-  };
-
-  /** Start the app again (set-top mode only: nobody is there to do it). */
-  function relaunch(why: string): void {
-    log.error(`restarting the app: ${why}`);
-    app.relaunch();
-    app.exit(1);
+    });
+    this.server = this.#createServer();
+    this.window = this.#createWindow();
+    this.#autostart = {
+      platform: process.platform,
+      env: process.env,
+      home: homedir(),
+      appId: 'io.github.resume-anywhere.pc',
+      command: { executable: process.env.APPIMAGE ?? process.execPath, args: e.app.isPackaged ? [] : [e.app.getAppPath()] },
+      writeFile: (p, text, mode) => writeFileSync(p, text, { mode }),
+      removeFile: (p) => rmSync(p, { force: true }),
+      exists: existsSync,
+      mkdir: (p) => void mkdirSync(p, { recursive: true }),
+      setLoginItemSettings: (st) => e.app.setLoginItemSettings(st),
+    };
   }
 
-  const router = createIpcRouter({
-    log,
-    isTrustedSender: (url) => isTrustedFrame(url, server.origin),
-    handlers: platformHandlers({
-      state,
-      lifecycle,
-      info: () => ({
-        kind: 'electron',
-        launchMode: kiosk ? 'tv' : 'desktop',
-        languages: app.getPreferredSystemLanguages(),
-        appVersion: app.getVersion(),
-        defaultServerUrl: server.origin,
-        ...(provisioning.config.terminal ? { terminal: provisioning.config.terminal } : {}),
-      }),
-      serverStatus: () => server.status,
-      overrides: () => ({ ...(window.kiosk ? { mode: 'tv' as const } : {}), ...provisioning.locked }),
-      locked: () => Object.keys(provisioning.locked).concat(forcedServerUrl ? ['serverUrl'] : []),
-      onSettingsChanged: (prev, next) => {
-        // The window follows the new server once it runs (onStatus loads it).
-        if (prev.serverUrl !== next.serverUrl && !forcedServerUrl) setImmediate(() => void server.connect());
+  #createLifecycle(): LifecycleCoordinator {
+    const e = this.#e;
+    const fetchLike: FetchLike = (url, init) => e.net.fetch(url, init);
+    return new LifecycleCoordinator({
+      state: this.state,
+      log: this.#log,
+      newReportId: () => `pc-${randomUUID()}`,
+      flush: () => flushStoredOutbox({ state: this.state, fetch: fetchLike, log: this.#log, serverUrlFor: (identity) => currentEmbeddedUrl(identity.serverUrl, this.server.status) }),
+      renderers: {
+        broadcast: (signal) =>
+          e.BrowserWindow.getAllWindows()
+            .filter((w) => !w.isDestroyed() && !w.webContents.isCrashed())
+            .map((w) => {
+              w.webContents.send(eventChannel('lifecycle'), signal);
+              return w.webContents.id;
+            }),
       },
-      onPlayback: (position) => screenAwake.follow(position),
-    }),
-  });
+    });
+  }
 
-  function refreshMenu(): void {
-    if (window.kiosk) {
-      e.Menu.setApplicationMenu(null);
-      return;
-    }
-    e.Menu.setApplicationMenu(
-      e.Menu.buildFromTemplate(
-        menuTemplate({
-          isMac: process.platform === 'darwin',
-          appName: app.getName(),
-          server: server.status,
-          kioskAtStart: state.launch.kiosk,
-          lanAccess: state.server.lanAccess,
-          startOnBoot: isStartOnBoot(autostart, () => app.getLoginItemSettings().openAtLogin),
-          logFolder: paths.logs,
-          provisioned: provisioning.source !== null && provisioning.problem === null,
-          actions: {
-            // Electron 44+: a promise; a denied clipboard must not become an unhandled rejection.
-            copyText: (text) => void copyToClipboard(e.clipboard, text, log),
-            setKioskAtStart: (on) => (state.launch = { ...state.launch, kiosk: on }),
-            enterKioskNow: () => {
-              // Restart into set-top mode: the quit path saves the breakpoint, the TV UI starts fresh.
-              app.relaunch({ args: [...process.argv.slice(1).filter((a) => a !== '--kiosk'), '--kiosk'] });
-              app.quit();
-            },
-            setLanAccess: (on) => void server.setLanAccess(on),
-            openDataFolder: () => void e.shell.openPath(paths.userData),
-            openServerLog: () => void e.shell.openPath(serverLog.path),
-            openLogFolder: () => void e.shell.openPath(paths.logs),
-            setStartOnBoot: startOnBoot,
-          },
-        }),
-      ),
+  #createServer(): ServerConnection {
+    return new ServerConnection({
+      state: this.state,
+      log: this.#log,
+      fork: (entry, argv) => this.#e.utilityProcess.fork(entry, argv, { stdio: 'pipe', serviceName: 'Resume Anywhere server' }),
+      paths: this.#o.paths,
+      forcedServerUrl: this.#forcedServerUrl,
+      noLan: this.#o.args.noLan,
+      lanAddresses: () => lanIPv4(networkInterfaces()),
+      serverLog: this.#serverLog,
+      intercept: this.#intercept,
+      onStarting: () => this.window.showPage('Starting the household server…', ['Resume Anywhere runs the server for your household on this PC.']),
+      onStatus: (status: ServerStatus, moved) => {
+        this.refreshMenu();
+        // A restarted server on another port: follow it.
+        if (status.state === 'running' && moved && this.window.appShown) this.window.loadApp();
+        if (status.state === 'failed') this.window.showPage('The household server could not start', [status.error ?? '', `Log: ${this.#serverLog.path}`]);
+      },
+    });
+  }
+
+  #createWindow(): AppWindow {
+    const e = this.#e;
+    const icon = this.#o.paths.icon;
+    return new AppWindow(
+      {
+        createBrowserWindow: (options) => new e.BrowserWindow(options),
+        displays: () => e.screen.getAllDisplays(),
+        state: this.state,
+        log: this.#log,
+        lifecycle: this.lifecycle,
+        stop: this.stop,
+        paths: { preload: this.#o.paths.preload, icon: existsSync(icon) ? icon : null },
+        origin: () => this.server.origin,
+        beforeLoad: (origin) => {
+          if (this.server.status.mode === 'remote') this.#intercept.arm(origin);
+        },
+        afterLoad: () => this.#intercept.disarm(),
+        openExternal: (url) => void e.shell.openExternal(url),
+        onModeChange: () => this.refreshMenu(),
+        relaunch: () => this.relaunch('the set-top renderer keeps crashing'),
+        onShown: () => this.#log.info('window shown'),
+      },
+      this.kiosk,
     );
   }
 
-  // ------------------------------------------------------------ events
-
-  if (kiosk) {
-    // A set-top box has nobody to restart it: an uncaught error in main starts the app again.
-    const onUncaught = (err: Error) => {
-      log.error('uncaught error in the main process', err);
-      relaunch('uncaught error');
-    };
-    process.on('uncaughtException', onUncaught);
-    app.on('will-quit', () => process.off('uncaughtException', onUncaught));
+  /** Whether the OS starts the app at login. */
+  startsOnBoot(): boolean {
+    return isStartOnBoot(this.#autostart, () => this.#e.app.getLoginItemSettings().openAtLogin);
   }
-  app.on('before-quit', (event) => stop.beforeQuit(event));
-  app.on('second-instance', () => window.focus());
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
-  app.on('web-contents-created', (_e, contents) => {
-    contents.on('will-attach-webview', (ev) => ev.preventDefault());
-  });
 
-  void app.whenReady().then(async () => {
-    if (state.upgradeSecrets()) log.info('terminal credential re-encrypted with the OS keychain');
-    if (!state.encryptionAvailable) {
-      log.warn(`${kiosk ? 'set-top mode: no keyring is used' : 'no OS keychain'}: the terminal credential is stored unencrypted in ${opened.store.path} (file mode 0600)`);
+  /** Install or remove the OS's autostart entry (set-top runs through the relaunching launcher). */
+  setStartOnBoot(on: boolean): void {
+    try {
+      const where = setStartOnBoot(this.#autostart, on, this.kiosk || this.state.launch.kiosk);
+      this.#log.info(`start on boot ${on ? 'on' : 'off'} (${where})`);
+    } catch (err) {
+      this.#log.warn('start on boot could not be changed', String(err));
+    }
+    this.refreshMenu();
+  }
+
+  /** Start the app again (set-top mode only: nobody is there to do it). */
+  relaunch(why: string): void {
+    this.#log.error(`restarting the app: ${why}`);
+    this.#e.app.relaunch();
+    this.#e.app.exit(1);
+  }
+
+  /** The IPC handlers, over the state and the parts. */
+  #router(): IpcRouter {
+    const { app } = this.#e;
+    const provisioning = this.#o.provisioning;
+    return createIpcRouter({
+      log: this.#log,
+      isTrustedSender: (url) => isTrustedFrame(url, this.server.origin),
+      handlers: platformHandlers({
+        state: this.state,
+        lifecycle: this.lifecycle,
+        info: () => ({
+          kind: 'electron',
+          launchMode: this.kiosk ? 'tv' : 'desktop',
+          languages: app.getPreferredSystemLanguages(),
+          appVersion: app.getVersion(),
+          defaultServerUrl: this.server.origin,
+          ...(provisioning.config.terminal ? { terminal: provisioning.config.terminal } : {}),
+        }),
+        serverStatus: () => this.server.status,
+        overrides: () => ({ ...(this.window.kiosk ? { mode: 'tv' as const } : {}), ...provisioning.locked }),
+        locked: () => Object.keys(provisioning.locked).concat(this.#forcedServerUrl ? ['serverUrl'] : []),
+        onSettingsChanged: (prev, next) => {
+          // The window follows the new server once it runs (onStatus loads it).
+          if (prev.serverUrl !== next.serverUrl && !this.#forcedServerUrl) setImmediate(() => void this.server.connect());
+        },
+        onPlayback: (position) => this.screenAwake.follow(position),
+      }),
+    });
+  }
+
+  /** The application menu (none in set-top mode). */
+  refreshMenu(): void {
+    const e = this.#e;
+    if (this.window.kiosk) {
+      e.Menu.setApplicationMenu(null);
+      return;
+    }
+    const { paths, provisioning } = this.#o;
+    const template = menuTemplate({
+      isMac: process.platform === 'darwin',
+      appName: e.app.getName(),
+      server: this.server.status,
+      kioskAtStart: this.state.launch.kiosk,
+      lanAccess: this.state.server.lanAccess,
+      startOnBoot: this.startsOnBoot(),
+      logFolder: paths.logs,
+      provisioned: provisioning.source !== null && provisioning.problem === null,
+      actions: {
+        copyText: (text) => void copyToClipboard(e.clipboard, text, this.#log),
+        setKioskAtStart: (on) => (this.state.launch = { ...this.state.launch, kiosk: on }),
+        enterKioskNow: () => {
+          // Restart into set-top mode: the quit path saves the breakpoint, the TV UI starts fresh.
+          e.app.relaunch({ args: [...process.argv.slice(1).filter((a) => a !== '--kiosk'), '--kiosk'] });
+          e.app.quit();
+        },
+        setLanAccess: (on) => void this.server.setLanAccess(on),
+        openDataFolder: () => void e.shell.openPath(paths.userData),
+        openServerLog: () => void e.shell.openPath(this.#serverLog.path),
+        openLogFolder: () => void e.shell.openPath(paths.logs),
+        setStartOnBoot: (on) => this.setStartOnBoot(on),
+      },
+    });
+    e.Menu.setApplicationMenu(e.Menu.buildFromTemplate(template));
+  }
+
+  /** Connect Electron's events to the parts; the rest happens once Electron is ready. */
+  wireEvents(): void {
+    const { app } = this.#e;
+    if (this.kiosk) {
+      // A set-top box has nobody to restart it: an uncaught error in main starts the app again.
+      const onUncaught = (err: Error) => {
+        this.#log.error('uncaught error in the main process', err);
+        this.relaunch('uncaught error');
+      };
+      process.on('uncaughtException', onUncaught);
+      app.on('will-quit', () => process.off('uncaughtException', onUncaught));
+    }
+    app.on('before-quit', (event) => this.stop.beforeQuit(event));
+    app.on('second-instance', () => this.window.focus());
+    app.on('window-all-closed', () => {
+      if (process.platform !== 'darwin') app.quit();
+    });
+    app.on('web-contents-created', (_e, contents) => {
+      contents.on('will-attach-webview', (ev) => ev.preventDefault());
+    });
+    void app.whenReady().then(() => this.#ready());
+  }
+
+  async #ready(): Promise<void> {
+    const e = this.#e;
+    const { provisioning } = this.#o;
+    if (this.state.upgradeSecrets()) this.#log.info('terminal credential re-encrypted with the OS keychain');
+    if (!this.state.encryptionAvailable) {
+      this.#log.warn(`${this.kiosk ? 'set-top mode: no keyring is used' : 'no OS keychain'}: the terminal credential is stored unencrypted in ${this.#storePath} (file mode 0600)`);
     }
     const ses = e.session.defaultSession;
-    ses.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withCsp(details.responseHeaders ?? {}, details.url, server.origin) }));
-    ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(isPermissionAllowed(permission, details.requestingUrl, server.origin)));
-    ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin, server.origin));
-    registerIpc(e.ipcMain, router);
+    ses.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withCsp(details.responseHeaders ?? {}, details.url, this.server.origin) }));
+    ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(isPermissionAllowed(permission, details.requestingUrl, this.server.origin)));
+    ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin, this.server.origin));
+    registerIpc(e.ipcMain, this.#router());
 
-    e.powerMonitor.on('suspend', () => void lifecycle.suspend());
-    e.powerMonitor.on('resume', () => void lifecycle.resume());
+    e.powerMonitor.on('suspend', () => void this.lifecycle.suspend());
+    e.powerMonitor.on('resume', () => void this.lifecycle.resume());
     // Linux and macOS: preventDefault asks the OS to wait while we save (typed without the event).
-    e.powerMonitor.on('shutdown', (...eventArgs: unknown[]) => stop.osShutdown(eventArgs[0] as { preventDefault(): void } | undefined));
-    app.on('activate', () => {
-      if (!window.win) {
-        window.open();
-        window.loadApp();
+    e.powerMonitor.on('shutdown', (...eventArgs: unknown[]) => this.stop.osShutdown(eventArgs[0] as { preventDefault(): void } | undefined));
+    e.app.on('activate', () => {
+      if (!this.window.win) {
+        this.window.open();
+        this.window.loadApp();
       }
     });
-    if (provisioning.config.startOnBoot !== undefined && provisioning.problem === null) {
-      const installed = isStartOnBoot(autostart, () => app.getLoginItemSettings().openAtLogin);
-      if (installed !== provisioning.config.startOnBoot) startOnBoot(provisioning.config.startOnBoot);
+    if (provisioning.config.startOnBoot !== undefined && provisioning.problem === null && this.startsOnBoot() !== provisioning.config.startOnBoot) {
+      this.setStartOnBoot(provisioning.config.startOnBoot);
     }
-
-    refreshMenu();
-    window.open();
-    await server.connect();
-    window.loadApp();
-    await lifecycle.started();
-    if (kiosk) log.info(`set-top mode: leave with ${KIOSK_EXIT_CHORD}`);
-  });
+    this.refreshMenu();
+    this.window.open();
+    await this.server.connect();
+    this.window.loadApp();
+    await this.lifecycle.started();
+    if (this.kiosk) this.#log.info(`set-top mode: leave with ${KIOSK_EXIT_CHORD}`);
+  }
 }

@@ -34,6 +34,7 @@ export class LocalState {
   readonly #now: () => number;
 
   readonly #forgetUndecryptable: boolean;
+  #warned = false;
 
   /**
    * `forgetUndecryptable: false` (set-top mode, which uses no keyring): a credential encrypted by
@@ -104,7 +105,9 @@ export class LocalState {
     try {
       return this.#safe.decryptString(Buffer.from(secret.data, 'base64'));
     } catch (err) {
-      this.#log.warn('safeStorage.decryptString failed', String(err));
+      // Once: in set-top mode every read would say it again.
+      if (!this.#warned) this.#log.warn('safeStorage.decryptString failed', String(err));
+      this.#warned = true;
       return null;
     }
   }
