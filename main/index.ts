@@ -6,7 +6,8 @@
  */
 import { resolve, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as electron from 'electron';
+// Named imports (Electron's ESM entry exports these by name), gathered into one object.
+import { app, BrowserWindow, clipboard, ipcMain, Menu, net, powerMonitor, powerSaveBlocker, protocol, safeStorage, screen, session, shell, utilityProcess } from 'electron';
 import ElectronStore from 'electron-store';
 import { startPcApp, type ElectronApi } from './app.ts';
 import { parseLaunchArgs } from './args.ts';
@@ -14,7 +15,7 @@ import { appLogger } from './logging.ts';
 import { loadProvisioning } from './provisioning.ts';
 import type { StoreBackend, StoreOptions } from './store-open.ts';
 
-const { app } = electron;
+const electron: ElectronApi = { app, BrowserWindow, clipboard, ipcMain, Menu, net, powerMonitor, powerSaveBlocker, protocol, safeStorage, screen, session, shell, utilityProcess };
 const args = parseLaunchArgs(process.argv, process.env);
 if (args.dataDir) app.setPath('userData', resolve(args.dataDir));
 // Default log folder, computed after userData moved: ~/Library/Logs/<app> (macOS), <userData>/logs.
@@ -30,7 +31,7 @@ if (!app.requestSingleInstanceLock()) {
   app.exit(0);
 } else {
   startPcApp({
-    electron: electron as unknown as ElectronApi,
+    electron,
     args,
     provisioning: loadProvisioning(args.configFile, process.platform, process.env),
     log,
