@@ -271,7 +271,8 @@ export class PcApp {
         lifecycle: this.lifecycle,
         info: () => ({
           kind: 'electron',
-          launchMode: this.kiosk ? 'tv' : 'desktop',
+          // After leaving set-top mode the new desktop window starts the desktop interface.
+          launchMode: this.window.kiosk ? 'tv' : 'desktop',
           languages: app.getPreferredSystemLanguages(),
           appVersion: app.getVersion(),
           defaultServerUrl: this.server.origin,

@@ -193,6 +193,7 @@ describe('main process (fake Electron, real server)', () => {
     // The kiosk renderer was asked to save its place before its window went.
     expect(win.webContents.sent.map((m) => (m.payload as LifecycleSignal).event)).toContain('quit');
     expect((await call<Settings>('loadSettings')).mode).toBeNull();
+    expect((await call<PlatformInfo>('info')).launchMode).toBe('desktop');
     // The old window closing did not quit the app.
     expect(f.electron.app.done).toBe(false);
     await quit(f);

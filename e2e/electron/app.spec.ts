@@ -134,6 +134,7 @@ test('kiosk mode: fullscreen, TV interface, no cursor, keys only; Ctrl+Alt+Shift
     expect((await windowState(app)).menu).toBe(true);
     expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
     await expect.poll(() => desktop.evaluate(() => getComputedStyle(document.body).cursor)).not.toBe('none');
+    await expect(desktop.locator('html')).not.toHaveAttribute('data-mode', 'tv');
     await app.close();
   } finally {
     await rm(dataDir, { recursive: true, force: true });
