@@ -4,7 +4,8 @@
  * Shaka Player in Chromium, loading the packaged programme with a real play token, lists its
  * audio languages (English, French), its WebVTT subtitles (the embedded English one and the
  * sidecar `.zh.srt`) and its seek-preview thumbnails, switches audio and subtitles while it
- * plays, and plays the transcoded HEVC + AC-3 programme too.
+ * plays, reads the same tracks over HLS (the same CMAF segments), and plays the transcoded
+ * HEVC + AC-3 programme too.
  */
 import { mkdtempSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -59,13 +60,13 @@ async function terminalCredential(server: Server, login: string): Promise<string
 }
 
 /** A page of the server's origin with Shaka Player loaded and a programme playing. */
-async function shakaPage(page: Page, server: Server, credential: string, programId: string): Promise<void> {
+async function shakaPage(page: Page, server: Server, credential: string, programId: string, protocol: 'dash' | 'hls' = 'dash'): Promise<void> {
   await page.route(`${server.url}/__library-e2e`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Shaka</title><video muted playsinline style="width:640px"></video>' }));
   await page.goto(`${server.url}/__library-e2e`);
   await page.addScriptTag({ path: SHAKA });
   await page.evaluate(
-    async ([base, cred, id]) => {
-      const res = await fetch(`${base}/stream/v1/play`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${cred}` }, body: JSON.stringify({ programId: id }) });
+    async ([base, cred, id, proto]) => {
+      const res = await fetch(`${base}/stream/v1/play`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${cred}` }, body: JSON.stringify({ programId: id, protocol: proto }) });
       const play = (await res.json()) as { manifestUrl: string; playToken: string };
       const shaka = (window as unknown as { shaka: { Player: new () => ShakaPlayer; polyfill: { installAll(): void } } }).shaka;
       shaka.polyfill.installAll();
@@ -79,7 +80,7 @@ async function shakaPage(page: Page, server: Server, credential: string, program
       (window as unknown as { player: ShakaPlayer }).player = player;
       await (document.querySelector('video') as HTMLVideoElement).play();
     },
-    [server.url, credential, programId] as const,
+    [server.url, credential, programId, protocol] as const,
   );
   await expect.poll(() => page.evaluate(() => (document.querySelector('video') as HTMLVideoElement).currentTime), { timeout: 20_000 }).toBeGreaterThan(0.3);
 }
@@ -147,6 +148,16 @@ test('packaged library programmes play, with their audio languages, subtitles an
   });
   expect(thumb).toMatchObject({ layout: '5x5', width: 160, x: 480 });
   expect(thumb?.uri).toMatch(/thumbs-1\.jpg$/);
+
+  // The same programme over HLS (the same CMAF segments): both languages and both subtitles.
+  await shakaPage(shakaTab, server, await terminalCredential(server, 'lib@example.com'), twoVoices, 'hls');
+  expect(await shakaTab.evaluate(() => (window as unknown as { player: { getManifestType?(): string } }).player.getManifestType?.())).toBe('HLS');
+  expect((await audio()).map((t) => [t.language, t.label])).toEqual([
+    ['en', 'English'],
+    ['fr', 'Français'],
+  ]);
+  const hlsText = await shakaTab.evaluate(() => (window as unknown as { player: ShakaPlayer }).player.getTextTracks().map((t) => t.language).sort());
+  expect(hlsText).toEqual(['en', 'zh']);
 
   // The HEVC + AC-3 file was transcoded: it plays as H.264/AAC with its 5.1 German track.
   await shakaPage(shakaTab, server, await terminalCredential(server, 'lib@example.com'), ids['Kanal.mkv'] as string);
