@@ -50,6 +50,12 @@ export const ERROR_STATUS = {
   CODE_INVALID: 400,
   /** Device linking: the code expired; the TV must ask for a new one. */
   CODE_EXPIRED: 410,
+  /** Account lifecycle: the current password given is wrong (nothing was changed). */
+  WRONG_PASSWORD: 403,
+  /** Registration is closed: only the server's owner creates accounts (or `--open-registration`). */
+  REGISTRATION_CLOSED: 403,
+  /** Only the server's owner (its first account) may do this. */
+  OWNER_ONLY: 403,
   /** An unexpected server fault; the body never says more. */
   INTERNAL: 500,
   /** A dependency (another role, the store) is unreachable; retry later. */

@@ -31,7 +31,18 @@ export const RegisterRequest = Type.Object(
 );
 export type RegisterRequest = Static<typeof RegisterRequest>;
 
-export const Account = Type.Object({ id: Id, login: Login, displayName: Type.String(), createdAt: EpochMillis });
+/** `owner`: the server's first account, which alone creates further accounts (unless registration is open). */
+export const AccountRole = Type.Union([Type.Literal('owner'), Type.Literal('member')]);
+export type AccountRole = Static<typeof AccountRole>;
+
+export const Account = Type.Object({
+  id: Id,
+  login: Login,
+  displayName: Type.String(),
+  createdAt: EpochMillis,
+  /** Always sent by this server; optional so older fixtures still parse. */
+  role: Type.Optional(AccountRole),
+});
 export type Account = Static<typeof Account>;
 
 export const LoginRequest = Type.Object({ login: Login, password: Password }, { additionalProperties: false });

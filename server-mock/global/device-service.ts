@@ -128,6 +128,7 @@ export class DeviceService {
       credentialHash: hashSecret(credential),
       createdAt: now,
       lastSeenAt: now,
+      revokedAt: null,
     };
     if (!(await this.#store.consumeDeviceCode(hash, now, terminal))) {
       throw new AppError('CODE_INVALID', 'Unknown or already used device code');

@@ -19,12 +19,12 @@ const FACTS: ProgramFacts = { kind: 'vod', durationMs: HOUR };
 
 /** A user fixture. */
 export function userFixture(id: string, login = id.toLowerCase()): UserRow {
-  return { id, login, displayName: `Name of ${id}`, passwordHash: `scrypt$${id}`, createdAt: T0 };
+  return { id, login, displayName: `Name of ${id}`, passwordHash: `scrypt$${id}`, createdAt: T0, role: 'member' };
 }
 
 /** A terminal fixture. */
 export function terminalFixture(id: string, userId: string, type: TerminalType = 'pc'): TerminalRow {
-  return { id, userId, name: `Terminal ${id}`, type, credentialHash: `cred-${id}`, createdAt: T0, lastSeenAt: null };
+  return { id, userId, name: `Terminal ${id}`, type, credentialHash: `cred-${id}`, createdAt: T0, lastSeenAt: null, revokedAt: null };
 }
 
 /** A programme fixture (VOD of one hour unless overridden). */
@@ -155,10 +155,10 @@ export function storeConformance(name: string, makeStore: () => Promise<Store>):
         await apply({ reportId: 'rep-del-2', terminal: alicePhone, seq: 1 });
         await apply({ reportId: 'rep-del-3', terminal: bobPc, seq: 1 });
         const before = await snapshot();
-        expect(await store.deleteTerminal(bob.id, aliceStb.id)).toBe(false);
-        expect(await store.deleteTerminal(alice.id, 'term-unknown')).toBe(false);
+        expect(await store.deleteTerminal(bob.id, aliceStb.id, T0)).toBe(false);
+        expect(await store.deleteTerminal(alice.id, 'term-unknown', T0)).toBe(false);
         expect(await snapshot()).toEqual(before);
-        expect(await store.deleteTerminal(alice.id, aliceStb.id)).toBe(true);
+        expect(await store.deleteTerminal(alice.id, aliceStb.id, T0)).toBe(true);
         expect(await store.getTerminal(aliceStb.id)).toBeNull();
         expect((await store.listHistory(alice.id)).map((h) => h.terminalId)).toEqual([alicePhone.id]);
         expect(await store.listHistory(bob.id)).toHaveLength(1);

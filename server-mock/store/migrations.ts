@@ -144,6 +144,31 @@ CREATE TABLE device_codes (
 CREATE INDEX device_codes_expires ON device_codes (expires_at);
 `,
   },
+  {
+    version: 3,
+    name: 'account owner, signed-out terminals, revocations',
+    up: `
+-- The server's first account is its owner (creates further accounts unless registration is
+-- open); an existing database's oldest account becomes the owner.
+ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'member' CHECK (role IN ('owner', 'member'));
+UPDATE users SET role = 'owner' WHERE id = (SELECT id FROM users ORDER BY created_at, id LIMIT 1);
+
+-- A signed-out terminal keeps its row and history (records still name it) but its credential
+-- no longer authenticates; removing a terminal deletes the row instead.
+ALTER TABLE terminals ADD COLUMN revoked_at BIGINT NULL;
+
+-- What streaming clusters must refuse without asking global per request: every play token
+-- naming a revoked terminal or a deleted user. Ids are never reused, so no epoch is needed;
+-- rows are purged once every token issued before them has expired.
+CREATE TABLE revocations (
+  kind       TEXT NOT NULL CHECK (kind IN ('terminal', 'user')),
+  subject_id TEXT NOT NULL,
+  at         BIGINT NOT NULL,
+  PRIMARY KEY (kind, subject_id)
+);
+CREATE INDEX revocations_at ON revocations (at);
+`,
+  },
 ]);
 
 /** The highest version this code knows. */

@@ -44,11 +44,11 @@ export interface SqliteStoreOptions {
 }
 
 // Raw row shapes as SQLite returns them (type aliases, so they are castable from records).
-type DbUser = { id: string; login: string; display_name: string; password_hash: string; created_at: number };
+type DbUser = { id: string; login: string; display_name: string; password_hash: string; created_at: number; role: string };
 type DbSession = { token_hash: string; user_id: string; created_at: number; expires_at: number };
 type DbTerminal = {
   id: string; user_id: string; name: string; type: string; credential_hash: string;
-  created_at: number; last_seen_at: number | null;
+  created_at: number; last_seen_at: number | null; revoked_at: number | null;
 };
 type DbHistory = {
   terminal_id: string; program_id: string; user_id: string; terminal_type: string;
@@ -128,7 +128,10 @@ function decodeBreakpoint(kind: string, value: number): Breakpoint {
 }
 
 function toUser(r: DbUser): UserRow {
-  return { id: r.id, login: r.login, displayName: r.display_name, passwordHash: r.password_hash, createdAt: r.created_at };
+  return {
+    id: r.id, login: r.login, displayName: r.display_name, passwordHash: r.password_hash, createdAt: r.created_at,
+    role: r.role === 'owner' ? 'owner' : 'member',
+  };
 }
 
 function toSession(r: DbSession): UserSessionRow {
@@ -138,7 +141,7 @@ function toSession(r: DbSession): UserSessionRow {
 function toTerminal(r: DbTerminal): TerminalRow {
   return {
     id: r.id, userId: r.user_id, name: r.name, type: r.type as TerminalType,
-    credentialHash: r.credential_hash, createdAt: r.created_at, lastSeenAt: r.last_seen_at,
+    credentialHash: r.credential_hash, createdAt: r.created_at, lastSeenAt: r.last_seen_at, revokedAt: r.revoked_at,
   };
 }
 
@@ -190,8 +193,26 @@ function deepFreeze<T>(value: T): T {
 function prepareAll(db: DatabaseSync) {
   const p = (sql: string): StatementSync => db.prepare(sql);
   return {
-    insertUser: p(`INSERT INTO users (id, login, display_name, password_hash, created_at)
-      VALUES (?, ?, ?, ?, ?) ON CONFLICT (login) DO NOTHING`),
+    insertUser: p(`INSERT INTO users (id, login, display_name, password_hash, created_at, role)
+      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (login) DO NOTHING`),
+    setPassword: p('UPDATE users SET password_hash = ? WHERE id = ?'),
+    deleteUser: p('DELETE FROM users WHERE id = ?'),
+    countUserTerminals: p('SELECT COUNT(*) AS n FROM terminals WHERE user_id = ?'),
+    countUserHistory: p('SELECT COUNT(*) AS n FROM history WHERE user_id = ?'),
+    countUserHidden: p('SELECT COUNT(*) AS n FROM hidden_programs WHERE user_id = ?'),
+    countUserSessions: p('SELECT COUNT(*) AS n FROM user_sessions WHERE user_id = ?'),
+    // Codes it approved, and codes that made one of its terminals (the TV's side of the pair).
+    deleteUserDeviceCodes: p(`DELETE FROM device_codes WHERE approved_user_id = ?1
+      OR terminal_id IN (SELECT id FROM terminals WHERE user_id = ?1)`),
+    deleteUserReports: p('DELETE FROM history_reports WHERE user_id = ?'),
+    deleteOtherSessions: p('DELETE FROM user_sessions WHERE user_id = ? AND token_hash <> ?'),
+    deleteAllSessions: p('DELETE FROM user_sessions WHERE user_id = ?'),
+    activeTerminalIds: p('SELECT id FROM terminals WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at, id'),
+    revokeTerminal: p('UPDATE terminals SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL'),
+    insertRevocation: p(`INSERT INTO revocations (kind, subject_id, at) VALUES (?, ?, ?)
+      ON CONFLICT (kind, subject_id) DO NOTHING`),
+    listRevocations: p('SELECT kind, subject_id, at FROM revocations WHERE at >= ? ORDER BY at, kind, subject_id'),
+    deleteRevocations: p('DELETE FROM revocations WHERE at < ?'),
     getUser: p('SELECT * FROM users WHERE id = ?'),
     userByLogin: p('SELECT * FROM users WHERE login = ?'),
     countUsers: p('SELECT COUNT(*) AS n FROM users'),
@@ -203,7 +224,7 @@ function prepareAll(db: DatabaseSync) {
     insertTerminal: p(`INSERT INTO terminals (id, user_id, name, type, credential_hash, created_at, last_seen_at)
       VALUES (?, ?, ?, ?, ?, ?, ?)`),
     getTerminal: p('SELECT * FROM terminals WHERE id = ?'),
-    terminalByCredential: p('SELECT * FROM terminals WHERE credential_hash = ?'),
+    terminalByCredential: p('SELECT * FROM terminals WHERE credential_hash = ? AND revoked_at IS NULL'),
     listTerminals: p('SELECT * FROM terminals WHERE user_id = ? ORDER BY created_at, id'),
     renameTerminal: p('UPDATE terminals SET name = ? WHERE id = ? AND user_id = ?'),
     // History goes with it through the composite foreign key's ON DELETE CASCADE.
@@ -324,7 +345,34 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
     kind: 'sqlite',
 
     async createUser(u) {
-      return changed(s.insertUser, u.id, u.login, u.displayName, u.passwordHash, u.createdAt) === 1;
+      return changed(s.insertUser, u.id, u.login, u.displayName, u.passwordHash, u.createdAt, u.role) === 1;
+    },
+    async createOwner(u) {
+      return inTransaction(db, () => {
+        if (count(s.countUsers) > 0) return false;
+        return changed(s.insertUser, u.id, u.login, u.displayName, u.passwordHash, u.createdAt, 'owner') === 1;
+      });
+    },
+    async setPasswordHash(userId, passwordHash) {
+      return changed(s.setPassword, passwordHash, userId) === 1;
+    },
+    async deleteUser(userId, at) {
+      return inTransaction(db, () => {
+        if (!get<DbUser>(s.getUser, userId)) return null;
+        const n = (st: StatementSync) => get<{ n: number }>(st, userId)?.n ?? 0;
+        const counts = {
+          terminals: n(s.countUserTerminals),
+          historyRecords: n(s.countUserHistory),
+          hiddenProgrammes: n(s.countUserHidden),
+          sessions: n(s.countUserSessions),
+          deviceCodes: changed(s.deleteUserDeviceCodes, userId),
+          reportIds: changed(s.deleteUserReports, userId),
+        };
+        // Sessions, terminals (and through them history) and hidden programmes cascade.
+        const accounts = changed(s.deleteUser, userId);
+        s.insertRevocation.run('user', userId, at);
+        return { accounts, ...counts };
+      });
     },
     async getUser(id) {
       const r = get<DbUser>(s.getUser, id);
@@ -348,6 +396,9 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
     async deleteUserSession(tokenHash) {
       s.deleteSession.run(tokenHash);
     },
+    async deleteUserSessions(userId, exceptTokenHash) {
+      return exceptTokenHash === null ? changed(s.deleteAllSessions, userId) : changed(s.deleteOtherSessions, userId, exceptTokenHash);
+    },
 
     async createTerminal(t) {
       s.insertTerminal.run(t.id, t.userId, t.name, t.type, t.credentialHash, t.createdAt, t.lastSeenAt);
@@ -366,8 +417,35 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
     async renameTerminal(userId, terminalId, name) {
       return changed(s.renameTerminal, name, terminalId, userId) === 1;
     },
-    async deleteTerminal(userId, terminalId) {
-      return inTransaction(db, () => changed(s.deleteTerminal, terminalId, userId) === 1);
+    async deleteTerminal(userId, terminalId, at) {
+      return inTransaction(db, () => {
+        if (changed(s.deleteTerminal, terminalId, userId) !== 1) return false;
+        s.insertRevocation.run('terminal', terminalId, at);
+        return true;
+      });
+    },
+    async revokeTerminals(userId, terminalIds, exceptTerminalId, at) {
+      return inTransaction(db, () => {
+        const candidates = terminalIds ?? all<{ id: string }>(s.activeTerminalIds, userId).map((r) => r.id);
+        const revoked: string[] = [];
+        for (const id of new Set(candidates)) {
+          if (id === exceptTerminalId) continue;
+          if (changed(s.revokeTerminal, at, id, userId) !== 1) continue;
+          s.insertRevocation.run('terminal', id, at);
+          revoked.push(id);
+        }
+        return revoked;
+      });
+    },
+    async listRevocations(since) {
+      return all<{ kind: string; subject_id: string; at: number }>(s.listRevocations, since).map((r) => ({
+        kind: r.kind === 'user' ? ('user' as const) : ('terminal' as const),
+        subjectId: r.subject_id,
+        at: r.at,
+      }));
+    },
+    async deleteRevocationsBefore(cutoff) {
+      return changed(s.deleteRevocations, cutoff);
     },
     async touchTerminal(terminalId, at) {
       s.touchTerminal.run(at, terminalId, at);

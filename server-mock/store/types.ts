@@ -7,7 +7,8 @@
  * through the methods below, which always take the owning user id where a row is user-scoped.
  */
 import type { Breakpoint, Program, ProgressStatus, TerminalType } from '../../common/protocol/model.ts';
-import type { ReportEvent, ReportOutcome } from '../../common/protocol/api.ts';
+import type { AccountRole, ReportEvent, ReportOutcome } from '../../common/protocol/api.ts';
+import type { Revocation } from '../../common/protocol/account.ts';
 import type { Decision, StoredPoint } from '../../common/resume.ts';
 
 /** A user account row. */
@@ -19,6 +20,8 @@ export interface UserRow {
   /** scrypt hash in PHC-like text form (see server-mock/auth/passwords.ts). */
   passwordHash: string;
   createdAt: number;
+  /** `owner` for the server's first account. */
+  role: AccountRole;
 }
 
 /** A user session (bearer token) row; only the token's SHA-256 is stored. */
@@ -39,6 +42,19 @@ export interface TerminalRow {
   credentialHash: string;
   createdAt: number;
   lastSeenAt: number | null;
+  /** When the terminal was signed out (credential revoked, row and history kept); null = active. */
+  revokedAt: number | null;
+}
+
+/** What deleting an account removed, per kind of row. */
+export interface DeletedAccountCounts {
+  accounts: number;
+  terminals: number;
+  historyRecords: number;
+  hiddenProgrammes: number;
+  sessions: number;
+  deviceCodes: number;
+  reportIds: number;
 }
 
 /** A viewing-history row: one per (terminal, programme). */
@@ -136,22 +152,55 @@ export interface Store extends DeviceCodeStore {
   /** Find by login (case-insensitive: callers pass it lower-cased). */
   findUserByLogin(login: string): Promise<UserRow | null>;
   countUsers(): Promise<number>;
+  /**
+   * Insert the first account as owner, atomically only if there is no account at all; false
+   * (nothing written) otherwise. `user.role` is ignored (stored as owner).
+   */
+  createOwner(user: UserRow): Promise<boolean>;
+  /** Replace a user's password hash; false when no such user. */
+  setPasswordHash(userId: string, passwordHash: string): Promise<boolean>;
+  /**
+   * Delete an account and everything of it in one transaction: sessions, terminals, history,
+   * hidden programmes, device codes it approved or that made its terminals, remembered report
+   * ids; and record a `user` revocation at `at`. Null (nothing written) when no such user.
+   */
+  deleteUser(userId: string, at: number): Promise<DeletedAccountCounts | null>;
 
   // user sessions
   createUserSession(session: UserSessionRow): Promise<void>;
   /** The session for a token hash, or null when unknown or expired at `now`. */
   findUserSession(tokenHash: string, now: number): Promise<UserSessionRow | null>;
   deleteUserSession(tokenHash: string): Promise<void>;
+  /** Delete every session of a user except `exceptTokenHash` (null = all); returns how many. */
+  deleteUserSessions(userId: string, exceptTokenHash: string | null): Promise<number>;
 
   // terminals
   createTerminal(terminal: TerminalRow): Promise<void>;
+  /** A terminal by id, signed out or not. */
   getTerminal(id: string): Promise<TerminalRow | null>;
+  /** The terminal a credential authenticates: never a signed-out one. */
   findTerminalByCredential(credentialHash: string): Promise<TerminalRow | null>;
+  /** Every terminal of the user, signed-out ones included (callers filter on `revokedAt`). */
   listTerminals(userId: string): Promise<TerminalRow[]>;
   /** Rename a terminal of this user; false when no such terminal of this user. */
   renameTerminal(userId: string, terminalId: string, name: string): Promise<boolean>;
-  /** Remove a terminal of this user and its history; false when no such terminal of this user. */
-  deleteTerminal(userId: string, terminalId: string): Promise<boolean>;
+  /**
+   * Remove a terminal of this user and its history, and record a `terminal` revocation at
+   * `at`, in one transaction; false (nothing written) when no such terminal of this user.
+   */
+  deleteTerminal(userId: string, terminalId: string, at: number): Promise<boolean>;
+  /**
+   * Sign out active terminals of this user: `terminalIds` = those (ids of other users or
+   * already signed out are skipped), null = all but `exceptTerminalId`. Sets `revokedAt` and
+   * records a `terminal` revocation for each, in one transaction; returns the ids signed out.
+   */
+  revokeTerminals(userId: string, terminalIds: readonly string[] | null, exceptTerminalId: string | null, at: number): Promise<string[]>;
+
+  // revocations (read by streaming clusters and portals)
+  /** Revocations recorded at or after `since`, oldest first. */
+  listRevocations(since: number): Promise<Revocation[]>;
+  /** Forget revocations older than `cutoff` (every token they concern has expired); returns how many. */
+  deleteRevocationsBefore(cutoff: number): Promise<number>;
   /** Record that the terminal was seen (best effort, may be coalesced). */
   touchTerminal(terminalId: string, at: number): Promise<void>;
 
