@@ -19,7 +19,11 @@ async function serve(argv: string[]): Promise<void> {
     `  API docs:  ${server.url}/docs   (OpenAPI: ${server.url}/openapi.json)`,
     `  data dir:  ${config.dataDir}   admin token: ${join(config.dataDir, 'admin-token')}`,
   ];
-  if (server.global) lines.push(`  demo account: ${DEMO_ACCOUNT.login} / ${DEMO_ACCOUNT.password}`);
+  if (server.global) {
+    // The demo password is published: say it only where the account really exists.
+    if (await server.global.store.findUserByLogin(DEMO_ACCOUNT.login)) lines.push(`  demo account: ${DEMO_ACCOUNT.login} / ${DEMO_ACCOUNT.password}`);
+    else if ((await server.global.store.countUsers()) === 0) lines.push('  no account yet: the first account created becomes the owner of this server');
+  }
   if (server.seeded.programs > 0) lines.push(`  seeded ${server.seeded.programs} demo programmes`);
   console.log(lines.join('\n'));
   const stop = (signal: string) => {

@@ -45,8 +45,16 @@ export interface Config {
   /** How often the aging job runs. */
   retentionIntervalMinutes: number;
   resume: ResumeRules;
-  /** Seed the demo catalogue and account into an empty data dir. */
+  /** Seed the demo catalogue (and, per `demoAccount`, the demo account) into an empty data dir. */
   seedDemo: boolean;
+  /**
+   * When the seed creates the demo account (its password is published): `loopback` only when
+   * the server listens on this machine alone (development), `always`, or `never` (then the
+   * first account created on the server becomes its owner).
+   */
+  demoAccount: 'loopback' | 'always' | 'never';
+  /** Anyone may create an account; otherwise only the owner does, after the first. */
+  openRegistration: boolean;
   /** Login/registration attempts per IP per minute. */
   authRateLimit: number;
   /** Largest accepted request body, bytes. */
@@ -97,6 +105,8 @@ export const OPTIONS = {
     doc: 'Shorter programmes are never resumable.',
   },
   'seed-demo': { env: 'RA_SEED_DEMO', default: 'true', doc: 'Seed demo catalogue and account into an empty data dir.' },
+  'demo-account': { env: 'RA_DEMO_ACCOUNT', default: 'loopback', doc: 'Seed the demo account: loopback (only when --host is loopback), always, never.' },
+  'open-registration': { env: 'RA_OPEN_REGISTRATION', default: 'false', doc: 'Anyone may create an account (else only the owner, after the first).' },
   'auth-rate-limit': { env: 'RA_AUTH_RATE_LIMIT', default: '20', doc: 'Login/registration attempts per IP per minute.' },
   'body-limit': { env: 'RA_BODY_LIMIT', default: '524288', doc: 'Largest request body in bytes.' },
   'session-days': { env: 'RA_SESSION_DAYS', default: '30', doc: 'User session lifetime in days.' },
@@ -234,6 +244,8 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     retentionIntervalMinutes: int('retention-interval-minutes', get('retention-interval-minutes'), 1, 7 * 24 * 60),
     resume,
     seedDemo: bool('seed-demo', get('seed-demo')),
+    demoAccount: oneOf('demo-account', get('demo-account'), ['loopback', 'always', 'never'] as const),
+    openRegistration: bool('open-registration', get('open-registration')),
     authRateLimit: int('auth-rate-limit', get('auth-rate-limit'), 1, 1_000_000),
     bodyLimit: int('body-limit', get('body-limit'), 1024, 64 * 1024 * 1024),
     sessionDays: int('session-days', get('session-days'), 1, 3650),

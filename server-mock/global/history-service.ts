@@ -122,7 +122,10 @@ export class HistoryService {
       results: results.map((result, i) => {
         const input = inputs[i] as ApplyReportInput;
         if (result.outcome === 'applied' && result.row) {
-          const record = toViewingRecord({ ...result.row, terminalName: names.get(input.terminalId) ?? '' });
+          // Push carries no play token: a token is a credential, and a terminal that needs one to
+          // resume on another's session gets it from its home page (patent [0098]/[0108]), which
+          // it can only fetch while its own credential is valid.
+          const record = toViewingRecord({ ...result.row, playToken: null, terminalName: names.get(input.terminalId) ?? '' });
           this.#bus.publish(input.userId, { type: 'history', record, outcome: result.outcome, event: input.event });
         }
         return { reportId: input.reportId, outcome: result.outcome };

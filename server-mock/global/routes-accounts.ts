@@ -1,5 +1,6 @@
 /** Routes: accounts, user sessions, terminals, who-am-I (`/api/v1`, user / terminal auth). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import {
   Account,
@@ -12,6 +13,7 @@ import {
   TerminalList,
   WhoAmI,
 } from '../../common/protocol/api.ts';
+import { RegistrationPolicy } from '../../common/protocol/account.ts';
 import { Id, Terminal } from '../../common/protocol/model.ts';
 import { guard, principalOf, type Authenticator } from '../http/auth.ts';
 import { errorResponses, security } from '../http/schemas.ts';
@@ -30,13 +32,33 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
   const userGuard = guard(auth, ['user']);
   const tags = ['accounts'];
 
+  // Anonymous (the first account, or open registration), or the owner's user session.
+  const optionalUser = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (req.headers.authorization) await userGuard(req, reply);
+  };
   app.post(
     '/api/v1/accounts',
     {
       config: { rateLimit },
-      schema: { tags, summary: 'Create an account', body: RegisterRequest, response: { 201: Account, ...errorResponses } },
+      onRequest: optionalUser,
+      schema: {
+        tags,
+        summary: 'Create an account: the first becomes the owner; then only the owner (its user session) unless --open-registration',
+        security: [...security.user, {}],
+        body: RegisterRequest,
+        response: { 201: Account, ...errorResponses },
+      },
     },
-    async (req, reply) => reply.code(201).send(await accounts.register(req.body.login, req.body.password, req.body.displayName)),
+    async (req, reply) => {
+      const createdBy = req.principal?.kind === 'user' ? req.principal.userId : null;
+      return reply.code(201).send(await accounts.register(req.body.login, req.body.password, req.body.displayName, createdBy));
+    },
+  );
+
+  app.get(
+    '/api/v1/registration',
+    { schema: { tags, summary: 'Whether anyone may create an account, and whether the server still needs its owner', response: { 200: RegistrationPolicy, ...errorResponses } } },
+    async () => accounts.registrationPolicy(),
   );
 
   app.post(
@@ -50,9 +72,19 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
 
   app.delete(
     '/api/v1/sessions/current',
-    { onRequest: userGuard, schema: { tags, summary: 'Sign out', security: security.user, response: { 204: Type.Null(), ...errorResponses } } },
+    {
+      onRequest: guard(auth, ['user', 'terminal']),
+      schema: {
+        tags,
+        summary: 'Sign out: a user session ends; a terminal is signed out (credential, push streams, play sessions and tokens end at once; its history stays)',
+        security: [...security.user, ...security.terminal],
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
     async (req, reply) => {
-      await accounts.logout(principalOf(req, 'user').tokenHashSource);
+      const p = req.principal;
+      if (p?.kind === 'terminal') await accounts.signOutTerminal(p.userId, p.terminal.id);
+      else await accounts.logout(principalOf(req, 'user').tokenHashSource);
       return reply.code(204).send(null);
     },
   );
@@ -102,7 +134,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
     '/api/v1/terminals/:terminalId',
     {
       onRequest: userGuard,
-      schema: { tags, summary: 'Remove my terminal (revokes its credential, deletes its history)', security: security.user, params, response: { 204: Type.Null(), ...errorResponses } },
+      schema: { tags, summary: 'Remove my terminal: every credential derived from it ends at once (push, play sessions, play tokens); its history goes', security: security.user, params, response: { 204: Type.Null(), ...errorResponses } },
     },
     async (req, reply) => {
       await accounts.removeTerminal(principalOf(req, 'user').userId, req.params.terminalId);

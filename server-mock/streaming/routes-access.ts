@@ -24,6 +24,7 @@ import {
   type LiveEdgeReason,
 } from '../../common/protocol/stream.ts';
 import type { GlobalClient } from '../global-client.ts';
+import type { RevocationSource } from '../revocation-feed.ts';
 import { bearerToken, type TerminalIdentity } from '../http/auth.ts';
 import { errorResponses } from '../http/schemas.ts';
 import type { PlaySession, SessionManager } from './sessions.ts';
@@ -47,6 +48,8 @@ export interface AccessRoutesOptions {
   /** Base URL terminals use to reach this cluster; null = from the request's Host. */
   publicUrl: string | null;
   liveStart: LiveStartResolver;
+  /** Revoked terminals and accounts: their tokens admit nothing and renew nothing. */
+  revocations: RevocationSource;
   now?: () => number;
 }
 
@@ -70,12 +73,15 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
   const verify = (token: string) => {
     const v = verifyPlayToken(o.tokenKey, token, sec(now()));
     if (!isClaims(v)) throw tokenInvalid(v.problem);
+    if (o.revocations.isRevoked(v.t, v.u)) throw tokenInvalid('its terminal or account was signed out');
     return v;
   };
   const baseUrl = (req: FastifyRequest) => o.publicUrl ?? `${req.protocol}://${req.host}`;
 
   /** Who is asking to play: credential → introspection; else a same-user play token. */
   async function admit(req: FastifyRequest, body: PlayRequest): Promise<{ id: TerminalIdentity; byToken: boolean }> {
+    // Fail closed: while this cluster cannot hear revocations, it admits no new session.
+    if (!o.revocations.ready) throw new AppError('UPSTREAM_UNAVAILABLE', 'The global server is unreachable; try again shortly');
     const credential = bearerToken(req);
     const claims = body.playToken ? verify(body.playToken) : null;
     if (claims && claims.p !== body.programId) throw tokenInvalid('issued for another programme');
@@ -107,6 +113,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
     async (req) => {
       const body = req.body;
       const { id, byToken } = await admit(req, body);
+      if (o.revocations.isRevoked(id.terminal.id, id.userId)) throw new AppError('UNAUTHENTICATED', 'A valid terminal credential is required');
       const answer = await o.client.programs(id.terminal.id);
       const program = answer.programs.find((p) => p.id === body.programId);
       if (!program) {
