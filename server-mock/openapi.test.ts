@@ -48,6 +48,12 @@ describe('/openapi.json and /docs', () => {
         'POST /api/v1/device/authorize',
         'POST /api/v1/device/token',
         'POST /api/v1/device/link',
+        'GET /api/v1/registration',
+        'POST /api/v1/account/password',
+        'POST /api/v1/account/sign-out-everywhere',
+        'POST /api/v1/account/delete',
+        'GET /api/v1/account/export',
+        'GET /global/v1/revocations',
       ].sort(),
     );
     const report = doc.paths['/global/v1/history']?.post;
