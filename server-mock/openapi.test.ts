@@ -54,6 +54,12 @@ describe('/openapi.json and /docs', () => {
         'POST /api/v1/account/delete',
         'GET /api/v1/account/export',
         'GET /global/v1/revocations',
+        'GET /api/v1/profiles',
+        'POST /api/v1/profiles',
+        'PATCH /api/v1/profiles/{profileId}',
+        'DELETE /api/v1/profiles/{profileId}',
+        'PUT /api/v1/terminals/current/profile',
+        'PUT /api/v1/account/settings',
       ].sort(),
     );
     const report = doc.paths['/global/v1/history']?.post;

@@ -6,6 +6,7 @@
  */
 import Type, { type Static } from 'typebox';
 import { Account, Password } from './api.ts';
+import { Profile } from './profiles.ts';
 import { Breakpoint, EpochMillis, Id, Millis, ProgramId, ProgressStatus, Terminal, TerminalName, TerminalType } from './model.ts';
 
 /** `GET /api/v1/registration`: what the sign-in screen may offer. */
@@ -59,6 +60,7 @@ export const DeleteAccountResponse = Type.Object({
     sessions: Type.Integer({ minimum: 0 }),
     deviceCodes: Type.Integer({ minimum: 0 }),
     reportIds: Type.Integer({ minimum: 0 }),
+    profiles: Type.Integer({ minimum: 0 }),
   }),
 });
 export type DeleteAccountResponse = Static<typeof DeleteAccountResponse>;
@@ -87,6 +89,7 @@ export const ExportedRecord = Type.Object({
   progressAt: EpochMillis,
   updatedAt: EpochMillis,
   status: ProgressStatus,
+  profileId: Type.Optional(Id),
 });
 
 /** `GET /api/v1/account/export`: everything the server keeps about the account. */
@@ -97,6 +100,8 @@ export const AccountExport = Type.Object({
   terminals: Type.Array(ExportedTerminal),
   history: Type.Array(ExportedRecord),
   hidden: Type.Array(Type.Object({ programId: ProgramId, hiddenAt: EpochMillis })),
+  /** The household's profiles (no PINs); history records name theirs in `profileId`. */
+  profiles: Type.Optional(Type.Array(Profile)),
 });
 export type AccountExport = Static<typeof AccountExport>;
 

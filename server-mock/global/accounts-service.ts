@@ -12,6 +12,7 @@ import type { TerminalIdentity } from '../http/auth.ts';
 import type { Store } from '../store/types.ts';
 import { toAccount, toTerminal } from './records.ts';
 import type { RevocationHub } from './revocations.ts';
+import { toProfile } from './profiles-service.ts';
 
 /** How often a terminal's last-seen time is written at most (it is read-mostly). */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -77,6 +78,7 @@ export class AccountService {
       passwordHash: await hashPassword(password),
       createdAt: this.#now(),
       role: 'member' as 'owner' | 'member',
+      sharedHistory: false,
     };
     if (createdBy === null && (await this.#store.createOwner(row))) return toAccount({ ...row, role: 'owner' });
     if (createdBy === null && !this.#open) throw registrationClosed(); // someone else was first
@@ -151,6 +153,7 @@ export class AccountService {
       createdAt: this.#now(),
       lastSeenAt: null,
       revokedAt: null,
+      profileId: null,
     };
     await this.#store.createTerminal(row);
     return { terminal: toTerminal(row), credential };
@@ -250,10 +253,11 @@ export class AccountService {
   async exportData(userId: string): Promise<AccountExport> {
     const user = await this.#store.getUser(userId);
     if (!user) throw new AppError('UNAUTHENTICATED', 'The account no longer exists');
-    const [terminals, history, hidden] = await Promise.all([
+    const [terminals, history, hidden, profiles] = await Promise.all([
       this.#store.listTerminals(userId),
-      this.#store.listHistory(userId),
-      this.#store.listHidden(userId),
+      this.#store.listHistory(userId, null),
+      this.#store.listHidden(userId, null),
+      this.#store.listProfiles(userId),
     ]);
     return {
       format: 'resume-anywhere-export/1',
@@ -275,8 +279,10 @@ export class AccountService {
           progressAt: r.progressAt,
           updatedAt: r.updatedAt,
           status: r.status,
+          profileId: r.profileId,
         })),
       hidden,
+      profiles: profiles.map(toProfile),
     };
   }
 }

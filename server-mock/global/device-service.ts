@@ -129,6 +129,7 @@ export class DeviceService {
       createdAt: now,
       lastSeenAt: now,
       revokedAt: null,
+      profileId: null,
     };
     if (!(await this.#store.consumeDeviceCode(hash, now, terminal))) {
       throw new AppError('CODE_INVALID', 'Unknown or already used device code');

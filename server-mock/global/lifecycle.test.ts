@@ -130,7 +130,7 @@ describe('password, sign-out, deletion, export', () => {
     await s.app.inject({ method: 'DELETE', url: '/api/v1/continue-watching/ocean', headers: bearer(h.pc.credential) });
     const res = await s.app.inject({ method: 'POST', url: '/api/v1/account/delete', headers: bearer(h.tv.credential), payload: { password: PW } });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json<DeleteAccountResponse>().deleted).toEqual({ accounts: 1, terminals: 2, historyRecords: 1, hiddenProgrammes: 1, sessions: 2, deviceCodes: 0, reportIds: 1 });
+    expect(res.json<DeleteAccountResponse>().deleted).toEqual({ accounts: 1, terminals: 2, historyRecords: 1, hiddenProgrammes: 1, sessions: 2, deviceCodes: 0, reportIds: 1, profiles: 1 });
     expect([await me(h.sessionA), await me(h.tv.credential), await me(h.pc.credential), await me(h.other.credential)]).toEqual([401, 401, 401, 200]);
     const db = dumpDatabase(s.dbFile) as Record<string, { user_id?: string; login?: string }[]>;
     expect(db.users?.map((u) => u.login)).toEqual(['neighbour@example.com']);

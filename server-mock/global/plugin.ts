@@ -19,6 +19,8 @@ import { historyRoutes } from './routes-history.ts';
 import { lifecycleRoutes } from './routes-lifecycle.ts';
 import { revocationRoutes } from './routes-revocations.ts';
 import { RevocationHub } from './revocations.ts';
+import { ProfileService } from './profiles-service.ts';
+import { profileRoutes } from './routes-profiles.ts';
 
 /** The services of one global role instance. */
 export interface GlobalServices {
@@ -30,6 +32,7 @@ export interface GlobalServices {
   auth: Authenticator;
   /** Every revocation of this global (push, in-process streaming and the feed listen to it). */
   revocations: RevocationHub;
+  profiles: ProfileService;
 }
 
 /** Build the global services over a store. */
@@ -37,7 +40,8 @@ export function createGlobal(store: Store, config: Config, now: () => number = D
   const bus = new EventBus();
   const revocations = new RevocationHub();
   const accounts = new AccountService({ store, sessionDays: config.sessionDays, revocations, openRegistration: config.openRegistration, now });
-  const history = new HistoryService({ store, bus, rules: config.resume, retentionDays: config.retentionDays, now });
+  const profiles = new ProfileService({ store, now });
+  const history = new HistoryService({ store, bus, profiles, rules: config.resume, retentionDays: config.retentionDays, now });
   const auth: Authenticator = {
     user: (token) => accounts.authenticateUser(token),
     terminal: (credential) => accounts.authenticateTerminal(credential),
@@ -45,7 +49,7 @@ export function createGlobal(store: Store, config: Config, now: () => number = D
     adminToken: config.adminToken,
   };
   const devices = new DeviceService({ store, now, expiresInSec: config.deviceCodeTtlSec, intervalSec: config.devicePollIntervalSec });
-  return { store, bus, accounts, history, devices, auth, revocations };
+  return { store, bus, accounts, history, devices, auth, revocations, profiles };
 }
 
 /** Options of the global plugin. */
@@ -55,7 +59,7 @@ export interface GlobalPluginOptions {
 }
 
 export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = async (app, { services, config }) => {
-  const { accounts, history, devices, bus, auth, store, revocations } = services;
+  const { accounts, history, devices, bus, auth, store, revocations, profiles } = services;
   // A restarted global still refuses what was revoked before (the store kept it).
   revocations.load(await store.listRevocations(Date.now() - revocations.windowMs));
   // Last-seen is written only after a terminal's request succeeded (bad input changes nothing).
@@ -69,7 +73,8 @@ export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = asyn
   await app.register(historyRoutes, { history, accounts, auth });
   await app.register(deviceRoutes, { devices, auth, rateLimit: config.authRateLimit, publicUrl: config.publicUrl });
   await app.register(lifecycleRoutes, { accounts, auth, authRateLimit: config.authRateLimit });
-  await app.register(eventRoutes, { bus, auth, revocations });
+  await app.register(profileRoutes, { profiles, store, auth, authRateLimit: config.authRateLimit });
+  await app.register(eventRoutes, { bus, auth, revocations, profiles });
   await app.register(revocationRoutes, { revocations, auth });
   await app.register(adminRoutes, {
     store,

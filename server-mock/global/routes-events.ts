@@ -12,6 +12,7 @@ import { guard, principalOf, type Authenticator } from '../http/auth.ts';
 import { errorResponses, security } from '../http/schemas.ts';
 import type { EventBus } from './events.ts';
 import type { RevocationHub } from './revocations.ts';
+import type { ProfileService } from './profiles-service.ts';
 
 /** Options of the events route. */
 export interface EventRoutesOptions {
@@ -19,6 +20,8 @@ export interface EventRoutesOptions {
   auth: Authenticator;
   /** Streams of a revoked terminal or account are closed the moment it is revoked. */
   revocations: RevocationHub;
+  /** Scopes each stream to its terminal's current profile (or the household, when shared). */
+  profiles: ProfileService;
   /** Keep-alive comment interval (ms). */
   keepAliveMs?: number;
 }
@@ -28,7 +31,7 @@ export function sseFrame(id: number, event: PushEvent): string {
   return `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
-export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async (app, { bus, auth, revocations, keepAliveMs = 15_000 }) => {
+export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async (app, { bus, auth, revocations, profiles, keepAliveMs = 15_000 }) => {
   const open = new Set<() => void>();
   /** Open streams with whose they are, so a revocation finds them. */
   const owners = new Map<() => void, { terminalId: string; userId: string }>();
@@ -60,6 +63,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
     },
     async (req, reply) => {
       const p = principalOf(req, 'terminal');
+      await profiles.loadScope(p.terminal.id, p.userId);
       // Revoked while the guard awaited the store: refuse like any dead credential.
       if (revocations.isRevoked(p.terminal.id, p.userId)) throw new AppError('UNAUTHENTICATED', 'A valid terminal credential is required');
       reply.hijack();
@@ -77,7 +81,16 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
       // Belt and braces: never write to a stream whose terminal is revoked (it is closed instead).
       const send = (event: PushEvent) => {
         if (revocations.isRevoked(p.terminal.id, p.userId)) return close();
+        if (!inScope(event)) return;
         res.write(sseFrame(++id, event));
+      };
+      // Another profile's viewing or removal is not this terminal's business (unless shared).
+      const inScope = (event: PushEvent): boolean => {
+        const scope = profiles.scopeOf(p.terminal.id, p.userId);
+        if (!scope) return true;
+        if (event.type === 'history') return scope.shared || event.record.profileId === undefined || event.record.profileId === scope.profileId;
+        if (event.type === 'hidden') return event.profileId === undefined || event.profileId === scope.profileId;
+        return true;
       };
       const unsubscribe = bus.subscribe(p.userId, send);
       const timer = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);

@@ -94,6 +94,7 @@ export const portalPlugin: FastifyPluginAsyncTypebox<PortalPluginOptions> = asyn
         progress: buildProgress(base),
         generatedAt: now,
         portalId,
+        ...(answer.profile ? { profile: answer.profile } : {}),
       };
       // Already JSON bytes (see homePageJson): sent as is, with the content type a serialised reply gets.
       reply.type('application/json; charset=utf-8');

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deviceCodeFixture } from './conformance-device.ts';
 import { programFixture, reportInput, T0, terminalFixture, userFixture } from './conformance.ts';
-import type { Store } from './types.ts';
+import { defaultProfileId, type Store } from './types.ts';
 
 /** Register the account-lifecycle conformance tests for a Store implementation. */
 export function accountConformance(name: string, makeStore: () => Promise<Store>): void {
@@ -100,7 +100,7 @@ export function accountConformance(name: string, makeStore: () => Promise<Store>
       await store.applyReport(reportInput({ reportId: 'rep-a-1', terminal: aStb, seq: 1, offsetMs: 600_000 }));
       await store.applyReport(reportInput({ reportId: 'rep-a-2', terminal: aPc, seq: 1, offsetMs: 600_000 }));
       await store.applyReport(reportInput({ reportId: 'rep-b-1', terminal: bPc, seq: 1, offsetMs: 600_000 }));
-      await store.hideProgram(alice.id, 'sintel', T0);
+      await store.hideProgram(alice.id, defaultProfileId(alice.id), 'sintel', T0);
       // A code alice approved and consumed into a terminal of hers, and one bob approved.
       await store.createDeviceCode(deviceCodeFixture('AAAAAAAA'));
       await store.approveDeviceCode('AAAAAAAA', alice.id, 'TV', T0 + 1);
@@ -110,7 +110,7 @@ export function accountConformance(name: string, makeStore: () => Promise<Store>
       await store.approveDeviceCode('BBBBBBBB', bob.id, 'TV', T0 + 1);
 
       expect(await store.deleteUser(alice.id, T0 + 100)).toEqual({
-        accounts: 1, terminals: 3, historyRecords: 2, hiddenProgrammes: 1, sessions: 1, deviceCodes: 1, reportIds: 2,
+        accounts: 1, terminals: 3, historyRecords: 2, hiddenProgrammes: 1, sessions: 1, deviceCodes: 1, reportIds: 2, profiles: 1,
       });
       expect(await store.getUser(alice.id)).toBeNull();
       expect(await store.findUserByLogin(alice.login)).toBeNull();

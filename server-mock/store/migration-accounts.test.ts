@@ -1,7 +1,8 @@
 /**
- * Migration 3 (owner, signed-out terminals, revocations) on a database written by the schema
- * before it: every row survives, the oldest account becomes the owner, every terminal stays
- * signed in, and the store works on the migrated file.
+ * Migrations 3 (owner, signed-out terminals, revocations) and 4 (household profiles) on a
+ * database written by the schema before them: every row survives, the oldest account becomes
+ * the owner, every terminal stays signed in, all history and removals move into each account's
+ * default profile, and the store works on the migrated file.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +15,8 @@ import { migrateSqlite, openSqliteStore } from './sqlite.ts';
 const dir = mkdtempSync(join(tmpdir(), 'ra-migrate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('migration 3 on a version-2 database', () => {
-  it('keeps every row; the oldest account becomes the owner', async () => {
+describe('migrations 3 and 4 on a version-2 database', () => {
+  it('keeps every row; the oldest account becomes the owner; everything moves into a default profile', async () => {
     const file = join(dir, 'v2.db');
     const db = new DatabaseSync(file);
     db.exec('PRAGMA foreign_keys = ON');
@@ -44,6 +45,14 @@ describe('migration 3 on a version-2 database', () => {
       expect(history[0]).toMatchObject({ breakpoint: { kind: 'offset', offsetMs: 600_000 }, seq: 3, playToken: 'pt1.x', terminalName: 'TV' });
       expect(await store.listHidden('user-second')).toEqual([{ programId: 'sintel', hiddenAt: 5 }]);
       expect(await store.listRevocations(0)).toEqual([]);
+      // Migration 4: every account got its default profile, and its data moved into it.
+      expect((await store.listProfiles('user-first0')).map((p) => [p.id, p.name, p.pinHash, p.maturityLimit])).toEqual([['p-user-first0', 'A', null, null]]);
+      expect((await store.listProfiles('user-second')).map((p) => p.id)).toEqual(['p-user-second']);
+      expect(tv?.profileId).toBe('p-user-first0');
+      expect(history[0]?.profileId).toBe('p-user-first0');
+      expect(await store.listHistory('user-first0', 'p-user-first0')).toEqual(history);
+      expect(await store.listHidden('user-second', 'p-user-second')).toEqual([{ programId: 'sintel', hiddenAt: 5 }]);
+      expect((await store.getUser('user-first0'))?.sharedHistory).toBe(false);
       // And the migrated file works: sign the TV out.
       expect(await store.revokeTerminals('user-first0', null, null, 3000)).toEqual(['term-first-tv']);
       expect(await store.findTerminalByCredential('cred-hash-1')).toBeNull();

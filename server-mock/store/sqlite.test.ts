@@ -124,7 +124,7 @@ describe('sqlite store specifics', () => {
       for (let seq = 1; seq <= ${total}; seq++) {
         const next = { seq, breakpoint: { kind: 'offset', offsetMs: seq * 1000 }, progressAt: ${T0} + seq };
         await store.applyReport({
-          reportId: 'rep-crash-' + seq, userId: user.id, terminalId: term.id, terminalType: term.type,
+          reportId: 'rep-crash-' + seq, userId: user.id, profileId: term.profileId, terminalId: term.id, terminalType: term.type,
           programId: 'sintel', durationMs: 3600000, event: 'heartbeat', playToken: null, now: next.progressAt,
           decide: (stored) => (stored && stored.seq >= seq ? { outcome: 'stale' } : { outcome: 'applied', reason: 'moved', next }),
           statusOf: () => 'in-progress',

@@ -22,7 +22,28 @@ export interface UserRow {
   createdAt: number;
   /** `owner` for the server's first account. */
   role: AccountRole;
+  /** Every profile of the household sees every profile's history. */
+  sharedHistory: boolean;
 }
+
+/** A household profile (a person). */
+export interface ProfileRow {
+  id: string;
+  userId: string;
+  name: string;
+  language: string | null;
+  /** scrypt hash of the 4-digit PIN, or null for none. */
+  pinHash: string | null;
+  /** Highest age rating allowed; null = no limit. */
+  maturityLimit: number | null;
+  createdAt: number;
+}
+
+/** The fields of a profile an update may change (absent = unchanged). */
+export type ProfilePatch = Partial<Pick<ProfileRow, 'name' | 'language' | 'pinHash' | 'maturityLimit'>>;
+
+/** The default profile id an account's first profile gets (also what migration 4 used). */
+export const defaultProfileId = (userId: string): string => `p-${userId}`;
 
 /** A user session (bearer token) row; only the token's SHA-256 is stored. */
 export interface UserSessionRow {
@@ -44,6 +65,8 @@ export interface TerminalRow {
   lastSeenAt: number | null;
   /** When the terminal was signed out (credential revoked, row and history kept); null = active. */
   revokedAt: number | null;
+  /** Who is watching on it now (a profile of its user); null = the household's first profile. */
+  profileId: string | null;
 }
 
 /** What deleting an account removed, per kind of row. */
@@ -55,11 +78,14 @@ export interface DeletedAccountCounts {
   sessions: number;
   deviceCodes: number;
   reportIds: number;
+  profiles: number;
 }
 
 /** A viewing-history row: one per (terminal, programme). */
 export interface HistoryRow {
   userId: string;
+  /** The profile (person) the viewing belongs to. */
+  profileId: string;
   terminalId: string;
   terminalType: TerminalType;
   programId: string;
@@ -82,6 +108,8 @@ export interface LabelledHistoryRow extends HistoryRow {
 export interface ApplyReportInput {
   reportId: string;
   userId: string;
+  /** A profile of `userId`. */
+  profileId: string;
   terminalId: string;
   terminalType: TerminalType;
   programId: string;
@@ -146,7 +174,10 @@ export interface Store extends DeviceCodeStore {
   readonly kind: string;
 
   // users
-  /** Insert a user; returns false when the login is taken (nothing written). */
+  /**
+   * Insert a user and its default profile (`defaultProfileId`, named after the display name),
+   * in one transaction; returns false when the login is taken (nothing written).
+   */
   createUser(user: UserRow): Promise<boolean>;
   getUser(id: string): Promise<UserRow | null>;
   /** Find by login (case-insensitive: callers pass it lower-cased). */
@@ -154,9 +185,27 @@ export interface Store extends DeviceCodeStore {
   countUsers(): Promise<number>;
   /**
    * Insert the first account as owner, atomically only if there is no account at all; false
-   * (nothing written) otherwise. `user.role` is ignored (stored as owner).
+   * (nothing written) otherwise. `user.role` is ignored (stored as owner). Also its default profile.
    */
   createOwner(user: UserRow): Promise<boolean>;
+  /** Set the household's shared-history choice; false when no such user. */
+  setSharedHistory(userId: string, shared: boolean): Promise<boolean>;
+
+  // profiles
+  /** Insert a profile, only while the user has fewer than `max`; false (nothing written) otherwise. */
+  createProfile(profile: ProfileRow, max: number): Promise<boolean>;
+  getProfile(id: string): Promise<ProfileRow | null>;
+  /** The user's profiles, oldest first. */
+  listProfiles(userId: string): Promise<ProfileRow[]>;
+  /** Change a profile of this user; false when no such profile of this user. */
+  updateProfile(userId: string, profileId: string, patch: ProfilePatch): Promise<boolean>;
+  /**
+   * Delete a profile of this user with its history and removals; terminals on it fall back to
+   * none (the first profile). `last` (nothing written) when it is the user's only profile.
+   */
+  deleteProfile(userId: string, profileId: string): Promise<'deleted' | 'not-found' | 'last'>;
+  /** Make a profile of this user current on a terminal of this user; false otherwise. */
+  setTerminalProfile(userId: string, terminalId: string, profileId: string): Promise<boolean>;
   /** Replace a user's password hash; false when no such user. */
   setPasswordHash(userId: string, passwordHash: string): Promise<boolean>;
   /**
@@ -219,11 +268,15 @@ export interface Store extends DeviceCodeStore {
   applyReport(input: ApplyReportInput): Promise<ApplyReportResult>;
   /** Apply several reports in one transaction, in order (all or none on a fault). */
   applyReports(inputs: readonly ApplyReportInput[]): Promise<ApplyReportResult[]>;
-  /** Every history row of every terminal of the user, labelled with terminal names. */
-  listHistory(userId: string): Promise<LabelledHistoryRow[]>;
-  /** Hide a programme from the user's Continue-watching row as of `at` (upsert). */
-  hideProgram(userId: string, programId: string, at: number): Promise<void>;
-  listHidden(userId: string): Promise<{ programId: string; hiddenAt: number }[]>;
+  /**
+   * Every history row of every terminal of the user for one profile (null = of every
+   * profile: shared history, export), labelled with terminal names.
+   */
+  listHistory(userId: string, profileId?: string | null): Promise<LabelledHistoryRow[]>;
+  /** Hide a programme from a profile's Continue-watching row as of `at` (upsert). */
+  hideProgram(userId: string, profileId: string, programId: string, at: number): Promise<void>;
+  /** A profile's removals (null = every profile's, newest per programme). */
+  listHidden(userId: string, profileId?: string | null): Promise<{ programId: string; hiddenAt: number }[]>;
 
   // aging (patent [0050])
   /**

@@ -117,13 +117,17 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
       const answer = await o.client.programs(id.terminal.id);
       const program = answer.programs.find((p) => p.id === body.programId);
       if (!program) {
-        // The filtered catalogue lacks it: unknown, or not for this terminal type.
+        // The filtered catalogue lacks it: unknown, not for this terminal type, or above the
+        // current profile's maturity limit (global filtered by both).
         const all = await o.client.programs();
-        if (all.programs.some((p) => p.id === body.programId)) {
+        const known = all.programs.find((p) => p.id === body.programId);
+        if (known && !known.terminalTypes.includes(id.terminal.type)) {
           throw new AppError('PROGRAM_NOT_ALLOWED', 'Programme is not offered to this terminal type');
         }
+        if (known) throw new AppError('PROGRAM_RESTRICTED', 'This profile’s maturity limit does not allow this programme');
         throw new AppError('PROGRAM_NOT_FOUND', 'Unknown programme');
       }
+      const profileId = answer.profile?.id ?? null;
       const link = linkFor(program, o.clusterId);
       if (!link) throw new AppError('PROGRAM_NOT_FOUND', 'Programme is not available on this streaming cluster');
       const protocol: 'dash' | 'hls' = body.protocol === 'hls' && link.hls ? 'hls' : 'dash';
@@ -145,13 +149,14 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
       }
 
       const sessionId = randomBytes(12).toString('base64url');
-      const { token, expiresAt } = issue({ u: id.userId, t: id.terminal.id, p: program.id, s: sessionId });
+      const { token, expiresAt } = issue({ u: id.userId, t: id.terminal.id, p: program.id, s: sessionId, ...(profileId ? { pf: profileId } : {}) });
       const minSeq = answer.history.filter((r) => r.terminalId === id.terminal.id).reduce((m, r) => Math.max(m, r.seq), 0);
       o.sessions.open({
         id: sessionId,
         userId: id.userId,
         terminalId: id.terminal.id,
         terminalType: id.terminal.type,
+        profileId,
         program,
         startedAt: t,
         position: start,
@@ -222,7 +227,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         event: req.body.event ?? 'heartbeat',
         seekedBack: req.body.seekedBack,
       });
-      const { token, expiresAt } = issue({ u: s.userId, t: s.terminalId, p: s.program.id, s: s.id });
+      const { token, expiresAt } = issue({ u: s.userId, t: s.terminalId, p: s.program.id, s: s.id, ...(s.profileId ? { pf: s.profileId } : {}) });
       s.playToken = token;
       return { playToken: token, tokenExpiresAt: expiresAt, nextHeartbeatMs: o.heartbeatIntervalMs, result };
     },

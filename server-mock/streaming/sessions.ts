@@ -18,6 +18,8 @@ export interface PlaySession {
   userId: string;
   terminalId: string;
   terminalType: TerminalType;
+  /** The household profile watching (reports are recorded for it). */
+  profileId: string | null;
   program: Program;
   startedAt: number;
   /** Last heartbeat / stop time (server clock). */

@@ -132,6 +132,8 @@ export async function runRevocation(t: Topology, path: RevocationPath, login: st
   const segmentUrl = manifestUrl.replace(/manifest\.mpd$/, 'chunk-0-00001.m4s');
   const mediaBefore = await fetch(manifestUrl, { headers: { authorization: `Bearer ${p.playToken}` } });
   if (mediaBefore.status !== 200) throw new Error(`media before: ${mediaBefore.status}`);
+  // B has heard A's first (forwarded) heartbeat before anything is revoked.
+  for (let i = 0; i < 100 && !streamB.events.some((e) => e.type === 'history' && e.record.terminalId === a.id); i++) await new Promise((r) => setTimeout(r, 20));
   const pushedBefore = streamB.events.length;
 
   const t0 = performance.now();
