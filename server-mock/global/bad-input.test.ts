@@ -13,6 +13,8 @@ let bob: string;
 let aliceTv: { id: string; credential: string };
 let bobPc: { id: string; credential: string };
 let revoked: string;
+let aliceProfile: string;
+let bobProfile: string;
 
 beforeAll(async () => {
   s = await startTestServer();
@@ -23,6 +25,9 @@ beforeAll(async () => {
   const gone = await addTerminal(s.app, alice, 'Old phone', 'mobile');
   revoked = gone.credential;
   await s.app.inject({ method: 'DELETE', url: `/api/v1/terminals/${gone.id}`, headers: { authorization: `Bearer ${alice}` } });
+  const profileOf = async (token: string) => (await s.app.inject({ url: '/api/v1/profiles', headers: { authorization: `Bearer ${token}` } })).json<{ profiles: { id: string }[] }>().profiles[0]?.id as string;
+  aliceProfile = await profileOf(alice);
+  bobProfile = await profileOf(bob);
 });
 afterAll(async () => {
   await s.close();
@@ -73,6 +78,25 @@ const cases: Case[] = [
   ['export: no credential', () => ({ method: 'GET', url: '/api/v1/account/export' }), 401, 'UNAUTHENTICATED'],
   ['export: admin token', () => ({ method: 'GET', url: '/api/v1/account/export', headers: bearer(ADMIN_TOKEN) }), 401, 'UNAUTHENTICATED'],
   ['revocation feed: terminal credential', () => ({ method: 'GET', url: '/global/v1/revocations', headers: bearer(aliceTv.credential) }), 401, 'UNAUTHENTICATED'],
+  // profiles
+  ['profiles: no credential', () => ({ method: 'GET', url: '/api/v1/profiles' }), 401, 'UNAUTHENTICATED'],
+  ['profile create: empty name', () => ({ method: 'POST', url: '/api/v1/profiles', headers: bearer(alice), payload: { name: '' } }), 400, 'VALIDATION_FAILED'],
+  ['profile create: 5-digit PIN', () => ({ method: 'POST', url: '/api/v1/profiles', headers: bearer(alice), payload: { name: 'K', pin: '12345' } }), 400, 'VALIDATION_FAILED'],
+  ['profile create: PIN of letters', () => ({ method: 'POST', url: '/api/v1/profiles', headers: bearer(alice), payload: { name: 'K', pin: 'abcd' } }), 400, 'VALIDATION_FAILED'],
+  ['profile create: limit above 21', () => ({ method: 'POST', url: '/api/v1/profiles', headers: bearer(alice), payload: { name: 'K', maturityLimit: 22 } }), 400, 'VALIDATION_FAILED'],
+  ['profile create: bad language tag', () => ({ method: 'POST', url: '/api/v1/profiles', headers: bearer(alice), payload: { name: 'K', language: 'en_US!' } }), 400, 'VALIDATION_FAILED'],
+  ['profile update: empty patch', () => ({ method: 'PATCH', url: `/api/v1/profiles/p-${'x'.repeat(10)}`, headers: bearer(alice), payload: {} }), 400, 'VALIDATION_FAILED'],
+  ['profile update: another household’s profile', () => ({ method: 'PATCH', url: `/api/v1/profiles/${bobProfile}`, headers: bearer(alice), payload: { name: 'Mine' } }), 404, 'PROFILE_NOT_FOUND'],
+  ['profile delete: another household’s profile', () => ({ method: 'DELETE', url: `/api/v1/profiles/${bobProfile}`, headers: bearer(alice) }), 404, 'PROFILE_NOT_FOUND'],
+  ['profile delete: the last one', () => ({ method: 'DELETE', url: `/api/v1/profiles/${aliceProfile}`, headers: bearer(alice) }), 409, 'PROFILE_LIMIT'],
+  ['profile delete: malformed id', () => ({ method: 'DELETE', url: '/api/v1/profiles/..%2F', headers: bearer(alice) }), 400, 'VALIDATION_FAILED'],
+  ['choose profile: another household’s', () => ({ method: 'PUT', url: '/api/v1/terminals/current/profile', headers: bearer(aliceTv.credential), payload: { profileId: bobProfile } }), 404, 'PROFILE_NOT_FOUND'],
+  ['choose profile: with a user session', () => ({ method: 'PUT', url: '/api/v1/terminals/current/profile', headers: bearer(alice), payload: { profileId: aliceProfile } }), 401, 'UNAUTHENTICATED'],
+  ['choose profile: bad PIN format', () => ({ method: 'PUT', url: '/api/v1/terminals/current/profile', headers: bearer(aliceTv.credential), payload: { profileId: aliceProfile, pin: '12' } }), 400, 'VALIDATION_FAILED'],
+  ['settings: wrong type', () => ({ method: 'PUT', url: '/api/v1/account/settings', headers: bearer(alice), payload: { sharedHistory: 'yes' } }), 400, 'VALIDATION_FAILED'],
+  ['settings: unknown field', () => ({ method: 'PUT', url: '/api/v1/account/settings', headers: bearer(alice), payload: { sharedHistory: true, open: true } }), 400, 'VALIDATION_FAILED'],
+  ['sync: another household’s profile', () => ({ method: 'POST', url: '/api/v1/history/sync', headers: bearer(aliceTv.credential), payload: syncBatch({ profileId: bobProfile }) }), 404, 'PROFILE_NOT_FOUND'],
+  ['report: another household’s profile', () => ({ method: 'POST', url: '/global/v1/history', headers: { authorization: SERVICE_AUTH }, payload: batch({ profileId: bobProfile }) }), 404, 'PROFILE_NOT_FOUND'],
   ['revocation feed: no credential', () => ({ method: 'GET', url: '/global/v1/revocations' }), 401, 'UNAUTHENTICATED'],
   ['me: forged token', () => ({ method: 'GET', url: '/api/v1/me', headers: bearer('ras_forged') }), 401, 'UNAUTHENTICATED'],
   ['me: revoked terminal', () => ({ method: 'GET', url: '/api/v1/me', headers: bearer(revoked) }), 401, 'UNAUTHENTICATED'],
