@@ -79,6 +79,8 @@ async function call(method: string, url: string, body?: unknown, bearer?: string
 export interface ScenarioResult {
   /** ms from the start of the revoking call until A's push stream ended (null = still open). */
   streamClosedMs: number | null;
+  /** Events A's stream received after the revoking call started (must be none). */
+  victimEventsAfter: number;
   /** B's push stream ended too (only account deletion should do that). */
   otherStreamClosed: boolean;
   /** Status and code of A's first heartbeat after the revoking call answered. */
@@ -135,6 +137,7 @@ export async function runRevocation(t: Topology, path: RevocationPath, login: st
   // B has heard A's first (forwarded) heartbeat before anything is revoked.
   for (let i = 0; i < 100 && !streamB.events.some((e) => e.type === 'history' && e.record.terminalId === a.id); i++) await new Promise((r) => setTimeout(r, 20));
   const pushedBefore = streamB.events.length;
+  const victimBefore = streamA.events.length;
 
   const t0 = performance.now();
   let revoked: { status: number; json: Record<string, unknown> };
@@ -187,6 +190,7 @@ export async function runRevocation(t: Topology, path: RevocationPath, login: st
   return {
     streamClosedMs: closedAt === null ? null : closedAt - t0,
     otherStreamClosed,
+    victimEventsAfter: streamA.events.length - victimBefore,
     heartbeat: { status: hb.status, code: hb.json.code, renewedToken: typeof hb.json.playToken === 'string' },
     heartbeatRefusedMs: refusedAt - t0,
     renewedAfter,
@@ -227,6 +231,7 @@ export function checkRevoked(
   expect(r.streamClosedMs, 'A’s push stream closed').not.toBeNull();
   expect(r.streamClosedMs as number, 'A’s push stream closed within 1 s').toBeLessThanOrEqual(1_000);
   expect(r.heartbeatRefusedMs, 'heartbeat refused within 1 s').toBeLessThanOrEqual(1_000);
+  expect(r.victimEventsAfter, 'nothing pushed to A after the revocation (not even its own last point)').toBe(0);
   if (!split || r.heartbeat.status !== 200) {
     expect(r.heartbeat, 'the first heartbeat after the revocation').toEqual({ status: 401, code: 'TOKEN_INVALID', renewedToken: false });
   } else {
