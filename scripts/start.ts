@@ -65,7 +65,9 @@ function startElectron(binary: string): void {
 
 function startServerOnly(why: string): void {
   const cli = join(ROOT, 'server-mock', 'cli.ts');
-  const child = spawn(process.execPath, [cli, ...args.filter((a) => !APP_ONLY.test(a))], { cwd: ROOT, stdio: ['inherit', 'pipe', 'inherit'] });
+  // Its stdout is our pipe, not the terminal: ask for the terminal's log format ourselves.
+  const env = { ...process.env, RA_LOG_FORMAT: process.env.RA_LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'auto') };
+  const child = spawn(process.execPath, [cli, ...args.filter((a) => !APP_ONLY.test(a))], { cwd: ROOT, env, stdio: ['inherit', 'pipe', 'inherit'] });
   let told = false;
   createInterface({ input: child.stdout }).on('line', (line) => {
     console.log(line);
