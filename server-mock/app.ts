@@ -131,7 +131,8 @@ export async function buildApp({ config, store, logger, outboxFile }: AppDeps): 
     });
     app.addHook('onReady', async () => {
       feed.start();
-      await feed.whenReady(2_000);
+      // Give the feed a moment so the first plays are not refused; never wait long for a global that is down.
+      await feed.whenReady(1_000);
     });
     app.addHook('onClose', async () => feed.stop());
     globalClient = cached;

@@ -51,6 +51,8 @@ export class RevocationFeed implements RevocationSource {
   #abort: AbortController | null = null;
   #retryTimer: NodeJS.Timeout | null = null;
   #readyWaiters = new Set<() => void>();
+  /** The outage is already logged (one warning per outage, not one per retry). */
+  #lossLogged = false;
 
   constructor(options: RevocationFeedOptions) {
     this.#o = { silenceMs: 6_000, retryMinMs: 200, retryMaxMs: 2_000, ...options };
@@ -136,13 +138,18 @@ export class RevocationFeed implements RevocationSource {
           if (batch.snapshot && !heard) {
             heard = true;
             this.#connected = true;
+            if (this.#lossLogged) this.#o.log.info?.({}, 'revocation feed back; new play sessions are admitted again');
+            this.#lossLogged = false;
             for (const w of [...this.#readyWaiters]) w();
           }
         }
       }
       throw new Error('revocation feed: global closed the stream');
     } catch (err) {
-      if (!this.#stopped) this.#o.log.warn({ err: (err as Error).message }, 'revocation feed lost; new play sessions are refused until it is back');
+      if (!this.#stopped && !this.#lossLogged) {
+        this.#lossLogged = true;
+        this.#o.log.warn({ err: (err as Error).message }, 'revocation feed lost; new play sessions are refused until it is back');
+      }
     } finally {
       if (silence) clearTimeout(silence);
       this.#connected = false;
