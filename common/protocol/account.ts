@@ -105,8 +105,34 @@ export const AccountExport = Type.Object({
 });
 export type AccountExport = Static<typeof AccountExport>;
 
-/** Re-exported for callers that list terminals next to an export. */
-export { Terminal };
+/** What a terminal is playing, as far as global knows (its cluster forwards heartbeats). */
+export const NowPlaying = Type.Object({
+  programId: ProgramId,
+  breakpoint: Breakpoint,
+  /** The profile watching. */
+  profileId: Type.Optional(Id),
+  /** Paused rather than playing. */
+  paused: Type.Boolean(),
+  /** When global last heard of it. */
+  updatedAt: EpochMillis,
+});
+export type NowPlaying = Static<typeof NowPlaying>;
+
+/** One row of the Devices screen: a terminal, who is watching on it and what it plays now. */
+export const Device = Type.Intersect([
+  Terminal,
+  Type.Object({
+    /** Its current profile (a terminal that never chose one has the household's first). */
+    profileId: Type.Union([Id, Type.Null()]),
+    /** Null when it is not playing (nothing heard for a while, or stopped). */
+    nowPlaying: Type.Union([NowPlaying, Type.Null()]),
+  }),
+]);
+export type Device = Static<typeof Device>;
+
+/** `GET /api/v1/terminals`: the household's signed-in terminals, oldest first. */
+export const DeviceList = Type.Object({ terminals: Type.Array(Device) });
+export type DeviceList = Static<typeof DeviceList>;
 
 // ---------------------------------------------------------------- revocation feed (role to role)
 

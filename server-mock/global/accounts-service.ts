@@ -3,7 +3,7 @@
  * table, patent [0048]). Owns credential issuing and checking; routes are thin over it.
  */
 import { AppError } from '../../common/errors.ts';
-import type { AccountExport, DeleteAccountResponse, RegistrationPolicy, RevocationSummary } from '../../common/protocol/account.ts';
+import type { AccountExport, DeleteAccountResponse, Device, RegistrationPolicy, RevocationSummary } from '../../common/protocol/account.ts';
 import type { Account, RegisterTerminalResponse, SessionResponse } from '../../common/protocol/api.ts';
 import type { Terminal, TerminalType } from '../../common/protocol/model.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../auth/passwords.ts';
@@ -24,6 +24,8 @@ export interface AccountServiceDeps {
   revocations: RevocationHub;
   /** Anyone may create an account (else only the owner, after the first). */
   openRegistration: boolean;
+  /** A terminal whose record moved within this long (and not by a stop) is "playing now". */
+  playingWindowMs?: number;
   now?: () => number;
 }
 
@@ -43,8 +45,10 @@ export class AccountService {
   readonly #now: () => number;
   readonly #hub: RevocationHub;
   readonly #open: boolean;
+  readonly #playingWindowMs: number;
 
   constructor(deps: AccountServiceDeps) {
+    this.#playingWindowMs = deps.playingWindowMs ?? 75_000;
     this.#store = deps.store;
     this.#sessionMs = deps.sessionDays * 86_400_000;
     this.#now = deps.now ?? Date.now;
@@ -163,6 +167,43 @@ export class AccountService {
   async listTerminals(userId: string): Promise<Terminal[]> {
     const rows = (await this.#store.listTerminals(userId)).filter((t) => t.revokedAt === null);
     return rows.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id)).map(toTerminal);
+  }
+
+  /**
+   * The Devices screen: signed-in terminals, each with its current profile and what it plays
+   * now — its newest record, if heard of within the playing window and not ended by a stop or
+   * timeout (clusters forward plain heartbeats every report interval, pauses at once).
+   */
+  async listDevices(userId: string): Promise<Device[]> {
+    const [terminals, history, profiles] = await Promise.all([
+      this.listTerminalRows(userId),
+      this.#store.listHistory(userId, null),
+      this.#store.listProfiles(userId),
+    ]);
+    const ids = new Set(profiles.map((p) => p.id));
+    const first = profiles[0]?.id ?? null;
+    const now = this.#now();
+    const newest = new Map<string, (typeof history)[number]>();
+    for (const r of history) {
+      const cur = newest.get(r.terminalId);
+      if (!cur || r.updatedAt > cur.updatedAt) newest.set(r.terminalId, r);
+    }
+    return terminals.map((t) => {
+      const r = newest.get(t.id);
+      const live = r && now - r.updatedAt <= this.#playingWindowMs && r.lastEvent !== 'stop' && r.lastEvent !== 'timeout';
+      return {
+        ...toTerminal(t),
+        // The effective current profile (a terminal that never chose has the first one).
+        profileId: t.profileId !== null && ids.has(t.profileId) ? t.profileId : first,
+        nowPlaying: live ? { programId: r.programId, breakpoint: r.breakpoint, profileId: r.profileId, paused: r.lastEvent === 'pause', updatedAt: r.updatedAt } : null,
+      };
+    });
+  }
+
+  /** Signed-in terminal rows of a user, oldest first. */
+  async listTerminalRows(userId: string) {
+    const rows = (await this.#store.listTerminals(userId)).filter((t) => t.revokedAt === null);
+    return rows.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   }
 
   /** Rename one of the user's terminals. */

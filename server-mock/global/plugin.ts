@@ -39,7 +39,15 @@ export interface GlobalServices {
 export function createGlobal(store: Store, config: Config, now: () => number = Date.now): GlobalServices {
   const bus = new EventBus();
   const revocations = new RevocationHub();
-  const accounts = new AccountService({ store, sessionDays: config.sessionDays, revocations, openRegistration: config.openRegistration, now });
+  const accounts = new AccountService({
+    store,
+    sessionDays: config.sessionDays,
+    revocations,
+    openRegistration: config.openRegistration,
+    // Plain heartbeats reach global every report interval; a pause or seek at once.
+    playingWindowMs: 2 * config.reportIntervalSec * 1000 + 15_000,
+    now,
+  });
   const profiles = new ProfileService({ store, now });
   const history = new HistoryService({ store, bus, profiles, rules: config.resume, retentionDays: config.retentionDays, now });
   const auth: Authenticator = {
@@ -69,7 +77,7 @@ export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = asyn
       await accounts.noteSeen(p.terminal.id, p.terminal.lastSeenAt).catch((err: unknown) => app.log.warn({ err }, 'last-seen'));
     }
   });
-  await app.register(accountRoutes, { accounts, auth, authRateLimit: config.authRateLimit });
+  await app.register(accountRoutes, { accounts, profiles, auth, authRateLimit: config.authRateLimit });
   await app.register(historyRoutes, { history, accounts, auth });
   await app.register(deviceRoutes, { devices, auth, rateLimit: config.authRateLimit, publicUrl: config.publicUrl });
   await app.register(lifecycleRoutes, { accounts, auth, authRateLimit: config.authRateLimit });

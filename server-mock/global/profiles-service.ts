@@ -61,6 +61,17 @@ export class ProfileService {
     return first;
   }
 
+  /**
+   * The household of a caller allowed to manage it (profiles, settings, devices): a user
+   * session, or a terminal whose current profile has no maturity limit. FORBIDDEN otherwise.
+   */
+  async managerOf(p: { kind: 'user'; userId: string } | { kind: 'terminal'; userId: string; terminalId: string }): Promise<string> {
+    if (p.kind === 'user') return p.userId;
+    const row = await this.#store.getTerminal(p.terminalId);
+    if (row && (await this.currentOf(row)).maturityLimit === null) return p.userId;
+    throw new AppError('FORBIDDEN', 'A profile with a maturity limit cannot manage the household');
+  }
+
   /** Whether the household shares history across profiles. */
   async sharedHistory(userId: string): Promise<boolean> {
     const user = await this.#store.getUser(userId);

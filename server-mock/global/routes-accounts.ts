@@ -10,10 +10,10 @@ import {
   RegisterTerminalResponse,
   RenameTerminalRequest,
   SessionResponse,
-  TerminalList,
   WhoAmI,
 } from '../../common/protocol/api.ts';
-import { RegistrationPolicy } from '../../common/protocol/account.ts';
+import { DeviceList, RegistrationPolicy } from '../../common/protocol/account.ts';
+import type { ProfileService } from './profiles-service.ts';
 import { Id, Terminal } from '../../common/protocol/model.ts';
 import { guard, principalOf, type Authenticator } from '../http/auth.ts';
 import { errorResponses, security } from '../http/schemas.ts';
@@ -22,12 +22,13 @@ import type { AccountService } from './accounts-service.ts';
 /** Options of the accounts routes. */
 export interface AccountRoutesOptions {
   accounts: AccountService;
+  profiles: ProfileService;
   auth: Authenticator;
   /** Attempts per IP per minute on register and login. */
   authRateLimit: number;
 }
 
-export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (app, { accounts, auth, authRateLimit }) => {
+export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (app, { accounts, profiles, auth, authRateLimit }) => {
   const rateLimit = { max: authRateLimit, timeWindow: 60_000 };
   const userGuard = guard(auth, ['user']);
   const tags = ['accounts'];
@@ -114,30 +115,51 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
     },
   );
 
+  // The Devices screen works from any signed-in device (a PC or TV holds only its terminal
+  // credential); changing devices needs a manager (user session, or an unrestricted profile).
+  const either = guard(auth, ['user', 'terminal']);
+  const both = [...security.user, ...security.terminal];
+  const managerOf = (req: FastifyRequest): Promise<string> => {
+    const p = req.principal;
+    if (p?.kind === 'terminal') return profiles.managerOf({ kind: 'terminal', userId: p.userId, terminalId: p.terminal.id });
+    return profiles.managerOf({ kind: 'user', userId: principalOf(req, 'user').userId });
+  };
   app.get(
     '/api/v1/terminals',
-    { onRequest: userGuard, schema: { tags, summary: 'List my terminals', security: security.user, response: { 200: TerminalList, ...errorResponses } } },
-    async (req) => ({ terminals: await accounts.listTerminals(principalOf(req, 'user').userId) }),
+    {
+      onRequest: either,
+      schema: { tags, summary: 'The household’s signed-in terminals: name, type, last seen, current profile, what each plays now', security: both, response: { 200: DeviceList, ...errorResponses } },
+    },
+    async (req) => {
+      const p = req.principal;
+      return { terminals: await accounts.listDevices(p?.kind === 'terminal' ? p.userId : principalOf(req, 'user').userId) };
+    },
   );
 
   const params = Type.Object({ terminalId: Id });
   app.patch(
     '/api/v1/terminals/:terminalId',
     {
-      onRequest: userGuard,
-      schema: { tags, summary: 'Rename my terminal', security: security.user, params, body: RenameTerminalRequest, response: { 200: Terminal, ...errorResponses } },
+      onRequest: either,
+      schema: { tags, summary: 'Rename a terminal of the household', security: both, params, body: RenameTerminalRequest, response: { 200: Terminal, ...errorResponses } },
     },
-    async (req) => accounts.renameTerminal(principalOf(req, 'user').userId, req.params.terminalId, req.body.name),
+    async (req) => accounts.renameTerminal(await managerOf(req), req.params.terminalId, req.body.name),
   );
 
   app.delete(
     '/api/v1/terminals/:terminalId',
     {
-      onRequest: userGuard,
-      schema: { tags, summary: 'Remove my terminal: every credential derived from it ends at once (push, play sessions, play tokens); its history goes', security: security.user, params, response: { 204: Type.Null(), ...errorResponses } },
+      onRequest: either,
+      schema: {
+        tags,
+        summary: 'Remove a terminal of the household (this one too): every credential derived from it ends at once (push, play sessions, play tokens); its history goes',
+        security: both,
+        params,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
     },
     async (req, reply) => {
-      await accounts.removeTerminal(principalOf(req, 'user').userId, req.params.terminalId);
+      await accounts.removeTerminal(await managerOf(req), req.params.terminalId);
       return reply.code(204).send(null);
     },
   );

@@ -24,7 +24,7 @@ export interface ProfileRoutesOptions {
   authRateLimit: number;
 }
 
-export const profileRoutes: FastifyPluginAsyncTypebox<ProfileRoutesOptions> = async (app, { profiles, store, auth, authRateLimit }) => {
+export const profileRoutes: FastifyPluginAsyncTypebox<ProfileRoutesOptions> = async (app, { profiles, auth, authRateLimit }) => {
   const either = guard(auth, ['user', 'terminal']);
   const sec = [...security.user, ...security.terminal];
   const tags = ['accounts'];
@@ -32,12 +32,8 @@ export const profileRoutes: FastifyPluginAsyncTypebox<ProfileRoutesOptions> = as
   /** The household of a caller allowed to manage profiles. */
   async function manager(req: FastifyRequest): Promise<string> {
     const p = req.principal;
-    if (p?.kind === 'user') return p.userId;
-    if (p?.kind === 'terminal') {
-      const row = await store.getTerminal(p.terminal.id);
-      if (row && (await profiles.currentOf(row)).maturityLimit === null) return p.userId;
-      throw new AppError('FORBIDDEN', 'A profile with a maturity limit cannot manage profiles');
-    }
+    if (p?.kind === 'user') return profiles.managerOf({ kind: 'user', userId: p.userId });
+    if (p?.kind === 'terminal') return profiles.managerOf({ kind: 'terminal', userId: p.userId, terminalId: p.terminal.id });
     throw new AppError('UNAUTHENTICATED', 'A valid user or terminal credential is required');
   }
   const userOf = (req: FastifyRequest) => {
