@@ -14,6 +14,7 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import { groupCommitter, inTransaction, startCheckpointer } from './sqlite-commit.ts';
 
 export { groupCommitter, inTransaction };
+import { accountMethods } from './sqlite-accounts.ts';
 import { deviceCodeMethods } from './sqlite-device.ts';
 import type { Breakpoint, Program, ProgressStatus, TerminalType } from '../../common/protocol/model.ts';
 import type { ReportEvent } from '../../common/protocol/api.ts';
@@ -24,13 +25,11 @@ import type {
   ApplyReportResult,
   HistoryRow,
   LabelledHistoryRow,
-  ProfileRow,
   Store,
   TerminalRow,
   UserRow,
   UserSessionRow,
 } from './types.ts';
-import { defaultProfileId } from './types.ts';
 
 /** Options of `openSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -48,10 +47,6 @@ export interface SqliteStoreOptions {
 // Raw row shapes as SQLite returns them (type aliases, so they are castable from records).
 type DbUser = {
   id: string; login: string; display_name: string; password_hash: string; created_at: number; role: string; shared_history: number;
-};
-type DbProfile = {
-  id: string; user_id: string; name: string; language: string | null; pin_hash: string | null;
-  maturity_limit: number | null; created_at: number;
 };
 type DbSession = { token_hash: string; user_id: string; created_at: number; expires_at: number };
 type DbTerminal = {
@@ -143,13 +138,6 @@ function toUser(r: DbUser): UserRow {
   };
 }
 
-function toProfile(r: DbProfile): ProfileRow {
-  return {
-    id: r.id, userId: r.user_id, name: r.name, language: r.language, pinHash: r.pin_hash,
-    maturityLimit: r.maturity_limit, createdAt: r.created_at,
-  };
-}
-
 function toSession(r: DbSession): UserSessionRow {
   return { tokenHash: r.token_hash, userId: r.user_id, createdAt: r.created_at, expiresAt: r.expires_at };
 }
@@ -211,40 +199,9 @@ function deepFreeze<T>(value: T): T {
 function prepareAll(db: DatabaseSync) {
   const p = (sql: string): StatementSync => db.prepare(sql);
   return {
-    insertUser: p(`INSERT INTO users (id, login, display_name, password_hash, created_at, role)
-      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (login) DO NOTHING`),
-    setPassword: p('UPDATE users SET password_hash = ? WHERE id = ?'),
-    setShared: p('UPDATE users SET shared_history = ? WHERE id = ?'),
-    insertProfile: p(`INSERT INTO profiles (id, user_id, name, language, pin_hash, maturity_limit, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?)`),
-    countProfiles: p('SELECT COUNT(*) AS n FROM profiles WHERE user_id = ?'),
-    getProfile: p('SELECT * FROM profiles WHERE id = ?'),
-    listProfiles: p('SELECT * FROM profiles WHERE user_id = ? ORDER BY created_at, id'),
-    updateProfile: p(`UPDATE profiles SET name = ?, language = ?, pin_hash = ?, maturity_limit = ? WHERE id = ? AND user_id = ?`),
-    deleteProfile: p('DELETE FROM profiles WHERE id = ? AND user_id = ?'),
-    setTerminalProfile: p(`UPDATE terminals SET profile_id = ?3 WHERE id = ?2 AND user_id = ?1
-      AND EXISTS (SELECT 1 FROM profiles WHERE id = ?3 AND user_id = ?1)`),
-    deleteUser: p('DELETE FROM users WHERE id = ?'),
-    countUserTerminals: p('SELECT COUNT(*) AS n FROM terminals WHERE user_id = ?'),
-    countUserHistory: p('SELECT COUNT(*) AS n FROM history WHERE user_id = ?'),
-    countUserHidden: p('SELECT COUNT(*) AS n FROM hidden_programs WHERE user_id = ?'),
-    countUserSessions: p('SELECT COUNT(*) AS n FROM user_sessions WHERE user_id = ?'),
-    // Codes it approved, and codes that made one of its terminals (the TV's side of the pair).
-    deleteUserDeviceCodes: p(`DELETE FROM device_codes WHERE approved_user_id = ?1
-      OR terminal_id IN (SELECT id FROM terminals WHERE user_id = ?1)`),
-    deleteUserReports: p('DELETE FROM history_reports WHERE user_id = ?'),
-    deleteOtherSessions: p('DELETE FROM user_sessions WHERE user_id = ? AND token_hash <> ?'),
-    deleteAllSessions: p('DELETE FROM user_sessions WHERE user_id = ?'),
-    activeTerminalIds: p('SELECT id FROM terminals WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at, id'),
-    revokeTerminal: p('UPDATE terminals SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL'),
-    insertRevocation: p(`INSERT INTO revocations (kind, subject_id, at) VALUES (?, ?, ?)
-      ON CONFLICT (kind, subject_id) DO NOTHING`),
-    listRevocations: p('SELECT kind, subject_id, at FROM revocations WHERE at >= ? ORDER BY at, kind, subject_id'),
-    deleteRevocations: p('DELETE FROM revocations WHERE at < ?'),
     getUser: p('SELECT * FROM users WHERE id = ?'),
     userByLogin: p('SELECT * FROM users WHERE login = ?'),
     countUsers: p('SELECT COUNT(*) AS n FROM users'),
-
     insertSession: p('INSERT INTO user_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)'),
     findSession: p('SELECT * FROM user_sessions WHERE token_hash = ? AND expires_at > ?'),
     deleteSession: p('DELETE FROM user_sessions WHERE token_hash = ?'),
@@ -306,6 +263,7 @@ function prepareAll(db: DatabaseSync) {
 /** The Store over an open, migrated connection. */
 function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORMAL' | 'FULL' } | null): Store {
   const s = prepareAll(db);
+  const accounts = accountMethods(db, (fn) => inTransaction(db, fn));
   let checkpointer: ReturnType<typeof startCheckpointer> | null = null;
   let checkpointerTried = false;
   const group = groupCommitter(db, () => {
@@ -329,14 +287,6 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
     s.listHistory.setReturnArrays(true);
     s.listProfileHistory.setReturnArrays(true);
   }
-  /** Insert a user and its default profile (inside the caller's transaction). */
-  function insertUserWithProfile(u: UserRow, role: UserRow['role']): boolean {
-    if (changed(s.insertUser, u.id, u.login, u.displayName, u.passwordHash, u.createdAt, role) !== 1) return false;
-    s.insertProfile.run(defaultProfileId(u.id), u.id, u.displayName, null, null, null, u.createdAt);
-    if (u.sharedHistory) s.setShared.run(1, u.id);
-    return true;
-  }
-
   /**
    * The catalogue, parsed once and shared until it changes: it is read on every home page, play
    * and report and changes rarely, and parsing it per request was the largest single cost of a
@@ -385,74 +335,9 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
 
   return {
     ...deviceCodeMethods(db, (fn) => inTransaction(db, fn)),
+    ...accounts.methods,
     kind: 'sqlite',
 
-    async createUser(u) {
-      return inTransaction(db, () => insertUserWithProfile(u, u.role));
-    },
-    async createOwner(u) {
-      return inTransaction(db, () => count(s.countUsers) === 0 && insertUserWithProfile(u, 'owner'));
-    },
-    async setSharedHistory(userId, shared) {
-      return changed(s.setShared, shared ? 1 : 0, userId) === 1;
-    },
-    async createProfile(pr, max) {
-      return inTransaction(db, () => {
-        if ((get<{ n: number }>(s.countProfiles, pr.userId)?.n ?? 0) >= max) return false;
-        s.insertProfile.run(pr.id, pr.userId, pr.name, pr.language, pr.pinHash, pr.maturityLimit, pr.createdAt);
-        return true;
-      });
-    },
-    async getProfile(id) {
-      const r = get<DbProfile>(s.getProfile, id);
-      return r ? toProfile(r) : null;
-    },
-    async listProfiles(userId) {
-      return all<DbProfile>(s.listProfiles, userId).map(toProfile);
-    },
-    async updateProfile(userId, profileId, patch) {
-      return inTransaction(db, () => {
-        const r = get<DbProfile>(s.getProfile, profileId);
-        if (!r || r.user_id !== userId) return false;
-        const next = { ...toProfile(r), ...patch };
-        return changed(s.updateProfile, next.name, next.language, next.pinHash, next.maturityLimit, profileId, userId) === 1;
-      });
-    },
-    async deleteProfile(userId, profileId) {
-      return inTransaction(db, () => {
-        const r = get<DbProfile>(s.getProfile, profileId);
-        if (!r || r.user_id !== userId) return 'not-found' as const;
-        if ((get<{ n: number }>(s.countProfiles, userId)?.n ?? 0) <= 1) return 'last' as const;
-        // History and removals cascade; terminals on it fall back to null.
-        s.deleteProfile.run(profileId, userId);
-        return 'deleted' as const;
-      });
-    },
-    async setTerminalProfile(userId, terminalId, profileId) {
-      return changed(s.setTerminalProfile, userId, terminalId, profileId) === 1;
-    },
-    async setPasswordHash(userId, passwordHash) {
-      return changed(s.setPassword, passwordHash, userId) === 1;
-    },
-    async deleteUser(userId, at) {
-      return inTransaction(db, () => {
-        if (!get<DbUser>(s.getUser, userId)) return null;
-        const n = (st: StatementSync) => get<{ n: number }>(st, userId)?.n ?? 0;
-        const counts = {
-          profiles: n(s.countProfiles),
-          terminals: n(s.countUserTerminals),
-          historyRecords: n(s.countUserHistory),
-          hiddenProgrammes: n(s.countUserHidden),
-          sessions: n(s.countUserSessions),
-          deviceCodes: changed(s.deleteUserDeviceCodes, userId),
-          reportIds: changed(s.deleteUserReports, userId),
-        };
-        // Sessions, terminals (and through them history) and hidden programmes cascade.
-        const accounts = changed(s.deleteUser, userId);
-        s.insertRevocation.run('user', userId, at);
-        return { accounts, ...counts };
-      });
-    },
     async getUser(id) {
       const r = get<DbUser>(s.getUser, id);
       return r ? toUser(r) : null;
@@ -475,10 +360,6 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
     async deleteUserSession(tokenHash) {
       s.deleteSession.run(tokenHash);
     },
-    async deleteUserSessions(userId, exceptTokenHash) {
-      return exceptTokenHash === null ? changed(s.deleteAllSessions, userId) : changed(s.deleteOtherSessions, userId, exceptTokenHash);
-    },
-
     async createTerminal(t) {
       s.insertTerminal.run(t.id, t.userId, t.name, t.type, t.credentialHash, t.createdAt, t.lastSeenAt, t.profileId);
     },
@@ -499,32 +380,9 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
     async deleteTerminal(userId, terminalId, at) {
       return inTransaction(db, () => {
         if (changed(s.deleteTerminal, terminalId, userId) !== 1) return false;
-        s.insertRevocation.run('terminal', terminalId, at);
+        accounts.recordTerminalRevocation(terminalId, at);
         return true;
       });
-    },
-    async revokeTerminals(userId, terminalIds, exceptTerminalId, at) {
-      return inTransaction(db, () => {
-        const candidates = terminalIds ?? all<{ id: string }>(s.activeTerminalIds, userId).map((r) => r.id);
-        const revoked: string[] = [];
-        for (const id of new Set(candidates)) {
-          if (id === exceptTerminalId) continue;
-          if (changed(s.revokeTerminal, at, id, userId) !== 1) continue;
-          s.insertRevocation.run('terminal', id, at);
-          revoked.push(id);
-        }
-        return revoked;
-      });
-    },
-    async listRevocations(since) {
-      return all<{ kind: string; subject_id: string; at: number }>(s.listRevocations, since).map((r) => ({
-        kind: r.kind === 'user' ? ('user' as const) : ('terminal' as const),
-        subjectId: r.subject_id,
-        at: r.at,
-      }));
-    },
-    async deleteRevocationsBefore(cutoff) {
-      return changed(s.deleteRevocations, cutoff);
     },
     async touchTerminal(terminalId, at) {
       s.touchTerminal.run(at, terminalId, at);
