@@ -75,6 +75,8 @@ export const PlaybackPosition = Type.Object(
     resumedFrom: Type.Optional(Breakpoint),
     seekedBack: Type.Optional(Type.Boolean()),
     playToken: Type.Optional(Type.String({ maxLength: 2000 })),
+    /** False while the picture moves (main may carry the point forward), true when paused or stalled. */
+    paused: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

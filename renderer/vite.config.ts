@@ -13,7 +13,9 @@ import pkg from '../package.json' with { type: 'json' };
 /** Build-time constants (declared in src/vite-env.d.ts); vitest.config.ts defines the same. */
 export const RENDERER_DEFINE = { __APP_VERSION__: JSON.stringify(pkg.version) };
 
-const root = new URL('.', import.meta.url).pathname;
+// import.meta.dirname (Vite keeps the config file's own), not URL.pathname: that one keeps %20
+// for spaces and gives /C:/… on Windows.
+const root = `${import.meta.dirname}/`;
 const backend = process.env.RA_DEV_BACKEND ?? 'http://127.0.0.1:8750';
 const proxied = ['/api', '/portal', '/stream', '/media', '/artwork', '/global', '/docs', '/openapi.json'];
 

@@ -10,6 +10,7 @@ import { DUMMY_HASH, hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { hashSecret, newId, newSecret, TOKEN_PREFIX } from '../auth/tokens.ts';
 import type { TerminalIdentity } from '../http/auth.ts';
 import type { Store } from '../store/types.ts';
+import { DEMO_ACCOUNT } from '../demo/seed.ts';
 import { toAccount, toTerminal } from './records.ts';
 import type { RevocationHub } from './revocations.ts';
 import { toProfile } from './profiles-service.ts';
@@ -91,10 +92,15 @@ export class AccountService {
   }
 
   /** Check a password and open a session; one error for unknown login and wrong password. */
-  async login(login: string, password: string): Promise<SessionResponse> {
+  async login(login: string, password: string, fromThisMachine = true): Promise<SessionResponse> {
     const user = await this.#store.findUserByLogin(login.trim().toLowerCase());
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok) throw new AppError('BAD_CREDENTIALS', 'Wrong login or password');
+    // The demo password is published: it opens the demo account only from this machine (a
+    // server seeded while local, then opened to the network, must not be open to anyone).
+    if (!fromThisMachine && user.login === DEMO_ACCOUNT.login && password === DEMO_ACCOUNT.password) {
+      throw new AppError('BAD_CREDENTIALS', 'The demo account’s published password works only on the server’s own computer; set a password of your own there first');
+    }
     const token = newSecret(TOKEN_PREFIX.session);
     const now = this.#now();
     const expiresAt = now + this.#sessionMs;

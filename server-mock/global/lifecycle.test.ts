@@ -57,12 +57,25 @@ describe('registration policy', () => {
 
   it('the demo account (published password) is seeded only where only this machine can reach', async () => {
     expect(['127.0.0.1', 'localhost', '::1', '[::1]', '127.1.2.3'].every(isLoopbackHost)).toBe(true);
-    expect(['0.0.0.0', '::', '192.168.1.20', 'tv.local'].some(isLoopbackHost)).toBe(false);
+    expect(['0.0.0.0', '::', '192.168.1.20', 'tv.local', '::ffff:192.168.1.20'].some(isLoopbackHost)).toBe(false);
+    expect(isLoopbackHost('::ffff:127.0.0.1')).toBe(true);
     s = await startTestServer({ openRegistration: false });
     expect(await seedDemo(s.global.store, s.global.accounts, false)).toEqual({ programs: 0, account: false });
     expect(await s.global.store.countUsers()).toBe(0);
     expect((await seedDemo(s.global.store, s.global.accounts, true)).account).toBe(true);
     expect((await s.global.store.findUserByLogin('demo@resume.local'))?.role).toBe('owner');
+    // Its published password opens it only from this machine, never from the network.
+    const demoLogin = (remoteAddress: string, password = 'resume-demo') =>
+      s.app.inject({ method: 'POST', url: '/api/v1/sessions', remoteAddress, payload: { login: 'demo@resume.local', password } });
+    expect((await demoLogin('127.0.0.1')).statusCode).toBe(201);
+    expect((await demoLogin('::ffff:127.0.0.1')).statusCode).toBe(201);
+    const remote = await demoLogin('192.168.1.7');
+    expect(remote.statusCode).toBe(401);
+    expect(remote.json().code).toBe('BAD_CREDENTIALS');
+    // With a password of its own it is an ordinary account.
+    const token = (await demoLogin('127.0.0.1')).json<{ token: string }>().token;
+    await s.app.inject({ method: 'POST', url: '/api/v1/account/password', headers: bearer(token), payload: { oldPassword: 'resume-demo', newPassword: 'our-own-password' } });
+    expect((await demoLogin('192.168.1.7', 'our-own-password')).statusCode).toBe(201);
   });
 });
 

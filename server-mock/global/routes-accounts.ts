@@ -14,6 +14,7 @@ import {
 } from '../../common/protocol/api.ts';
 import { DeviceList, RegistrationPolicy } from '../../common/protocol/account.ts';
 import type { ProfileService } from './profiles-service.ts';
+import { isLoopbackHost } from '../demo/seed.ts';
 import { Id, Terminal } from '../../common/protocol/model.ts';
 import { guard, principalOf, type Authenticator } from '../http/auth.ts';
 import { errorResponses, security } from '../http/schemas.ts';
@@ -68,7 +69,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
       config: { rateLimit },
       schema: { tags, summary: 'Sign in (returns a user session token)', body: LoginRequest, response: { 201: SessionResponse, ...errorResponses } },
     },
-    async (req, reply) => reply.code(201).send(await accounts.login(req.body.login, req.body.password)),
+    async (req, reply) => reply.code(201).send(await accounts.login(req.body.login, req.body.password, isLoopbackHost(req.ip))),
   );
 
   app.delete(
