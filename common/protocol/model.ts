@@ -171,6 +171,8 @@ export const ViewingRecord = Type.Object({
   status: ProgressStatus,
   /** The play token the streaming cluster issued for this viewing (patent [0098]). */
   playToken: Type.Optional(Type.String({ maxLength: 2000 })),
+  /** The household profile (person) the viewing belongs to; always sent by this server. */
+  profileId: Type.Optional(Id),
 });
 export type ViewingRecord = Static<typeof ViewingRecord>;
 
