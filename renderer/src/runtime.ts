@@ -12,7 +12,7 @@ import { assertNever } from '../../common/errors.ts';
 import type { PlatformBridge } from '../../common/platform.ts';
 import { createPushStream, type PushStream } from './api/events.ts';
 import { createApi, type Api } from './api/http.ts';
-import { translate } from './i18n/index.ts';
+import { translate } from '../../common/i18n/index.ts';
 import { createReportOutbox, type ReportQueue } from './outbox.ts';
 import { createPlayerController, type PlayerController } from './player/controller.ts';
 import { createJournal, recoverJournal, type Journal } from './player/journal.ts';
@@ -96,7 +96,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
 
   const deviceLink = createDeviceLinkStore({
     api,
-    defaultName: () => translate(settings.getState().language, 'name.suggest.stb'),
+    defaultName: () => translate(settings.getState().language, 'name.suggest', { type: 'stb' }),
     onLinked: (linked) => session.getState().adopt(linked),
   });
 

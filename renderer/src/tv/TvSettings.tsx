@@ -7,7 +7,7 @@ import { FocusContext, setFocus, useFocusable } from '@noriginmedia/norigin-spat
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { Language } from '../../../common/platform.ts';
-import { LANGUAGES } from '../i18n/index.ts';
+import { LANGUAGES } from '../../../common/i18n/index.ts';
 import { useRuntime, useT } from '../ui/context.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { TerminalFacts } from '../ui/Settings.tsx';

@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import { assertNever } from '../../../common/errors.ts';
-import { programTitle } from '../i18n/index.ts';
+import { programTitle } from '../../../common/i18n/index.ts';
 import { actionForKey, DESKTOP_KEYS, focusKind, SEEK_STEP_S, VOLUME_STEP, type PlayerAction } from '../player/keys.ts';
 import type { StartIntent } from '../route.ts';
 import { useLanguage, useRuntime, useT } from './context.tsx';

@@ -5,7 +5,7 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { Language, UiMode } from '../../../common/platform.ts';
-import { LANGUAGES } from '../i18n/index.ts';
+import { LANGUAGES } from '../../../common/i18n/index.ts';
 import { useRuntime, useT } from './context.tsx';
 import { Icon, TerminalIcon } from './icons.tsx';
 import { goHome } from './navigation.ts';
@@ -22,7 +22,7 @@ export function TerminalFacts({ className, iconSize = 16 }: { className: string;
     [
       t('settings.deviceType'),
       <>
-        <TerminalIcon type={identity.terminalType} size={iconSize} /> {t(`type.${identity.terminalType}`)}
+        <TerminalIcon type={identity.terminalType} size={iconSize} /> {t('type', { type: identity.terminalType })}
       </>,
     ],
     [t('settings.account'), identity.login],
