@@ -5,6 +5,7 @@
  */
 import type { HomePage } from '../../../common/protocol/api.ts';
 import type { Program } from '../../../common/protocol/model.ts';
+import { programSynopsis } from '../../../common/i18n/index.ts';
 import { useLanguage, useRuntime, useT } from './context.tsx';
 import { artworkUrl, programLength, tileFacts } from './format.ts';
 import { Icon } from './icons.tsx';
@@ -59,7 +60,7 @@ function Tile({ program, progress, inRow }: { program: Program; progress: HomePa
       <p className="tile-meta">
         {programLength(program, t)}
       </p>
-      <p className="tile-synopsis">{program.synopsis}</p>
+      <p className="tile-synopsis">{programSynopsis(program, lang)}</p>
     </li>
   );
 }
