@@ -241,6 +241,25 @@ export async function openTv(browser: Browser, server: Pick<Server, 'url'>, loca
   return page;
 }
 
+/** Cold-start a TV and link it from the PC's link page; returns the TV on its home screen. */
+export async function linkTv(browser: Browser, server: Server, pc: Terminal, name: string, testInfo?: TestInfo, locale = 'en-GB'): Promise<Page> {
+  const tv = await openTv(browser, server, locale);
+  if (testInfo) await keepScreenshot(testInfo, 'tv-1080p-link.png', await tv.screenshot());
+  const code = await tvCode(tv);
+  await pc.page.evaluate(() => {
+    window.location.hash = '#/link';
+  });
+  await enterLinkCode(pc.page, code, name);
+  await expect(pc.page.getByTestId('link-done')).toBeVisible();
+  // The TV polls at the server's interval (5 s) and then shows home.
+  await expect(tv.getByTestId('tv-home')).toBeVisible({ timeout: 15_000 });
+  await expect(tv.getByTestId('device-chip')).toHaveText(name);
+  await pc.page.evaluate(() => {
+    window.location.hash = '#/';
+  });
+  return tv;
+}
+
 /** The code a TV's link screen shows. */
 export async function tvCode(tv: Page): Promise<string> {
   return (await tv.getByTestId('tv-user-code').textContent()) ?? '';

@@ -11,29 +11,26 @@
  *    on a small screen the row scrolls to keep the focused tile in view.
  * Screenshots (link screen, home, player) and axe scans of home and player in TV mode.
  */
-import type { Browser, Page, TestInfo } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import {
   card,
   createAccount,
   dispatchRemoteKey,
-  enterLinkCode,
   expect,
   expectAccessible,
   firstPlaying,
   keepScreenshot,
+  linkTv,
   openTerminal,
-  openTv,
   playFromCatalogue,
   press,
   resetPlayingProbe,
   rowChanges,
   test,
-  tvCode,
   tvFocus,
   videoTime,
   waitPlaying,
   watchRow,
-  type Server,
   type Terminal,
 } from '../fixtures.ts';
 
@@ -48,25 +45,6 @@ async function leaveOnPc(pc: Terminal, programId: string, presses: number): Prom
   await pc.page.keyboard.press('Escape');
   await expect(card(pc.page, programId)).toHaveAttribute('data-terminal-name', 'Study PC');
   return Number(await card(pc.page, programId).getAttribute('data-offset-ms')) / 1000;
-}
-
-/** Cold-start a TV and link it from the PC's link page; returns the TV on its home screen. */
-async function linkTv(browser: Browser, server: Server, pc: Terminal, name: string, testInfo?: TestInfo): Promise<Page> {
-  const tv = await openTv(browser, server);
-  if (testInfo) await keepScreenshot(testInfo, 'tv-1080p-link.png', await tv.screenshot());
-  const code = await tvCode(tv);
-  await pc.page.evaluate(() => {
-    window.location.hash = '#/link';
-  });
-  await enterLinkCode(pc.page, code, name);
-  await expect(pc.page.getByTestId('link-done')).toBeVisible();
-  // The TV polls at the server's interval (5 s) and then shows home.
-  await expect(tv.getByTestId('tv-home')).toBeVisible({ timeout: 15_000 });
-  await expect(tv.getByTestId('device-chip')).toHaveText(name);
-  await pc.page.evaluate(() => {
-    window.location.hash = '#/';
-  });
-  return tv;
 }
 
 /** Press a key on the TV until `focusKey` has focus (at most `max` presses). */

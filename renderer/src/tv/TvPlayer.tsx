@@ -12,14 +12,15 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import { formatClock, programTitle } from '../../../common/i18n/index.ts';
+import { assertNever } from '../../../common/errors.ts';
+import { formatClock, formatWallclock, programTitle } from '../../../common/i18n/index.ts';
 import { useLanguage, useRuntime, useT } from '../ui/context.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { goHome } from '../ui/navigation.ts';
 import { OfflineBanner, Toasts } from '../ui/Status.tsx';
 import { useChrome, usePlayback, usePlayerMessages } from '../ui/usePlayback.ts';
 import type { StartIntent } from '../route.ts';
-import { remoteAction } from './keymap.ts';
+import { useRemote } from './remote.ts';
 import { createScrubber, SCRUB_COMMIT_MS } from './scrub.ts';
 import { suspendNavigation } from './spatial.ts';
 
@@ -65,9 +66,15 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
     setScrubTarget(null);
     if (to !== null && controller) {
       controller.seekTo(to);
-      setSaid(t('tv.player.seeked', { time: formatClock(to) }));
+      // Live: the broadcast's time of day ("Moved to 7:41:20 PM, 6:40 behind live"), not media time.
+      const { live: isLive, liveEpochMs, seekEnd: edge } = rt.player.getState();
+      setSaid(
+        isLive && liveEpochMs !== null
+          ? t('tv.player.seekedLive', { time: formatWallclock(liveEpochMs + to * 1000, lang), behind: formatClock(Math.max(0, edge - to)) })
+          : t('tv.player.seeked', { time: formatClock(to) }),
+      );
     }
-  }, [controller, scrubber, t]);
+  }, [controller, scrubber, t, rt, lang]);
 
   const cancelScrub = useCallback(() => {
     if (commitTimer.current) clearTimeout(commitTimer.current);
@@ -76,73 +83,79 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
     setScrubTarget(null);
   }, [scrubber]);
 
-  useEffect(() => {
+  /** Play or pause, announcing what was asked of the video (not what the store last said). */
+  const say = (key: 'tv.player.playing' | 'tv.player.paused') => setSaid(t(key));
+
+  useRemote(({ action, phase, repeat }) => {
     const c = controller;
-    if (!c) return;
-    const toggle = () => {
-      const wasPaused = rt.player.getState().paused;
-      c.togglePlay();
-      setSaid(t(wasPaused ? 'tv.player.playing' : 'tv.player.paused'));
-    };
-    const onKeyDown = (e: KeyboardEvent) => {
-      const action = remoteAction({ key: e.key, keyCode: e.keyCode, ctrlKey: e.ctrlKey, altKey: e.altKey, metaKey: e.metaKey });
-      if (!action) return;
-      e.preventDefault();
-      poke();
-      const s = rt.player.getState();
-      switch (action) {
-        case 'back':
-          if (scrubber.target() !== null) return cancelScrub();
-          return goHome();
-        case 'stop':
-          cancelScrub();
-          return goHome();
-        case 'ok':
-        case 'play-pause':
-          if (e.repeat) return;
-          if (scrubber.target() !== null) return commitScrub();
-          if (s.status === 'error') return void c.retry();
-          if (s.status === 'ready' || s.status === 'ended') return toggle();
-          return;
-        case 'play':
-          if (s.paused && s.status !== 'error') toggle();
-          return;
-        case 'pause':
-          if (!s.paused) toggle();
-          return;
-        case 'left':
-        case 'right':
-        case 'rewind':
-        case 'fast-forward': {
-          if (s.status !== 'ready') return;
-          const direction = action === 'left' || action === 'rewind' ? -1 : 1;
-          const min = s.live ? s.seekStart : 0;
-          const max = s.live ? s.seekEnd : Math.max(0, s.duration - 0.5);
-          const target = scrubber.press(direction, e.repeat, { position: s.position, min, max });
-          if (target === null) return;
-          setScrubTarget(target);
-          if (commitTimer.current) clearTimeout(commitTimer.current);
-          commitTimer.current = setTimeout(commitScrub, SCRUB_COMMIT_MS);
-          return;
-        }
-        case 'up':
-        case 'down':
-          return;
-        default:
-          return;
-      }
-    };
-    const onKeyUp = (e: KeyboardEvent) => {
-      const action = remoteAction({ key: e.key, keyCode: e.keyCode });
+    if (phase === 'up') {
       if (action === 'left' || action === 'right' || action === 'rewind' || action === 'fast-forward') scrubber.release();
-    };
-    window.addEventListener('keydown', onKeyDown);
-    window.addEventListener('keyup', onKeyUp);
-    return () => {
-      window.removeEventListener('keydown', onKeyDown);
-      window.removeEventListener('keyup', onKeyUp);
-    };
-  }, [controller, rt, poke, scrubber, commitScrub, cancelScrub, t]);
+      return false;
+    }
+    poke();
+    if (!c) {
+      if (action === 'back' || action === 'stop') goHome();
+      return true;
+    }
+    const s = rt.player.getState();
+    switch (action) {
+      case 'back':
+        if (scrubber.target() !== null) cancelScrub();
+        else goHome();
+        return true;
+      case 'stop':
+        cancelScrub();
+        goHome();
+        return true;
+      case 'ok':
+      case 'play-pause':
+        if (repeat) return true;
+        if (scrubber.target() !== null) commitScrub();
+        else if (s.status === 'error') void c.retry();
+        else if (s.status === 'ended') say(c.togglePlay() === 'play' ? 'tv.player.playing' : 'tv.player.paused');
+        else if (!c.hasPlayed()) {
+          // Until the viewing has started, OK means play: the OK that opened this screen is
+          // often followed by a second quick one, which must not pause it at 0:00.
+          c.play();
+          say('tv.player.playing');
+        } else if (s.status === 'ready') say(c.togglePlay() === 'play' ? 'tv.player.playing' : 'tv.player.paused');
+        return true;
+      case 'play':
+        if (s.status !== 'error') {
+          c.play();
+          say('tv.player.playing');
+        }
+        return true;
+      case 'pause':
+        if (c.hasPlayed() && !s.paused) {
+          c.pause();
+          say('tv.player.paused');
+        }
+        return true;
+      case 'left':
+      case 'right':
+      case 'rewind':
+      case 'fast-forward': {
+        if (s.status !== 'ready') return true;
+        const direction = action === 'left' || action === 'rewind' ? -1 : 1;
+        const min = s.live ? s.seekStart : 0;
+        const max = s.live ? s.seekEnd : Math.max(0, s.duration - 0.5);
+        const target = scrubber.press(direction, repeat, { position: s.position, min, max });
+        if (target === null) return true;
+        setScrubTarget(target);
+        if (commitTimer.current) clearTimeout(commitTimer.current);
+        commitTimer.current = setTimeout(commitScrub, SCRUB_COMMIT_MS);
+        return true;
+      }
+      case 'up':
+      case 'down':
+      case 'menu':
+        // Show the transport bar (done above by `poke`).
+        return true;
+      default:
+        return assertNever(action, 'remote action');
+    }
+  });
 
   const title = program ? programTitle(program, lang) : '';
   const busy = messages.busy !== null;

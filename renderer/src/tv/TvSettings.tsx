@@ -12,7 +12,7 @@ import { useRuntime, useT } from '../ui/context.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { TerminalFacts } from '../ui/Settings.tsx';
 import { goHome } from '../ui/navigation.ts';
-import { TvButton } from './TvHome.tsx';
+import { TvButton } from './TvButton.tsx';
 
 /** The 10-foot settings screen. */
 export function TvSettings() {
