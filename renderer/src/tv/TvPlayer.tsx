@@ -179,7 +179,7 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
       <div className="tv-player-notice" role="status" aria-live="polite">
         {notice && <span data-testid="resume-notice">{notice}</span>}
       </div>
-      <div className="sr-only" role="status" aria-live="assertive">
+      <div className="sr-only" role="status" aria-live="assertive" data-testid="tv-said">
         {said}
       </div>
 
