@@ -20,6 +20,7 @@ import { pageOptions, type PageOptions } from './route.ts';
 import { createConnectivityStore, type ConnectivityStore } from './stores/connectivity.ts';
 import { createDeviceLinkStore, type DeviceLinkStore } from './stores/device-link.ts';
 import { createHomeStore, HOME_CACHE_KEY, type HomeStore } from './stores/home.ts';
+import { localRecords } from './stores/home-merge.ts';
 import { createPlayerStore, type PlayerStore } from './stores/player.ts';
 import { createSessionStore, type SessionStore } from './stores/session.ts';
 import { createSettingsStore, type SettingsStore } from './stores/settings.ts';
@@ -108,12 +109,26 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     void home.getState().load();
   }
 
+  /** Put this terminal's unsent points (its outbox) on its own cards. */
+  async function showLocalPoints(): Promise<void> {
+    const q = queue;
+    const me = session.getState().identity;
+    if (!q || !me) return;
+    const reports = await q.items();
+    if (q !== queue) return;
+    const userId = home.getState().page?.continueWatching[0]?.record.userId ?? '';
+    home.getState().setLocal(localRecords(reports, me, userId));
+  }
+
   function startTerminal(): void {
     if (queue) return;
     queue = createReportOutbox({
       bridge,
       api,
-      onPending: (n) => connectivity.getState().setPending(n),
+      onPending: (n) => {
+        connectivity.getState().setPending(n);
+        void showLocalPoints();
+      },
       onEvent: (e) => {
         if (e.type === 'sent' && queue?.pending() === 0 && wasOffline) {
           wasOffline = false;

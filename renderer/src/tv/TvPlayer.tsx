@@ -15,6 +15,7 @@ import { useStore } from 'zustand';
 import { assertNever } from '../../../common/errors.ts';
 import { formatClock, formatWallclock, programTitle } from '../../../common/i18n/index.ts';
 import { useLanguage, useRuntime, useT } from '../ui/context.tsx';
+import { EndOfProgramme, useEndChoices } from '../ui/EndOfProgramme.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { goHome } from '../ui/navigation.ts';
 import { OfflineBanner, Toasts } from '../ui/Status.tsx';
@@ -37,6 +38,11 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
   const paused = useStore(rt.player, (s) => s.paused);
   const program = useStore(rt.player, (s) => s.program);
   const messages = usePlayerMessages();
+  const endChoices = useEndChoices(program, controller);
+  const [endFocus, setEndFocus] = useState(0);
+  useEffect(() => {
+    if (status === 'ended') setEndFocus(0);
+  }, [status]);
   const position = useStore(rt.player, (s) => s.position);
   const duration = useStore(rt.player, (s) => s.duration);
   const live = useStore(rt.player, (s) => s.live);
@@ -98,6 +104,14 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
       return true;
     }
     const s = rt.player.getState();
+    if (s.status === 'ended' && (action === 'left' || action === 'right' || action === 'ok')) {
+      // The end's choices: ◀ ▶ move, OK takes the focused one.
+      const n = endChoices.length;
+      if (action === 'ok') {
+        if (!repeat) endChoices[Math.min(endFocus, n - 1)]?.run();
+      } else setEndFocus((i) => Math.max(0, Math.min(n - 1, Math.min(i, n - 1) + (action === 'left' ? -1 : 1))));
+      return true;
+    }
     switch (action) {
       case 'back':
         if (scrubber.target() !== null) cancelScrub();
@@ -112,8 +126,10 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
         if (repeat) return true;
         if (scrubber.target() !== null) commitScrub();
         else if (s.status === 'error') void c.retry();
-        else if (s.status === 'ended') say(c.togglePlay() === 'play' ? 'tv.player.playing' : 'tv.player.paused');
-        else if (!c.hasPlayed()) {
+        else if (s.status === 'ended') {
+          c.play();
+          say('tv.player.playing');
+        } else if (!c.hasPlayed()) {
           // Until the viewing has started, OK means play: the OK that opened this screen is
           // often followed by a second quick one, which must not pause it at 0:00.
           c.play();
@@ -199,10 +215,10 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
       )}
 
       {status === 'ended' && (
-        <div className="tv-player-state">
-          <p>{t('player.ended', { title })}</p>
-          <p className="tv-hints">{t('tv.hints.ended')}</p>
-        </div>
+        <>
+          <EndOfProgramme title={title} choices={endChoices} focused={Math.min(endFocus, endChoices.length - 1)} className="tv-player-end" />
+          <p className="tv-hints tv-end-hints">{t('tv.hints.ended')}</p>
+        </>
       )}
 
       {status === 'ready' && paused && !busy && scrubTarget === null && (
