@@ -14,10 +14,11 @@ import type { ContinueItem, HomePage } from '../../../common/protocol/api.ts';
 import type { Program } from '../../../common/protocol/model.ts';
 import { useLanguage, useNow, useRuntime, useT } from '../ui/context.tsx';
 import { ProgramBadges } from '../ui/Catalogue.tsx';
-import { HomeWithoutPage } from '../ui/Home.tsx';
+import { HomeWithoutPage, SkeletonItems } from '../ui/Home.tsx';
 import { artworkUrl, cardData, cardText, programLength, tileFacts } from '../ui/format.ts';
 import { Icon, TerminalIcon } from '../ui/icons.tsx';
 import { navigate } from '../ui/navigation.ts';
+import { ProgressBar } from '../ui/ProgressBar.tsx';
 import { DeviceChip, LiveIndicator } from '../ui/Shell.tsx';
 import { OfflineBanner, Toasts } from '../ui/Status.tsx';
 import { useRemote } from './remote.ts';
@@ -86,9 +87,7 @@ function TvContinueCard({ item, onOptions }: { item: ContinueItem; onOptions: (p
           {live ? (
             <span className="badge badge-live">{t('tile.live')}</span>
           ) : (
-            <span className="tv-progress">
-              <span style={{ width: `${Math.max(2, Math.min(100, percent))}%` }} />
-            </span>
+            <ProgressBar percent={percent} className="tv-progress" />
           )}
         </span>
         <span className="tv-card-title">{title}</span>
@@ -128,9 +127,7 @@ function TvTile({ program, progress, inRow }: { program: Program; progress: Home
           <img src={artworkUrl(rt.baseUrl(), program.artwork)} alt="" decoding="async" />
           <ProgramBadges live={live} watched={watched} checkSize={18} />
           {inRow && progress && !live && (
-            <span className="tv-progress">
-              <span style={{ width: `${Math.max(2, Math.min(100, progress.percent))}%` }} />
-            </span>
+            <ProgressBar percent={progress.percent} className="tv-progress" />
           )}
         </span>
         <span className="tv-card-title">{title}</span>
@@ -231,7 +228,26 @@ export function TvHome() {
         <TvHeader />
         <OfflineBanner />
         {!page ? (
-          <HomeWithoutPage className="tv-state" iconSize={64}>
+          <HomeWithoutPage
+            className="tv-state"
+            iconSize={64}
+            skeleton={
+              <>
+                <section className="tv-section">
+                  <h2 className="tv-section-title">{t('home.continue')}</h2>
+                  <ul className="tv-row">
+                    <SkeletonItems n={4} className="tv-item tv-card" lines={3} />
+                  </ul>
+                </section>
+                <section className="tv-section">
+                  <h2 className="tv-section-title">{t('home.catalogue')}</h2>
+                  <ul className="tv-row">
+                    <SkeletonItems n={6} className="tv-item tv-card tv-tile" />
+                  </ul>
+                </section>
+              </>
+            }
+          >
             <TvButton focusKey={focusKeys.retry} className="tv-btn tv-btn-primary" onPress={() => void rt.home.getState().load()}>
               {t('home.retry')}
             </TvButton>

@@ -10,6 +10,7 @@ import { useLanguage, useRuntime, useT } from './context.tsx';
 import { artworkUrl, programLength, tileFacts } from './format.ts';
 import { Icon } from './icons.tsx';
 import { navigate } from './navigation.ts';
+import { ProgressBar } from './ProgressBar.tsx';
 
 /** A programme's badges: live, watched (tiles on every interface). */
 export function ProgramBadges({ live, watched, checkSize = 14 }: { live: boolean; watched: boolean; checkSize?: number }) {
@@ -46,9 +47,7 @@ function Tile({ program, progress, inRow }: { program: Program; progress: HomePa
             <Icon name="play" size={26} />
           </span>
           {inRow && progress && !live && (
-            <span className="cw-progress">
-              <span style={{ width: `${Math.max(2, Math.min(100, progress.percent))}%` }} />
-            </span>
+            <ProgressBar percent={progress.percent} />
           )}
         </span>
         <span className="tile-title">{title}</span>
