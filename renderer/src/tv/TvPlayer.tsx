@@ -10,20 +10,17 @@
  * The screen has no focusable element: the remote's keys are the controls, and a live region
  * says what they did. Spatial navigation is paused while it shows.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect } from 'react';
 import { useStore } from 'zustand';
-import { assertNever } from '../../../common/errors.ts';
-import { formatClock, formatWallclock, programTitle } from '../../../common/i18n/index.ts';
+import { formatClock, programTitle } from '../../../common/i18n/index.ts';
 import { useLanguage, useRuntime, useT } from '../ui/context.tsx';
 import { EndOfProgramme, useEndChoices } from '../ui/EndOfProgramme.tsx';
 import { Icon } from '../ui/icons.tsx';
-import { goHome } from '../ui/navigation.ts';
 import { OfflineBanner, Toasts } from '../ui/Status.tsx';
 import { useChrome, usePlayback, usePlayerMessages } from '../ui/usePlayback.ts';
 import type { StartIntent } from '../route.ts';
-import { useRemote } from './remote.ts';
-import { createScrubber, SCRUB_COMMIT_MS } from './scrub.ts';
 import { suspendNavigation } from './spatial.ts';
+import { useTvPlayerRemote } from './useTvPlayerRemote.ts';
 
 /** How long the transport bar stays up after the last key while playing. */
 const CHROME_IDLE_MS = 4_000;
@@ -39,10 +36,6 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
   const program = useStore(rt.player, (s) => s.program);
   const messages = usePlayerMessages();
   const endChoices = useEndChoices(program, controller);
-  const [endFocus, setEndFocus] = useState(0);
-  useEffect(() => {
-    if (status === 'ended') setEndFocus(0);
-  }, [status]);
   const position = useStore(rt.player, (s) => s.position);
   const duration = useStore(rt.player, (s) => s.duration);
   const live = useStore(rt.player, (s) => s.live);
@@ -50,128 +43,10 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
   const seekEnd = useStore(rt.player, (s) => s.seekEnd);
   const bufferedEnd = useStore(rt.player, (s) => s.bufferedEnd);
   const { chrome, poke } = useChrome(CHROME_IDLE_MS);
-  const [scrubTarget, setScrubTarget] = useState<number | null>(null);
-  const [said, setSaid] = useState('');
-  const scrubber = useRef(createScrubber()).current;
-  const commitTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-
   // The remote's arrows are this screen's: no spatial navigation under the video.
   useEffect(() => suspendNavigation(), []);
 
-  useEffect(
-    () => () => {
-      if (commitTimer.current) clearTimeout(commitTimer.current);
-    },
-    [],
-  );
-
-  const commitScrub = useCallback(() => {
-    if (commitTimer.current) clearTimeout(commitTimer.current);
-    commitTimer.current = null;
-    const to = scrubber.commit();
-    setScrubTarget(null);
-    if (to !== null && controller) {
-      controller.seekTo(to);
-      // Live: the broadcast's time of day ("Moved to 7:41:20 PM, 6:40 behind live"), not media time.
-      const { live: isLive, liveEpochMs, seekEnd: edge } = rt.player.getState();
-      setSaid(
-        isLive && liveEpochMs !== null
-          ? t('tv.player.seekedLive', { time: formatWallclock(liveEpochMs + to * 1000, lang), behind: formatClock(Math.max(0, edge - to)) })
-          : t('tv.player.seeked', { time: formatClock(to) }),
-      );
-    }
-  }, [controller, scrubber, t, rt, lang]);
-
-  const cancelScrub = useCallback(() => {
-    if (commitTimer.current) clearTimeout(commitTimer.current);
-    commitTimer.current = null;
-    scrubber.cancel();
-    setScrubTarget(null);
-  }, [scrubber]);
-
-  /** Play or pause, announcing what was asked of the video (not what the store last said). */
-  const say = (key: 'tv.player.playing' | 'tv.player.paused') => setSaid(t(key));
-
-  useRemote(({ action, phase, repeat }) => {
-    const c = controller;
-    if (phase === 'up') {
-      if (action === 'left' || action === 'right' || action === 'rewind' || action === 'fast-forward') scrubber.release();
-      return false;
-    }
-    poke();
-    if (!c) {
-      if (action === 'back' || action === 'stop') goHome();
-      return true;
-    }
-    const s = rt.player.getState();
-    if (s.status === 'ended' && (action === 'left' || action === 'right' || action === 'ok')) {
-      // The end's choices: ◀ ▶ move, OK takes the focused one.
-      const n = endChoices.length;
-      if (action === 'ok') {
-        if (!repeat) endChoices[Math.min(endFocus, n - 1)]?.run();
-      } else setEndFocus((i) => Math.max(0, Math.min(n - 1, Math.min(i, n - 1) + (action === 'left' ? -1 : 1))));
-      return true;
-    }
-    switch (action) {
-      case 'back':
-        if (scrubber.target() !== null) cancelScrub();
-        else goHome();
-        return true;
-      case 'stop':
-        cancelScrub();
-        goHome();
-        return true;
-      case 'ok':
-      case 'play-pause':
-        if (repeat) return true;
-        if (scrubber.target() !== null) commitScrub();
-        else if (s.status === 'error') void c.retry();
-        else if (s.status === 'ended') {
-          c.play();
-          say('tv.player.playing');
-        } else if (!c.hasPlayed()) {
-          // Until the viewing has started, OK means play: the OK that opened this screen is
-          // often followed by a second quick one, which must not pause it at 0:00.
-          c.play();
-          say('tv.player.playing');
-        } else if (s.status === 'ready') say(c.togglePlay() === 'play' ? 'tv.player.playing' : 'tv.player.paused');
-        return true;
-      case 'play':
-        if (s.status !== 'error') {
-          c.play();
-          say('tv.player.playing');
-        }
-        return true;
-      case 'pause':
-        if (c.hasPlayed() && !s.paused) {
-          c.pause();
-          say('tv.player.paused');
-        }
-        return true;
-      case 'left':
-      case 'right':
-      case 'rewind':
-      case 'fast-forward': {
-        if (s.status !== 'ready') return true;
-        const direction = action === 'left' || action === 'rewind' ? -1 : 1;
-        const min = s.live ? s.seekStart : 0;
-        const max = s.live ? s.seekEnd : Math.max(0, s.duration - 0.5);
-        const target = scrubber.press(direction, repeat, { position: s.position, min, max });
-        if (target === null) return true;
-        setScrubTarget(target);
-        if (commitTimer.current) clearTimeout(commitTimer.current);
-        commitTimer.current = setTimeout(commitScrub, SCRUB_COMMIT_MS);
-        return true;
-      }
-      case 'up':
-      case 'down':
-      case 'menu':
-        // Show the transport bar (done above by `poke`).
-        return true;
-      default:
-        return assertNever(action, 'remote action');
-    }
-  });
+  const { scrubTarget, said, endFocus } = useTvPlayerRemote({ controller, poke, endChoices });
 
   const title = program ? programTitle(program, lang) : '';
   const busy = messages.busy !== null;
