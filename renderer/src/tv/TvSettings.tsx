@@ -11,6 +11,7 @@ import { LANGUAGES } from '../../../common/i18n/index.ts';
 import { useRuntime, useT } from '../ui/context.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { TerminalFacts } from '../ui/Settings.tsx';
+import { OfflineBanner } from '../ui/Status.tsx';
 import { goHome } from '../ui/navigation.ts';
 import { useSignOut } from '../ui/useSignOut.ts';
 import { TvButton } from './TvButton.tsx';
@@ -45,6 +46,7 @@ export function TvSettings() {
     <FocusContext.Provider value={focusKey}>
       <div ref={ref} className="tv-settings" data-testid="tv-settings">
         <h1 className="tv-settings-title">{t('settings.title')}</h1>
+        <OfflineBanner />
 
         <section className="tv-settings-group" aria-label={t('settings.language')}>
           <h2>{t('settings.language')}</h2>
