@@ -1,4 +1,4 @@
-// Lint: TypeScript rules plus the layering rule of DESIGN.md §3, which fails the build:
+// Lint: TypeScript rules plus the layering rule of docs/ARCHITECTURE.md §4, which fails the build:
 //   common/ imports nothing of ours (and nothing environment-bound: no node:*, no electron);
 //   main/, preload/, renderer/, server-mock/ may import common/ and never each other;
 //   renderer/ never imports node:* or electron (it runs in a sandboxed page).
@@ -13,7 +13,7 @@ const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 
 function forbiddenLayers(layer, allowed) {
   return LAYERS.filter((l) => l !== layer && !allowed.includes(l)).map((other) => ({
     group: [`**/${other}/**`, `**/${other}`],
-    message: `Layering (DESIGN.md §3): ${layer}/ may not import ${other}/. Move shared code to common/.`,
+    message: `Layering (docs/ARCHITECTURE.md §4): ${layer}/ may not import ${other}/. Move shared code to common/.`,
   }));
 }
 

@@ -54,6 +54,8 @@ export const ERROR_STATUS = {
   INTERNAL: 500,
   /** A dependency (another role, the store) is unreachable; retry later. */
   UPSTREAM_UNAVAILABLE: 503,
+  /** A conditional request's precondition (If-Match, If-Unmodified-Since) does not hold. */
+  PRECONDITION_FAILED: 412,
 } as const;
 
 /** A stable error code. */
@@ -67,6 +69,8 @@ export interface ErrorBody {
   message: string;
   /** Optional structured detail (e.g. which field failed validation). */
   details?: unknown;
+  /** On a server fault (5xx): the id it was logged under, for the user to quote (also `x-request-id`). */
+  requestId?: string;
 }
 
 /** True when `value` is one of the known codes. */

@@ -1,5 +1,5 @@
 /**
- * The Continue-watching row (DESIGN.md §5): one card per programme from the newest record
+ * The Continue-watching row (docs/ARCHITECTURE.md §5): one card per programme from the newest record
  * across the user's terminals, accidental opens never hide a real point, watched programmes
  * leave the row, "Remove from row" sticks until the programme moves again.
  */

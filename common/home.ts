@@ -2,7 +2,7 @@
  * The home page model: the Continue-watching row from the history of all the user's terminals.
  * Pure, so the portal builds it and a terminal can rebuild it from a cached answer offline.
  *
- * Rules (DESIGN.md §5):
+ * Rules (docs/ARCHITECTURE.md §5):
  * - one card per programme, from the newest record across the user's terminals that counts
  *   (in progress or watched; a record that never got past the resume minimum does not count,
  *   so an accidental open elsewhere never hides a real point);

@@ -1,5 +1,5 @@
 /**
- * The one IPC contract between the Electron main process and the preload (DESIGN.md §3, §4).
+ * The one IPC contract between the Electron main process and the preload (docs/ARCHITECTURE.md §4, §7).
  * Every channel is declared here once, with the schema of what crosses it:
  *
  * - **Invoke channels** (renderer → main, `ipcRenderer.invoke`): one per bridge method. The
@@ -62,7 +62,7 @@ export type LifecycleAck = Static<typeof LifecycleAck>;
 /**
  * What is playing right now, as the renderer last saw it. The main process keeps the latest
  * one durably so that a renderer crash, a lost quit or a power cut still ends as a `stop`
- * report at this point (DESIGN.md §5: "a crashed terminal loses at most one heartbeat").
+ * report at this point (docs/ARCHITECTURE.md §5: "a crashed terminal loses at most one heartbeat").
  * Fields mirror `TerminalReport`; `null` means nothing is playing (the renderer has recorded
  * its own stop).
  */
@@ -75,6 +75,8 @@ export const PlaybackPosition = Type.Object(
     resumedFrom: Type.Optional(Breakpoint),
     seekedBack: Type.Optional(Type.Boolean()),
     playToken: Type.Optional(Type.String({ maxLength: 2000 })),
+    /** False while the picture moves (main may carry the point forward), true when paused or stalled. */
+    paused: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

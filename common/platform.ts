@@ -58,6 +58,8 @@ export const PlatformInfo = Type.Object({
   appVersion: Type.String(),
   /** The server URL the platform suggests (web: the page's origin; Electron: the embedded server). */
   defaultServerUrl: Type.Union([Type.String(), Type.Null()]),
+  /** What this device calls itself when it is linked, when an administrator provisioned it (PC app). */
+  terminal: Type.Optional(Type.Object({ name: Type.Optional(TerminalName), type: Type.Optional(TerminalType) }, { additionalProperties: false })),
 });
 export type PlatformInfo = Static<typeof PlatformInfo>;
 

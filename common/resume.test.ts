@@ -1,5 +1,5 @@
 /**
- * Resume rules (DESIGN.md §5): the in-progress window (5 % – 90 %, nothing under 5 minutes is
+ * Resume rules (docs/ARCHITECTURE.md §5): the in-progress window (5 % – 90 %, nothing under 5 minutes is
  * resumable), live breakpoints and the timeshift window, and the report decision that keeps
  * terminals from fighting and bad stops from erasing a good breakpoint.
  */

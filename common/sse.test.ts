@@ -27,4 +27,19 @@ describe('SseParser', () => {
     const p = new SseParser();
     expect(p.push('foo: bar\nevent: lonely\n\ndata: z\n\n')).toEqual([{ event: 'message', data: 'z', id: '' }]);
   });
+
+  it('keeps the last id for later messages without one, as EventSource does', () => {
+    const p = new SseParser();
+    expect(p.push('id: 7\ndata: a\n\ndata: b\n\nid\ndata: c\n\n')).toEqual([
+      { event: 'message', data: 'a', id: '7' },
+      { event: 'message', data: 'b', id: '7' },
+      { event: 'message', data: 'c', id: '' },
+    ]);
+  });
+
+  it('ignores a retry that is not a number and keeps the last good one', () => {
+    const p = new SseParser();
+    p.push('retry: 1500\n\nretry: soon\n\n');
+    expect(p.retryMs).toBe(1500);
+  });
 });

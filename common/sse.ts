@@ -1,8 +1,11 @@
 /**
- * An incremental parser of the server-sent-events wire format (HTML Living Standard §9.2),
- * environment-free so a terminal can read `/api/v1/events` through `fetch` (which, unlike
- * EventSource, can send an Authorization header) in a browser, in Electron or in Node.
+ * Server-sent events (HTML Living Standard §9.2) read through `fetch` — which, unlike
+ * EventSource, can send an Authorization header — in a browser, in Electron or in Node. The
+ * parsing is eventsource-parser's; this wrapper keeps the one shape our two readers use
+ * (renderer/src/api/events.ts, server-mock/testing/sse-client.ts): push a chunk, get the
+ * messages it completed, with the standard's defaults filled in.
  */
+import { createParser, type EventSourceParser } from 'eventsource-parser';
 
 /** One dispatched message. */
 export interface SseMessage {
@@ -16,59 +19,27 @@ export interface SseMessage {
 
 /** Feed text chunks in; get whole messages out. Handles CRLF, LF and CR line ends. */
 export class SseParser {
-  #buffer = '';
-  #data: string[] = [];
-  #event = '';
-  #lastId = '';
   /** The last `retry:` value in ms, if the server sent one. */
   retryMs: number | null = null;
+  #lastId = '';
+  #out: SseMessage[] = [];
+  readonly #parser: EventSourceParser = createParser({
+    onId: (id) => {
+      this.#lastId = id;
+    },
+    onEvent: (m) => {
+      this.#out.push({ event: m.event || 'message', data: m.data, id: this.#lastId });
+    },
+    onRetry: (ms) => {
+      this.retryMs = ms;
+    },
+  });
 
   /** Add a chunk of the stream; returns the messages it completed. */
   push(chunk: string): SseMessage[] {
-    this.#buffer += chunk;
-    const out: SseMessage[] = [];
-    const lines = this.#buffer.split(/\r\n|\r|\n/);
-    // The last element is an unfinished line (or '' after a line end): keep it for later.
-    this.#buffer = lines.pop() ?? '';
-    for (const line of lines) {
-      const message = this.#line(line);
-      if (message) out.push(message);
-    }
+    this.#parser.feed(chunk);
+    const out = this.#out;
+    this.#out = [];
     return out;
-  }
-
-  #line(line: string): SseMessage | null {
-    if (line === '') {
-      if (this.#data.length === 0) {
-        this.#event = '';
-        return null;
-      }
-      const message = { event: this.#event || 'message', data: this.#data.join('\n'), id: this.#lastId };
-      this.#data = [];
-      this.#event = '';
-      return message;
-    }
-    if (line.startsWith(':')) return null;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    switch (field) {
-      case 'data':
-        this.#data.push(value);
-        break;
-      case 'event':
-        this.#event = value;
-        break;
-      case 'id':
-        if (!value.includes('\0')) this.#lastId = value;
-        break;
-      case 'retry':
-        if (/^\d+$/.test(value)) this.retryMs = Number(value);
-        break;
-      default:
-        break;
-    }
-    return null;
   }
 }

@@ -5,6 +5,7 @@
  *   --server-url=URL           use this server for the run instead of the embedded one
  *   --data-dir=DIR             keep the app's data (store, embedded server) in DIR (RA_APP_DATA)
  *   --no-lan                   the embedded server listens on this machine only
+ *   --config=FILE              the provisioning file (RA_CONFIG; main/provisioning.ts)
  */
 import { checkServerUrl } from './platform-handlers.ts';
 
@@ -17,6 +18,8 @@ export interface LaunchArgs {
   dataDir: string | null;
   /** Force the embedded server to loopback for this run. */
   noLan: boolean;
+  /** The provisioning file named on the command line, else null (RA_CONFIG / the OS default). */
+  configFile: string | null;
   /** Problems with the arguments (logged; the app still starts). */
   warnings: string[];
 }
@@ -47,6 +50,7 @@ export function parseLaunchArgs(argv: readonly string[], env: Record<string, str
     serverUrl,
     dataDir: valueOf(argv, 'data-dir') ?? env.RA_APP_DATA ?? null,
     noLan: argv.includes('--no-lan'),
+    configFile: valueOf(argv, 'config'),
     warnings,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The household server the PC app runs by default: server-mock (all three roles) in an
- * Electron `utilityProcess`, its data in userData/server, on the port it had last time (so a
- * TV keeps its address) or else any free port, listening on the LAN when allowed.
+ * Electron `utilityProcess`, its data in userData/server, on the ports it is given in order
+ * (main/server-connection.ts: 8750, last run's, any free one), listening on the LAN when allowed.
  *
  * main/ may not import server-mock/ (layering), so the server is a separate entry that the
  * build bundles (dist/electron/server.mjs) and this module forks; its URL is read from the line
@@ -37,8 +37,10 @@ export interface EmbeddedServerOptions {
   mediaDir: string;
   /** Listen on every interface so the LAN can join. */
   lanAccess: boolean;
-  /** The port to try first (last run's), or null. */
+  /** The port to try first (the default 8750), or null. */
   preferredPort: number | null;
+  /** Ports to try after it, in order (last run's port; 0 = any free port). Default: [0]. */
+  fallbackPorts?: number[];
   /** This machine's LAN addresses (os.networkInterfaces). */
   lanAddresses: () => string[];
   log: Logger;
@@ -101,7 +103,7 @@ export function serverArgs(o: Pick<EmbeddedServerOptions, 'dataDir' | 'webDir' |
 type StartResult = { ok: true; url: string } | { ok: false; error: string };
 
 export class EmbeddedServer {
-  readonly #o: Required<Omit<EmbeddedServerOptions, 'onOutput' | 'onStatus'>> & Pick<EmbeddedServerOptions, 'onOutput' | 'onStatus'>;
+  readonly #o: Required<Omit<EmbeddedServerOptions, 'onOutput' | 'onStatus' | 'fallbackPorts'>> & Pick<EmbeddedServerOptions, 'onOutput' | 'onStatus' | 'fallbackPorts'>;
   #proc: ServerProcess | null = null;
   #status: ServerStatus = { mode: 'embedded', state: 'stopped', url: null, lanUrls: [], error: null };
   #stopping = false;
@@ -121,7 +123,7 @@ export class EmbeddedServer {
   async start(): Promise<ServerStatus> {
     this.#stopping = false;
     this.#set({ state: 'starting', url: null, lanUrls: [], error: null });
-    const tries = this.#o.preferredPort ? [this.#o.preferredPort, 0] : [0];
+    const tries = [...new Set([...(this.#o.preferredPort ? [this.#o.preferredPort] : []), ...(this.#o.fallbackPorts ?? [0])])];
     let last = 'not started';
     for (const port of tries) {
       const r = await this.#spawn(port);
@@ -134,7 +136,7 @@ export class EmbeddedServer {
         return this.#status;
       }
       last = r.error;
-      if (port !== 0) this.#o.log.warn(`household server could not use port ${port} (${r.error}); trying any free port`);
+      if (port !== 0) this.#o.log.warn(`household server could not use port ${port} (${r.error}); trying the next`);
     }
     this.#set({ state: 'failed', url: null, lanUrls: [], error: last });
     this.#o.log.error(`household server failed to start: ${last}`);

@@ -17,39 +17,11 @@ import type { HomePage, RegisterTerminalResponse, SessionResponse } from '../com
 import type { PlatformInfo, Settings, TerminalIdentityRecord } from '../common/platform.ts';
 import { EmbeddedServer } from './embedded-server.ts';
 import { memoryLogger } from './log.ts';
-import { cancellable, createFake, fake, type FakeElectron, type FakeWindow } from './testing/fake-electron.ts';
+import { startApp as startAppIn, quitApp } from './testing/app-harness.ts';
+import { cancellable, type FakeElectron, type FakeWindow } from './testing/fake-electron.ts';
 
-// The fake lives on globalThis (see fake-electron.ts): the factories run again after each reset.
-const current = () => (globalThis as { __raFakeElectron?: FakeElectron }).__raFakeElectron as FakeElectron;
-
-// Vitest keeps a mock factory's result across vi.resetModules(), so each export forwards to
-// the fake of the current run rather than being that fake.
-vi.mock('electron', () => {
-  const forward = (name: string) =>
-    new Proxy(function placeholder() {}, {
-      get: (_t, prop) => {
-        const real = (current().electron as Record<string, unknown>)[name] as Record<PropertyKey, unknown>;
-        const value = Reflect.get(real, prop);
-        return typeof value === 'function' && prop !== 'prototype' ? (value as (...a: unknown[]) => unknown).bind(real) : value;
-      },
-      construct: (_t, args) => Reflect.construct((current().electron as Record<string, unknown>)[name] as new (...a: unknown[]) => object, args),
-    });
-  const names = ['app', 'BrowserWindow', 'clipboard', 'ipcMain', 'Menu', 'net', 'powerMonitor', 'protocol', 'safeStorage', 'screen', 'session', 'shell', 'utilityProcess'];
-  const electron = Object.fromEntries(names.map((n) => [n, forward(n)]));
-  return { ...electron, default: electron };
-});
-
-vi.mock('electron-store', async () => {
-  const Conf = (await import('conf')).default;
-  const ConfClass = Conf as unknown as new (options: Record<string, unknown>) => object;
-  class FakeElectronStore extends ConfClass {
-    constructor(options: Record<string, unknown>) {
-      const { name, ...rest } = options;
-      super({ ...rest, configName: name as string, cwd: current().electron.app.getPath('userData'), projectName: 'resume-anywhere' });
-    }
-  }
-  return { default: FakeElectronStore };
-});
+vi.mock('electron', async () => (await import('./testing/app-harness.ts')).electronModule());
+vi.mock('electron-store', async () => (await import('./testing/app-harness.ts')).electronStoreModule());
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const userData = mkdtempSync(join(tmpdir(), 'ra-main-'));
@@ -60,37 +32,9 @@ afterEach(() => {
   for (const f of started.splice(0)) f.cleanup();
 });
 
-type Ok<T> = { ok: true; value: T };
+const startApp = (env: Record<string, string> = {}) => startAppIn(userData, ROOT, started, env);
+const quit = quitApp;
 
-async function startApp(env: Record<string, string> = {}) {
-  vi.resetModules();
-  const f = createFake({ userData, appPath: ROOT });
-  fake.current = f;
-  started.push(f);
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    await import('./index.ts');
-  } finally {
-    process.env = saved;
-  }
-  f.ready();
-  await vi.waitFor(() => expect(f.windows()[0]?.loads.some((u) => u.startsWith('http://'))).toBe(true), { timeout: 20_000, interval: 50 });
-  const win = f.windows()[0] as FakeWindow;
-  const origin = new URL(win.loads.at(-1) as string).origin;
-  const frame = { id: win.webContents.id, url: `${origin}/#/home` };
-  const call = async <T>(method: string, ...args: unknown[]): Promise<T> => {
-    const reply = (await f.invoke(`ra:${method}`, args, frame)) as Ok<T> | { ok: false; error: unknown };
-    if (!reply.ok) throw new Error(`${method}: ${JSON.stringify(reply.error)}`);
-    return reply.value;
-  };
-  return { f, win, origin, frame, call };
-}
-
-async function quit(f: FakeElectron) {
-  f.electron.app.quit();
-  await f.quit;
-}
 
 const position = (offsetMs: number) => ({ programId: 'harbour-lights', breakpoint: { kind: 'offset', offsetMs }, observedAt: Date.now() });
 
@@ -236,10 +180,22 @@ describe('main process (fake Electron, real server)', () => {
     const chord = cancellable();
     win.webContents.emit('before-input-event', chord, { type: 'keyDown', key: 'Q', control: true, alt: true, shift: true, meta: false });
     expect(chord.defaultPrevented).toBe(true);
-    expect(win.kiosk).toBe(false);
-    await vi.waitFor(() => expect(win.webContents.css.size).toBe(0));
+    // frame is constructor-only: a framed desktop window with the menu replaces the kiosk one.
+    await vi.waitFor(() => expect(f.windows().map((w) => w.options.kiosk ?? false)).toEqual([false]), { timeout: 10_000 });
+    const desktop = f.windows()[0] as FakeWindow;
+    expect(desktop).not.toBe(win);
+    expect(win.destroyed).toBe(true);
+    expect(desktop.options.frame).not.toBe(false);
+    expect(desktop.options).toMatchObject({ autoHideMenuBar: false });
+    await vi.waitFor(() => expect(desktop.loads.at(-1)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/));
+    expect(desktop.webContents.css.size).toBe(0);
     expect(f.menu()).not.toBeNull();
+    // The kiosk renderer was asked to save its place before its window went.
+    expect(win.webContents.sent.map((m) => (m.payload as LifecycleSignal).event)).toContain('quit');
     expect((await call<Settings>('loadSettings')).mode).toBeNull();
+    expect((await call<PlatformInfo>('info')).launchMode).toBe('desktop');
+    // The old window closing did not quit the app.
+    expect(f.electron.app.done).toBe(false);
     await quit(f);
   }, 60_000);
 });

@@ -115,10 +115,17 @@ describe('LocalState outbox', () => {
     expect(state.outboxLoad('reports')).toEqual([{ seq: 2, item: 'b2' }]);
   });
 
-  it('appends main-made items after every stored entry', () => {
+  it('appends main-made items after every stored entry, above a live renderer\'s counter', () => {
     const { state } = setup();
     state.outboxAppend('reports', { seq: 7, item: 'renderer' });
-    expect(state.outboxAppendItem('reports', 'main')).toEqual({ seq: 8, item: 'main' });
+    const mine = state.outboxAppendItem('reports', 'main');
+    expect(mine.seq).toBeGreaterThan(7);
+    // The renderer's Outbox, loaded before, goes on with 8, 9…: it never replaces main's entry.
+    state.outboxAppend('reports', { seq: 8, item: 'renderer-next' });
+    expect(state.outboxLoad('reports').map((e) => e.item)).toEqual(['renderer', 'renderer-next', 'main']);
+    // Past a clock-sized seq (a store from a later clock), still strictly after it.
+    state.outboxAppend('reports', { seq: Number.MAX_SAFE_INTEGER - 10, item: 'far' });
+    expect(state.outboxAppendItem('reports', 'again').seq).toBe(Number.MAX_SAFE_INTEGER - 9);
   });
 
   it('keeps at most MAX_OUTBOX_ENTRIES, dropping the oldest with a warning', () => {

@@ -33,7 +33,15 @@ export class LocalState {
   readonly #log: Logger;
   readonly #now: () => number;
 
-  constructor(store: StoreBackend, safe: SafeStorage, log: Logger, now: () => number = Date.now) {
+  readonly #forgetUndecryptable: boolean;
+  #warned = false;
+
+  /**
+   * `forgetUndecryptable: false` (set-top mode, which uses no keyring): a credential encrypted by
+   * an earlier desktop run stays stored for the next one instead of being forgotten.
+   */
+  constructor(store: StoreBackend, safe: SafeStorage, log: Logger, now: () => number = Date.now, opts: { forgetUndecryptable?: boolean } = {}) {
+    this.#forgetUndecryptable = opts.forgetUndecryptable ?? true;
     this.#store = store;
     this.#safe = safe;
     this.#log = log;
@@ -58,6 +66,7 @@ export class LocalState {
     if (!stored) return null;
     const credential = this.#reveal(stored.credential);
     if (credential === null) {
+      if (!this.#forgetUndecryptable) return null;
       // The keychain changed (new OS user, reinstalled keyring): the credential is lost for
       // good; forgetting the identity lets the renderer link this PC again.
       this.#log.warn('stored terminal credential cannot be decrypted; forgetting the identity');
@@ -96,7 +105,9 @@ export class LocalState {
     try {
       return this.#safe.decryptString(Buffer.from(secret.data, 'base64'));
     } catch (err) {
-      this.#log.warn('safeStorage.decryptString failed', String(err));
+      // Once: in set-top mode every read would say it again.
+      if (!this.#warned) this.#log.warn('safeStorage.decryptString failed', String(err));
+      this.#warned = true;
       return null;
     }
   }
@@ -136,12 +147,14 @@ export class LocalState {
   }
 
   /**
-   * Append an item the main process produced itself (a crash-time stop), after every stored
-   * entry. Only while no renderer runs an Outbox over this storage, or its seqs could collide.
+   * Append an item the main process produced itself (a stop recorded on suspend, shutdown or a
+   * crash), after every stored entry. A live renderer's Outbox numbers its entries from its own
+   * counter (small integers, loaded at its start), so main's entries take a position from the
+   * clock instead (above any such counter): neither can replace the other's entry.
    */
   outboxAppendItem(name: 'reports', item: unknown): OutboxEntry<unknown> {
     const last = this.outboxLoad(name).at(-1)?.seq ?? 0;
-    const entry = { seq: last + 1, item };
+    const entry = { seq: Math.max(last + 1, this.#now()), item };
     this.outboxAppend(name, entry);
     return entry;
   }

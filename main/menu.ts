@@ -17,6 +17,12 @@ export interface MenuInputs {
   kioskAtStart: boolean;
   /** The stored "let the LAN join" setting. */
   lanAccess: boolean;
+  /** Whether the OS starts the app at login (main/autostart.ts). */
+  startOnBoot: boolean;
+  /** The folder of main.log and server.log (shown in Help). */
+  logFolder: string;
+  /** Settings fixed by a provisioning file (nothing to change here then). */
+  provisioned: boolean;
   actions: {
     copyText(text: string): void;
     setKioskAtStart(on: boolean): void;
@@ -24,6 +30,8 @@ export interface MenuInputs {
     setLanAccess(on: boolean): void;
     openDataFolder(): void;
     openServerLog(): void;
+    openLogFolder(): void;
+    setStartOnBoot(on: boolean): void;
   };
 }
 
@@ -54,6 +62,9 @@ export function menuTemplate(m: MenuInputs): MenuItemConstructorOptions[] {
     submenu: [
       { label: serverStatusLabel(m.server), enabled: false },
       ...m.server.lanUrls.map((u): MenuItemConstructorOptions => ({ label: `TVs and phones open: ${u}`, enabled: false })),
+      ...(m.server.lanUrls.length === 0 && m.server.mode === 'embedded' && m.server.state === 'running'
+        ? [{ label: 'Only this PC can open it (LAN access is off)', enabled: false } as MenuItemConstructorOptions]
+        : []),
       { type: 'separator' },
       { label: 'Copy the Address for a TV or Phone', enabled: tvUrl !== null, click: () => tvUrl && m.actions.copyText(tvUrl) },
       {
@@ -64,7 +75,8 @@ export function menuTemplate(m: MenuInputs): MenuItemConstructorOptions[] {
         click: (item) => m.actions.setLanAccess(item.checked),
       },
       { type: 'separator' },
-      { label: 'Start in Set-top (Kiosk) Mode', type: 'checkbox', checked: m.kioskAtStart, click: (item) => m.actions.setKioskAtStart(item.checked) },
+      { label: 'Start in Set-top (Kiosk) Mode', type: 'checkbox', checked: m.kioskAtStart, enabled: !m.provisioned, click: (item) => m.actions.setKioskAtStart(item.checked) },
+      { label: 'Start When I Log In', type: 'checkbox', checked: m.startOnBoot, click: (item) => m.actions.setStartOnBoot(item.checked) },
       { label: `Enter Set-top Mode Now (leave with ${KIOSK_EXIT_CHORD})`, click: () => m.actions.enterKioskNow() },
       { type: 'separator' },
       { label: 'Open Data Folder', click: () => m.actions.openDataFolder() },
@@ -78,6 +90,14 @@ export function menuTemplate(m: MenuInputs): MenuItemConstructorOptions[] {
     { role: 'viewMenu' },
     household,
     { role: 'windowMenu' },
-    { role: 'help', submenu: [{ label: `Leave set-top mode: ${KIOSK_EXIT_CHORD}`, enabled: false }] },
+    {
+      role: 'help',
+      submenu: [
+        { label: `Leave set-top mode: ${KIOSK_EXIT_CHORD}`, enabled: false },
+        { type: 'separator' },
+        { label: `Logs: ${m.logFolder}`, enabled: false },
+        { label: 'Open Log Folder', click: () => m.actions.openLogFolder() },
+      ],
+    },
   ];
 }

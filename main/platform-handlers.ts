@@ -5,7 +5,7 @@
  * express (a server URL must be http(s)) live here.
  */
 import { AppError } from '../common/errors.ts';
-import type { ServerStatus } from '../common/ipc.ts';
+import type { PlaybackPosition, ServerStatus } from '../common/ipc.ts';
 import type { PlatformInfo, Settings } from '../common/platform.ts';
 import type { IpcHandlers } from './ipc-router.ts';
 import type { LifecycleCoordinator } from './lifecycle.ts';
@@ -22,6 +22,10 @@ export interface PlatformHandlerDeps {
   overrides: () => Partial<Settings>;
   /** Told after settings changed (the app reconnects when the server URL changed). */
   onSettingsChanged: (previous: Settings, next: Settings) => void;
+  /** Settings keys fixed for this run (provisioning file, `--server-url`): changing them is refused. */
+  locked?: () => string[];
+  /** Told every position the renderer reports (the screen stays awake while it plays). */
+  onPlayback?: (position: PlaybackPosition | null) => void;
 }
 
 /** A server URL the window may be pointed at: http(s) only, no credentials, no path tricks. */
@@ -47,6 +51,9 @@ export function platformHandlers(d: PlatformHandlerDeps): IpcHandlers {
     saveIdentity: (_ctx, identity) => d.state.saveIdentity(identity),
     loadSettings: () => settings(),
     saveSettings: (_ctx, patch) => {
+      const current = settings();
+      const locked = (d.locked?.() ?? []).filter((k) => k in patch && (patch as Record<string, unknown>)[k] !== (current as Record<string, unknown>)[k]);
+      if (locked.length > 0) throw new AppError('FORBIDDEN', `Fixed by this device's administrator: ${locked.join(', ')}`);
       const previous = d.state.loadSettings();
       const clean = 'serverUrl' in patch ? { ...patch, serverUrl: checkServerUrl(patch.serverUrl ?? null) } : patch;
       const next = d.state.saveSettings(clean);
@@ -60,7 +67,10 @@ export function platformHandlers(d: PlatformHandlerDeps): IpcHandlers {
     cacheSet: (_ctx, key, value) => d.state.cacheSet(key, value),
     nextSeq: (_ctx, ...args) => d.state.nextSeq(args[0] ?? 0),
     lifecycleDone: (ctx, ack) => d.lifecycle.ack(ack.id, ctx.senderId, ack.listeners),
-    reportPlayback: (_ctx, position) => d.lifecycle.reportPlayback(position),
+    reportPlayback: (_ctx, position) => {
+      d.lifecycle.reportPlayback(position);
+      d.onPlayback?.(position);
+    },
     serverStatus: () => d.serverStatus(),
   };
 }

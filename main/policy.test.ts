@@ -93,8 +93,8 @@ describe('kiosk', () => {
 
 describe('launch arguments', () => {
   it('finds our flags among Electron’s and a test driver’s', () => {
-    const a = parseLaunchArgs(['/usr/bin/electron', '/app', '--inspect=0', '--remote-debugging-port=0', '--kiosk', '--server-url=http://10.0.0.2:8750/x', '--data-dir', '/tmp/ra'], {});
-    expect(a).toEqual({ kiosk: true, serverUrl: 'http://10.0.0.2:8750', dataDir: '/tmp/ra', noLan: false, warnings: [] });
+    const a = parseLaunchArgs(['/usr/bin/electron', '/app', '--inspect=0', '--remote-debugging-port=0', '--kiosk', '--server-url=http://10.0.0.2:8750/x', '--data-dir', '/tmp/ra', '--config=/etc/tv.json'], {});
+    expect(a).toEqual({ kiosk: true, serverUrl: 'http://10.0.0.2:8750', dataDir: '/tmp/ra', noLan: false, configFile: '/etc/tv.json', warnings: [] });
   });
 
   it('reads the environment, and warns about a bad server URL instead of failing', () => {
@@ -107,12 +107,13 @@ describe('launch arguments', () => {
 
 describe('menu', () => {
   const status: ServerStatus = { mode: 'embedded', state: 'running', url: APP, lanUrls: ['http://192.168.1.5:8750'], error: null };
-  const actions = { copyText: vi.fn(), setKioskAtStart: vi.fn(), enterKioskNow: vi.fn(), setLanAccess: vi.fn(), openDataFolder: vi.fn(), openServerLog: vi.fn() };
+  const actions = { copyText: vi.fn(), setKioskAtStart: vi.fn(), enterKioskNow: vi.fn(), setLanAccess: vi.fn(), openDataFolder: vi.fn(), openServerLog: vi.fn(), openLogFolder: vi.fn(), setStartOnBoot: vi.fn() };
+  const more = { startOnBoot: false, logFolder: '/home/u/.config/Resume Anywhere/logs', provisioned: false };
 
   it('has the standard roles and the household status', () => {
-    const t = menuTemplate({ isMac: false, appName: 'Resume Anywhere', server: status, kioskAtStart: false, lanAccess: true, actions });
+    const t = menuTemplate({ isMac: false, appName: 'Resume Anywhere', server: status, kioskAtStart: false, lanAccess: true, ...more, actions });
     expect(t.map((i) => i.role ?? i.label)).toEqual(['fileMenu', 'editMenu', 'viewMenu', 'Household', 'windowMenu', 'help']);
-    const mac = menuTemplate({ isMac: true, appName: 'Resume Anywhere', server: status, kioskAtStart: false, lanAccess: true, actions });
+    const mac = menuTemplate({ isMac: true, appName: 'Resume Anywhere', server: status, kioskAtStart: false, lanAccess: true, ...more, actions });
     expect(mac[0]?.role).toBe('appMenu');
     const household = t[3]?.submenu as { label?: string; click?: (item: { checked: boolean }) => void }[];
     expect(household.map((i) => i.label)).toContain('TVs and phones open: http://192.168.1.5:8750');
@@ -120,6 +121,21 @@ describe('menu', () => {
     expect(actions.copyText).toHaveBeenCalledWith('http://192.168.1.5:8750');
     household.find((i) => i.label?.startsWith('Start in Set-top'))?.click?.({ checked: true });
     expect(actions.setKioskAtStart).toHaveBeenCalledWith(true);
+    household.find((i) => i.label === 'Start When I Log In')?.click?.({ checked: true });
+    expect(actions.setStartOnBoot).toHaveBeenCalledWith(true);
+    // Help shows where the log files are.
+    const help = t[5]?.submenu as { label?: string; click?: () => void }[];
+    expect(help.map((i) => i.label)).toContain('Logs: /home/u/.config/Resume Anywhere/logs');
+    help.find((i) => i.label === 'Open Log Folder')?.click?.();
+    expect(actions.openLogFolder).toHaveBeenCalled();
+  });
+
+  it('says that only this PC can open the household server while LAN access is off', () => {
+    const local: ServerStatus = { ...status, lanUrls: [] };
+    const t = menuTemplate({ isMac: false, appName: 'Resume Anywhere', server: local, kioskAtStart: false, lanAccess: false, ...more, actions });
+    const labels = (t[3]?.submenu as { label?: string; enabled?: boolean }[]).map((i) => [i.label, i.enabled]);
+    expect(labels).toContainEqual(['Only this PC can open it (LAN access is off)', false]);
+    expect(labels).toContainEqual(['Copy the Address for a TV or Phone', false]);
   });
 
   it('says what the server is doing', () => {

@@ -4,7 +4,7 @@
  * (`<name>.corrupt-<time>.json`, kept for support) and a fresh store is started, so the app
  * always starts. The store factory is injected: electron-store in the app, `conf` in tests.
  */
-import { existsSync, renameSync } from 'node:fs';
+import { chmodSync, existsSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { STORE_DEFAULTS, STORE_MIGRATIONS, STORE_NAME, storeSchema, type StoreShape } from './store-schema.ts';
 
@@ -26,6 +26,8 @@ export interface StoreOptions {
   projectVersion: string;
   /** Never silently wipe a file the schema rejects: we move it aside ourselves. */
   clearInvalidConfig: false;
+  /** The file holds the terminal credential (plain where no keyring is used): owner only. */
+  configFileMode: 0o600;
 }
 
 /** The options for the running app version. */
@@ -37,6 +39,7 @@ export function storeOptions(projectVersion: string): StoreOptions {
     migrations: STORE_MIGRATIONS,
     projectVersion,
     clearInvalidConfig: false,
+    configFileMode: 0o600,
   };
 }
 
@@ -53,12 +56,24 @@ export interface OpenedStore {
  */
 export function openStore(dir: string, projectVersion: string, create: (options: StoreOptions) => StoreBackend, now: () => number = Date.now): OpenedStore {
   try {
-    return { store: create(storeOptions(projectVersion)), movedAside: null };
+    const store = create(storeOptions(projectVersion));
+    // A file written before configFileMode (0644): tighten it now, not at its next write.
+    tighten(store.path);
+    return { store, movedAside: null };
   } catch (err) {
     const file = join(dir, `${STORE_NAME}.json`);
     if (!existsSync(file)) throw err;
     const aside = join(dir, `${STORE_NAME}.corrupt-${now()}.json`);
     renameSync(file, aside);
-    return { store: create(storeOptions(projectVersion)), movedAside: aside };
+    tighten(aside);
+    const store = create(storeOptions(projectVersion));
+    tighten(store.path);
+    return { store, movedAside: aside };
   }
+}
+
+/** chmod 0600 where the OS has modes (Windows: userData is per-user already). */
+function tighten(file: string): void {
+  if (process.platform === 'win32' || !existsSync(file)) return;
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
 }

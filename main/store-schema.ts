@@ -65,9 +65,9 @@ export type LaunchPrefs = Static<typeof LaunchPrefs>;
 /** The embedded household server. */
 export const ServerPrefs = Type.Object(
   {
-    /** Listen on every interface, so a TV or phone on the same network can join. */
+    /** Listen on every interface, so a TV or phone on the same network can join (off until the user turns it on). */
     lanAccess: Type.Boolean(),
-    /** The port it got last time, tried first so the TV's address stays the same. */
+    /** The port it got last time, tried after the default 8750 so the TV's address stays the same. */
     lastPort: Type.Union([Type.Integer({ minimum: 1, maximum: 65535 }), Type.Null()]),
   },
   { additionalProperties: false },
@@ -108,7 +108,7 @@ export const STORE_DEFAULTS: StoreShape = {
   cache: {},
   window: null,
   launch: { kiosk: false },
-  server: { lanAccess: true, lastPort: null },
+  server: { lanAccess: false, lastPort: null },
   playback: null,
 };
 

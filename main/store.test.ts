@@ -2,7 +2,7 @@
  * The store's schema and migrations, with `conf` — electron-store's engine, the same options
  * and the same file format — since electron-store itself needs Electron's `app`.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -22,6 +22,18 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const file = () => join(dir, `${STORE_NAME}.json`);
 const open = (version = '0.1.0') => openStore(dir, version, confStoreFactory(dir), () => 1234);
 const onDisk = () => JSON.parse(readFileSync(file(), 'utf8')) as Record<string, unknown>;
+
+describe('store file mode (it holds the terminal credential)', () => {
+  const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+  it.skipIf(process.platform === 'win32')('writes 0600, and tightens a file an older version left 0644', () => {
+    const { store } = open();
+    store.set('seq', 1);
+    expect(mode(file())).toBe('600');
+    chmodSync(file(), 0o644);
+    open();
+    expect(mode(file())).toBe('600');
+  });
+});
 
 describe('store schema', () => {
   it('starts with the defaults and records the layout version', () => {

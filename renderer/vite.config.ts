@@ -4,11 +4,18 @@
  * hence relative asset URLs (`base: './'`). The service worker is a second entry with a fixed
  * name (`sw.js`) at the root of dist, so its scope is the whole app.
  * No Node import here: the layering rule treats this file as renderer code.
+ * The app version shown in Settings is package.json's, injected at build time (`define`).
  */
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import pkg from '../package.json' with { type: 'json' };
 
-const root = new URL('.', import.meta.url).pathname;
+/** Build-time constants (declared in src/vite-env.d.ts); vitest.config.ts defines the same. */
+export const RENDERER_DEFINE = { __APP_VERSION__: JSON.stringify(pkg.version) };
+
+// import.meta.dirname (Vite keeps the config file's own), not URL.pathname: that one keeps %20
+// for spaces and gives /C:/… on Windows.
+const root = `${import.meta.dirname}/`;
 const backend = process.env.RA_DEV_BACKEND ?? 'http://127.0.0.1:8750';
 const proxied = ['/api', '/portal', '/stream', '/media', '/artwork', '/global', '/docs', '/openapi.json'];
 
@@ -16,6 +23,7 @@ export default defineConfig({
   root,
   base: './',
   plugins: [react()],
+  define: RENDERER_DEFINE,
   build: {
     outDir: 'dist',
     emptyOutDir: true,

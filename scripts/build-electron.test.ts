@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildElectron, displayProblem, drawIcon, locateElectronBinary } from './build-electron.ts';
+import { buildElectron, displayProblem, drawIcon, firstErrorLine, installElectronBinary, locateElectronBinary, npmCommand, sandboxFlags } from './build-electron.ts';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const dirs: string[] = [];
 const temp = () => {
   const d = mkdtempSync(join(tmpdir(), 'ra-build-'));
@@ -47,6 +48,82 @@ describe('locateElectronBinary (never downloads)', () => {
     expect(displayProblem({ DISPLAY: ':99' }, 'linux')).toBeNull();
     expect(displayProblem({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux')).toBeNull();
     expect(displayProblem({}, 'win32')).toBeNull();
+  });
+});
+
+describe('installElectronBinary (the electron package\'s own install-electron)', () => {
+  function pkgRoot() {
+    const root = temp();
+    const pkg = join(root, 'node_modules', 'electron');
+    mkdirSync(join(pkg, 'dist'), { recursive: true });
+    writeFileSync(join(pkg, 'package.json'), '{"name":"electron","version":"45.5.0"}');
+    writeFileSync(join(pkg, 'install.js'), '');
+    return { root, pkg };
+  }
+
+  it('runs install.js with this Node, then finds what it wrote', () => {
+    const { root, pkg } = pkgRoot();
+    const lines: string[] = [];
+    const calls: string[][] = [];
+    const got = installElectronBinary(root, {
+      env: {},
+      interactive: false,
+      say: (l) => lines.push(l),
+      run: (command, args) => {
+        calls.push([command, ...args]);
+        // What install.js does on success: dist/<binary> and path.txt.
+        writeFileSync(join(pkg, 'dist', 'electron'), '');
+        writeFileSync(join(pkg, 'path.txt'), 'electron');
+        return { status: 0, stderr: '', error: undefined };
+      },
+    });
+    expect(calls).toEqual([[process.execPath, join(pkg, 'install.js')]]);
+    expect(got).toEqual({ ok: true, path: join(pkg, 'dist', 'electron') });
+    expect(lines[0]).toMatch(/downloading Electron 45\.5\.0 .*install-electron/);
+  });
+
+  it('says in one line why, when the download fails or is switched off', () => {
+    const { root } = pkgRoot();
+    const failed = installElectronBinary(root, {
+      env: {},
+      interactive: false,
+      say: () => undefined,
+      run: () => ({ status: 1, stderr: 'TypeError: fetch failed\n    at node:internal/deps/undici\n', error: undefined }),
+    });
+    expect(failed).toEqual({ ok: false, reason: expect.stringMatching(/could not be downloaded \(install-electron: TypeError: fetch failed; no network\?\)/) });
+    expect((failed as { reason: string }).reason).not.toContain('\n');
+    let ran = false;
+    const skipped = installElectronBinary(root, { env: { ELECTRON_SKIP_BINARY_DOWNLOAD: '1' }, run: () => ((ran = true), { status: 0, stderr: '', error: undefined }) });
+    expect(ran).toBe(false);
+    expect(skipped).toMatchObject({ ok: false, reason: expect.stringMatching(/ELECTRON_SKIP_BINARY_DOWNLOAD/) });
+  });
+
+  it('against the real electron package here (no network): fails fast with the reason', () => {
+    if (existsSync(join(ROOT, 'node_modules', 'electron', 'path.txt'))) return; // a machine that has the binary
+    const t0 = Date.now();
+    const got = installElectronBinary(ROOT, { env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: undefined }, interactive: false, say: () => undefined });
+    expect(got.ok).toBe(false);
+    expect((got as { reason: string }).reason).toMatch(/could not be downloaded/);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+  }, 40_000);
+
+  it('picks the first meaningful line of an error dump', () => {
+    expect(firstErrorLine('\nError: getaddrinfo ENOTFOUND github.com\n    at x (y.js:1)\n')).toBe('Error: getaddrinfo ENOTFOUND github.com');
+  });
+});
+
+describe('launch helpers', () => {
+  it('starts npm through a shell on Windows (npm.cmd), directly elsewhere', () => {
+    expect(npmCommand('win32')).toEqual({ command: 'npm.cmd', shell: true });
+    expect(npmCommand('linux')).toEqual({ command: 'npm', shell: false });
+  });
+  it('passes --no-sandbox only as root', () => {
+    expect(sandboxFlags(0)).toEqual(['--no-sandbox']);
+    expect(sandboxFlags(1000)).toEqual([]);
+  });
+  it('finds the repository root without URL escapes (paths with spaces)', () => {
+    expect(ROOT).not.toContain('%20');
+    expect(existsSync(join(ROOT, 'package.json'))).toBe(true);
   });
 });
 

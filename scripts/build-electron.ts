@@ -10,13 +10,18 @@
  *   node scripts/build-electron.ts --icons    (re)draw build/icon.png and build/icons/*.png
  *
  * Also exports `locateElectronBinary`, which finds Electron's binary the way
- * `require('electron')` does but never tries to download it (scripts/start.ts, e2e/electron).
+ * `require('electron')` does but never tries to download it (scripts/start.ts, e2e/electron),
+ * `installElectronBinary`, which fetches it with the electron package's own `install-electron`
+ * (since Electron 42 nothing downloads it at `npm install`), and `npmCommand` (npm on Windows).
  */
+import { spawnSync, type SpawnSyncOptions, type SpawnSyncReturns } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+// fileURLToPath, not URL.pathname: the latter keeps %20 for spaces and a leading /C: on Windows.
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Where the bundles go. */
 export const OUT_DIR = join(ROOT, 'dist', 'electron');
@@ -89,10 +94,73 @@ export function locateElectronBinary(root = ROOT, env: Record<string, string | u
     return existsSync(p) ? { ok: true, path: p } : { ok: false, reason: `ELECTRON_OVERRIDE_DIST_PATH has no ${rel || 'electron'}` };
   }
   if (!rel) {
-    return { ok: false, reason: "Electron's binary was never downloaded (node_modules/electron/path.txt is missing; it needs internet: npx install-electron)" };
+    return { ok: false, reason: "Electron's binary was never downloaded (node_modules/electron/path.txt is missing; `npm start` or `npx install-electron` fetches it)" };
   }
   const p = join(pkg, 'dist', rel);
   return existsSync(p) ? { ok: true, path: p } : { ok: false, reason: `Electron's binary is missing (${p})` };
+}
+
+/** What `installElectronBinary` may be given (tests inject the process runner). */
+export interface InstallOptions {
+  env?: Record<string, string | undefined>;
+  /** Runs install.js (default: child_process.spawnSync with this Node). */
+  run?: (command: string, args: string[], options: SpawnSyncOptions) => Pick<SpawnSyncReturns<Buffer | string>, 'status' | 'stderr' | 'error'>;
+  /** Progress and outcome lines. */
+  say?: (line: string) => void;
+  /** Show install-electron's own output (its progress bar needs a terminal). */
+  interactive?: boolean;
+}
+
+/**
+ * Download Electron's binary with the electron package's `install-electron` (bin of
+ * node_modules/electron, i.e. install.js: @electron/get with its checksums and cache, then
+ * path.txt). On a terminal its own progress bar shows (it appears once a download takes over
+ * 30 s); elsewhere its output is kept and summarised. Returns the binary, or why there is none
+ * — in one line (no network, a proxy, ELECTRON_SKIP_BINARY_DOWNLOAD=1).
+ */
+export function installElectronBinary(root = ROOT, o: InstallOptions = {}): ElectronBinary {
+  const env = o.env ?? process.env;
+  const say = o.say ?? ((line: string) => console.log(line));
+  const found = locateElectronBinary(root, env);
+  if (found.ok) return found;
+  const pkg = join(root, 'node_modules', 'electron');
+  if (!existsSync(join(pkg, 'install.js'))) return found;
+  if (env.ELECTRON_SKIP_BINARY_DOWNLOAD === '1' || env.ELECTRON_SKIP_BINARY_DOWNLOAD === 'true') {
+    return { ok: false, reason: `${found.reason}; not downloading it because ELECTRON_SKIP_BINARY_DOWNLOAD is set` };
+  }
+  const version = (JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { version?: string }).version ?? '?';
+  const interactive = o.interactive ?? Boolean(process.stderr.isTTY);
+  say(`downloading Electron ${version} for ${process.platform}-${process.arch} (about 100 MB) with the electron package's install-electron…`);
+  const run = o.run ?? ((command, args, options) => spawnSync(command, args, options));
+  const childEnv = { ...env };
+  delete childEnv.ELECTRON_GET_NO_PROGRESS;
+  const r = run(process.execPath, [join(pkg, 'install.js')], { cwd: root, env: childEnv, stdio: interactive ? 'inherit' : ['ignore', 'inherit', 'pipe'] });
+  if (r.status === 0) {
+    const after = locateElectronBinary(root, env);
+    if (after.ok) say(`Electron ${version} installed (${after.path})`);
+    return after;
+  }
+  const detail = r.error ? String(r.error) : firstErrorLine(String(r.stderr ?? ''));
+  return { ok: false, reason: `Electron's binary could not be downloaded (install-electron: ${detail || `exit code ${r.status}`}; no network?)` };
+}
+
+/** The first line of an error dump that says what went wrong (not a stack frame). */
+export function firstErrorLine(stderr: string): string {
+  const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('at ') && !l.startsWith('^'));
+  return (lines.find((l) => /error|failed|ENOTFOUND|ECONN|EAI_AGAIN/i.test(l)) ?? lines[0] ?? '').slice(0, 200);
+}
+
+/**
+ * How to start npm: on Windows it is npm.cmd, which Node (since the CVE-2024-27980 fix)
+ * only starts through a shell.
+ */
+export function npmCommand(platform: NodeJS.Platform = process.platform): { command: string; shell: boolean } {
+  return platform === 'win32' ? { command: 'npm.cmd', shell: true } : { command: 'npm', shell: false };
+}
+
+/** Chromium's sandbox cannot start as root: the flag the app needs then (the page sandbox stays on). */
+export function sandboxFlags(uid: number | undefined = process.getuid?.()): string[] {
+  return uid === 0 ? ['--no-sandbox'] : [];
 }
 
 /** Why Electron cannot open a window here, or null (Linux needs an X11 or Wayland display). */

@@ -1,5 +1,5 @@
 /**
- * The layering rule of DESIGN.md §3 is enforced by ESLint (eslint.config.js). This proves the
+ * The layering rule of docs/ARCHITECTURE.md §4 is enforced by ESLint (eslint.config.js). This proves the
  * rule fails on each kind of violation and passes on allowed imports, by linting snippets as
  * if they stood at the given paths.
  */

@@ -3,10 +3,12 @@
  *
  * 1. Builds what is stale: the renderer (vite, when its sources are newer than renderer/dist)
  *    and the PC app's bundles (dist/electron, esbuild, always — it takes a second).
- * 2. Where Electron's binary exists (and, on Linux, a display), launches the PC app, which
- *    runs the household server itself (embedded, in its userData). Arguments go to the app:
- *    `npm start -- --kiosk`.
- * 3. Otherwise says why in one line and serves the whole system without the PC app: the
+ * 2. Fetches Electron's binary when it is missing (the electron package's own
+ *    `install-electron`; since Electron 42 `npm install` no longer does), then — with a display
+ *    on Linux — launches the PC app, which runs the household server itself (embedded, in its
+ *    userData). Arguments go to the app: `npm start -- --kiosk`. As root (containers) Chromium's
+ *    own sandbox cannot start, so the app gets `--no-sandbox` and the launcher says so.
+ * 3. Otherwise (no network for the download, no display) says why in one line and serves the whole system without the PC app: the
  *    server (all three roles, demo catalogue and account in `.data/`), ending with the web
  *    terminal's URL to open in a browser. Arguments go to the server: `npm start -- --port 9000`.
  *    `RA_NO_ELECTRON=1` picks this path on purpose.
@@ -17,9 +19,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { buildElectron, displayProblem, locateElectronBinary } from './build-electron.ts';
+import { fileURLToPath } from 'node:url';
+import { buildElectron, displayProblem, installElectronBinary, locateElectronBinary, npmCommand, sandboxFlags } from './build-electron.ts';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const appOnly = process.argv.includes('--app-only');
 const args = process.argv.slice(2).filter((a) => a !== '--app-only');
 
@@ -46,7 +49,8 @@ function buildRenderer(): void {
   );
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
   console.log('building the renderer (npm run build:renderer)…');
-  const r = spawnSync('npm', ['run', '--silent', 'build:renderer'], { cwd: ROOT, stdio: 'inherit' });
+  const npm = npmCommand();
+  const r = spawnSync(npm.command, ['run', '--silent', 'build:renderer'], { cwd: ROOT, stdio: 'inherit', shell: npm.shell });
   if (r.status !== 0) console.warn('warning: the renderer did not build; the server answers / with a "not built" page');
 }
 
@@ -56,16 +60,20 @@ function forwardSignals(child: ReturnType<typeof spawn>): void {
 }
 
 function startElectron(binary: string): void {
+  const sandbox = sandboxFlags();
   console.log('starting the PC app (Electron) with its household server…');
+  if (sandbox.length) console.log("running as root: Chromium's sandbox cannot start, so the app gets --no-sandbox (pages stay sandboxed by Electron's renderer settings)");
   // ELECTRON_RUN_AS_NODE would turn the app into a plain Node process.
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;
-  forwardSignals(spawn(binary, [ROOT, ...args], { cwd: ROOT, stdio: 'inherit', env }));
+  forwardSignals(spawn(binary, [ROOT, ...sandbox, ...args], { cwd: ROOT, stdio: 'inherit', env }));
 }
 
 function startServerOnly(why: string): void {
   const cli = join(ROOT, 'server-mock', 'cli.ts');
-  const child = spawn(process.execPath, [cli, ...args.filter((a) => !APP_ONLY.test(a))], { cwd: ROOT, stdio: ['inherit', 'pipe', 'inherit'] });
+  // Its stdout is our pipe, not the terminal: ask for the terminal's log format ourselves.
+  const env = { ...process.env, RA_LOG_FORMAT: process.env.RA_LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'auto') };
+  const child = spawn(process.execPath, [cli, ...args.filter((a) => !APP_ONLY.test(a))], { cwd: ROOT, env, stdio: ['inherit', 'pipe', 'inherit'] });
   let told = false;
   createInterface({ input: child.stdout }).on('line', (line) => {
     console.log(line);
@@ -85,8 +93,9 @@ function startServerOnly(why: string): void {
 buildRenderer();
 await buildElectron(ROOT);
 
-const binary = locateElectronBinary(ROOT);
 const display = displayProblem();
+// No display: no point in downloading 100 MB first.
+const binary = process.env.RA_NO_ELECTRON === '1' || display ? locateElectronBinary(ROOT) : installElectronBinary(ROOT);
 const cannot = !binary.ok ? binary.reason : display;
 if (appOnly && cannot) {
   console.error(`The PC app cannot start: ${cannot}`);

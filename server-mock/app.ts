@@ -14,6 +14,7 @@ import { httpGlobalClient, localGlobalClient, withIntrospectionCache, type Globa
 import { createGlobal, globalPlugin, type GlobalServices } from './global/plugin.ts';
 import { installCors } from './http/cors.ts';
 import { installErrorHandling, validatorCompiler } from './http/errors.ts';
+import { installRequestIds, loggerOptions, RequestLogController, requestId } from './http/logging.ts';
 import { portalPlugin } from './portal/plugin.ts';
 import { createStreaming, streamingPlugin } from './streaming/plugin.ts';
 import { webPlugin } from './web.ts';
@@ -26,7 +27,7 @@ export interface AppDeps {
   store?: Store;
   /** The streaming reporter's outbox file (default: in the data dir). */
   outboxFile?: string;
-  /** Pino logger options, or false for none (tests). */
+  /** Extra pino logger options (over loggerOptions(config)), or false for none (tests). */
   logger?: boolean | Record<string, unknown>;
 }
 
@@ -38,24 +39,13 @@ export interface BuiltApp {
   globalClient: GlobalClient;
 }
 
-/** Strip secrets from a logged URL. */
-export function redactUrl(url: string): string {
-  return url.replace(/([?&]access_token=)[^&]*/g, '$1[redacted]').replace(/([?&]token=)[^&]*/g, '$1[redacted]');
-}
-
+/** Build the app of one process for its config (listening is server.ts's job). */
 export async function buildApp({ config, store, logger, outboxFile }: AppDeps): Promise<BuiltApp> {
   const app = Fastify({
-    logger:
-      logger === false
-        ? false
-        : {
-            level: config.logLevel,
-            redact: ['req.headers.authorization'],
-            serializers: {
-              req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }),
-            },
-            ...(typeof logger === 'object' ? logger : {}),
-          },
+    logger: logger === false ? false : { ...loggerOptions(config), ...(typeof logger === 'object' ? logger : {}) },
+    // One line per request at debug, not Fastify's two at info.
+    logController: new RequestLogController(),
+    genReqId: requestId,
     bodyLimit: config.bodyLimit,
     // Terminals poll and stream; a slow client must not hold a socket forever.
     requestTimeout: 30_000,
@@ -65,8 +55,9 @@ export async function buildApp({ config, store, logger, outboxFile }: AppDeps): 
   // JSON only: a text/plain body is refused with 415 rather than validated as a string.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', null);
+  installRequestIds(app);
   installErrorHandling(app);
-  installCors(app);
+  await installCors(app);
 
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {

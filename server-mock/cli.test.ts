@@ -1,14 +1,16 @@
 /**
  * The command line as a user meets it: a fresh data dir is seeded and the demo account is
  * printed; catalogue import from a JSON file (valid: imported; invalid: refused, nothing
- * changed); bad flags are a clear error with exit code 2.
+ * changed); bad flags are a clear error with exit code 2; --help and --version; the log
+ * format it chooses.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { OPTIONS } from './config.ts';
 import { DEMO_CATALOG_URL, readCatalogFile } from './demo/seed.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import { spawnServer } from './testing/process.ts';
@@ -16,7 +18,7 @@ import { spawnServer } from './testing/process.ts';
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
 let dir: string;
 afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, RA_LOG_LEVEL: 'warn' } });
@@ -71,6 +73,50 @@ describe('server-mock CLI', () => {
       expect((await store.listPrograms()).map((p) => p.id)).toEqual(['imported-show']);
     } finally {
       await store.close();
+    }
+  });
+
+  it('--help prints the commands and every option with its variable, exit code 0', () => {
+    dir = '';
+    for (const flag of ['--help', '-h']) {
+      const r = cli(flag);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('Usage:');
+      expect(r.stdout).toContain('npm run catalog:import -- FILE');
+      for (const [name, option] of Object.entries(OPTIONS)) {
+        expect(r.stdout, name).toMatch(new RegExp(`^  --${name} `, 'm'));
+        expect(r.stdout).toContain(option.env);
+      }
+    }
+    // Wherever it stands, and even beside a bad flag: help is help.
+    expect(cli('--port', 'eighty', '--help').status).toBe(0);
+  });
+
+  it('--version prints package.json\'s version, exit code 0', async () => {
+    dir = '';
+    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const r = cli(flag);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toBe(`${pkg.version}\n`);
+    }
+  });
+
+  it('logs JSON lines when its output is not a terminal, and --log-format pretty when asked', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ra-cli-'));
+    for (const [format, isJson] of [['auto', true], ['pretty', false]] as const) {
+      const server = await spawnServer(['--port', '0', '--data', dir, '--log-level', 'debug', '--log-format', format]);
+      try {
+        const res = await fetch(`${server.url}/healthz`);
+        const id = res.headers.get('x-request-id') as string;
+        for (let i = 0; i < 50 && !server.output().includes(id); i++) await new Promise((r) => setTimeout(r, 20));
+        const line = server.output().split('\n').find((l) => l.includes(id)) as string;
+        expect(line, server.output()).toBeDefined();
+        if (isJson) expect(JSON.parse(line)).toMatchObject({ level: 20, reqId: id, method: 'GET', url: '/healthz', status: 200 });
+        else expect(line).toMatch(new RegExp(`DEBUG: \\[${id}\\] GET /healthz 200 [\\d.]+ ms$`));
+      } finally {
+        await server.stop();
+      }
     }
   });
 

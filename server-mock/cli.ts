@@ -3,10 +3,13 @@
  * server-mock command line.
  *   node server-mock/cli.ts [serve] [--port P] [--data DIR] [--roles …] …   start a server
  *   node server-mock/cli.ts import-catalog FILE [--data DIR]                  import programmes
- * Flags and their environment variables: server-mock/config.ts (README's table).
+ *   node server-mock/cli.ts --help | --version
+ * Flags and their environment variables: server-mock/config.ts (README's table and --help are
+ * both rendered from it).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, parseConfig } from './config.ts';
+import { ConfigError, optionsHelp, parseConfig } from './config.ts';
 import { DEMO_ACCOUNT, readCatalogFile } from './demo/seed.ts';
 import { startServer } from './server.ts';
 import { openSqliteStore } from './store/sqlite.ts';
@@ -47,8 +50,38 @@ async function importCatalog(argv: string[]): Promise<void> {
   console.log(`imported ${programs.length} programme(s) into ${config.dataDir}`);
 }
 
+/** The version of this checkout (package.json). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/** `--help`: the commands, then every option from config.ts's table. */
+function helpText(): string {
+  return [
+    `Resume Anywhere server ${packageVersion()}: the global, portal and streaming roles of CN101964787A.`,
+    '',
+    'Usage:',
+    '  npm run server -- [serve] [options]           start a server (all three roles by default)',
+    '  npm run catalog:import -- FILE [--data DIR]   import programmes from a { "programs": [...] } JSON file',
+    '  npm run server -- --help | --version',
+    '',
+    'Options (flags win over the environment variables; --flag=value or --flag value):',
+    optionsHelp(Math.max(60, Math.min(process.stdout.columns || 100, 120))),
+    '',
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
-  const [first, ...rest] = process.argv.slice(2);
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(helpText());
+    return;
+  }
+  if (argv.includes('--version') || argv.includes('-v')) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return;
+  }
+  const [first, ...rest] = argv;
   if (first === 'import-catalog') return importCatalog(rest);
   if (first === 'serve') return serve(rest);
   return serve(process.argv.slice(2));

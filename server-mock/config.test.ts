@@ -5,7 +5,19 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RESUME_RULES } from '../common/resume.ts';
-import { ConfigError, DEFAULT_MEDIA_DIR, DEFAULT_WEB_DIR, OPTIONS, defaultConfig, parseConfig, parseServiceCredentials, type Config } from './config.ts';
+import {
+  ConfigError,
+  DEFAULT_MEDIA_DIR,
+  DEFAULT_WEB_DIR,
+  OPTIONS,
+  defaultConfig,
+  optionRows,
+  optionsHelp,
+  optionsMarkdown,
+  parseConfig,
+  parseServiceCredentials,
+  type Config,
+} from './config.ts';
 
 const SECRET = 'abcdefghijklmnop'; // exactly 16 characters, the minimum
 const CRED = `portal-1:${SECRET}`;
@@ -41,6 +53,7 @@ const DEFAULTS: Config = {
   sessionDays: 30,
   sqliteSynchronous: 'NORMAL',
   logLevel: 'info',
+  logFormat: 'auto',
   webDir: DEFAULT_WEB_DIR,
   mediaDir: DEFAULT_MEDIA_DIR,
   playTokenSecret: null,
@@ -112,6 +125,7 @@ describe('flags and environment', () => {
       RA_SESSION_DAYS: '1',
       RA_SQLITE_SYNCHRONOUS: 'FULL',
       RA_LOG_LEVEL: 'warn',
+      RA_LOG_FORMAT: 'JSON',
       RA_MEDIA_DIR: '/srv/media',
       RA_PLAY_TOKEN_SECRET: 'play-token-secret-0123',
       RA_PLAY_TOKEN_TTL_SEC: '600',
@@ -140,6 +154,7 @@ describe('flags and environment', () => {
       sessionDays: 1,
       sqliteSynchronous: 'FULL',
       logLevel: 'warn',
+      logFormat: 'json',
       webDir: DEFAULT_WEB_DIR,
       mediaDir: '/srv/media',
       playTokenSecret: 'play-token-secret-0123',
@@ -198,12 +213,44 @@ describe('TV linking (device codes)', () => {
   });
 });
 
-describe('README', () => {
+describe('README and --help', () => {
   it('lists every option with its environment variable in the configuration table', async () => {
     const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
     const rows = new Map([...readme.matchAll(/^\| `--([a-z-]+)` \| `(RA_[A-Z_]+)` \|/gm)].map((m) => [m[1], m[2]]));
     for (const [flag, option] of Object.entries(OPTIONS)) expect(rows.get(flag), `--${flag}`).toBe(option.env);
     expect([...rows.keys()].sort()).toEqual(Object.keys(OPTIONS).sort());
+  });
+
+  it('has exactly the table rendered from OPTIONS (defaults and meanings cannot drift)', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(`\n${optionsMarkdown()}\n\n`);
+  });
+
+  it('shows literal defaults as they would be typed, and the others in words', () => {
+    const rows = new Map(optionRows().map(([flag, , shown]) => [flag, shown]));
+    expect(rows.get('--port')).toBe('`8750`');
+    expect(rows.get('--global-url')).toBe('');
+    expect(rows.get('--admin-token')).toBe('generated');
+    expect(rows.get('--web-dir')).toBe('`renderer/dist`');
+  });
+
+  it('--help prints the same rows as plain text: every flag, its variable, default and meaning', () => {
+    const help = optionsHelp(100).replace(/\n\s+/g, ' ');
+    for (const [flag, env, shown, doc] of optionRows()) {
+      const plain = (md: string) => md.replace(/\*\*|`/g, '');
+      const line = help.split(/(?=\s--[a-z])/).find((l) => l.trim().startsWith(`${flag} `));
+      expect(line, flag).toBeDefined();
+      expect(line).toContain(plain(doc));
+      expect(line).toContain(`env ${env}`);
+      if (shown) expect(line).toContain(`default ${plain(shown)}`);
+    }
+  });
+
+  it('wraps --help to the width it is given', () => {
+    for (const width of [60, 100]) {
+      // Only a single word longer than the space left (an environment variable) may overflow.
+      for (const line of optionsHelp(width).split('\n')) if (line.trim().includes(' ')) expect(line.length, line).toBeLessThanOrEqual(width);
+    }
   });
 });
 
@@ -279,6 +326,7 @@ describe('bad values are ConfigErrors that name the option', () => {
     [['--session-days', '3651'], '--session-days'],
     [['--sqlite-synchronous', 'OFF'], '--sqlite-synchronous'],
     [['--log-level', 'verbose'], '--log-level'],
+    [['--log-format', 'xml'], '--log-format: expected one of auto, pretty, json, got "xml"'],
     [['--resume-min-percent', 'five'], '--resume-min-percent'],
     [['--resume-max-percent', 'NaN'], '--resume-max-percent'],
     [['--device-code-ttl-sec', '1'], '--device-code-ttl-sec: expected an integer in [2, 3600], got "1"'],

@@ -1,6 +1,6 @@
 /**
  * Server configuration from command-line flags and environment variables (flags win).
- * Every option is listed in OPTIONS once; README's configuration table mirrors it.
+ * Every option is listed in OPTIONS once; README's configuration table and `--help` are rendered from it.
  * Parsing is pure (argv + env in, Config out) so it is unit-tested without a process.
  */
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,8 @@ export interface Config {
   /** SQLite durability: NORMAL survives a process crash; FULL also a power loss. */
   sqliteSynchronous: 'NORMAL' | 'FULL';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Log lines: human-readable, JSON, or pretty exactly when stdout is a terminal. */
+  logFormat: 'auto' | 'pretty' | 'json';
   /** Directory of the built web terminal (renderer), served at `/`. */
   webDir: string;
   /** Streaming: directory the media server serves programmes from. */
@@ -76,42 +78,144 @@ export interface Config {
   devicePollIntervalSec: number;
 }
 
-/** Option table: flag name, env name, default, doc. */
+/** One option: its environment variable, its default, and what it means. */
+export interface OptionSpec {
+  /** Environment variable read when the flag is absent. */
+  readonly env: string;
+  /** Default value, as the flag would be written. */
+  readonly default: string;
+  /** How the default is shown in the README and `--help` when not the literal value (e.g. "generated"). */
+  readonly shown?: string;
+  /** What it means: the README's "meaning" column (Markdown, one line). */
+  readonly doc: string;
+}
+
+/**
+ * Every option, in the order of README's configuration table and `--help`. The table and the
+ * help text are both rendered from here (optionRows), and a test checks the README against it.
+ */
 export const OPTIONS = {
-  host: { env: 'RA_HOST', default: '127.0.0.1', doc: 'Interface to listen on (0.0.0.0 to let a TV or phone on the LAN join).' },
-  port: { env: 'RA_PORT', default: '8750', doc: 'TCP port (0 = any free port).' },
-  data: { env: 'RA_DATA_DIR', default: '.data', doc: 'Data directory (SQLite file, generated secrets).' },
-  roles: { env: 'RA_ROLES', default: 'global,portal,streaming', doc: 'Comma-separated roles this process plays.' },
-  'global-url': { env: 'RA_GLOBAL_URL', default: '', doc: 'Global role URL, required when global is not in this process.' },
-  'public-url': { env: 'RA_PUBLIC_URL', default: '', doc: 'URL terminals use to reach this process.' },
-  'instance-id': { env: 'RA_INSTANCE_ID', default: '', doc: 'Name of this portal/cluster (P1, S1 …); defaults to the roles.' },
-  'service-credentials': { env: 'RA_SERVICE_CREDENTIALS', default: '', doc: 'id:secret[,id:secret…] for role-to-role calls.' },
-  'admin-token': { env: 'RA_ADMIN_TOKEN', default: '', doc: 'Admin API token; generated into the data dir when empty.' },
-  'retention-days': { env: 'RA_RETENTION_DAYS', default: '30', doc: 'Age after which viewing records are deleted.' },
-  'retention-interval-minutes': { env: 'RA_RETENTION_INTERVAL_MINUTES', default: '60', doc: 'How often aging runs.' },
-  'resume-min-percent': { env: 'RA_RESUME_MIN_PERCENT', default: String(DEFAULT_RESUME_RULES.minPercent), doc: 'Below this, not started.' },
-  'resume-max-percent': { env: 'RA_RESUME_MAX_PERCENT', default: String(DEFAULT_RESUME_RULES.maxPercent), doc: 'From this, watched.' },
+  host: { env: 'RA_HOST', default: '127.0.0.1', doc: 'interface (use `0.0.0.0` so a TV or phone on the LAN can join)' },
+  port: { env: 'RA_PORT', default: '8750', doc: 'TCP port (`0` = any free port)' },
+  data: { env: 'RA_DATA_DIR', default: '.data', doc: 'data directory: `resume.sqlite`, `admin-token`' },
+  roles: { env: 'RA_ROLES', default: 'global,portal,streaming', doc: 'roles this process plays' },
+  'global-url': { env: 'RA_GLOBAL_URL', default: '', doc: "global's URL when it is not in this process" },
+  'public-url': { env: 'RA_PUBLIC_URL', default: '', doc: 'URL terminals use to reach this process' },
+  'instance-id': { env: 'RA_INSTANCE_ID', default: '', shown: 'roles', doc: "this portal's / cluster's name (P1, S1 …)" },
+  'service-credentials': {
+    env: 'RA_SERVICE_CREDENTIALS',
+    default: '',
+    doc: '`id:secret,…`; global accepts all, portal/streaming present the first',
+  },
+  'admin-token': { env: 'RA_ADMIN_TOKEN', default: '', shown: 'generated', doc: 'admin API token (else `<data>/admin-token`, mode 0600)' },
+  'retention-days': { env: 'RA_RETENTION_DAYS', default: '30', doc: 'viewing records older than this are deleted (patent [0050])' },
+  'retention-interval-minutes': { env: 'RA_RETENTION_INTERVAL_MINUTES', default: '60', doc: 'how often aging runs' },
+  'resume-min-percent': { env: 'RA_RESUME_MIN_PERCENT', default: String(DEFAULT_RESUME_RULES.minPercent), doc: 'below: not started' },
+  'resume-max-percent': { env: 'RA_RESUME_MAX_PERCENT', default: String(DEFAULT_RESUME_RULES.maxPercent), doc: 'from here: watched, off the row' },
   'resume-min-duration-sec': {
     env: 'RA_RESUME_MIN_DURATION_SEC',
     default: String(DEFAULT_RESUME_RULES.minResumableDurationMs / 1000),
-    doc: 'Shorter programmes are never resumable.',
+    doc: 'shorter programmes are never resumable',
   },
-  'seed-demo': { env: 'RA_SEED_DEMO', default: 'true', doc: 'Seed demo catalogue and account into an empty data dir.' },
-  'auth-rate-limit': { env: 'RA_AUTH_RATE_LIMIT', default: '20', doc: 'Login/registration attempts per IP per minute.' },
-  'body-limit': { env: 'RA_BODY_LIMIT', default: '524288', doc: 'Largest request body in bytes.' },
-  'session-days': { env: 'RA_SESSION_DAYS', default: '30', doc: 'User session lifetime in days.' },
-  'sqlite-synchronous': { env: 'RA_SQLITE_SYNCHRONOUS', default: 'NORMAL', doc: 'NORMAL or FULL.' },
-  'web-dir': { env: 'RA_WEB_DIR', default: DEFAULT_WEB_DIR, doc: 'Built web terminal served at / (npm run build:renderer).' },
-  'media-dir': { env: 'RA_MEDIA_DIR', default: DEFAULT_MEDIA_DIR, doc: 'Media directory of the streaming role.' },
-  'play-token-secret': { env: 'RA_PLAY_TOKEN_SECRET', default: '', doc: 'Play-token signing key shared by all clusters (16+ chars).' },
-  'play-token-ttl-sec': { env: 'RA_PLAY_TOKEN_TTL_SEC', default: '1800', doc: 'Play token lifetime; heartbeats renew it.' },
-  'heartbeat-interval-sec': { env: 'RA_HEARTBEAT_INTERVAL_SEC', default: '5', doc: 'Heartbeat interval terminals are told to use.' },
-  'session-timeout-sec': { env: 'RA_SESSION_TIMEOUT_SEC', default: '30', doc: 'Close a silent play session after this.' },
-  'report-interval-sec': { env: 'RA_REPORT_INTERVAL_SEC', default: '30', doc: 'Forward plain heartbeats to global at most this often.' },
-  'device-code-ttl-sec': { env: 'RA_DEVICE_CODE_TTL_SEC', default: '600', doc: 'Lifetime of a TV-linking code (the TV then asks for a new one).' },
-  'device-poll-interval-sec': { env: 'RA_DEVICE_POLL_INTERVAL_SEC', default: '5', doc: 'Least time between two polls of a TV waiting to be linked.' },
-  'log-level': { env: 'RA_LOG_LEVEL', default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent.' },
-} as const;
+  'seed-demo': { env: 'RA_SEED_DEMO', default: 'true', doc: 'seed demo catalogue + account into an empty data dir' },
+  'auth-rate-limit': { env: 'RA_AUTH_RATE_LIMIT', default: '20', doc: 'login/registration attempts per IP per minute' },
+  'body-limit': { env: 'RA_BODY_LIMIT', default: '524288', doc: 'largest request body (bytes)' },
+  'session-days': { env: 'RA_SESSION_DAYS', default: '30', doc: 'user session lifetime' },
+  'sqlite-synchronous': {
+    env: 'RA_SQLITE_SYNCHRONOUS',
+    default: 'NORMAL',
+    doc: '`NORMAL` survives a process crash (WAL); `FULL` also a power loss',
+  },
+  'log-level': { env: 'RA_LOG_LEVEL', default: 'info', doc: 'pino level or `silent`; each request is logged at `debug`' },
+  'log-format': {
+    env: 'RA_LOG_FORMAT',
+    default: 'auto',
+    doc: '`pretty` (one readable line per event), `json` (one JSON object per line), or `auto`: pretty on a terminal, JSON otherwise',
+  },
+  'web-dir': { env: 'RA_WEB_DIR', default: DEFAULT_WEB_DIR, shown: '`renderer/dist`', doc: 'the built web terminal served at `/`' },
+  'media-dir': {
+    env: 'RA_MEDIA_DIR',
+    default: DEFAULT_MEDIA_DIR,
+    shown: '`server-mock/demo/media`',
+    doc: 'media library of the streaming role (one folder per programme)',
+  },
+  'play-token-secret': {
+    env: 'RA_PLAY_TOKEN_SECRET',
+    default: '',
+    shown: 'generated',
+    doc: 'play-token signing key; **all clusters of a deployment share it** (else `<data>/play-token-key`)',
+  },
+  'play-token-ttl-sec': { env: 'RA_PLAY_TOKEN_TTL_SEC', default: '1800', doc: 'play token lifetime; every heartbeat renews it' },
+  'heartbeat-interval-sec': { env: 'RA_HEARTBEAT_INTERVAL_SEC', default: '5', doc: 'heartbeat interval terminals are told to use' },
+  'session-timeout-sec': {
+    env: 'RA_SESSION_TIMEOUT_SEC',
+    default: '30',
+    doc: 'a play session without heartbeats is closed and its last point reported',
+  },
+  'report-interval-sec': {
+    env: 'RA_REPORT_INTERVAL_SEC',
+    default: '30',
+    doc: 'plain heartbeats go to global at most this often (pause, seek, stop, timeout: at once)',
+  },
+  'device-code-ttl-sec': {
+    env: 'RA_DEVICE_CODE_TTL_SEC',
+    default: '600',
+    doc: 'lifetime of a TV-linking code (2–3600); the TV then shows a new one',
+  },
+  'device-poll-interval-sec': {
+    env: 'RA_DEVICE_POLL_INTERVAL_SEC',
+    default: '5',
+    doc: 'least time between two polls of a TV waiting to be linked (1–60; faster polls get `SLOW_DOWN`)',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+/** One row of the options table: flag, environment variable, default as shown, meaning (Markdown). */
+export type OptionRow = readonly [flag: string, env: string, shownDefault: string, doc: string];
+
+/** The options table, rendered from OPTIONS: the README's configuration table and `--help` print these rows. */
+export function optionRows(): OptionRow[] {
+  return Object.entries(OPTIONS).map(([name, o]: [string, OptionSpec]) => [
+    `--${name}`,
+    o.env,
+    o.shown ?? (o.default === '' ? '' : `\`${o.default}\``),
+    o.doc,
+  ]);
+}
+
+/** The README's configuration table (Markdown), exactly as README.md must contain it. */
+export function optionsMarkdown(): string {
+  const head = ['| flag | env | default | meaning |', '|---|---|---|---|'];
+  return [...head, ...optionRows().map(([flag, env, shown, doc]) => `| \`${flag}\` | \`${env}\` |${shown ? ` ${shown} ` : ' '}| ${doc} |`)].join('\n');
+}
+
+/** Markdown inline code and emphasis as plain terminal text. */
+const plain = (md: string) => md.replace(/\*\*|`/g, '');
+
+/** The options part of `--help`: one block per option, from the same rows as the README table. */
+export function optionsHelp(width = 100): string {
+  const rows = optionRows();
+  const flagWidth = Math.max(...rows.map(([flag]) => flag.length)) + 2;
+  return rows
+    .map(([flag, env, shown, doc]) => {
+      const facts = [`env ${env}`, shown ? `default ${plain(shown)}` : ''].filter(Boolean).join(', ');
+      return `  ${flag.padEnd(flagWidth)}${wrap(`${plain(doc)} (${facts})`, width - flagWidth - 2).join(`\n${' '.repeat(flagWidth + 2)}`)}`;
+    })
+    .join('\n');
+}
+
+/** Greedy word wrap. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
 
 type OptionName = keyof typeof OPTIONS;
 
@@ -239,6 +343,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     sessionDays: int('session-days', get('session-days'), 1, 3650),
     sqliteSynchronous: oneOf('sqlite-synchronous', get('sqlite-synchronous'), ['NORMAL', 'FULL'] as const),
     logLevel: oneOf('log-level', get('log-level'), ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    logFormat: oneOf('log-format', get('log-format'), ['auto', 'pretty', 'json'] as const),
     webDir: get('web-dir'),
     mediaDir: get('media-dir'),
     playTokenSecret: secret('play-token-secret', get('play-token-secret')),

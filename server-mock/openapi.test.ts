@@ -76,4 +76,22 @@ describe('CORS', () => {
     const res = await s.app.inject({ url: '/healthz', headers: { origin: 'http://portal.example' } });
     expect(res.headers['access-control-allow-origin']).toBe('*');
   });
+
+  it('answers a preflight of a guarded route without a credential, and labels refusals too', async () => {
+    const pre = await s.app.inject({
+      method: 'OPTIONS',
+      url: '/portal/v1/home',
+      headers: { origin: 'http://tv.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization, range' },
+    });
+    expect(pre.statusCode).toBe(204);
+    expect(String(pre.headers['access-control-allow-methods'])).toContain('GET');
+    expect(pre.headers['access-control-max-age']).toBe('600');
+    expect(pre.headers['access-control-allow-credentials']).toBeUndefined();
+    // A refusal must be readable cross-origin, with the headers a player and a support request need.
+    const refused = await s.app.inject({ url: '/portal/v1/home', headers: { origin: 'http://tv.example' } });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.headers['access-control-allow-origin']).toBe('*');
+    const exposed = String(refused.headers['access-control-expose-headers']).split(/,\s*/);
+    expect(exposed).toEqual(expect.arrayContaining(['content-range', 'etag', 'retry-after', 'x-request-id']));
+  });
 });

@@ -1,14 +1,17 @@
 /**
  * The PC app end to end, in Electron: start (the embedded household server comes up) → sign in
  * → play → quit → start again → resume at the point; and set-top (kiosk) mode driven by keys.
- * Runs wherever Electron's binary and a display exist (Xvfb on Linux CI); elsewhere every test
- * is reported as skipped with the reason.
+ * Runs wherever Electron's binary and a display exist; elsewhere every test is reported as
+ * skipped with the reason. Headless Linux: give Xvfb a real screen (its default is 640×480,
+ * smaller than the app's minimum window):
+ *   xvfb-run -a -s "-screen 0 1920x1080x24" npx playwright test --project electron
  */
 import { rm } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import type { ElectronBridge } from '../../common/ipc.ts';
 import { card, nameTerminal, playFromCatalogue, press, signIn, videoTime, waitPlaying } from '../fixtures.ts';
 import { buildApp, freshDataDir, launch, SKIP_REASON, windowState } from './launch.ts';
+import { PcApp } from './tester.ts';
 
 test.skip(SKIP_REASON !== null, SKIP_REASON ?? '');
 // The list reporter does not print skip reasons: say it once, on the console.
@@ -43,13 +46,16 @@ test('start → sign in → play → quit → start again → resume at the poin
     const playedTo = await videoTime(page);
     expect(playedTo).toBeGreaterThan(60);
 
-    // Place the window, then quit (the app saves the breakpoint on the way out).
-    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.setBounds({ x: 40, y: 50, width: 1100, height: 720 }));
+    // Place the window, then quit (the app saves the breakpoint on the way out). The size is
+    // what the display allows (the app keeps at least 800×500 and at most the work area).
+    const area = await app.evaluate(({ screen }) => screen.getPrimaryDisplay().workArea);
+    const want = { width: Math.max(800, Math.min(1100, area.width)), height: Math.max(500, Math.min(720, area.height)) };
+    await app.evaluate(({ BrowserWindow }, size) => BrowserWindow.getAllWindows()[0]?.setBounds({ x: 40, y: 50, ...size }), want);
     await page.waitForTimeout(800);
     await app.close();
 
     ({ app, page } = await launch(dataDir));
-    expect((await windowState(app)).bounds).toMatchObject({ width: 1100, height: 720 });
+    expect((await windowState(app)).bounds).toMatchObject(want);
     const cw = card(page, 'harbour-lights');
     await expect(cw).toBeVisible({ timeout: 20_000 });
     const offsetS = Number(await cw.getAttribute('data-offset-ms')) / 1000;
@@ -63,22 +69,24 @@ test('start → sign in → play → quit → start again → resume at the poin
   }
 });
 
-test('a renderer crash keeps the point', async () => {
-  const dataDir = await freshDataDir();
+test('a renderer crash keeps the point (within one position report of the crash)', async () => {
+  const pc = await PcApp.launch();
   try {
-    const { app, page } = await launch(dataDir);
-    await signIn(page, DEMO);
-    await nameTerminal(page, 'Crashy PC', 'pc');
-    await playFromCatalogue(page, 'harbour-lights');
-    await press(page, 'ArrowRight', 4);
-    await page.waitForTimeout(1_500);
-    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.webContents.forcefullyCrashRenderer());
-    // The app reloads the renderer; the programme is on the row at (about) the point.
-    const reloaded = await app.firstWindow();
-    await expect(card(reloaded, 'harbour-lights')).toBeVisible({ timeout: 30_000 });
-    await app.close();
+    await pc.signIn(DEMO, 'Crashy PC');
+    await pc.play('harbour-lights');
+    await press(pc.page, 'ArrowRight', 4);
+    await pc.page.waitForTimeout(6_000);
+    const before = await pc.position();
+    await pc.crashRenderer();
+    // The crashed Page is gone for good: read the reloaded window through the main process.
+    const offsetMs = async () =>
+      pc.inWindow<string | null>(`document.querySelector('[data-testid=cw-card][data-program-id="harbour-lights"]')?.getAttribute('data-offset-ms') ?? null`).catch(() => null);
+    await expect.poll(offsetMs, { timeout: 30_000 }).not.toBeNull();
+    const saved = Number(await offsetMs()) / 1000;
+    // The renderer reports every 5 s (and main carries a playing position to the crash).
+    expect(Math.abs(saved - before)).toBeLessThan(6);
   } finally {
-    await rm(dataDir, { recursive: true, force: true });
+    await pc.close();
   }
 });
 
@@ -116,11 +124,17 @@ test('kiosk mode: fullscreen, TV interface, no cursor, keys only; Ctrl+Alt+Shift
     await page.keyboard.press('F11');
     expect((await windowState(app)).kiosk).toBe(true);
 
-    // The deliberate chord leaves set-top mode: a normal window with its menu and cursor.
+    // The deliberate chord leaves set-top mode: a new framed window (frame is constructor-only)
+    // with its menu and cursor replaces the kiosk window.
+    const replaced = app.waitForEvent('window');
     await page.keyboard.press('Control+Alt+Shift+KeyQ');
+    const desktop = await replaced;
+    await desktop.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\//, { timeout: 30_000 });
     await expect.poll(async () => (await windowState(app)).kiosk).toBe(false);
     expect((await windowState(app)).menu).toBe(true);
-    await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).cursor)).not.toBe('none');
+    expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+    await expect.poll(() => desktop.evaluate(() => getComputedStyle(document.body).cursor)).not.toBe('none');
+    await expect(desktop.locator('html')).not.toHaveAttribute('data-mode', 'tv');
     await app.close();
   } finally {
     await rm(dataDir, { recursive: true, force: true });

@@ -8,10 +8,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { _electron as electron, expect, type ElectronApplication, type Page } from '@playwright/test';
-import { buildElectron, displayProblem, locateElectronBinary } from '../../scripts/build-electron.ts';
+import { buildElectron, displayProblem, locateElectronBinary, npmCommand, sandboxFlags } from '../../scripts/build-electron.ts';
 
-export const ROOT = new URL('../..', import.meta.url).pathname;
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const binary = locateElectronBinary(ROOT);
 const display = displayProblem();
@@ -26,7 +27,8 @@ export const SKIP_REASON: string | null = !binary.ok
 /** Build what the app loads: the renderer (when missing) and dist/electron. */
 export async function buildApp(): Promise<void> {
   if (!existsSync(join(ROOT, 'renderer', 'dist', 'index.html'))) {
-    const r = spawnSync('npm', ['run', 'build:renderer'], { cwd: ROOT, stdio: 'inherit' });
+    const npm = npmCommand();
+    const r = spawnSync(npm.command, ['run', 'build:renderer'], { cwd: ROOT, stdio: 'inherit', shell: npm.shell });
     if (r.status !== 0) throw new Error('npm run build:renderer failed');
   }
   await buildElectron(ROOT);
@@ -47,7 +49,7 @@ export interface RunningApp {
 export async function launch(dataDir: string, extra: string[] = []): Promise<RunningApp> {
   if (!binary.ok) throw new Error(binary.reason);
   // Chromium's sandbox cannot start as root in a container; the page sandbox (webPreferences) stays on.
-  const rootFlags = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+  const rootFlags = sandboxFlags();
   const app = await electron.launch({
     executablePath: binary.path,
     args: [ROOT, `--data-dir=${dataDir}`, '--no-lan', ...rootFlags, ...extra],

@@ -1,5 +1,5 @@
 /**
- * The row you can clean (DESIGN.md §5): "Remove" takes a programme off Continue watching on
+ * The row you can clean (docs/ARCHITECTURE.md §5): "Remove" takes a programme off Continue watching on
  * every terminal of the user, live, and it stays off after a reload — until it is played again.
  * Also: one card per programme, the other terminal's point one step away.
  */

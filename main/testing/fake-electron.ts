@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 type Listener = (event: unknown, ...args: unknown[]) => unknown;
@@ -76,6 +77,12 @@ export function createFake(opts: { userData: string; appPath: string }) {
   let quitted!: () => void;
   const quit = new Promise<void>((r) => (quitted = r));
   const children: { kill(): boolean }[] = [];
+  let logsPath: string | null = null;
+  const blockers = new Map<number, string>();
+  let nextBlocker = 1;
+  const protocolLog: string[] = [];
+  const protocolHandlers = new Map<string, (req: Request) => Response | Promise<Response>>();
+  const clipboardState = { fail: false, text: '' };
   let readyResolve!: () => void;
   const ready = new Promise<void>((r) => (readyResolve = r));
 
@@ -126,6 +133,9 @@ export function createFake(opts: { userData: string; appPath: string }) {
     isKiosk(): boolean {
       return this.kiosk;
     }
+    isVisible(): boolean {
+      return !this.destroyed;
+    }
     setFullScreen(on: boolean): void {
       this.fullscreen = on;
     }
@@ -153,14 +163,19 @@ export function createFake(opts: { userData: string; appPath: string }) {
     done: false,
     commandLine: { appendSwitch: (...a: string[]) => void switches.push(a) },
     setPath: (_n: string, p: string) => void (opts.userData = p),
-    getPath: (_name?: string) => opts.userData,
+    getPath: (name?: string) => (name === 'logs' ? (logsPath ?? join(opts.userData, 'logs')) : opts.userData),
+    setAppLogsPath: (p?: string) => void (logsPath = p ?? join(opts.userData, 'logs')),
+    loginItem: { openAtLogin: false } as { openAtLogin: boolean; args?: string[] },
+    setLoginItemSettings: (s: { openAtLogin: boolean; args?: string[] }) => void (app.loginItem = s),
+    getLoginItemSettings: () => app.loginItem,
+    relaunches: [] as unknown[],
     getAppPath: () => opts.appPath,
     getVersion: () => '0.1.0',
     getName: () => 'resume-anywhere',
     getPreferredSystemLanguages: () => ['en-GB', 'zh-CN'],
     requestSingleInstanceLock: () => true,
     whenReady: () => ready,
-    relaunch: () => undefined,
+    relaunch: (o?: unknown) => void app.relaunches.push(o ?? {}),
     exit: (code: number) => {
       app.exitCode = code;
     },
@@ -195,7 +210,22 @@ export function createFake(opts: { userData: string; appPath: string }) {
   const electron = {
     app,
     BrowserWindow: FakeBrowserWindow,
-    clipboard: { writeText: () => undefined },
+    // Electron 44+: writeText returns a promise (rejected when the clipboard is denied).
+    clipboard: {
+      writeText: async (text: string) => {
+        if (clipboardState.fail) throw new Error('clipboard denied');
+        clipboardState.text = text;
+      },
+    },
+    powerSaveBlocker: {
+      start: (type: string) => {
+        const id = nextBlocker++;
+        blockers.set(id, type);
+        return id;
+      },
+      stop: (id: number) => blockers.delete(id),
+      isStarted: (id: number) => blockers.has(id),
+    },
     ipcMain: {
       handle: (channel: string, listener: Listener) => void handlers.set(channel, listener),
       removeHandler: (channel: string) => void handlers.delete(channel),
@@ -206,7 +236,16 @@ export function createFake(opts: { userData: string; appPath: string }) {
     },
     net: { fetch: (url: string, init: RequestInit) => fetch(url, init) },
     powerMonitor: new EventEmitter(),
-    protocol: { handle: () => undefined, unhandle: () => undefined },
+    protocol: {
+      handle: (scheme: string, h: (req: Request) => Response | Promise<Response>) => {
+        protocolLog.push(`handle ${scheme}`);
+        protocolHandlers.set(scheme, h);
+      },
+      unhandle: (scheme: string) => {
+        protocolLog.push(`unhandle ${scheme}`);
+        protocolHandlers.delete(scheme);
+      },
+    },
     safeStorage: {
       isEncryptionAvailable: () => true,
       getSelectedStorageBackend: () => 'gnome_libsecret',
@@ -243,6 +282,12 @@ export function createFake(opts: { userData: string; appPath: string }) {
       if (!h) throw new Error(`no handler for ${channel}`);
       return h({ sender: { id: frame.id }, senderFrame: { url: frame.url } }, args);
     },
+    /** Display-sleep blockers now held (powerSaveBlocker). */
+    blockers,
+    /** protocol.handle / unhandle calls, and the handlers in place. */
+    protocolLog,
+    protocolHandlers,
+    clipboard: clipboardState,
     /** Kill anything still running (a failed test). */
     cleanup: () => children.forEach((c) => c.kill()),
   };

@@ -9,7 +9,8 @@
  * push reconnect, home refetch).
  */
 import { assertNever } from '../../common/errors.ts';
-import type { PlatformBridge } from '../../common/platform.ts';
+import type { ElectronBridge, PlaybackPosition } from '../../common/ipc.ts';
+import type { PlatformBridge, PlatformInfo } from '../../common/platform.ts';
 import { createPushStream, type PushStream } from './api/events.ts';
 import { createApi, type Api } from './api/http.ts';
 import { translate } from '../../common/i18n/index.ts';
@@ -77,6 +78,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
   });
   /** Which host runs this page (learned at boot): decides how a `quit` stops playback. */
   let platformKind: 'web' | 'electron' = 'web';
+  let provisioned: PlatformInfo['terminal'];
   const settings = createSettingsStore({ bridge });
   const home = createHomeStore({ api, cache: bridge });
   const player = createPlayerStore();
@@ -97,7 +99,9 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
 
   const deviceLink = createDeviceLinkStore({
     api,
-    defaultName: () => translate(settings.getState().language, 'name.suggest', { type: 'stb' }),
+    // A provisioned set-top box (PC app's config file) proposes the name and type it was given.
+    defaultName: () => provisioned?.name ?? translate(settings.getState().language, 'name.suggest', { type: provisioned?.type ?? 'stb' }),
+    defaultType: () => provisioned?.type ?? 'stb',
     onLinked: (linked) => session.getState().adopt(linked),
   });
 
@@ -223,6 +227,10 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
           return () => win.removeEventListener('online', fn);
         },
         onProgramGone: () => void home.getState().load(),
+        // The PC app: main keeps the latest position for a crash or a lost quit (throttled).
+        ...('reportPlayback' in bridge
+          ? { reportPosition: (p: PlaybackPosition | null) => void (bridge as ElectronBridge).reportPlayback(p).catch(() => undefined) }
+          : {}),
       });
       active = controller;
       const destroy = controller.destroy;
@@ -235,6 +243,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     async start() {
       const [info, stored] = await Promise.all([bridge.info(), bridge.loadSettings()]);
       platformKind = info.kind;
+      provisioned = info.terminal;
       // The page's `?mode=` stands for how this page was launched (as `--kiosk` does for the PC
       // app); a mode the user chose in settings wins over both.
       settings.getState().init(options.mode ? { ...info, launchMode: options.mode } : info, stored);

@@ -2,27 +2,27 @@
  * CORS for split deployments: a terminal loaded from one origin (a portal, the PC app's
  * embedded server) calls global and streaming clusters on others. Every credential here is a
  * bearer token the page must attach itself — nothing rides on cookies — so allowing any origin
- * exposes nothing a foreign page could use without already holding the token.
+ * exposes nothing a foreign page could use without already holding the token. @fastify/cors
+ * does the work; this file only states the policy.
  */
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
+import { REQUEST_ID_HEADER } from './logging.ts';
 
-const ALLOW_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
-const ALLOW_HEADERS = 'authorization, content-type, range, if-none-match, if-range';
-const EXPOSE_HEADERS = 'content-range, content-length, accept-ranges, etag, retry-after';
+/** The policy: any origin, no credentials mode; media headers a cross-origin player needs. */
+export const CORS_OPTIONS: FastifyCorsOptions = {
+  origin: '*',
+  credentials: false,
+  methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+  allowedHeaders: ['authorization', 'content-type', 'range', 'if-none-match', 'if-range', 'if-match', 'if-modified-since'],
+  exposedHeaders: ['content-range', 'content-length', 'accept-ranges', 'etag', 'retry-after', REQUEST_ID_HEADER],
+  maxAge: 600,
+  optionsSuccessStatus: 204,
+  // Preflights are answered in onRequest, before authentication guards could refuse them.
+  hook: 'onRequest',
+};
 
 /** Answer preflights and label responses for cross-origin callers. */
-export function installCors(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (!request.headers.origin) return;
-    reply.header('access-control-allow-origin', '*');
-    reply.header('access-control-expose-headers', EXPOSE_HEADERS);
-    if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
-      reply
-        .header('access-control-allow-methods', ALLOW_METHODS)
-        .header('access-control-allow-headers', ALLOW_HEADERS)
-        .header('access-control-max-age', '600')
-        .code(204)
-        .send();
-    }
-  });
+export async function installCors(app: FastifyInstance): Promise<void> {
+  await app.register(cors, CORS_OPTIONS);
 }

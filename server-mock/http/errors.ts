@@ -1,22 +1,26 @@
 /**
  * The HTTP edge of the error vocabulary (common/errors.ts): every failure leaves as
- * `{ code, message, details? }` with the code's status; 5xx bodies never carry internals.
+ * `{ code, message, details? }` with the code's status; 5xx bodies never carry internals, only
+ * the `requestId` under which the fault was logged.
  * Also the request validators: bodies are validated strictly (no type coercion, unknown
  * fields refused), querystrings and params with coercion (they arrive as text).
  */
 import { Ajv, type Options as AjvOptions } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifySchemaCompiler } from 'fastify';
 import { AppError, type ErrorBody } from '../../common/errors.ts';
+import { noteRefusal, redactUrl } from './logging.ts';
 
-// ajv-formats is CommonJS with a default export property.
-const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
-
+/**
+ * No `format` keywords, hence no ajv-formats: no request field is one of its formats. Logins
+ * are handles that may but need not be e-mail addresses; times are epoch milliseconds; ids,
+ * codes and languages have their own patterns; catalogue links are paths inside the media
+ * library. `strictSchema` makes a schema that names a format (or any unknown keyword) fail to
+ * compile at start-up, instead of Ajv silently not enforcing it: whoever adds one registers
+ * ajv-formats with it.
+ */
 function makeAjv(options: AjvOptions): Ajv {
-  const ajv = new Ajv({ allErrors: false, strict: false, ...options });
-  (addFormats as unknown as (a: Ajv) => void)(ajv);
-  return ajv;
+  return new Ajv({ allErrors: false, strict: false, strictSchema: true, ...options });
 }
 
 const strictAjv = makeAjv({ coerceTypes: false, removeAdditional: false, useDefaults: true });
@@ -78,10 +82,19 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const { status, body, internal } = toErrorResponse(error);
-    if (internal) request.log.error({ err: error }, 'unhandled error');
-    else request.log.info({ code: body.code, status }, 'request refused');
     if (status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', '60');
-    return reply.code(status).type('application/json').send(body);
+    if (status < 500) {
+      // A refusal is the caller's business: it appears on the request's debug line, with its code.
+      noteRefusal(request, body.code);
+      return reply.code(status).type('application/json').send(body);
+    }
+    // A fault is ours (or a dependency's): logged under the request id the user is given to quote.
+    const url = redactUrl(request.url);
+    const where = { method: request.method, url, code: body.code };
+    const line = `${request.method} ${url} ${status}`;
+    if (internal) request.log.error({ err: error, ...where }, `${line} unhandled error: ${(error as Error)?.message ?? String(error)}`);
+    else request.log.warn(where, `${line} ${body.code}: ${body.message}`);
+    return reply.code(status).type('application/json').send({ ...body, requestId: request.id });
   });
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ code: 'ROUTE_NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` }),

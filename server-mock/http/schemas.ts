@@ -3,8 +3,13 @@ import Type from 'typebox';
 
 /** The error body of every 4xx/5xx. */
 export const ErrorSchema = Type.Object(
-  { code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) },
-  { description: 'Error: stable `code`, human `message`, optional `details`' },
+  {
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Unknown()),
+    requestId: Type.Optional(Type.String({ description: 'On a 5xx: the id the fault was logged under (also the x-request-id header)' })),
+  },
+  { description: 'Error: stable `code`, human `message`, optional `details`; a 5xx also names its `requestId`' },
 );
 
 /** Response entries for errors, to spread into a route's `response`. */

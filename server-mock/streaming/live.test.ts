@@ -96,6 +96,61 @@ describe.skipIf(!liveDir)('the live source', () => {
   });
 });
 
+describe.skipIf(!liveDir)('source manifests from other packagers (read as XML)', () => {
+  /** A copy of the demo channel whose manifest.mpd is `mpd`. */
+  const sourceWith = (name: string, mpd: string): string => {
+    const copy = path.join(tmp, name);
+    cpSync(liveDir as string, copy, { recursive: true });
+    writeFileSync(path.join(copy, 'manifest.mpd'), mpd);
+    return copy;
+  };
+  const TPL = "timescale='1000000' duration='4000000' startNumber='1'";
+
+  it('inherits SegmentTemplate attributes Period → AdaptationSet → Representation, with prefixes and single quotes', async () => {
+    const mpd = `<?xml version='1.0'?>
+<dash:MPD xmlns:dash='urn:mpeg:dash:schema:mpd:2011' xmlns:cenc='urn:mpeg:cenc:2013' type='static'>
+  <!-- another packager -->
+  <dash:Period>
+    <dash:SegmentTemplate ${TPL} media='chunk-$RepresentationID$-$Number%05d$.m4s'/>
+    <dash:AdaptationSet contentType='video' mimeType='video/mp4'>
+      <dash:Role schemeIdUri='urn:mpeg:dash:role:2011' value='main'/>
+      <dash:SegmentTemplate initialization='init-$RepresentationID$.m4s'/>
+      <dash:Representation id='0' codecs='avc1.4d4015' bandwidth='80000' width='320' height='180'/>
+    </dash:AdaptationSet>
+    <dash:AdaptationSet contentType='audio' mimeType='audio/mp4' lang='en'>
+      <dash:Representation id='1' codecs='mp4a.40.2' bandwidth='24000' audioSamplingRate='48000'>
+        <dash:BaseURL>elsewhere/</dash:BaseURL>
+        <dash:AudioChannelConfiguration schemeIdUri='urn:mpeg:dash:23003:3:audio_channel_configuration:2011' value='1'/>
+        <dash:SegmentTemplate initialization='init-$RepresentationID$.m4s' media='chunk-$RepresentationID$-$Number%05d$.m4s'/>
+      </dash:Representation>
+    </dash:AdaptationSet>
+  </dash:Period>
+</dash:MPD>`;
+    const other = await loadLiveSource(sourceWith('prefixed', mpd));
+    expect(other.tracks.map((t) => [t.id, t.segments.length])).toEqual(src.tracks.map((t) => [t.id, t.segments.length]));
+    expect(other.segmentDurationSec).toBe(src.segmentDurationSec);
+    const live = liveManifest(other, { nowMs: Date.UTC(2026, 5, 1), timeshiftWindowSec: WINDOW });
+    assertWellFormedXml(live);
+    expect(live).toContain('xmlns:dash="urn:mpeg:dash:schema:mpd:2011"'); // copied descriptors keep their prefix bound
+    expect(live).toContain('<dash:Role schemeIdUri="urn:mpeg:dash:role:2011" value="main"/>');
+    expect(live).toContain('<dash:AudioChannelConfiguration');
+    expect(live).toContain('lang="en"');
+    expect(live).not.toContain('elsewhere/'); // the source's addressing is replaced by the live template
+    expect(live.match(/<SegmentTemplate\b/g)).toHaveLength(2);
+    expect(liveSegment(other, '0', 7, segmentEndEpochMs(other, 7) + 1, WINDOW)?.equals(liveSegment(src, '0', 7, segmentEndEpochMs(src, 7) + 1, WINDOW) as Buffer)).toBe(true);
+  });
+
+  it.each([
+    ['several Periods', `<MPD><Period/><Period/></MPD>`, /expected one Period, found 2/],
+    ['a SegmentTimeline', `<MPD><Period><AdaptationSet><SegmentTemplate><SegmentTimeline/></SegmentTemplate></AdaptationSet></Period></MPD>`, /SegmentTimeline/],
+    ['no template', `<MPD><Period><AdaptationSet><Representation id="0"/></AdaptationSet></Period></MPD>`, /needs a SegmentTemplate/],
+    ['malformed XML', `<MPD><Period></MPD>`, /not well-formed XML/],
+    ['no MPD', `<Playlist/>`, /no MPD element/],
+  ])('refuses %s, saying why', async (name, mpd, why) => {
+    await expect(loadLiveSource(sourceWith(name.replace(/\W/g, '-'), mpd))).rejects.toThrow(why);
+  });
+});
+
 describe.skipIf(!liveDir)('looped segments', () => {
   const cases = (): [string, number][] => {
     const count = src.segmentCount;

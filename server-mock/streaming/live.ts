@@ -10,10 +10,17 @@
  * times moved by floor((N-1)/count) loops. The loop length is measured per track from the
  * samples themselves (AAC frames do not divide a segment), and a source whose tracks do not
  * loop in exactly count·d is refused at load time: the error would grow every loop.
+ *
+ * The source manifest is read as XML (fast-xml-parser, xml.ts), so any packager's
+ * layout works: a SegmentTemplate on the Period, the AdaptationSet or the Representation (the
+ * nearer overriding the farther attribute by attribute, as DASH inherits them), namespace
+ * prefixes, any quoting. What the live manifest copies — Representation and AdaptationSet
+ * attributes and descriptors — is copied as parsed nodes, not as text.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { attrsOf, buildXml, childrenOf, localName, parseXml, tagOf, type XmlNode } from './xml.ts';
 import { parseInit, parseSegment, shiftSegment, type SegmentInfo, type TrackInit } from './mp4.ts';
 
 /** availabilityStartTime of every live channel: constant, so wall-clock breakpoints are stable. */
@@ -31,10 +38,10 @@ export interface LiveTrack {
   id: string;
   /** Index into LiveSource.adaptationSets. */
   adaptationSet: number;
-  /** The source Representation's attributes, raw XML text (codecs, bandwidth, width, …). */
-  attrs: string;
-  /** The source Representation's children other than its SegmentTemplate, raw XML. */
-  extras: string;
+  /** The source Representation's attributes (codecs, bandwidth, width, …). */
+  attrs: Record<string, string>;
+  /** The source Representation's descriptors (children other than addressing: SegmentTemplate, BaseURL …). */
+  extras: XmlNode[];
   /** Init segment bytes, served unchanged. */
   init: Buffer;
   /** Facts of the init segment. */
@@ -51,8 +58,10 @@ export interface LiveTrack {
 export interface LiveSource {
   /** The folder it was read from. */
   dir: string;
-  /** AdaptationSets of the source: raw attributes and non-Representation children. */
-  adaptationSets: { attrs: string; extras: string }[];
+  /** AdaptationSets of the source: attributes and descriptors (children other than Representations and addressing). */
+  adaptationSets: { attrs: Record<string, string>; extras: XmlNode[] }[];
+  /** The source root's namespace declarations (`xmlns:cenc` …), so copied descriptors keep their prefixes. */
+  namespaces: Record<string, string>;
   /** Every representation, in manifest order. */
   tracks: LiveTrack[];
   /** SegmentTemplate@timescale of the source (copied to the live manifest). */
@@ -77,9 +86,30 @@ export interface LiveStartDecision {
   reason?: 'no-breakpoint' | 'outside-window' | 'in-future';
 }
 
-const attr = (attrs: string, name: string): string | undefined => new RegExp(`\\b${name}="([^"]*)"`).exec(attrs)?.[1];
-const without = (xml: string, re: RegExp): string => xml.replace(re, '').replace(/^\s+|\s+$/g, '');
-const TEMPLATE_RE = /<SegmentTemplate\b([^>]*?)(?:\/>|>([\s\S]*?)<\/SegmentTemplate>)/;
+/** Children that address segments: the live manifest replaces them with its own template. */
+const ADDRESSING = new Set(['SegmentTemplate', 'SegmentBase', 'SegmentList', 'BaseURL']);
+
+/** The element children of `node` with a local name. */
+const elements = (node: XmlNode, name: string): XmlNode[] => childrenOf(node).filter((c) => localName(tagOf(c) ?? '') === name);
+
+/** Descriptors of an element: element children that are neither addressing nor in `skip`. */
+function descriptors(node: XmlNode, skip: string): XmlNode[] {
+  return childrenOf(node).filter((c) => {
+    const tag = tagOf(c);
+    return tag !== null && !ADDRESSING.has(localName(tag)) && localName(tag) !== skip;
+  });
+}
+
+/** SegmentTemplate attributes an element contributes (DASH inheritance: nearer wins). */
+const templateOf = (node: XmlNode): Record<string, string> => {
+  const tpl = elements(node, 'SegmentTemplate')[0];
+  return tpl ? { ...attrsOf(tpl) } : {};
+};
+
+/** True when any element below `nodes` has the local name. */
+function contains(nodes: XmlNode[], name: string): boolean {
+  return nodes.some((n) => localName(tagOf(n) ?? '') === name || contains(childrenOf(n), name));
+}
 
 /** Expand a DASH URL template ($RepresentationID$, $Bandwidth$, $Number$ with %0Nd). */
 function expandTemplate(tpl: string, repId: string, bandwidth: string, num: number): string {
@@ -99,12 +129,12 @@ function sourceFile(dir: string, name: string): string {
 }
 
 /** Read one representation's init and media segments and measure its loop. */
-async function loadTrack(dir: string, repAttrs: string, tpl: string, set: number, extras: string, startNumber: number) {
-  const id = attr(repAttrs, 'id');
+async function loadTrack(dir: string, repAttrs: Record<string, string>, tpl: Record<string, string>, set: number, extras: XmlNode[], startNumber: number) {
+  const id = repAttrs.id;
   if (!id || !/^[A-Za-z0-9_]+$/.test(id) || id === 'init') throw new Error(`live source: unusable Representation id '${id}'`);
-  const bandwidth = attr(repAttrs, 'bandwidth') ?? '0';
-  const media = attr(tpl, 'media');
-  const initName = attr(tpl, 'initialization');
+  const bandwidth = repAttrs.bandwidth ?? '0';
+  const media = tpl.media;
+  const initName = tpl.initialization;
   if (!media || !initName) throw new Error(`live source: representation ${id} needs SegmentTemplate@media and @initialization`);
   const init = await readFile(sourceFile(dir, expandTemplate(initName, id, bandwidth, 0)));
   const initInfo = parseInit(init);
@@ -125,7 +155,7 @@ async function loadTrack(dir: string, repAttrs: string, tpl: string, set: number
   if (!first || !last) throw new Error(`live source: representation ${id} has no media segments`);
   const firstDecodeTime = first.info.start;
   const loopDuration = last.info.start + last.info.duration - firstDecodeTime;
-  return { id, adaptationSet: set, attrs: repAttrs.trim(), extras, init, initInfo, segments, firstDecodeTime, loopDuration };
+  return { id, adaptationSet: set, attrs: { ...repAttrs }, extras, init, initInfo, segments, firstDecodeTime, loopDuration };
 }
 
 /**
@@ -134,29 +164,36 @@ async function loadTrack(dir: string, repAttrs: string, tpl: string, set: number
  * segment counts, or a track whose loop is not exactly count·d long.
  */
 export async function loadLiveSource(dir: string): Promise<LiveSource> {
-  const mpd = await readFile(path.join(dir, 'manifest.mpd'), 'utf8');
-  if (/<SegmentTimeline\b/.test(mpd)) throw new Error('live source: SegmentTimeline manifests are not supported; use duration templates');
+  let nodes: XmlNode[];
+  try {
+    nodes = parseXml(await readFile(path.join(dir, 'manifest.mpd'), 'utf8'));
+  } catch (err) {
+    throw new Error(`live source: ${dir}/manifest.mpd: ${(err as Error).message}`, { cause: err });
+  }
+  const root = nodes.find((n) => localName(tagOf(n) ?? '') === 'MPD');
+  if (!root) throw new Error(`live source: ${dir}/manifest.mpd has no MPD element`);
+  if (contains([root], 'SegmentTimeline')) throw new Error('live source: SegmentTimeline manifests are not supported; use duration templates');
+  const periods = elements(root, 'Period');
+  if (periods.length !== 1) throw new Error(`live source: expected one Period, found ${periods.length}`);
+  const period = periods[0] as XmlNode;
+  const namespaces = Object.fromEntries(Object.entries(attrsOf(root)).filter(([k]) => k.startsWith('xmlns:')));
   const adaptationSets: LiveSource['adaptationSets'] = [];
   const tracks: LiveTrack[] = [];
   let timing: { timescale: number; duration: number } | null = null;
-  for (const [, setAttrs = '', setBody = ''] of mpd.matchAll(/<AdaptationSet\b([^>]*)>([\s\S]*?)<\/AdaptationSet>/g)) {
-    const repRe = /<Representation\b([^>]*?)(?:\/>|>([\s\S]*?)<\/Representation>)/g;
-    const outside = setBody.replace(repRe, '');
-    const setTemplate = TEMPLATE_RE.exec(outside)?.[1];
-    adaptationSets.push({ attrs: setAttrs.trim(), extras: without(outside, new RegExp(TEMPLATE_RE.source, 'g')) });
-    for (const [, repAttrs = '', repBody = ''] of setBody.matchAll(repRe)) {
-      const tpl = TEMPLATE_RE.exec(repBody)?.[1] ?? setTemplate;
-      if (!tpl) throw new Error('live source: every representation needs a SegmentTemplate');
-      const timescale = Number(attr(tpl, 'timescale') ?? '1');
-      const duration = Number(attr(tpl, 'duration'));
+  for (const set of elements(period, 'AdaptationSet')) {
+    adaptationSets.push({ attrs: { ...attrsOf(set) }, extras: descriptors(set, 'Representation') });
+    for (const rep of elements(set, 'Representation')) {
+      const tpl = { ...templateOf(period), ...templateOf(set), ...templateOf(rep) };
+      if (Object.keys(tpl).length === 0) throw new Error('live source: every representation needs a SegmentTemplate');
+      const timescale = Number(tpl.timescale ?? '1');
+      const duration = Number(tpl.duration);
       if (!(duration > 0) || !(timescale > 0)) throw new Error('live source: SegmentTemplate needs @duration and @timescale');
       if (timing && (timing.timescale !== timescale || timing.duration !== duration)) {
         throw new Error('live source: representations disagree on the segment duration');
       }
       timing = { timescale, duration };
-      const extras = without(repBody, new RegExp(TEMPLATE_RE.source, 'g'));
-      const startNumber = Number(attr(tpl, 'startNumber') ?? '1');
-      tracks.push(await loadTrack(dir, repAttrs, tpl, adaptationSets.length - 1, extras, startNumber));
+      const startNumber = Number(tpl.startNumber ?? '1');
+      tracks.push(await loadTrack(dir, attrsOf(rep), tpl, adaptationSets.length - 1, descriptors(rep, ''), startNumber));
     }
   }
   if (!timing || tracks.length === 0) throw new Error(`live source: no representations in ${dir}/manifest.mpd`);
@@ -176,6 +213,7 @@ export async function loadLiveSource(dir: string): Promise<LiveSource> {
   return {
     dir,
     adaptationSets,
+    namespaces,
     tracks,
     templateTimescale: timing.timescale,
     templateDuration: timing.duration,
@@ -194,10 +232,6 @@ function isoDate(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
-function xmlEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 /** Presentation delay players should keep behind the live edge: three segments. */
 function presentationDelaySec(src: LiveSource): number {
   return 3 * src.segmentDurationSec;
@@ -211,40 +245,48 @@ export function servedWindowSec(src: LiveSource, windowSec: number): number {
   return Math.max(windowSec, presentationDelaySec(src) + 2 * src.segmentDurationSec);
 }
 
+/** An element node of fast-xml-parser's order-preserving tree. */
+const el = (tag: string, attrs: Record<string, string>, children: XmlNode[] = []): XmlNode => ({ [tag]: children, ':@': attrs });
+
 /** The dynamic MPD of the channel at `nowMs` (segment URLs relative to the manifest or `baseUrl`). */
 export function liveManifest(src: LiveSource, opts: { nowMs: number; timeshiftWindowSec: number; baseUrl?: string }): string {
   const d = src.segmentDurationSec;
-  const sets = src.adaptationSets.map((set, i) => {
-    const reps = src.tracks
-      .filter((t) => t.adaptationSet === i)
-      .map((t) =>
-        [
-          `      <Representation ${t.attrs}>`,
-          t.extras ? `        ${t.extras}` : '',
-          `        <SegmentTemplate timescale="${src.templateTimescale}" duration="${src.templateDuration}" startNumber="1"` +
-            ` initialization="live-init-$RepresentationID$.m4s" media="live-$RepresentationID$-$Number$.m4s"/>`,
-          '      </Representation>',
-        ].filter(Boolean),
-      );
-    return [`    <AdaptationSet ${set.attrs}>`, set.extras ? `      ${set.extras}` : '', ...reps.flat(), '    </AdaptationSet>'].filter(Boolean);
+  const template = el('SegmentTemplate', {
+    timescale: String(src.templateTimescale),
+    duration: String(src.templateDuration),
+    startNumber: '1',
+    initialization: 'live-init-$RepresentationID$.m4s',
+    media: 'live-$RepresentationID$-$Number$.m4s',
   });
-  return [
-    '<?xml version="1.0" encoding="utf-8"?>',
-    '<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" profiles="urn:mpeg:dash:profile:isoff-live:2011" type="dynamic"',
-    `  availabilityStartTime="${isoDate(CHANNEL_EPOCH_MS)}" publishTime="${isoDate(opts.nowMs)}"`,
-    `  minimumUpdatePeriod="PT10S" timeShiftBufferDepth="${isoDuration(servedWindowSec(src, opts.timeshiftWindowSec))}"`,
-    `  suggestedPresentationDelay="${isoDuration(presentationDelaySec(src))}" minBufferTime="${isoDuration(2 * d)}" maxSegmentDuration="${isoDuration(d)}">`,
-    opts.baseUrl ? `  <BaseURL>${xmlEscape(opts.baseUrl)}</BaseURL>` : '',
-    '  <Period id="0" start="PT0S">',
-    ...sets.flat(),
-    '  </Period>',
-    // The server's clock, so a terminal with a wrong clock still asks for available segments.
-    `  <UTCTiming schemeIdUri="urn:mpeg:dash:utc:direct:2014" value="${isoDate(opts.nowMs)}"/>`,
-    '</MPD>',
-    '',
-  ]
-    .filter(Boolean)
-    .join('\n');
+  const sets = src.adaptationSets.map((set, i) =>
+    el('AdaptationSet', set.attrs, [
+      ...set.extras,
+      ...src.tracks.filter((t) => t.adaptationSet === i).map((t) => el('Representation', t.attrs, [...t.extras, template])),
+    ]),
+  );
+  const mpd = el(
+    'MPD',
+    {
+      ...src.namespaces,
+      xmlns: 'urn:mpeg:dash:schema:mpd:2011',
+      profiles: 'urn:mpeg:dash:profile:isoff-live:2011',
+      type: 'dynamic',
+      availabilityStartTime: isoDate(CHANNEL_EPOCH_MS),
+      publishTime: isoDate(opts.nowMs),
+      minimumUpdatePeriod: 'PT10S',
+      timeShiftBufferDepth: isoDuration(servedWindowSec(src, opts.timeshiftWindowSec)),
+      suggestedPresentationDelay: isoDuration(presentationDelaySec(src)),
+      minBufferTime: isoDuration(2 * d),
+      maxSegmentDuration: isoDuration(d),
+    },
+    [
+      ...(opts.baseUrl ? [{ BaseURL: [{ '#text': opts.baseUrl }] }] : []),
+      el('Period', { id: '0', start: 'PT0S' }, sets),
+      // The server's clock, so a terminal with a wrong clock still asks for available segments.
+      el('UTCTiming', { schemeIdUri: 'urn:mpeg:dash:utc:direct:2014', value: isoDate(opts.nowMs) }),
+    ],
+  );
+  return `<?xml version="1.0" encoding="utf-8"?>\n${buildXml([mpd], true).trim()}\n`;
 }
 
 /** The init segment of a representation (unchanged source bytes), or null if unknown. */

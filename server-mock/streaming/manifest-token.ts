@@ -5,6 +5,7 @@
  * segment request is admitted too. Absolute URLs (another host, a CDN) are left alone: the
  * token must never leak to a host that did not ask for it.
  */
+import { childrenOf, localName, parseXml, buildXml, tagOf, type XmlNode } from './xml.ts';
 
 /** True for a relative reference (`seg.m4s`, `../a`, `/media/x`), false for `https:`, `//host`, `data:`. */
 export function isRelativeUrl(url: string): boolean {
@@ -19,18 +20,8 @@ export function withToken(url: string, token: string): string {
   return `${base}${base.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}${frag}`;
 }
 
-/** Escape for an XML attribute value or text node. */
-function xml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-/** Undo the five predefined XML entities (attribute values arrive escaped). */
-function unxml(s: string): string {
-  return s.replace(/&(lt|gt|quot|apos|amp);/g, (_m, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e] ?? '');
-}
-
-/** Elements whose URL attributes point at media, and those attributes. */
-const DASH_URL_ATTRS: Record<string, string[]> = {
+/** Elements whose URL attributes point at media, and those attributes (DASH, ISO/IEC 23009-1). */
+const DASH_URL_ATTRS: Readonly<Record<string, readonly string[]>> = {
   SegmentTemplate: ['media', 'initialization', 'index', 'bitstreamSwitching'],
   SegmentURL: ['media', 'index'],
   Initialization: ['sourceURL'],
@@ -38,24 +29,45 @@ const DASH_URL_ATTRS: Record<string, string[]> = {
   BitstreamSwitching: ['sourceURL'],
 };
 
+/** Elements whose text is a URL. */
+const DASH_URL_TEXT = new Set(['BaseURL', 'Location', 'PatchLocation']);
+
+/** Rewrite the URLs of one element and its subtree, in place. */
+function tokenizeNode(node: XmlNode, token: string): void {
+  const tag = tagOf(node);
+  if (tag === null) return;
+  const name = localName(tag);
+  const attrs = node[':@'] as Record<string, string> | undefined;
+  if (attrs) {
+    for (const key of Object.keys(attrs)) {
+      const value = attrs[key];
+      // xlink:href (remote Periods, AdaptationSets …) is fetched by the player like a segment.
+      const isUrl = DASH_URL_ATTRS[name]?.includes(key) || localName(key) === 'href';
+      if (isUrl && value) attrs[key] = withToken(value, token);
+    }
+  }
+  const children = childrenOf(node);
+  if (DASH_URL_TEXT.has(name)) {
+    const url = children.map((c) => (typeof c['#text'] === 'string' ? c['#text'] : '')).join('').trim();
+    // A directory BaseURL stays as is: URL resolution drops a base's query, so the token must
+    // ride on the segment templates instead.
+    if (url === '' || (name === 'BaseURL' && url.endsWith('/'))) return;
+    node[tag] = [{ '#text': withToken(url, token) }];
+    return;
+  }
+  for (const child of children) tokenizeNode(child, token);
+}
+
 /**
- * Add the token to every relative URL of a DASH MPD: the URL attributes above, `Location`
- * (the live manifest's own refresh URL) and file-like `BaseURL`s. A directory BaseURL
- * (ending in `/`) is left as is: URL resolution drops a base's query, so the token must ride
- * on the segment templates instead.
+ * Add the token to every relative URL of a DASH MPD: the URL attributes above, `xlink:href`,
+ * `Location` / `PatchLocation` (the live manifest's own refresh URLs) and file-like `BaseURL`s.
+ * The manifest is read as XML, so any packager's layout, quoting, namespace prefixes and
+ * entities are understood; everything else is written back unchanged.
  */
 export function tokenizeMpd(mpd: string, token: string): string {
-  const elements = Object.keys(DASH_URL_ATTRS).join('|');
-  const tagged = mpd.replace(new RegExp(`<(${elements})\\b[^>]*>`, 'g'), (tag, name: string) =>
-    tag.replace(/(\s)([A-Za-z]+)="([^"]*)"/g, (whole, sp: string, key: string, value: string) =>
-      DASH_URL_ATTRS[name]?.includes(key) && value ? `${sp}${key}="${xml(withToken(unxml(value), token))}"` : whole,
-    ),
-  );
-  return tagged.replace(/<(BaseURL|Location)\b([^>]*)>([^<]*)<\/\1>/g, (whole, name: string, attrs: string, text: string) => {
-    const url = unxml(text.trim());
-    if (url === '' || (name === 'BaseURL' && url.endsWith('/'))) return whole;
-    return `<${name}${attrs}>${xml(withToken(url, token))}</${name}>`;
-  });
+  const nodes = parseXml(mpd);
+  for (const node of nodes) tokenizeNode(node, token);
+  return buildXml(nodes);
 }
 
 /**

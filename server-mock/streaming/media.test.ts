@@ -171,7 +171,9 @@ describe('HTTP delivery', () => {
     expect(res.headers['content-type']).toBe(type);
     expect(res.headers['cache-control']).toBe(cache);
     expect(res.headers['accept-ranges']).toBe('bytes');
-    expect(res.headers.etag).toMatch(/^"[^"]+"$/);
+    // A file's validator is @fastify/send's, weak (size and mtime, not the bytes); it still
+    // serves 304 and If-Range (below). Generated entities have strong content hashes.
+    expect(res.headers.etag).toMatch(/^W\/"[^"]+"$/);
     expect(res.headers['last-modified']).toBeTruthy();
   });
 
@@ -215,6 +217,68 @@ describe('HTTP delivery', () => {
     expect(stale.statusCode).toBe(200);
     const fresh = await app.inject({ url: '/media/synthetic/seg.m4s', headers: { ...auth(), range: 'bytes=0-9', 'if-range': etag } });
     expect(fresh.statusCode).toBe(206);
+  });
+
+  it('answers 416 in the error vocabulary, with the size', async () => {
+    const res = await app.inject({ url: '/media/synthetic/seg.m4s', headers: { ...auth(), range: 'bytes=2000-' } });
+    expect(res.statusCode).toBe(416);
+    expect(res.json()).toEqual({ code: 'VALIDATION_FAILED', message: 'Range not satisfiable (size 1000)' });
+  });
+
+  it('answers 412 when If-Match or If-Unmodified-Since does not hold, and serves when they do', async () => {
+    const first = await app.inject({ url: '/media/synthetic/seg.m4s', headers: auth() });
+    const etag = first.headers.etag as string;
+    const lastModified = first.headers['last-modified'] as string;
+    const failed = [
+      { 'if-match': '"someone-else"' },
+      { 'if-unmodified-since': new Date(Date.parse(lastModified) - 86_400_000).toUTCString() },
+    ];
+    for (const headers of failed) {
+      const res = await app.inject({ url: '/media/synthetic/seg.m4s', headers: { ...auth(), ...headers } });
+      expect(res.statusCode, JSON.stringify(headers)).toBe(412);
+      expect(res.json().code).toBe('PRECONDITION_FAILED');
+      expect(res.rawPayload.includes(SEGMENT.subarray(0, 50))).toBe(false);
+    }
+    for (const headers of [{ 'if-match': etag }, { 'if-match': '*' }, { 'if-unmodified-since': lastModified }]) {
+      const res = await app.inject({ url: '/media/synthetic/seg.m4s', headers: { ...auth(), ...headers } });
+      expect(res.statusCode, JSON.stringify(headers)).toBe(200);
+      expect(res.rawPayload.equals(SEGMENT)).toBe(true);
+    }
+  });
+
+  it('honours If-Range by date too, and a reload (Cache-Control: no-cache) is never a 304', async () => {
+    const first = await app.inject({ url: '/media/synthetic/seg.m4s', headers: auth() });
+    const lastModified = first.headers['last-modified'] as string;
+    const byDate = await app.inject({ url: '/media/synthetic/seg.m4s', headers: { ...auth(), range: 'bytes=0-9', 'if-range': lastModified } });
+    expect(byDate.statusCode).toBe(206);
+    const reload = await app.inject({
+      url: '/media/synthetic/seg.m4s',
+      headers: { ...auth(), 'if-none-match': first.headers.etag as string, 'cache-control': 'no-cache' },
+    });
+    expect(reload.statusCode).toBe(200);
+  });
+
+  it('gives generated entities (a token-rewritten manifest) the same validators, 304, ranges and 412', async () => {
+    const url = `/media/synthetic/manifest.mpd?token=${playToken('synthetic', NOW_S)}`;
+    const first = await app.inject({ url });
+    expect(first.statusCode).toBe(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    expect(first.headers['accept-ranges']).toBe('bytes');
+    expect((await app.inject({ url, headers: { 'if-none-match': etag } })).statusCode).toBe(304);
+    const part = await app.inject({ url, headers: { range: 'bytes=0-4' } });
+    expect(part.statusCode).toBe(206);
+    expect(part.body).toBe(first.body.slice(0, 5));
+    expect(part.headers['content-range']).toBe(`bytes 0-4/${first.rawPayload.length}`);
+    expect((await app.inject({ url, headers: { range: 'bytes=0-4', 'if-range': '"old"' } })).statusCode).toBe(200);
+    expect((await app.inject({ url, headers: { range: 'bytes=0-4', 'if-range': etag } })).statusCode).toBe(206);
+    expect((await app.inject({ url, headers: { range: 'bytes=99999-' } })).statusCode).toBe(416);
+    expect((await app.inject({ url, headers: { range: 'bytes=9-3' } })).statusCode).toBe(200);
+    expect((await app.inject({ url, headers: { 'if-match': '"old"' } })).statusCode).toBe(412);
+    expect((await app.inject({ url, headers: { 'if-match': etag } })).statusCode).toBe(200);
+    const head = await app.inject({ method: 'HEAD', url });
+    expect(head.headers['content-length']).toBe(String(first.rawPayload.length));
+    expect(head.rawPayload.length).toBe(0);
   });
 
   it('answers HEAD with the headers of GET and no body', async () => {

@@ -35,7 +35,7 @@ export function spawnServer(args: string[], env: Record<string, string> = {}, ti
     }, timeoutMs);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
-      const m = / at (http:\/\/\S+)/.exec(out);
+      const m = / at (http:\/\/[^\s"]+)/.exec(out); // also inside a JSON log line
       if (m) {
         clearTimeout(timer);
         child.stdout?.off('data', onData);

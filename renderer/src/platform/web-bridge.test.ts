@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LifecycleEvent } from '../../../common/platform.ts';
+import pkg from '../../../package.json' with { type: 'json' };
 import { MemoryStorage } from '../testing/fixtures.ts';
 import { createWebBridge, launchModeOf, type WebBridgeEnv } from './web-bridge.ts';
 
@@ -23,6 +24,10 @@ describe('web bridge', () => {
     const bridge = createWebBridge(env());
     expect(await bridge.info()).toMatchObject({ kind: 'web', launchMode: 'desktop', languages: ['zh-CN', 'en'], defaultServerUrl: 'http://192.168.1.5:8750' });
     expect(launchModeOf('http://h/?mode=tv')).toBe('tv');
+  });
+
+  it("reports package.json's version, injected at build time (not a copy kept by hand)", async () => {
+    expect((await createWebBridge(env()).info()).appVersion).toBe(pkg.version);
   });
 
   it('keeps the identity, and treats a corrupt one as none', async () => {

@@ -24,8 +24,8 @@ import {
   type UiMode,
 } from '../../../common/platform.ts';
 
-/** The app version shown in Settings (kept in step with package.json by hand). */
-export const APP_VERSION = '0.1.0';
+/** The app version shown in Settings: package.json's, injected at build time. */
+export const APP_VERSION = __APP_VERSION__;
 
 /** What the bridge needs from the page (injected by tests). */
 export interface WebBridgeEnv {

@@ -12,6 +12,7 @@
  * Ownership: created by the Player view for its <video>; `close()` ends the viewing (position
  * captured before anything is unloaded); `destroy()` releases Shaka and every listener.
  */
+import type { PlaybackPosition } from '../../../common/ipc.ts';
 import type { Breakpoint, Program } from '../../../common/protocol/model.ts';
 import type { PlayResponse } from '../../../common/protocol/stream.ts';
 import { codeOf, type Api } from '../api/http.ts';
@@ -19,6 +20,7 @@ import type { ReportQueue } from '../outbox.ts';
 import { errorKindOf, type PlayerStore, type Timeline } from '../stores/player.ts';
 import type { Journal } from './journal.ts';
 import { breakpointAt, clampSeek, isSeekBack, startTimeOf } from './position.ts';
+import { createPositionFeed } from './position-feed.ts';
 import { createReporter, type Reporter, type StopOutcome } from './reporter.ts';
 import { prepareShaka, shaka, type ShakaError, type ShakaPlayer } from './shaka.ts';
 
@@ -45,6 +47,8 @@ export interface ControllerDeps {
   onOnline: (fn: () => void) => () => void;
   /** The programme turned out to be gone (refresh the home page). */
   onProgramGone?: (programId: string) => void;
+  /** The PC app's position feed to main (bridge `reportPlayback`); absent on the web. */
+  reportPosition?: (position: PlaybackPosition | null) => void;
 }
 
 /** The controller's commands. */
@@ -90,6 +94,30 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
   let tokenRecoveries = 0;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   const cleanups: (() => void)[] = [];
+  const feed = deps.reportPosition ? createPositionFeed(deps.reportPosition) : null;
+  let resumedFrom: Breakpoint | null = null;
+  let seekedBack = false;
+  const noteSeekBack = () => {
+    seekedBack = true;
+    reporter?.noteSeekBack();
+  };
+  /** Tell main where playback is (throttled by the feed; `force` on pause, play and seek). */
+  const feedPosition = (force = false) => {
+    const at = feed && !closed ? position() : null;
+    if (!feed || !at || !play) return;
+    feed.update(
+      {
+        programId: play.program.id,
+        breakpoint: at,
+        observedAt: Date.now(),
+        paused: video.paused || video.readyState < 3,
+        ...(resumedFrom && resumedFrom.kind === at.kind ? { resumedFrom } : {}),
+        ...(seekedBack ? { seekedBack: true } : {}),
+        ...(reporter ? { playToken: reporter.token() } : {}),
+      },
+      force,
+    );
+  };
 
   const on = (target: EventTarget, type: string, fn: (e: Event) => void) => {
     target.addEventListener(type, fn);
@@ -111,6 +139,7 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
   };
   const tick = () => {
     if (play) store.getState().progress(timeline());
+    feedPosition();
   };
 
   const fail = (code: string) => {
@@ -214,6 +243,7 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
     }
     if (closed) return;
     play = answer;
+    resumedFrom = req.breakpoint && answer.program.kind === 'vod' ? answer.start : null;
     reporter?.destroy();
     reporter = createReporter(
       {
@@ -246,14 +276,17 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
     }
     store.getState().playing();
     tick();
+    feedPosition(true);
   });
   on(video, 'play', () => store.getState().setPaused(false));
   on(video, 'pause', () => {
     store.getState().setPaused(true);
     if (hasPlayed && !closed && !video.ended) void reporter?.event('pause');
+    feedPosition(true);
   });
   on(video, 'seeked', () => {
     tick();
+    feedPosition(true);
     if (pendingSeek && hasPlayed && !closed) void reporter?.event('seek');
     pendingSeek = false;
   });
@@ -280,7 +313,7 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
     togglePlay() {
       if (store.getState().status === 'ended') {
         // Watching again is a deliberate move back: the end point may be replaced.
-        reporter?.noteSeekBack();
+        noteSeekBack();
         pendingSeek = true;
         video.currentTime = 0;
       }
@@ -305,7 +338,7 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
       if (!play || !player) return;
       const range = player.seekRange();
       const to = clampSeek(t, range.start, range.end);
-      if (isSeekBack(video.currentTime, to)) reporter?.noteSeekBack();
+      if (isSeekBack(video.currentTime, to)) noteSeekBack();
       pendingSeek = true;
       video.currentTime = to;
       tick();
@@ -335,11 +368,13 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
       const outcome = reporter ? reporter.stop() : Promise.resolve<StopOutcome>('skipped');
       closed = true;
       controller.destroy();
-      return outcome;
+      // Main forgets the position once the viewing's own stop is sent or stored.
+      return outcome.finally(() => feed?.clear());
     },
     closeOnUnload() {
       reporter?.stopOnUnload();
       closed = true;
+      feed?.clear();
     },
     suspend() {
       reporter?.suspend();

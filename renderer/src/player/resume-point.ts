@@ -2,7 +2,7 @@
  * Where a viewing starts, decided from the home page on screen: "Resume" takes the card's
  * record (the newest point across the user's terminals), an "other device" entry takes that
  * terminal's point, "Start over" takes none. Every terminal type resumes the same way, from the
- * same home model (DESIGN.md §5: clients that ignore the resume point).
+ * same home model (docs/ARCHITECTURE.md §5: clients that ignore the resume point).
  */
 import type { HomePage } from '../../../common/protocol/api.ts';
 import type { Breakpoint, Program } from '../../../common/protocol/model.ts';

@@ -13,6 +13,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { DeviceTokenResponse } from '../../../common/protocol/device.ts';
+import type { TerminalType } from '../../../common/protocol/model.ts';
 import { codeOf, isApiError, type Api, type ClientErrorCode } from '../api/http.ts';
 
 /** Where the linking is. */
@@ -45,6 +46,8 @@ export interface DeviceLinkDeps {
   api: Pick<Api, 'deviceAuthorize' | 'deviceToken'>;
   /** The name the TV proposes for itself (the person linking it may change it). */
   defaultName: () => string;
+  /** The terminal type it registers as (default stb; a provisioned PC app may say otherwise). */
+  defaultType?: () => TerminalType;
   /** The TV is now a terminal of the account: called once per linking. */
   onLinked: (linked: DeviceTokenResponse) => void | Promise<void>;
   now?: () => number;
@@ -148,7 +151,7 @@ export function createDeviceLinkStore(deps: DeviceLinkDeps) {
       if (!current(r) || r.inFlight) return;
       r.deviceCode = null;
       set({ phase: 'requesting', userCode: null, verificationUri: null, verificationUriComplete: null, expiresAt: null });
-      const out = await request(r, (signal) => deps.api.deviceAuthorize({ name: deps.defaultName(), type: 'stb' }, signal));
+      const out = await request(r, (signal) => deps.api.deviceAuthorize({ name: deps.defaultName(), type: deps.defaultType?.() ?? 'stb' }, signal));
       if (!out) return;
       if (!out.ok) return schedule(r, failed(r, out.error), requestCode);
       const codes = out.value;
