@@ -21,11 +21,15 @@ export interface Server {
 /** Heartbeat interval the test servers tell terminals to use (seconds). */
 export const HEARTBEAT_SEC = 2;
 
-/** Playwright's test with a fresh server-mock per test (`server`). */
-export const test = base.extend<{ server: Server }>({
-  server: async ({ browser }, use) => {
+/**
+ * Playwright's test with a fresh server-mock per test (`server`). `serverArgs` adds flags, e.g.
+ * `test.use({ serverArgs: ['--library', dir] })` for a spec that needs a media library folder.
+ */
+export const test = base.extend<{ server: Server; serverArgs: string[] }>({
+  serverArgs: [[], { option: true }],
+  server: async ({ browser, serverArgs }, use) => {
     const dataDir = await mkdtemp(join(tmpdir(), 'ra-e2e-'));
-    const proc = await spawnServer(['--port', '0', '--data', dataDir, '--log-level', 'warn', '--heartbeat-interval-sec', String(HEARTBEAT_SEC)]);
+    const proc = await spawnServer(['--port', '0', '--data', dataDir, '--log-level', 'warn', '--heartbeat-interval-sec', String(HEARTBEAT_SEC), ...serverArgs]);
     await use({ url: proc.url, dataDir, process: proc });
     // Terminals first: a server does not finish a graceful shutdown while push streams are open.
     await Promise.all(browser.contexts().map((c) => c.close().catch(() => undefined)));

@@ -3,6 +3,7 @@
  * server-mock command line.
  *   node server-mock/cli.ts [serve] [--port P] [--data DIR] [--roles …] …   start a server
  *   node server-mock/cli.ts import-catalog FILE [--data DIR]                  import programmes
+ *   node server-mock/cli.ts library add PATH… | status [--data DIR]          package media files (library/cli.ts)
  *   node server-mock/cli.ts --help | --version
  * Flags and their environment variables: server-mock/config.ts (README's table and --help are
  * both rendered from it).
@@ -11,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, optionsHelp, parseConfig } from './config.ts';
 import { DEMO_ACCOUNT, readCatalogFile } from './demo/seed.ts';
+import { libraryCommand } from './library/cli.ts';
 import { startServer } from './server.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 
@@ -63,6 +65,8 @@ function helpText(): string {
     'Usage:',
     '  npm run server -- [serve] [options]           start a server (all three roles by default)',
     '  npm run catalog:import -- FILE [--data DIR]   import programmes from a { "programs": [...] } JSON file',
+    '  npm run library -- add PATH… [options]        package media files and folders into the library (docs/LIBRARY.md)',
+    '  npm run library -- status [--data DIR]        every library file: ready, failed (why) or queued',
     '  npm run server -- --help | --version',
     '',
     'Options (flags win over the environment variables; --flag=value or --flag value):',
@@ -83,6 +87,10 @@ async function main(): Promise<void> {
   }
   const [first, ...rest] = argv;
   if (first === 'import-catalog') return importCatalog(rest);
+  if (first === 'library') {
+    process.exitCode = await libraryCommand(rest);
+    return;
+  }
   if (first === 'serve') return serve(rest);
   return serve(process.argv.slice(2));
 }

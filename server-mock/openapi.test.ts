@@ -48,6 +48,14 @@ describe('/openapi.json and /docs', () => {
         'POST /api/v1/device/authorize',
         'POST /api/v1/device/token',
         'POST /api/v1/device/link',
+        'GET /admin/v1/library',
+        'POST /admin/v1/library/folders',
+        'DELETE /admin/v1/library/folders',
+        'POST /admin/v1/library/scan',
+        'GET /admin/v1/library/jobs',
+        'GET /admin/v1/library/programs',
+        'PATCH /admin/v1/library/programs/{programId}',
+        'GET /admin/v1/library/media',
       ].sort(),
     );
     const report = doc.paths['/global/v1/history']?.post;
