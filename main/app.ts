@@ -20,6 +20,8 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, networkInterfaces } from 'node:os';
 import type * as Electron from 'electron';
 import type { ServerStatus } from '../common/ipc.ts';
+import { pickLanguage, translator } from '../common/i18n/index.ts';
+import type { Language } from '../common/platform.ts';
 import { eventChannel } from '../common/ipc.ts';
 import { AppWindow } from './app-window.ts';
 import type { LaunchArgs } from './args.ts';
@@ -200,12 +202,14 @@ export class PcApp {
       lanAddresses: () => lanIPv4(networkInterfaces()),
       serverLog: this.#serverLog,
       intercept: this.#intercept,
-      onStarting: () => this.window.showPage('Starting the household server…', ['Resume Anywhere runs the server for your household on this PC.']),
+      onStarting: () => this.window.showPage((t) => ({ title: t('pc.page.starting.title'), lines: [t('pc.page.starting.lead')] })),
       onStatus: (status: ServerStatus, moved) => {
         this.refreshMenu();
         // A restarted server on another port: follow it.
         if (status.state === 'running' && moved && this.window.appShown) this.window.loadApp();
-        if (status.state === 'failed') this.window.showPage('The household server could not start', [status.error ?? '', `Log: ${this.#serverLog.path}`]);
+        if (status.state === 'failed') {
+          this.window.showPage((t) => ({ title: t('pc.page.failed.title'), lines: [status.error ?? '', t('pc.page.log', { path: this.#serverLog.path })] }));
+        }
       },
     });
   }
@@ -223,6 +227,7 @@ export class PcApp {
         stop: this.stop,
         paths: { preload: this.#o.paths.preload, icon: existsSync(icon) ? icon : null },
         origin: () => this.server.origin,
+        language: () => this.language(),
         beforeLoad: (origin) => {
           if (this.server.status.mode === 'remote') this.#intercept.arm(origin);
         },
@@ -234,6 +239,17 @@ export class PcApp {
       },
       this.kiosk,
     );
+  }
+
+  /**
+   * The app's language: the renderer's language setting (stored by main, so main knows it), else
+   * the OS's preferred languages, else Electron's locale.
+   */
+  language(): Language {
+    const chosen = this.state.loadSettings().language;
+    if (chosen) return chosen;
+    const { app } = this.#e;
+    return pickLanguage([...app.getPreferredSystemLanguages(), app.getLocale()]);
   }
 
   /** Whether the OS starts the app at login. */
@@ -284,6 +300,11 @@ export class PcApp {
         onSettingsChanged: (prev, next) => {
           // The window follows the new server once it runs (onStatus loads it).
           if (prev.serverUrl !== next.serverUrl && !this.#forcedServerUrl) setImmediate(() => void this.server.connect());
+          // Menus and main's pages follow the app's language setting at once.
+          if (prev.language !== next.language) {
+            this.refreshMenu();
+            this.window.relocalize();
+          }
         },
         onPlayback: (position) => this.screenAwake.follow(position),
       }),
@@ -301,6 +322,7 @@ export class PcApp {
     const template = menuTemplate({
       isMac: process.platform === 'darwin',
       appName: e.app.getName(),
+      t: translator(this.language()),
       server: this.server.status,
       kioskAtStart: this.state.launch.kiosk,
       lanAccess: this.state.server.lanAccess,

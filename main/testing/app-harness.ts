@@ -48,9 +48,10 @@ export async function electronStoreModule(): Promise<Record<string, unknown>> {
 type Ok<T> = { ok: true; value: T };
 
 /** Start main/index.ts on a fresh fake (env applied while it loads); resolves once the app loaded. */
-export async function startApp(userData: string, appPath: string, started: FakeElectron[], env: Record<string, string> = {}) {
+export async function startApp(userData: string, appPath: string, started: FakeElectron[], env: Record<string, string> = {}, os: { languages?: string[] } = {}) {
   vi.resetModules();
   const f = createFake({ userData, appPath });
+  if (os.languages) f.electron.app.systemLanguages = os.languages;
   fake.current = f;
   started.push(f);
   const saved = { ...process.env };

@@ -172,7 +172,10 @@ export function createFake(opts: { userData: string; appPath: string }) {
     getAppPath: () => opts.appPath,
     getVersion: () => '0.1.0',
     getName: () => 'resume-anywhere',
-    getPreferredSystemLanguages: () => ['en-GB', 'zh-CN'],
+    /** The OS's preferred languages (a test sets them before `ready`). */
+    systemLanguages: ['en-GB', 'zh-CN'] as string[],
+    getPreferredSystemLanguages: () => app.systemLanguages,
+    getLocale: () => app.systemLanguages[0] ?? 'en-US',
     requestSingleInstanceLock: () => true,
     whenReady: () => ready,
     relaunch: (o?: unknown) => void app.relaunches.push(o ?? {}),
