@@ -88,11 +88,17 @@ export function lanIPv4(interfaces: Record<string, { address: string; family: st
   return [...new Set(out)];
 }
 
-/** The server's command line. */
+/**
+ * The server's command line. `--demo-account` is explicit rather than left to the server's
+ * default: a server open to the LAN never seeds the demo account (its password is published), so
+ * its first run asks the owner to create the household's account; on this PC only it may (the
+ * published password signs in from this machine alone, README "Household set-up").
+ */
 export function serverArgs(o: Pick<EmbeddedServerOptions, 'dataDir' | 'webDir' | 'mediaDir' | 'lanAccess'>, port: number): string[] {
   return [
     '--port', String(port),
     '--host', o.lanAccess ? '0.0.0.0' : '127.0.0.1',
+    '--demo-account', o.lanAccess ? 'never' : 'loopback',
     '--data', o.dataDir,
     '--web-dir', o.webDir,
     '--media-dir', o.mediaDir,
