@@ -17,6 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { homedir, networkInterfaces } from 'node:os';
 import type * as Electron from 'electron';
 import type { ServerStatus } from '../common/ipc.ts';
@@ -29,6 +30,7 @@ import { isStartOnBoot, setStartOnBoot, type AutostartDeps } from './autostart.t
 import { currentEmbeddedUrl, lanIPv4 } from './embedded-server.ts';
 import { createIpcRouter, registerIpc, type IpcRouter } from './ipc-router.ts';
 import { KIOSK_EXIT_CHORD, kioskAtLaunch } from './kiosk.ts';
+import { LibraryControl } from './library.ts';
 import { LifecycleCoordinator } from './lifecycle.ts';
 import { LocalState, type SafeStorage } from './local-state.ts';
 import type { Logger } from './log.ts';
@@ -46,7 +48,7 @@ import { openStore, type StoreBackend, type StoreOptions } from './store-open.ts
 /** The parts of the electron module the app uses. */
 export type ElectronApi = Pick<
   typeof Electron,
-  'app' | 'BrowserWindow' | 'clipboard' | 'ipcMain' | 'Menu' | 'net' | 'powerMonitor' | 'powerSaveBlocker' | 'protocol' | 'safeStorage' | 'screen' | 'session' | 'shell' | 'utilityProcess'
+  'app' | 'BrowserWindow' | 'clipboard' | 'dialog' | 'ipcMain' | 'Menu' | 'net' | 'powerMonitor' | 'powerSaveBlocker' | 'protocol' | 'safeStorage' | 'screen' | 'session' | 'shell' | 'utilityProcess'
 >;
 
 /** Where the app's files are. */
@@ -113,6 +115,8 @@ export class PcApp {
   readonly server: ServerConnection;
   readonly window: AppWindow;
   readonly screenAwake: ScreenAwake;
+  /** The embedded server's media library (Add Folder…, Settings → Library). */
+  readonly library: LibraryControl;
   readonly #o: PcAppOptions;
   readonly #e: ElectronApi;
   readonly #log: Logger;
@@ -157,6 +161,23 @@ export class PcApp {
     });
     this.server = this.#createServer();
     this.window = this.#createWindow();
+    this.library = new LibraryControl({
+      state: this.state,
+      log,
+      status: () => this.server.status,
+      serverDataDir: join(paths.userData, 'server'),
+      fetch: (url, init) => e.net.fetch(url, init),
+      chooseFolders: (options) => {
+        const win = this.window.win;
+        return win ? e.dialog.showOpenDialog(win, options) : e.dialog.showOpenDialog(options);
+      },
+      showError: (title, detail) => {
+        const win = this.window.win;
+        const options = { type: 'warning' as const, message: title, detail, buttons: [translator(this.language())('pc.dialog.ok')] };
+        void (win ? e.dialog.showMessageBox(win, options) : e.dialog.showMessageBox(options));
+      },
+      t: () => translator(this.language()),
+    });
     this.#autostart = {
       platform: process.platform,
       env: process.env,
@@ -307,6 +328,7 @@ export class PcApp {
           }
         },
         onPlayback: (position) => this.screenAwake.follow(position),
+        library: this.library,
       }),
     });
   }
@@ -342,6 +364,7 @@ export class PcApp {
         openServerLog: () => void e.shell.openPath(this.#serverLog.path),
         openLogFolder: () => void e.shell.openPath(paths.logs),
         setStartOnBoot: (on) => this.setStartOnBoot(on),
+        addLibraryFolder: () => void this.library.menuAddFolder(),
       },
     });
     e.Menu.setApplicationMenu(e.Menu.buildFromTemplate(template));

@@ -37,6 +37,8 @@ export interface EmbeddedServerOptions {
   mediaDir: string;
   /** Listen on every interface so the LAN can join. */
   lanAccess: boolean;
+  /** Media folders the library watches (`--library`, one each). */
+  libraryFolders?: readonly string[];
   /** The port to try first (the default 8750), or null. */
   preferredPort: number | null;
   /** Ports to try after it, in order (last run's port; 0 = any free port). Default: [0]. */
@@ -94,7 +96,7 @@ export function lanIPv4(interfaces: Record<string, { address: string; family: st
  * its first run asks the owner to create the household's account; on this PC only it may (the
  * published password signs in from this machine alone, README "Household set-up").
  */
-export function serverArgs(o: Pick<EmbeddedServerOptions, 'dataDir' | 'webDir' | 'mediaDir' | 'lanAccess'>, port: number): string[] {
+export function serverArgs(o: Pick<EmbeddedServerOptions, 'dataDir' | 'webDir' | 'mediaDir' | 'lanAccess' | 'libraryFolders'>, port: number): string[] {
   return [
     '--port', String(port),
     '--host', o.lanAccess ? '0.0.0.0' : '127.0.0.1',
@@ -103,13 +105,14 @@ export function serverArgs(o: Pick<EmbeddedServerOptions, 'dataDir' | 'webDir' |
     '--web-dir', o.webDir,
     '--media-dir', o.mediaDir,
     '--log-level', 'warn',
+    ...(o.libraryFolders ?? []).flatMap((f) => ['--library', f]),
   ];
 }
 
 type StartResult = { ok: true; url: string } | { ok: false; error: string };
 
 export class EmbeddedServer {
-  readonly #o: Required<Omit<EmbeddedServerOptions, 'onOutput' | 'onStatus' | 'fallbackPorts'>> & Pick<EmbeddedServerOptions, 'onOutput' | 'onStatus' | 'fallbackPorts'>;
+  readonly #o: Required<Omit<EmbeddedServerOptions, 'onOutput' | 'onStatus' | 'fallbackPorts' | 'libraryFolders'>> & Pick<EmbeddedServerOptions, 'onOutput' | 'onStatus' | 'fallbackPorts' | 'libraryFolders'>;
   #proc: ServerProcess | null = null;
   #status: ServerStatus = { mode: 'embedded', state: 'stopped', url: null, lanUrls: [], error: null };
   #stopping = false;

@@ -1,7 +1,7 @@
 /**
  * The application menu (desktop mode only; kiosk has none): the standard roles of each
  * platform, plus a "Household" menu that shows the embedded server's status and the address a
- * TV or phone opens, and the set-top launch setting. A pure
+ * TV or phone opens, the library's Add Folder…, and the set-top launch setting. A pure
  * template builder: main/app.ts passes the actions and the translate function of the app's
  * language (common/i18n) and rebuilds the menu when the status or the language changes.
  */
@@ -36,6 +36,8 @@ export interface MenuInputs {
     openServerLog(): void;
     openLogFolder(): void;
     setStartOnBoot(on: boolean): void;
+    /** Household → Add Folder…: the native folder dialog, then the embedded server's library. */
+    addLibraryFolder(): void;
   };
 }
 
@@ -83,6 +85,8 @@ export function menuTemplate(m: MenuInputs): MenuItemConstructorOptions[] {
       { label: t('pc.menu.kioskAtStart'), type: 'checkbox', checked: m.kioskAtStart, enabled: !m.provisioned, click: (item) => m.actions.setKioskAtStart(item.checked) },
       { label: t('pc.menu.startOnBoot'), type: 'checkbox', checked: m.startOnBoot, click: (item) => m.actions.setStartOnBoot(item.checked) },
       { label: t('pc.menu.enterKiosk', { chord: KIOSK_EXIT_CHORD }), click: () => m.actions.enterKioskNow() },
+      { type: 'separator' },
+      { label: t('pc.menu.addFolder'), enabled: m.server.mode === 'embedded' && m.server.state === 'running', click: () => m.actions.addLibraryFolder() },
       { type: 'separator' },
       { label: t('pc.menu.openDataFolder'), click: () => m.actions.openDataFolder() },
       { label: t('pc.menu.openServerLog'), enabled: m.server.mode === 'embedded', click: () => m.actions.openServerLog() },

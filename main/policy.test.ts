@@ -108,7 +108,7 @@ describe('launch arguments', () => {
 
 describe('menu', () => {
   const status: ServerStatus = { mode: 'embedded', state: 'running', url: APP, lanUrls: ['http://192.168.1.5:8750'], error: null };
-  const actions = { copyText: vi.fn(), setKioskAtStart: vi.fn(), enterKioskNow: vi.fn(), setLanAccess: vi.fn(), openDataFolder: vi.fn(), openServerLog: vi.fn(), openLogFolder: vi.fn(), setStartOnBoot: vi.fn() };
+  const actions = { copyText: vi.fn(), setKioskAtStart: vi.fn(), enterKioskNow: vi.fn(), setLanAccess: vi.fn(), openDataFolder: vi.fn(), openServerLog: vi.fn(), openLogFolder: vi.fn(), setStartOnBoot: vi.fn(), addLibraryFolder: vi.fn() };
   const more = { startOnBoot: false, logFolder: '/home/u/.config/Resume Anywhere/logs', provisioned: false, t: translator('en') };
 
   it('has the standard roles and the household status', () => {

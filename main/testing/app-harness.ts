@@ -27,7 +27,7 @@ export function electronModule(): Record<string, unknown> {
       },
       construct: (_t, args) => Reflect.construct((current().electron as Record<string, unknown>)[name] as new (...a: unknown[]) => object, args),
     });
-  const names = ['app', 'BrowserWindow', 'clipboard', 'ipcMain', 'Menu', 'net', 'powerMonitor', 'powerSaveBlocker', 'protocol', 'safeStorage', 'screen', 'session', 'shell', 'utilityProcess'];
+  const names = ['app', 'BrowserWindow', 'clipboard', 'dialog', 'ipcMain', 'Menu', 'net', 'powerMonitor', 'powerSaveBlocker', 'protocol', 'safeStorage', 'screen', 'session', 'shell', 'utilityProcess'];
   const electron = Object.fromEntries(names.map((n) => [n, forward(n)]));
   return { ...electron, default: electron };
 }

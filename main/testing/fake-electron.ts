@@ -229,6 +229,21 @@ export function createFake(opts: { userData: string; appPath: string }) {
       stop: (id: number) => blockers.delete(id),
       isStarted: (id: number) => blockers.has(id),
     },
+    /** Native dialogs: a test queues the folders the user will pick (empty: cancelled) and sees the message boxes. */
+    dialog: {
+      picks: [] as string[][],
+      opened: [] as unknown[],
+      messages: [] as { message: string; detail?: string; buttons?: string[] }[],
+      showOpenDialog: async (...a: unknown[]) => {
+        electron.dialog.opened.push(a.at(-1));
+        const paths = electron.dialog.picks.shift() ?? [];
+        return { canceled: paths.length === 0, filePaths: paths };
+      },
+      showMessageBox: async (...a: unknown[]) => {
+        electron.dialog.messages.push(a.at(-1) as { message: string; detail?: string; buttons?: string[] });
+        return { response: 0, checkboxChecked: false };
+      },
+    },
     ipcMain: {
       handle: (channel: string, listener: Listener) => void handlers.set(channel, listener),
       removeHandler: (channel: string) => void handlers.delete(channel),
