@@ -30,6 +30,7 @@ import { isStartOnBoot, setStartOnBoot, type AutostartDeps } from './autostart.t
 import { currentEmbeddedUrl, lanIPv4 } from './embedded-server.ts';
 import { createIpcRouter, registerIpc, type IpcRouter } from './ipc-router.ts';
 import { KIOSK_EXIT_CHORD, kioskAtLaunch } from './kiosk.ts';
+import { chooseFfmpeg, type FfmpegChoice } from './ffmpeg-bundle.ts';
 import { LibraryControl } from './library.ts';
 import { LifecycleCoordinator } from './lifecycle.ts';
 import { LocalState, type SafeStorage } from './local-state.ts';
@@ -216,7 +217,7 @@ export class PcApp {
     return new ServerConnection({
       state: this.state,
       log: this.#log,
-      fork: (entry, argv) => this.#e.utilityProcess.fork(entry, argv, { stdio: 'pipe', serviceName: 'Resume Anywhere server' }),
+      fork: (entry, argv) => this.#e.utilityProcess.fork(entry, argv, { stdio: 'pipe', serviceName: 'Resume Anywhere server', env: { ...process.env, ...this.#ffmpeg().env } }),
       paths: this.#o.paths,
       forcedServerUrl: this.#forcedServerUrl,
       noLan: this.#o.args.noLan,
@@ -271,6 +272,18 @@ export class PcApp {
     if (chosen) return chosen;
     const { app } = this.#e;
     return pickLanguage([...app.getPreferredSystemLanguages(), app.getLocale()]);
+  }
+
+  #ffmpegChoice: FfmpegChoice | null = null;
+
+  /** The media library's ffmpeg: bundled, else PATH, else none (logged once, plainly). */
+  #ffmpeg(): FfmpegChoice {
+    if (!this.#ffmpegChoice) {
+      const { app } = this.#e;
+      this.#ffmpegChoice = chooseFfmpeg({ platform: process.platform, arch: process.arch, packaged: app.isPackaged, resourcesPath: process.resourcesPath ?? '', appPath: app.getAppPath(), pathEnv: process.env.PATH ?? '' });
+      (this.#ffmpegChoice.source === 'none' ? this.#log.warn : this.#log.info).call(this.#log, this.#ffmpegChoice.message);
+    }
+    return this.#ffmpegChoice;
   }
 
   /** Whether the OS starts the app at login. */

@@ -51,6 +51,8 @@ describe('the media library from the PC app (fake electron, real server, real ff
     shortFilm(films);
 
     const { f, call } = await startApp(userData, ROOT, started, { RA_LIBRARY_RENDITIONS: '1' });
+    // No bundled ffmpeg in a source checkout: the server uses the one on PATH (no RA_FFMPEG given).
+    expect(f.electron.utilityProcess.forks[0]?.env?.RA_FFMPEG).toBeUndefined();
     // Cancelled dialog: nothing added.
     expect(await call<string[]>('libraryAddFolders')).toEqual([]);
     f.electron.dialog.picks.push([films]);

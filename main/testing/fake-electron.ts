@@ -274,9 +274,11 @@ export function createFake(opts: { userData: string; appPath: string }) {
     session: { defaultSession: session },
     shell: { openExternal: async () => undefined, openPath: async () => '' },
     utilityProcess: {
-      fork: (entry: string, args: string[]) => {
+      forks: [] as { entry: string; args: string[]; env?: Record<string, string | undefined> }[],
+      fork: (entry: string, args: string[], options?: { env?: Record<string, string | undefined> }) => {
+        electron.utilityProcess.forks.push({ entry, args, ...(options?.env ? { env: options.env } : {}) });
         // server.mjs is the bundle of server-mock/cli.ts; unbundled, run the source.
-        const child = spawn(process.execPath, [existsSync(entry) ? entry : SERVER_CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [existsSync(entry) ? entry : SERVER_CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(options?.env ? { env: options.env } : {}) });
         children.push(child);
         return child;
       },
