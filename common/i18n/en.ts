@@ -205,6 +205,11 @@ export const en = {
   'time.minutes': '{m} min',
   'time.hoursMinutes': '{h} h {m} min',
   'time.lessThanMinute': 'under a minute',
+
+  // ---- now playing and handoff (issue 15)
+  'nowPlaying.title': 'Playing now on your devices',
+  'nowPlaying.state': '{state, select, paused {Paused on {terminal}} other {Playing on {terminal}}} · {position}',
+  'nowPlaying.label': '{title}: {state, select, paused {paused on {terminal}} other {playing on {terminal}}} at {position}',
 } as const;
 
 /** A message key. */

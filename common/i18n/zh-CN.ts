@@ -206,4 +206,9 @@ export const zhCN: Record<MessageKey, string> = {
   'time.minutes': '{m} 分钟',
   'time.hoursMinutes': '{h} 小时 {m} 分钟',
   'time.lessThanMinute': '不到 1 分钟',
+
+  // ---- now playing and handoff (issue 15)
+  'nowPlaying.title': '正在你的设备上播放',
+  'nowPlaying.state': '{state, select, paused {已在{terminal}上暂停} other {正在{terminal}上播放}} · {position}',
+  'nowPlaying.label': '{title}：{state, select, paused {已在{terminal}上暂停} other {正在{terminal}上播放}}，{position}',
 };
