@@ -43,6 +43,8 @@ export interface GlobalServices {
 export function createGlobal(store: Store, config: Config, now: () => number = Date.now): GlobalServices {
   const bus = new EventBus();
   const revocations = new RevocationHub();
+  // A cluster refreshes every open session with each heartbeat; two missed ones and it is gone.
+  const presence = new PresenceService({ store, bus, revocations, ttlMs: 2 * config.heartbeatIntervalSec * 1000 + 2_000, now });
   const accounts = new AccountService({
     store,
     sessionDays: config.sessionDays,
@@ -50,6 +52,8 @@ export function createGlobal(store: Store, config: Config, now: () => number = D
     openRegistration: config.openRegistration,
     // Plain heartbeats reach global every report interval; a pause or seek at once.
     playingWindowMs: 2 * config.reportIntervalSec * 1000 + 15_000,
+    // Sessions list newest first: a terminal's first is its current one.
+    livePresence: (userId) => presence.list(userId, null),
     now,
   });
   const profiles = new ProfileService({ store, now });
@@ -61,8 +65,6 @@ export function createGlobal(store: Store, config: Config, now: () => number = D
     adminToken: config.adminToken,
   };
   const devices = new DeviceService({ store, now, expiresInSec: config.deviceCodeTtlSec, intervalSec: config.devicePollIntervalSec });
-  // A cluster refreshes every open session with each heartbeat; two missed ones and it is gone.
-  const presence = new PresenceService({ store, bus, revocations, ttlMs: 2 * config.heartbeatIntervalSec * 1000 + 2_000, now });
   return { store, bus, accounts, history, devices, auth, revocations, profiles, presence };
 }
 

@@ -5,6 +5,7 @@
  * another profile see nothing; bad reports are refused with stable codes and change nothing.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DeviceList } from '../../common/protocol/account.ts';
 import type { PresenceList } from '../../common/protocol/presence.ts';
 import type { Profile } from '../../common/protocol/profiles.ts';
 import type { PlayResponse } from '../../common/protocol/stream.ts';
@@ -66,6 +67,10 @@ describe('now playing', () => {
     // The playing terminal sees its own session too (the renderer leaves it out).
     expect((await listOf(tv.credential)).map((x) => x.terminalId)).toEqual([tv.id]);
     expect(await listOf(foreign.credential)).toEqual([]);
+    // The Devices screen says what the TV plays from the same facts, before any history report.
+    const devices = (await s.app.inject({ url: '/api/v1/terminals', headers: bearer(phone.credential) })).json<DeviceList>().terminals;
+    expect(devices.find((d) => d.id === tv.id)?.nowPlaying).toMatchObject({ programId: 'harbour-lights', breakpoint: { kind: 'offset', offsetMs: 60_000 }, paused: false });
+    expect(devices.find((d) => d.id === phone.id)?.nowPlaying).toBeNull();
     await new Promise((r) => setTimeout(r, 150));
     expect(foreignEvents.events.map((e) => e.event.type)).toEqual(['hello']);
   });
