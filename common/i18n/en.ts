@@ -273,6 +273,11 @@ export const en = {
   'library.edit.cancel': 'Cancel',
   'library.tracks': '{audio, plural, one {# audio track} other {# audio tracks}} · {subtitles, plural, =0 {no subtitles} one {# subtitle track} other {# subtitle tracks}}',
   'library.terminalType': '{type, select, pc {Computers} mobile {Phones} stb {TVs} other {{type}}}',
+
+  // ---- now playing and handoff (issue 15)
+  'nowPlaying.title': 'Playing now on your devices',
+  'nowPlaying.state': '{state, select, paused {Paused on {terminal}} other {Playing on {terminal}}} · {position}',
+  'nowPlaying.label': '{title}: {state, select, paused {paused on {terminal}} other {playing on {terminal}}} at {position}',
 } as const;
 
 /** A message key. */

@@ -274,4 +274,9 @@ export const zhCN: Record<MessageKey, string> = {
   'library.edit.cancel': '取消',
   'library.tracks': '{audio, plural, other {# 条音轨}} · {subtitles, plural, =0 {无字幕} other {# 条字幕}}',
   'library.terminalType': '{type, select, pc {电脑} mobile {手机} stb {电视} other {{type}}}',
+
+  // ---- now playing and handoff (issue 15)
+  'nowPlaying.title': '正在你的设备上播放',
+  'nowPlaying.state': '{state, select, paused {已在{terminal}上暂停} other {正在{terminal}上播放}} · {position}',
+  'nowPlaying.label': '{title}：{state, select, paused {已在{terminal}上暂停} other {正在{terminal}上播放}}，{position}',
 };

@@ -18,6 +18,7 @@ import {
   ViewingRecord,
 } from './model.ts';
 import { Profile } from './profiles.ts';
+import { PresenceSession } from './presence.ts';
 
 // ---------------------------------------------------------------- accounts and sessions
 
@@ -225,6 +226,10 @@ export const PushEvent = Type.Union([
   Type.Object({ type: Type.Literal('history'), record: ViewingRecord, outcome: ReportOutcome, event: ReportEvent }),
   Type.Object({ type: Type.Literal('hidden'), programId: ProgramId, hiddenAt: EpochMillis, profileId: Type.Optional(Id) }),
   Type.Object({ type: Type.Literal('catalogue'), at: EpochMillis }),
+  /** A household session opened or moved (now playing, issue 15). */
+  Type.Object({ type: Type.Literal('presence'), session: PresenceSession }),
+  /** A household session ended (stop, timeout, revocation, or global stopped hearing of it). */
+  Type.Object({ type: Type.Literal('presence-ended'), sessionId: Id, terminalId: Id, profileId: Type.Optional(Id) }),
 ]);
 export type PushEvent = Static<typeof PushEvent>;
 
