@@ -63,7 +63,15 @@ export type RegisterTerminalRequest = Static<typeof RegisterTerminalRequest>;
 export const RegisterTerminalResponse = Type.Object({ terminal: Terminal, credential: Type.String() });
 export type RegisterTerminalResponse = Static<typeof RegisterTerminalResponse>;
 
-export const RenameTerminalRequest = Type.Object({ name: TerminalName }, { additionalProperties: false });
+export const RenameTerminalRequest = Type.Object(
+  {
+    /** A new name. */
+    name: Type.Optional(TerminalName),
+    /** A new terminal type (a phone registered as a PC, say): its catalogue follows at once. */
+    type: Type.Optional(TerminalType),
+  },
+  { additionalProperties: false, minProperties: 1, description: '`PATCH /api/v1/terminals/:id`: a new name, a new type, or both (at least one)' },
+);
 export type RenameTerminalRequest = Static<typeof RenameTerminalRequest>;
 
 export const TerminalList = Type.Object({ terminals: Type.Array(Terminal) });

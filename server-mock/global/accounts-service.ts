@@ -227,9 +227,12 @@ export class AccountService {
     return rows.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   }
 
-  /** Rename one of the user's terminals. */
-  async renameTerminal(userId: string, terminalId: string, name: string): Promise<Terminal> {
-    if (!(await this.#store.renameTerminal(userId, terminalId, name.trim()))) throw terminalNotFound();
+  /** Rename one of the user's terminals and/or change its type (its catalogue follows). */
+  async renameTerminal(userId: string, terminalId: string, change: { name?: string; type?: TerminalType }): Promise<Terminal> {
+    const current = await this.#store.getTerminal(terminalId);
+    if (!current || current.userId !== userId) throw terminalNotFound();
+    if (change.name !== undefined && !(await this.#store.renameTerminal(userId, terminalId, change.name.trim()))) throw terminalNotFound();
+    if (change.type !== undefined && !(await this.#store.setTerminalType(userId, terminalId, change.type))) throw terminalNotFound();
     const row = await this.#store.getTerminal(terminalId);
     if (!row) throw terminalNotFound();
     return toTerminal(row);
