@@ -13,7 +13,7 @@ import { ConfigError, optionsHelp, parseConfig } from './config.ts';
 import { verifyPassword } from './auth/passwords.ts';
 import { DEMO_ACCOUNT, isLoopbackHost, readCatalogFile } from './demo/seed.ts';
 import { startServer } from './server.ts';
-import { openSqliteStore } from './store/sqlite.ts';
+import { describeStore, openStore } from './store/open.ts';
 
 async function serve(argv: string[]): Promise<void> {
   const config = parseConfig(argv, process.env);
@@ -22,6 +22,7 @@ async function serve(argv: string[]): Promise<void> {
     `Resume Anywhere server (${config.roles.join(', ')}) as ${config.instanceId} at ${server.url}`,
     `  API docs:  ${server.url}/docs   (OpenAPI: ${server.url}/openapi.json)`,
     `  data dir:  ${config.dataDir}   admin token: ${join(config.dataDir, 'admin-token')}`,
+    ...(server.global ? [`  store:     ${server.global.store.kind} at ${describeStore(config)}`] : []),
   ];
   if (server.global) {
     // The demo password is published: say it only where the account really exists.
@@ -51,13 +52,13 @@ async function importCatalog(argv: string[]): Promise<void> {
   if (!file || file.startsWith('--')) throw new ConfigError('usage: import-catalog FILE [--data DIR]');
   const config = parseConfig(rest, process.env);
   const programs = await readCatalogFile(file);
-  const store = await openSqliteStore({ file: join(config.dataDir, 'resume.sqlite') });
+  const store = await openStore(config);
   try {
     await store.upsertPrograms(programs);
   } finally {
     await store.close();
   }
-  console.log(`imported ${programs.length} programme(s) into ${config.dataDir}`);
+  console.log(`imported ${programs.length} programme(s) into ${describeStore(config)}`);
 }
 
 /** The version of this checkout (package.json). */

@@ -10,7 +10,7 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { isLoopbackHost, seedDemo } from './demo/seed.ts';
 import type { GlobalServices } from './global/plugin.ts';
-import { openSqliteStore } from './store/sqlite.ts';
+import { openStore } from './store/open.ts';
 import type { Store } from './store/types.ts';
 
 /** A running server. */
@@ -52,7 +52,7 @@ export async function startServer(input: Config, opts: { logger?: boolean | Reco
   };
   let store: Store | undefined;
   if (config.roles.includes('global')) {
-    store = await openSqliteStore({ file: join(config.dataDir, 'resume.sqlite'), synchronous: config.sqliteSynchronous });
+    store = await openStore(config);
   }
   try {
     const { app, global } = await buildApp({ config, store, logger: opts.logger });
