@@ -71,7 +71,12 @@ export interface TestServer {
 }
 
 /** Start an app over a fresh SQLite file with the fixture catalogue (plus `extraPrograms`). */
-export async function startTestServer(overrides: Partial<Config> = {}, extraPrograms: Program[] = []): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+  extraPrograms: Program[] = [],
+  /** Share this PostgreSQL schema with other test servers (several global instances; the creator drops it). */
+  shared: { pgSchema?: string } = {},
+): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ra-test-'));
   const dbFile = join(dataDir, 'resume.sqlite');
   const config = defaultConfig({
@@ -86,7 +91,8 @@ export async function startTestServer(overrides: Partial<Config> = {}, extraProg
     playTokenSecret: PLAY_TOKEN_SECRET,
     ...overrides,
   });
-  const schema = testStoreKind() === 'postgres' ? freshSchema() : undefined;
+  const schema = shared.pgSchema ?? (testStoreKind() === 'postgres' ? freshSchema() : undefined);
+  const ownsSchema = !shared.pgSchema;
   const storeSpec = schema ? { kind: 'postgres' as const, url: PG_TEST_URL as string } : { kind: 'sqlite' as const };
   const store: Store = await openStore({ store: storeSpec, dataDir, pgSchema: schema });
   await store.upsertPrograms([...FIXTURE_PROGRAMS, ...extraPrograms]);
@@ -117,7 +123,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, extraProg
     async close() {
       await app.close();
       await store.close();
-      if (schema) await dropSchema(schema);
+      if (schema && ownsSchema) await dropSchema(schema);
       await rm(dataDir, { recursive: true, force: true });
     },
   };
