@@ -12,7 +12,10 @@ import { openEventStream, type EventStream } from '../testing/sse-client.ts';
 
 const open: (TestServer | EventStream)[] = [];
 afterEach(async () => {
-  for (const x of open.splice(0).reverse()) 'app' in x ? await x.close() : x.close();
+  for (const x of open.splice(0).reverse()) {
+    if ('app' in x) await x.close();
+    else x.close();
+  }
 });
 afterAll(dropTestSchemas);
 
