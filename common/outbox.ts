@@ -183,6 +183,9 @@ export class Outbox<T> {
     while (!this.#destroyed && this.#entries.length > 0) {
       const batch = this.#entries.slice(0, this.#limit);
       let outcome = await this.#o.send(batch.map((e) => e.item));
+      // Destroyed while sending (shutdown): the storage may be closed; the batch stays stored
+      // and is sent again by the next run (a duplicate at the receiver, never a loss).
+      if (this.#destroyed) return;
       if (outcome.kind === 'retry') {
         this.#scheduleRetry(outcome.reason);
         return;
