@@ -14,6 +14,7 @@ import { verifyPassword } from './auth/passwords.ts';
 import { DEMO_ACCOUNT, isLoopbackHost, readCatalogFile } from './demo/seed.ts';
 import { startServer } from './server.ts';
 import { describeStore, openStore } from './store/open.ts';
+import { StoreOpenError } from './store/integrity.ts';
 
 async function serve(argv: string[]): Promise<void> {
   const config = parseConfig(argv, process.env);
@@ -99,6 +100,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? `error: ${err.message}` : err);
+  // A refused start says what and why in one line (no stack): configuration, or the store.
+  const oneLine = err instanceof ConfigError || err instanceof StoreOpenError || (err as { code?: string })?.code === 'STORE_SCHEMA_VERSION';
+  console.error(oneLine ? `error: ${(err as Error).message}` : err);
   process.exit(err instanceof ConfigError ? 2 : 1);
 });

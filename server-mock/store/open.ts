@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { StoreSpec } from '../config.ts';
 import { openPostgresStore } from './postgres.ts';
 import { openSqliteStore } from './sqlite.ts';
+import { guardStore, openFailure, type GuardedStore } from './integrity.ts';
 import type { Store } from './types.ts';
 
 /** What `openStore` needs (a subset of Config, so tools can pass just these). */
@@ -25,8 +26,23 @@ export interface OpenStoreOptions {
 /** The SQLite file of a data directory. */
 export const sqliteFileOf = (dataDir: string): string => join(dataDir, 'resume.sqlite');
 
-/** Open (creating and migrating if needed) the configured store. */
-export async function openStore(opts: OpenStoreOptions): Promise<Store> {
+/**
+ * Open (creating, checking and migrating if needed) the configured store, guarded for storage
+ * errors (integrity.ts). A failure is a StoreOpenError naming the place and the reason.
+ */
+export async function openStore(opts: OpenStoreOptions): Promise<GuardedStore> {
+  const where = describeStore(opts);
+  let store: Store;
+  try {
+    store = await openRaw(opts);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'STORE_SCHEMA_VERSION') throw err;
+    throw openFailure(where, err);
+  }
+  return guardStore(store, where);
+}
+
+async function openRaw(opts: OpenStoreOptions): Promise<Store> {
   const spec = opts.store;
   switch (spec.kind) {
     case 'sqlite':
