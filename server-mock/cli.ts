@@ -3,6 +3,7 @@
  * server-mock command line.
  *   node server-mock/cli.ts [serve] [--port P] [--data DIR] [--roles …] …   start a server
  *   node server-mock/cli.ts import-catalog FILE [--data DIR]                  import programmes
+ *   node server-mock/cli.ts backup FILE | restore FILE [--data DIR]           SQLite backup / restore
  *   node server-mock/cli.ts --help | --version
  * Flags and their environment variables: server-mock/config.ts (README's table and --help are
  * both rendered from it).
@@ -13,7 +14,8 @@ import { ConfigError, optionsHelp, parseConfig } from './config.ts';
 import { verifyPassword } from './auth/passwords.ts';
 import { DEMO_ACCOUNT, isLoopbackHost, readCatalogFile } from './demo/seed.ts';
 import { startServer } from './server.ts';
-import { describeStore, openStore } from './store/open.ts';
+import { describeStore, openStore, sqliteFileOf } from './store/open.ts';
+import { backupSqlite, restoreSqlite } from './store/backup.ts';
 import { StoreOpenError } from './store/integrity.ts';
 
 async function serve(argv: string[]): Promise<void> {
@@ -62,6 +64,24 @@ async function importCatalog(argv: string[]): Promise<void> {
   console.log(`imported ${programs.length} programme(s) into ${describeStore(config)}`);
 }
 
+/** `backup FILE` / `restore FILE`: SQLite's backup API (PostgreSQL: pg_dump / pg_restore). */
+async function backupOrRestore(which: 'backup' | 'restore', argv: string[]): Promise<void> {
+  const [file, ...rest] = argv;
+  if (!file || file.startsWith('--')) throw new ConfigError(`usage: ${which} FILE [--data DIR]`);
+  const config = parseConfig(rest, process.env);
+  if (config.store.kind !== 'sqlite') {
+    throw new ConfigError(`${which} is for the SQLite store; for PostgreSQL use pg_dump / pg_restore (docs/DEPLOY.md)`);
+  }
+  const live = sqliteFileOf(config.dataDir);
+  if (which === 'backup') {
+    const { pages } = await backupSqlite(live, file);
+    console.log(`backed up ${live} to ${file} (${pages} pages, verified)`);
+  } else {
+    const { version, keptAs } = await restoreSqlite(file, live);
+    console.log(`restored ${file} into ${live} (schema version ${version})${keptAs ? `; the previous file is kept as ${keptAs}` : ''}`);
+  }
+}
+
 /** The version of this checkout (package.json). */
 function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -75,6 +95,8 @@ function helpText(): string {
     'Usage:',
     '  npm run server -- [serve] [options]           start a server (all three roles by default)',
     '  npm run catalog:import -- FILE [--data DIR]   import programmes from a { "programs": [...] } JSON file',
+    '  npm run server -- backup FILE [--data DIR]    online backup of the SQLite store (verified)',
+    '  npm run server -- restore FILE [--data DIR]   replace the SQLite store with a backup (server stopped)',
     '  npm run server -- --help | --version',
     '',
     'Options (flags win over the environment variables; --flag=value or --flag value):',
@@ -95,6 +117,7 @@ async function main(): Promise<void> {
   }
   const [first, ...rest] = argv;
   if (first === 'import-catalog') return importCatalog(rest);
+  if (first === 'backup' || first === 'restore') return backupOrRestore(first, rest);
   if (first === 'serve') return serve(rest);
   return serve(process.argv.slice(2));
 }

@@ -67,6 +67,12 @@ export interface Config {
   store: StoreSpec;
   /** PostgreSQL: connections per process at most. */
   dbPoolSize: number;
+  /** Scheduled SQLite backups go here (null = none). */
+  backupDir: string | null;
+  /** How often a scheduled backup is made. */
+  backupIntervalHours: number;
+  /** Scheduled backups kept (older ones deleted). */
+  backupKeep: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Log lines: human-readable, JSON, or pretty exactly when stdout is a terminal. */
   logFormat: 'auto' | 'pretty' | 'json';
@@ -157,6 +163,13 @@ export const OPTIONS = {
     doc: '`sqlite` (the embedded `<data>/resume.sqlite`) or a `postgres://user:pass@host:port/db` URL: PostgreSQL for several global instances',
   },
   'db-pool-size': { env: 'RA_DB_POOL_SIZE', default: '10', doc: 'PostgreSQL: connections per process at most (callers beyond it wait)' },
+  'backup-dir': {
+    env: 'RA_BACKUP_DIR',
+    default: '',
+    doc: 'scheduled online backups of the SQLite store go here (none when empty; PostgreSQL: use `pg_dump`, docs/DEPLOY.md)',
+  },
+  'backup-interval-hours': { env: 'RA_BACKUP_INTERVAL_HOURS', default: '24', doc: 'how often a scheduled backup is made' },
+  'backup-keep': { env: 'RA_BACKUP_KEEP', default: '7', doc: 'scheduled backups kept; older ones are deleted' },
   'log-level': { env: 'RA_LOG_LEVEL', default: 'info', doc: 'pino level or `silent`; each request is logged at `debug`' },
   'log-format': {
     env: 'RA_LOG_FORMAT',
@@ -392,6 +405,9 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     sqliteSynchronous: oneOf('sqlite-synchronous', get('sqlite-synchronous'), ['NORMAL', 'FULL'] as const),
     store: parseStore(get('store')),
     dbPoolSize: int('db-pool-size', get('db-pool-size'), 1, 1000),
+    backupDir: get('backup-dir') || null,
+    backupIntervalHours: positive('backup-interval-hours', get('backup-interval-hours')),
+    backupKeep: int('backup-keep', get('backup-keep'), 1, 10_000),
     logLevel: oneOf('log-level', get('log-level'), ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     logFormat: oneOf('log-format', get('log-format'), ['auto', 'pretty', 'json'] as const),
     webDir: get('web-dir'),

@@ -120,7 +120,7 @@ describe('run-time storage errors', () => {
       realError = err;
     }
     const fake = await openSqliteStore({ file: ':memory:' });
-    const broken = Object.assign(Object.create(fake) as object, { listHistory: async () => { throw realError; } }) as typeof fake;
+    const broken = Object.assign(Object.create(fake) as object, { listHistory: async () => { throw realError; } }) as unknown as typeof fake;
     const store = guardStore(broken, file);
     await expect(store.listHistory('u')).rejects.toMatchObject({ code: 'STORAGE_DAMAGED' });
     expect(store.health()).toMatchObject({ status: 'damaged', where: file, action: expect.stringContaining('restore') });
