@@ -27,6 +27,7 @@ export const REGISTRY: readonly RegistryEntry[] = [
   { number: 3, name: 'handoff', title: 'Handoff: stop on A → push at B', module: './handoff.ts' },
   { number: 4, name: 'resume-chromium', title: 'Resume in Chromium', module: './resume-chromium.ts', optional: true },
   { number: 5, name: 'growth', title: 'Growth: cost at 10 k, 100 k and 1 M records', module: './growth.ts' },
+  { number: 7, name: 'postgres', title: 'PostgreSQL next to SQLite: ingest on 1 and 2 instances, handoff across instances', module: './postgres.ts' },
 ];
 
 /** Whether the entry's module exists. */

@@ -19,7 +19,7 @@ import type { StoredPoint } from '../../common/resume.ts';
 import { MIGRATIONS, SCHEMA_MIGRATIONS_DDL, checkApplied, checkMigrations, type Migration } from './migrations.ts';
 import { pgAccountMethods, toTerminal, type DbTerminal } from './postgres-accounts.ts';
 import { openListener, type Listener, channelName } from './postgres-listen.ts';
-import { checkSchemaName, inTransaction, openPool, query, type Tx } from './postgres-pool.ts';
+import { checkSchemaName, inTransaction, openPool, pgGroupCommitter, query, type Tx } from './postgres-pool.ts';
 import { decodeBreakpoint, encodeBreakpoint, toHistory, type DbHistory } from './rows.ts';
 import type { ApplyReportInput, ApplyReportResult, HistoryRow, LabelledHistoryRow, Store } from './types.ts';
 
@@ -153,6 +153,7 @@ async function applyOne(tx: Tx, input: ApplyReportInput): Promise<ApplyReportRes
 function buildStore(pool: pg.Pool, listener: Listener, schema: string): PostgresStore {
   const q = <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => query<R>(pool, sql, params);
   const tx = <T>(fn: (t: Tx) => Promise<T>) => inTransaction(pool, fn);
+  const group = pgGroupCommitter(pool);
   let closed = false;
 
   // Catalogue cache: valid only while the LISTEN connection is up and no change was announced.
@@ -246,11 +247,12 @@ function buildStore(pool: pg.Pool, listener: Listener, schema: string): Postgres
     },
 
     async applyReport(input) {
-      return tx((t) => applyOne(t, input));
+      return group.submit((t) => applyOne(t, input));
     },
     async applyReports(inputs) {
       if (inputs.length === 0) return [];
-      return tx(async (t) => {
+      // One commit for the batch, shared with concurrent batches (pgGroupCommitter).
+      return group.submit(async (t) => {
         const out: ApplyReportResult[] = [];
         for (const input of inputs) out.push(await applyOne(t, input));
         return out;
