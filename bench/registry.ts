@@ -19,6 +19,8 @@ export interface RegistryEntry {
   module: string;
   /** Missing module = skipped (a slot for a benchmark that is not written yet). */
   optional?: boolean;
+  /** Its own time limit, when it needs more than the runner's default (ffmpeg work). */
+  timeoutSec?: { full: number; quick: number };
 }
 
 export const REGISTRY: readonly RegistryEntry[] = [
@@ -27,6 +29,7 @@ export const REGISTRY: readonly RegistryEntry[] = [
   { number: 3, name: 'handoff', title: 'Handoff: stop on A → push at B', module: './handoff.ts' },
   { number: 4, name: 'resume-chromium', title: 'Resume in Chromium', module: './resume-chromium.ts', optional: true },
   { number: 5, name: 'growth', title: 'Growth: cost at 10 k, 100 k and 1 M records', module: './growth.ts' },
+  { number: 6, name: 'library', title: 'Library: packaging speed and the server while a job runs', module: './library.ts', timeoutSec: { full: 900, quick: 240 } },
   { number: 7, name: 'postgres', title: 'PostgreSQL next to SQLite: ingest on 1 and 2 instances, handoff across instances', module: './postgres.ts' },
 ];
 

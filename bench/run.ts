@@ -108,7 +108,8 @@ async function main(): Promise<number> {
       try {
         const bench = await load(entry);
         log(`${entry.number}. ${entry.title}`);
-        const limit = quick ? TIMEOUT_SEC.quick : TIMEOUT_SEC.full;
+        const limits = entry.timeoutSec ?? TIMEOUT_SEC;
+        const limit = quick ? limits.quick : limits.full;
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`timed out after ${limit} s`)), limit * 1000);
         });

@@ -50,6 +50,11 @@ export const ERROR_STATUS = {
   CODE_INVALID: 400,
   /** Device linking: the code expired; the TV must ask for a new one. */
   CODE_EXPIRED: 410,
+  /**
+   * The programme exists but its media cannot be served now: its files are missing on this
+   * streaming cluster (deleted, not packaged yet), or its operator CDN does not answer.
+   */
+  MEDIA_UNAVAILABLE: 409,
   /** Account lifecycle: the current password given is wrong (nothing was changed). */
   WRONG_PASSWORD: 403,
   /** Registration is closed: only the server's owner creates accounts (or `--open-registration`). */

@@ -17,8 +17,10 @@ import { installCors } from './http/cors.ts';
 import { localRevocations, RevocationFeed, type RevocationSource } from './revocation-feed.ts';
 import { installErrorHandling, validatorCompiler } from './http/errors.ts';
 import { installRequestIds, loggerOptions, RequestLogController, requestId } from './http/logging.ts';
+import { libraryPlugin } from './library/plugin.ts';
 import { portalPlugin } from './portal/plugin.ts';
-import { createStreaming, streamingPlugin } from './streaming/plugin.ts';
+import { mediaChecker } from './streaming/media-check.ts';
+import { createStreaming, libraryMediaDirOf, mediaRootsOf, probeTokens, streamingPlugin } from './streaming/plugin.ts';
 import { webPlugin } from './web.ts';
 import type { Store } from './store/types.ts';
 
@@ -100,6 +102,7 @@ export async function buildApp({ config, store, logger, outboxFile }: AppDeps): 
         { name: 'portal', description: 'Portal role: home pages' },
         { name: 'streaming', description: 'Streaming role: access server, play sessions, media' },
         { name: 'admin', description: 'Catalogue management and aging' },
+        { name: 'library', description: 'Media library: watched folders, packaging jobs, programme edits, media state (admin)' },
       ],
     },
   });
@@ -166,5 +169,21 @@ export async function buildApp({ config, store, logger, outboxFile }: AppDeps): 
   const streaming = config.roles.includes('streaming') ? createStreaming(globalClient, config, app.log, outboxFile) : null;
   app.decorate('streaming', streaming);
   if (streaming) await app.register(streamingPlugin, { client: globalClient, config, state: streaming, revocations });
+  // The media library packages into a media root of this cluster and writes the catalogue, so it
+  // runs where both roles are in-process (the single-process server, the PC app's embedded one).
+  app.decorate('library', null);
+  if (global && streaming) {
+    await app.register(libraryPlugin, {
+      expose: (library) => {
+        app.library = library;
+      },
+      config,
+      store: global.store,
+      auth: global.auth,
+      mediaDir: libraryMediaDirOf(config),
+      media: mediaChecker({ roots: mediaRootsOf(config), probeToken: probeTokens(Buffer.from(config.playTokenSecret ?? '', 'utf8'), config.instanceId) }),
+      onCatalogueChange: () => global?.bus.broadcast({ type: 'catalogue', at: Date.now() }),
+    });
+  }
   return { app, global, globalClient };
 }

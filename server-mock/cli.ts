@@ -4,6 +4,7 @@
  *   node server-mock/cli.ts [serve] [--port P] [--data DIR] [--roles …] …   start a server
  *   node server-mock/cli.ts import-catalog FILE [--data DIR]                  import programmes
  *   node server-mock/cli.ts backup FILE | restore FILE [--data DIR]           SQLite backup / restore
+ *   node server-mock/cli.ts library add PATH… | status [--data DIR]          package media files (library/cli.ts)
  *   node server-mock/cli.ts --help | --version
  * Flags and their environment variables: server-mock/config.ts (README's table and --help are
  * both rendered from it).
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { ConfigError, optionsHelp, parseConfig } from './config.ts';
 import { verifyPassword } from './auth/passwords.ts';
 import { DEMO_ACCOUNT, isLoopbackHost, readCatalogFile } from './demo/seed.ts';
+import { libraryCommand } from './library/cli.ts';
 import { startServer } from './server.ts';
 import { describeStore, openStore, sqliteFileOf } from './store/open.ts';
 import { backupSqlite, restoreSqlite } from './store/backup.ts';
@@ -97,6 +99,8 @@ function helpText(): string {
     '  npm run catalog:import -- FILE [--data DIR]   import programmes from a { "programs": [...] } JSON file',
     '  npm run server -- backup FILE [--data DIR]    online backup of the SQLite store (verified)',
     '  npm run server -- restore FILE [--data DIR]   replace the SQLite store with a backup (server stopped)',
+    '  npm run library -- add PATH… [options]        package media files and folders into the library (docs/LIBRARY.md)',
+    '  npm run library -- status [--data DIR]        every library file: ready, failed (why) or queued',
     '  npm run server -- --help | --version',
     '',
     'Options (flags win over the environment variables; --flag=value or --flag value):',
@@ -118,6 +122,10 @@ async function main(): Promise<void> {
   const [first, ...rest] = argv;
   if (first === 'import-catalog') return importCatalog(rest);
   if (first === 'backup' || first === 'restore') return backupOrRestore(first, rest);
+  if (first === 'library') {
+    process.exitCode = await libraryCommand(rest);
+    return;
+  }
   if (first === 'serve') return serve(rest);
   return serve(process.argv.slice(2));
 }

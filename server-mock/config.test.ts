@@ -3,6 +3,7 @@
  * ConfigError that names the option, so an operator knows what to fix.
  */
 import { readFile } from 'node:fs/promises';
+import { delimiter } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RESUME_RULES } from '../common/resume.ts';
 import {
@@ -70,6 +71,11 @@ const DEFAULTS: Config = {
   reportIntervalSec: 30,
   deviceCodeTtlSec: 600,
   devicePollIntervalSec: 5,
+  libraryFolders: [],
+  libraryMediaDir: null,
+  libraryJobs: null,
+  libraryRenditions: 3,
+  libraryRescanMinutes: 15,
 };
 
 describe('defaults', () => {
@@ -185,6 +191,11 @@ describe('flags and environment', () => {
       reportIntervalSec: 0,
       deviceCodeTtlSec: 120,
       devicePollIntervalSec: 2,
+      libraryFolders: [],
+      libraryMediaDir: null,
+      libraryJobs: null,
+      libraryRenditions: 3,
+      libraryRescanMinutes: 15,
     } satisfies Config);
   });
 
@@ -239,6 +250,22 @@ describe('TV linking (device codes)', () => {
   it('lets the flags win over RA_DEVICE_*', () => {
     const env = { RA_DEVICE_CODE_TTL_SEC: '900', RA_DEVICE_POLL_INTERVAL_SEC: '10' };
     expect(parseConfig(['--device-code-ttl-sec', '3'], env)).toMatchObject({ deviceCodeTtlSec: 3, devicePollIntervalSec: 10 });
+  });
+});
+
+describe('library', () => {
+  it('takes --library several times, or a path-delimited list from the environment', () => {
+    expect(parseConfig(['--library', '/films', '--library', '/tv', '--library', '/films'], {}).libraryFolders).toEqual(['/films', '/tv']);
+    expect(parseConfig([], { RA_LIBRARY: ['/a', '/b c'].join(delimiter) }).libraryFolders).toEqual(['/a', '/b c']);
+    expect(parseConfig(['--library', '/x'], { RA_LIBRARY: '/a' }).libraryFolders).toEqual(['/x']);
+  });
+
+  it('bounds the job count and the rescan interval', () => {
+    expect(parseConfig(['--library-jobs', '2'], {}).libraryJobs).toBe(2);
+    expect(configError(['--library-jobs', '0']).message).toMatch(/--library-jobs/);
+    expect(parseConfig(['--library-renditions', '1'], {}).libraryRenditions).toBe(1);
+    expect(configError(['--library-renditions', '4']).message).toMatch(/--library-renditions/);
+    expect(configError(['--library-rescan-minutes', 'soon']).message).toMatch(/--library-rescan-minutes/);
   });
 });
 

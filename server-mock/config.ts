@@ -3,6 +3,7 @@
  * Every option is listed in OPTIONS once; README's configuration table and `--help` are rendered from it.
  * Parsing is pure (argv + env in, Config out) so it is unit-tested without a process.
  */
+import { delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_RESUME_RULES, validateRules, type ResumeRules } from '../common/resume.ts';
@@ -94,6 +95,16 @@ export interface Config {
   deviceCodeTtlSec: number;
   /** Linking a TV by code: the least time between two polls of the TV. */
   devicePollIntervalSec: number;
+  /** Media library: folders to watch (new, changed and removed files are picked up). */
+  libraryFolders: string[];
+  /** Media library: where packaged programmes go; null = `<data>/library-media`. */
+  libraryMediaDir: string | null;
+  /** Media library: parallel ffmpeg jobs; null = 1 on up to 2 cores, else half the cores (≤ 4). */
+  libraryJobs: number | null;
+  /** Media library: video renditions per programme (1–3; 1 = the source's only, a remux for H.264). */
+  libraryRenditions: number;
+  /** Media library: full rescan of the watched folders this often (events can be missed on network shares). */
+  libraryRescanMinutes: number;
 }
 
 /** Which store global opens (see server-mock/store/open.ts). */
@@ -211,6 +222,33 @@ export const OPTIONS = {
     default: '5',
     doc: 'least time between two polls of a TV waiting to be linked (1–60; faster polls get `SLOW_DOWN`)',
   },
+  library: {
+    env: 'RA_LIBRARY',
+    default: '',
+    doc: 'a media folder to watch (repeat the flag for several; env: `:`-separated, `;` on Windows): new, changed and removed files become, change and leave programmes by themselves (docs/LIBRARY.md)',
+  },
+  'library-media-dir': {
+    env: 'RA_LIBRARY_MEDIA_DIR',
+    default: '',
+    shown: '`<data>/library-media`',
+    doc: 'where packaged library programmes go (the media server serves them after the media dir)',
+  },
+  'library-jobs': {
+    env: 'RA_LIBRARY_JOBS',
+    default: '',
+    shown: '1 on 2 cores',
+    doc: 'parallel ffmpeg jobs (1–16; default: 1 on up to 2 cores, else half the cores, at most 4)',
+  },
+  'library-renditions': {
+    env: 'RA_LIBRARY_RENDITIONS',
+    default: '3',
+    doc: "video renditions per programme, 1–3: the source's height and up to two smaller standard ones; `1` keeps only the top one (a pure remux for H.264 sources: fastest on a slow PC)",
+  },
+  'library-rescan-minutes': {
+    env: 'RA_LIBRARY_RESCAN_MINUTES',
+    default: '15',
+    doc: 'full rescan of the watched folders this often (file events can be missed on network shares)',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 /** One row of the options table: flag, environment variable, default as shown, meaning (Markdown). */
@@ -262,6 +300,15 @@ function wrap(text: string, width: number): string[] {
 }
 
 type OptionName = keyof typeof OPTIONS;
+
+/** Options that may be given several times. */
+const MULTIPLE = new Set<string>(['library']);
+
+/** Library folders: every `--library` flag, else the env/default list split on the path delimiter. */
+function libraryFolders(flags: string[] | undefined, fallback: string): string[] {
+  const list = flags && flags.length > 0 ? flags : fallback.split(delimiter);
+  return [...new Set(list.map((f) => f.trim()).filter(Boolean))];
+}
 
 /** A configuration error: the message says which option and why. */
 export class ConfigError extends Error {
@@ -342,7 +389,7 @@ export function parseServiceCredentials(raw: string): ServiceCredential[] {
 
 /** Parse flags (argv without node and script) and env into a Config. Throws ConfigError. */
 export function parseConfig(argv: readonly string[], env: Record<string, string | undefined>): Config {
-  const options = Object.fromEntries(Object.keys(OPTIONS).map((k) => [k, { type: 'string' as const }]));
+  const options = Object.fromEntries(Object.keys(OPTIONS).map((k) => [k, { type: 'string' as const, multiple: MULTIPLE.has(k) }]));
   let values: Record<string, string | undefined>;
   try {
     ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }) as {
@@ -351,6 +398,8 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
+  const libraryFlags = (values as unknown as { library?: string[] }).library;
+  delete values.library;
   const get = (name: OptionName): string => values[name] ?? env[OPTIONS[name].env] ?? OPTIONS[name].default;
 
   const roles = [
@@ -419,6 +468,11 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     reportIntervalSec: int('report-interval-sec', get('report-interval-sec'), 0, 3600),
     deviceCodeTtlSec: int('device-code-ttl-sec', get('device-code-ttl-sec'), 2, 3600),
     devicePollIntervalSec: int('device-poll-interval-sec', get('device-poll-interval-sec'), 1, 60),
+    libraryFolders: libraryFolders(libraryFlags, get('library')),
+    libraryMediaDir: get('library-media-dir') || null,
+    libraryJobs: get('library-jobs') ? int('library-jobs', get('library-jobs'), 1, 16) : null,
+    libraryRenditions: int('library-renditions', get('library-renditions'), 1, 3),
+    libraryRescanMinutes: int('library-rescan-minutes', get('library-rescan-minutes'), 1, 7 * 24 * 60),
   };
 }
 

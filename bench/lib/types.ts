@@ -40,7 +40,7 @@ export interface BenchContext {
 export interface Benchmark {
   /** CLI name (`npm run bench -- NAME`). */
   name: string;
-  /** Its number in the issue (1–5). */
+  /** Its number in the registry (1–6). */
   number: number;
   title: string;
   run(ctx: BenchContext): Promise<BenchOutput>;

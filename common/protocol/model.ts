@@ -50,15 +50,20 @@ export type Breakpoint = Static<typeof Breakpoint>;
 export const ProgramKind = Type.Union([Type.Literal('vod'), Type.Literal('live')]);
 export type ProgramKind = Static<typeof ProgramKind>;
 
-/** Where one streaming cluster serves a programme (paths relative to its media root). */
+/**
+ * Where one streaming cluster serves a programme: a path relative to its media root, or an
+ * absolute `https://` URL of a manifest on an operator's CDN (patent [0053]: each streaming
+ * server has its own link). With a CDN link the access server still admits the terminal and
+ * issues the play token; the terminal fetches the media from the CDN (docs/CDN.md).
+ */
 export const ProgramLink = Type.Object(
   {
     /** The cluster this link belongs to; absent = any cluster that holds the media. */
     clusterId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$' })),
-    /** DASH manifest path, e.g. `sintel/manifest.mpd`. */
-    dash: Type.String({ minLength: 1, maxLength: 300 }),
-    /** HLS master playlist path, if the cluster also offers HLS. */
-    hls: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    /** DASH manifest: a path such as `sintel/manifest.mpd`, or `https://cdn…/manifest.mpd`. */
+    dash: Type.String({ minLength: 1, maxLength: 2000, pattern: '^(https://[^\\s]+|[^:\\s]+)$' }),
+    /** HLS master playlist (path or https URL), if the cluster also offers HLS. */
+    hls: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, pattern: '^(https://[^\\s]+|[^:\\s]+)$' })),
   },
   { additionalProperties: false },
 );
@@ -86,6 +91,18 @@ export const SeriesInfo = Type.Object(
 );
 export type SeriesInfo = Static<typeof SeriesInfo>;
 
+/** A chapter mark of a programme (from the file's chapters, or the catalogue editor). */
+export const Chapter = Type.Object(
+  {
+    /** Where the chapter starts, ms from the programme start. */
+    startMs: Millis,
+    /** Chapter title ("Chapter 3", "The Storm"). */
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+  },
+  { additionalProperties: false },
+);
+export type Chapter = Static<typeof Chapter>;
+
 /** A programme of the catalogue. */
 export const Program = Type.Object(
   {
@@ -103,6 +120,8 @@ export const Program = Type.Object(
     ageRating: Type.Optional(AgeRating),
     /** Set when the programme is an episode of a series (library scan or catalogue editor). */
     series: Type.Optional(SeriesInfo),
+    /** Chapter marks in start order (library scan of the file's chapters). */
+    chapters: Type.Optional(Type.Array(Chapter, { maxItems: 500 })),
     /** VOD runtime; for live, the length of one loop / programme slot (informative). */
     durationMs: Millis,
     kind: ProgramKind,

@@ -36,6 +36,8 @@ import { isClaims, verifyPlayToken } from './tokens.ts';
 export interface MediaRoutesOptions {
   /** Root of the media library: one folder per programme id. */
   mediaDir: string;
+  /** Further roots searched after `mediaDir` (the media library's packaged programmes). */
+  extraMediaDirs?: readonly string[];
   /** Key shared by the deployment's clusters, verifying play tokens. */
   tokenKey: Buffer;
   /** True when a token's terminal (`t`) or account (`u`) is revoked: checked in memory per request. */
@@ -94,12 +96,16 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async 
   // loop stays refused, so probing it cannot make us re-read a whole programme per request.
   const liveSources = new Map<string, Promise<LiveSource>>();
 
-  const mediaRoot = async () => {
-    try {
-      return await realpath(opts.mediaDir);
-    } catch {
-      throw notFound();
+  const roots = [opts.mediaDir, ...(opts.extraMediaDirs ?? [])];
+  /** The real roots that exist, in order. */
+  const mediaRoots = async () => (await Promise.all(roots.map((r) => realpath(r).catch(() => null)))).filter((r): r is string => r !== null);
+  /** The first root holding `first` (a programme folder), else a 404. */
+  const rootOf = async (first: string) => {
+    for (const root of await mediaRoots()) {
+      const hit = await containedRealpath(root, path.join(root, first));
+      if (hit) return { root, hit };
     }
+    throw notFound();
   };
 
   /** onRequest: admit only a valid, unexpired token for this very programme. */
@@ -198,9 +204,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async 
       const parts = safeSegments(req.url, req.params['*']);
       if (!parts) throw new AppError('VALIDATION_FAILED', 'Malformed media path');
       const use = tokenUses.get(req) as TokenUse;
-      const root = await mediaRoot();
-      const programDir = await containedRealpath(root, path.join(root, programId));
-      if (!programDir) throw notFound();
+      const { hit: programDir } = await rootOf(programId);
       const liveFile = isLive(programId) && parts.length === 1 ? await liveEntity(programId, programDir, parts[0] as string, use) : null;
       return sendEntity(req, reply, liveFile ?? (await fileEntityOf(programDir, parts, use)));
     },
@@ -221,8 +225,8 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async 
       if (!parts) throw new AppError('VALIDATION_FAILED', 'Malformed artwork path');
       const name = parts.at(-1) as string;
       const ext = path.extname(name).toLowerCase();
-      const root = await mediaRoot();
-      const real = IMAGE_EXTS.has(ext) ? await containedRealpath(root, path.join(root, ...parts)) : null;
+      const { root } = IMAGE_EXTS.has(ext) ? await rootOf(parts[0] as string).catch(() => ({ root: null })) : { root: null };
+      const real = root ? await containedRealpath(root, path.join(root, ...parts)) : null;
       const f = real ? await openRegular(real) : null;
       if (!f) throw new AppError('NOT_FOUND', 'No such artwork');
       return sendEntity(req, reply, fileEntity(f, CONTENT_TYPES[ext] as string, ARTWORK_CACHE));

@@ -9,12 +9,14 @@ import type { Config } from '../config.ts';
 import type { GlobalClient } from '../global-client.ts';
 import type { RevocationSource } from '../revocation-feed.ts';
 import { CHANNEL_EPOCH_MS, liveStart, loadLiveSource, type LiveSource } from './live.ts';
+import { mediaChecker } from './media-check.ts';
 import { mediaRoutes } from './media.ts';
 import { Reporter, type ReporterOptions } from './reporter.ts';
 
 type ReporterLog = ReporterOptions['log'];
 import { accessRoutes, linkFor, type LiveStartResolver } from './routes-access.ts';
 import { SessionManager } from './sessions.ts';
+import { signPlayToken } from './tokens.ts';
 
 /** The state of one streaming role instance (sessions and the durable reporter). */
 export interface StreamingState {
@@ -59,6 +61,24 @@ export function liveStartResolver(mediaDir: string, clusterId: string): LiveStar
   };
 }
 
+/** Play tokens for CDN probes: bound to the programme, a probe "session", valid for a minute. */
+export function probeTokens(key: Buffer, clusterId: string): (programId: string) => string {
+  return (programId) => {
+    const iat = Math.floor(Date.now() / 1000);
+    return signPlayToken(key, { u: 'media-probe', t: 'media-probe', p: programId, s: 'media-probe', c: clusterId, iat, exp: iat + 60 });
+  };
+}
+
+/** The media roots of a cluster: `--media-dir`, then the media library's packaged programmes. */
+export function mediaRootsOf(config: Config): string[] {
+  return [config.mediaDir, libraryMediaDirOf(config)];
+}
+
+/** Where the media library packages programmes (`--library-media-dir`, else in the data dir). */
+export function libraryMediaDirOf(config: Config): string {
+  return config.libraryMediaDir ?? join(config.dataDir, 'library-media');
+}
+
 /** The reporter's outbox file for a cluster in a data dir. */
 export function outboxFileFor(config: Config): string {
   return join(config.dataDir, `outbox-${config.instanceId.replace(/[^A-Za-z0-9_-]/g, '_')}.sqlite`);
@@ -78,6 +98,7 @@ export const streamingPlugin: FastifyPluginAsyncTypebox<StreamingPluginOptions> 
     heartbeatIntervalMs: config.heartbeatIntervalSec * 1000,
     publicUrl: config.publicUrl,
     liveStart: liveStartResolver(config.mediaDir, config.instanceId),
+    media: mediaChecker({ roots: mediaRootsOf(config), probeToken: probeTokens(tokenKey, config.instanceId) }),
     revocations,
   });
   // A revoked terminal's (or account's) sessions end the moment the revocation is heard.
@@ -102,6 +123,7 @@ export const streamingPlugin: FastifyPluginAsyncTypebox<StreamingPluginOptions> 
   };
   await app.register(mediaRoutes, {
     mediaDir: config.mediaDir,
+    extraMediaDirs: mediaRootsOf(config).slice(1),
     tokenKey,
     isRevoked: (terminalId, userId) => revocations.isRevoked(terminalId, userId),
     timeshiftWindowSec: (programId) => windows.get(programId) ?? DEFAULT_TIMESHIFT_SEC,

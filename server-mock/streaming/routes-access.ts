@@ -27,6 +27,7 @@ import type { GlobalClient } from '../global-client.ts';
 import type { RevocationSource } from '../revocation-feed.ts';
 import { bearerToken, type TerminalIdentity } from '../http/auth.ts';
 import { errorResponses } from '../http/schemas.ts';
+import { isCdnUrl, type MediaChecker } from './media-check.ts';
 import type { PlaySession, SessionManager } from './sessions.ts';
 import { isClaims, signPlayToken, verifyPlayToken, type PlayTokenClaims } from './tokens.ts';
 
@@ -48,6 +49,8 @@ export interface AccessRoutesOptions {
   /** Base URL terminals use to reach this cluster; null = from the request's Host. */
   publicUrl: string | null;
   liveStart: LiveStartResolver;
+  /** Checks that a link's media is there before a session opens (absent: not checked). */
+  media?: MediaChecker;
   /** Revoked terminals and accounts: their tokens admit nothing and renew nothing. */
   revocations: RevocationSource;
   now?: () => number;
@@ -131,6 +134,10 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
       const link = linkFor(program, o.clusterId);
       if (!link) throw new AppError('PROGRAM_NOT_FOUND', 'Programme is not available on this streaming cluster');
       const protocol: 'dash' | 'hls' = body.protocol === 'hls' && link.hls ? 'hls' : 'dash';
+      const state = o.media ? await o.media.check(link, program.id) : 'ok';
+      if (state !== 'ok') {
+        throw new AppError('MEDIA_UNAVAILABLE', state === 'missing' ? 'The programme’s media is missing on this streaming cluster' : 'The programme’s media cannot be reached on its CDN');
+      }
       const t = now();
 
       let start: Breakpoint;
@@ -139,7 +146,11 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         if (body.breakpoint && body.breakpoint.kind !== 'wallclock') {
           throw new AppError('INVALID_POSITION', 'A live breakpoint is a wall-clock time');
         }
-        const r = await o.liveStart(program, body.breakpoint?.kind === 'wallclock' ? body.breakpoint.epochMs : null, t);
+        const r = await o.liveStart(program, body.breakpoint?.kind === 'wallclock' ? body.breakpoint.epochMs : null, t).catch((err: unknown) => {
+          // A live channel whose loop source cannot be read is unplayable, not a server fault.
+          req.log.warn({ err, programId: program.id }, 'live channel media unavailable');
+          throw new AppError('MEDIA_UNAVAILABLE', 'The live channel’s media is missing or unreadable on this streaming cluster');
+        });
         start = { kind: 'wallclock', epochMs: r.startEpochMs };
         live = { atLiveEdge: r.atLiveEdge, liveEpochMs: r.liveEpochMs, ...(r.reason ? { reason: r.reason } : {}) };
       } else {
@@ -173,7 +184,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         sessionId,
         playToken: token,
         tokenExpiresAt: expiresAt,
-        manifestUrl: `${baseUrl(req)}/media/${path}`,
+        // An operator CDN link is played from the CDN itself (docs/CDN.md: how it checks the token).
+        manifestUrl: isCdnUrl(path) ? path : `${baseUrl(req)}/media/${path}`,
         protocol,
         start,
         atLiveEdge: live.atLiveEdge,

@@ -12,7 +12,7 @@ import type { ProgramsAnswer } from '../../common/protocol/api.ts';
 import type { PlayResponse } from '../../common/protocol/stream.ts';
 import { buildApp } from '../app.ts';
 import { defaultConfig } from '../config.ts';
-import { addTerminal, PLAY_TOKEN_SECRET, SERVICE, SERVICE_AUTH, signUp, startTestServer } from '../testing/harness.ts';
+import { ADMIN_TOKEN, addTerminal, PLAY_TOKEN_SECRET, SERVICE, SERVICE_AUTH, signUp, startTestServer } from '../testing/harness.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -37,6 +37,10 @@ describe('stateless streaming nodes', () => {
     const port = Number(new URL(globalUrl).port);
     const user = await signUp(global.app, 'nodes@example.com');
     const tv = await addTerminal(global.app, user, 'TV', 'stb');
+    // Programmes whose media the node serves (the demo library), so play is admitted.
+    const demo = (id: string) => ({ id, title: id, synopsis: '', durationMs: 600_000, kind: 'vod', terminalTypes: ['stb', 'mobile', 'pc'], artwork: `${id}/poster.jpg`, links: [{ dash: `${id}/manifest.mpd` }] });
+    const put = await global.app.inject({ method: 'PUT', url: '/admin/v1/programs', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { programs: [demo('harbour-lights'), demo('tea-break')] } });
+    expect(put.statusCode, put.body).toBeLessThan(300);
     const dirs = await Promise.all([1, 2].map((i) => mkdtemp(join(tmpdir(), `ra-node${i}-`))));
     cleanups.push(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
     const history = async () =>
@@ -44,7 +48,9 @@ describe('stateless streaming nodes', () => {
 
     // A plays through node 1 …
     let n1 = await node(globalUrl, dirs[0] as string);
-    const p = (await n1.inject({ method: 'POST', url: '/stream/v1/play', headers: { authorization: `Bearer ${tv.credential}` }, payload: { programId: 'ocean' } })).json<PlayResponse>();
+    const played = await n1.inject({ method: 'POST', url: '/stream/v1/play', headers: { authorization: `Bearer ${tv.credential}` }, payload: { programId: 'harbour-lights' } });
+    expect(played.statusCode, played.body).toBe(200);
+    const p = played.json<PlayResponse>();
     const hb = await n1.inject({ method: 'POST', url: `/stream/v1/sessions/${p.sessionId}/heartbeat`, headers: { authorization: `Bearer ${p.playToken}` }, payload: { position: { kind: 'offset', offsetMs: 60_000 }, seq: 1 } });
     expect(hb.statusCode, hb.body).toBe(200);
     await n1.close(); // node 1 dies
@@ -58,11 +64,11 @@ describe('stateless streaming nodes', () => {
     const stop = await n2.inject({ method: 'POST', url: `/stream/v1/sessions/${p.sessionId}/stop`, headers: { authorization: `Bearer ${hb2.json<{ playToken: string }>().playToken}` }, payload: { position: { kind: 'offset', offsetMs: 150_000 }, seq: 3 } });
     expect(stop.statusCode, stop.body).toBe(200);
     await n2.streaming!.reporter.flush();
-    expect((await history()).map((r) => [r.programId, r.breakpoint, r.seq])).toEqual([['ocean', { kind: 'offset', offsetMs: 150_000 }, 3]]);
+    expect((await history()).map((r) => [r.programId, r.breakpoint, r.seq])).toEqual([['harbour-lights', { kind: 'offset', offsetMs: 150_000 }, 3]]);
 
     // Node 1 is back; a new viewing's stop is acknowledged while global is away, then node 1 stops.
     n1 = await node(globalUrl, dirs[0] as string);
-    const q = (await n1.inject({ method: 'POST', url: '/stream/v1/play', headers: { authorization: `Bearer ${tv.credential}` }, payload: { programId: 'city' } })).json<PlayResponse>();
+    const q = (await n1.inject({ method: 'POST', url: '/stream/v1/play', headers: { authorization: `Bearer ${tv.credential}` }, payload: { programId: 'tea-break' } })).json<PlayResponse>();
     await global.app.close();
     const acked = await n1.inject({ method: 'POST', url: `/stream/v1/sessions/${q.sessionId}/stop`, headers: { authorization: `Bearer ${q.playToken}` }, payload: { position: { kind: 'offset', offsetMs: 240_000 }, seq: 1 } });
     expect(acked.statusCode, acked.body).toBe(200);
@@ -78,6 +84,6 @@ describe('stateless streaming nodes', () => {
     for (let i = 0; i < 100 && n1.streaming!.reporter.pending > 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(n1.streaming!.reporter.pending).toBe(0);
     const after = (await again.app.inject({ url: `/global/v1/programs?terminalId=${tv.id}`, headers: { authorization: SERVICE_AUTH } })).json<ProgramsAnswer>().history;
-    expect(after.find((r) => r.programId === 'city')?.breakpoint).toEqual({ kind: 'offset', offsetMs: 240_000 });
+    expect(after.find((r) => r.programId === 'tea-break')?.breakpoint).toEqual({ kind: 'offset', offsetMs: 240_000 });
   }, 30_000);
 });
