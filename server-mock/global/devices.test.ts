@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeviceList } from '../../common/protocol/account.ts';
 import type { HomePage } from '../../common/protocol/api.ts';
 import type { Profile } from '../../common/protocol/profiles.ts';
-import { addTerminal, clusterReport, dumpDatabase, postReports, signUp, startTestServer, type TestServer } from '../testing/harness.ts';
+import { addTerminal, clusterReport, postReports, signUp, startTestServer, type TestServer } from '../testing/harness.ts';
 
 let s: TestServer;
 let user: string;
@@ -68,12 +68,12 @@ describe('devices', () => {
     expect((await s.app.inject({ method: 'PATCH', url: `/api/v1/terminals/${tv.id}`, headers: bearer(pc.credential), payload: { name: 'Den TV' } })).statusCode).toBe(200);
     const kid = (await s.app.inject({ method: 'POST', url: '/api/v1/profiles', headers: bearer(user), payload: { name: 'Kid', maturityLimit: 7 } })).json<Profile>();
     await s.app.inject({ method: 'PUT', url: '/api/v1/terminals/current/profile', headers: bearer(tv.credential), payload: { profileId: kid.id } });
-    const before = dumpDatabase(s.dbFile);
+    const before = (await s.dump());
     const renamed = await s.app.inject({ method: 'PATCH', url: `/api/v1/terminals/${pc.id}`, headers: bearer(tv.credential), payload: { name: 'Mine now' } });
     expect(renamed.statusCode).toBe(403);
     expect(renamed.json().code).toBe('FORBIDDEN');
     expect((await s.app.inject({ method: 'DELETE', url: `/api/v1/terminals/${pc.id}`, headers: bearer(tv.credential) })).json().code).toBe('FORBIDDEN');
-    expect(dumpDatabase(s.dbFile)).toEqual(before);
+    expect((await s.dump())).toEqual(before);
     expect((await devices(tv.credential)).map((d) => [d.name, d.profileId])).toEqual([['Den TV', kid.id], ['Study PC', (await devices(pc.credential))[1]?.profileId]]);
     expect((await s.app.inject({ method: 'DELETE', url: `/api/v1/terminals/${pc.id}`, headers: bearer(pc.credential) })).statusCode).toBe(204);
     expect((await s.app.inject({ url: '/api/v1/me', headers: bearer(pc.credential) })).statusCode).toBe(401);

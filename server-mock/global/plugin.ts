@@ -10,6 +10,7 @@ import type { Store } from '../store/types.ts';
 import { AccountService } from './accounts-service.ts';
 import { DeviceService } from './device-service.ts';
 import { EventBus } from './events.ts';
+import { isPostgresStore, startFanout } from './fanout.ts';
 import { HistoryService } from './history-service.ts';
 import { accountRoutes } from './routes-accounts.ts';
 import { adminRoutes } from './routes-admin.ts';
@@ -106,14 +107,26 @@ export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = asyn
     onCatalogueChange: () => bus.broadcast({ type: 'catalogue', at: Date.now() }),
   });
 
-  // Aging (patent [0050]): periodically, and once shortly after start.
+  // Several instances over one PostgreSQL: push and revocations reach every instance's clients.
+  if (isPostgresStore(store)) {
+    const stop = startFanout({ store, bus, revocations, log: app.log });
+    app.addHook('onClose', async () => stop());
+  }
+
+  // Aging (patent [0050]): periodically, and once shortly after start; with several instances
+  // on one PostgreSQL, on one instance at a time (a try-lock: the others skip that round).
+  const exclusive = <T>(fn: () => Promise<T>) => (isPostgresStore(store) ? store.withExclusiveLock('aging', fn) : fn());
   const run = () =>
-    Promise.all([
+    exclusive(() => Promise.all([
       history.runRetention(),
       store.deleteExpired(Date.now()),
       store.deleteRevocationsBefore(Date.now() - revocations.windowMs).then(() => revocations.purge()),
-    ]).then(
-      ([r, expired]) => (r.deletedRecords > 0 || expired.sessions > 0) && app.log.info({ ...r, ...expired }, 'aged out old records'),
+    ])).then(
+      (done) => {
+        if (!done) return;
+        const [r, expired] = done;
+        if (r.deletedRecords > 0 || expired.sessions > 0) app.log.info({ ...r, ...expired }, 'aged out old records');
+      },
       (err: unknown) => app.log.error({ err }, 'aging failed'),
     );
   const first = setTimeout(run, 5_000);
