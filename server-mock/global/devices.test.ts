@@ -42,14 +42,14 @@ describe('devices', () => {
 
   it('refuses a bad change with a stable code and changes nothing', async () => {
     const other = await signUp(s.app, 'other@example.com');
-    const before = dumpDatabase(s.dbFile);
+    const before = await s.dump();
     for (const payload of [{}, { type: 'tv' }, { name: '' }, { type: 'pc', extra: 1 }, { name: 42 }]) {
       const r = await s.app.inject({ method: 'PATCH', url: `/api/v1/terminals/${tv.id}`, headers: bearer(user), payload });
       expect(r.statusCode, JSON.stringify(payload)).toBe(400);
       expect(r.json().code).toBe('VALIDATION_FAILED');
     }
     expect((await s.app.inject({ method: 'PATCH', url: `/api/v1/terminals/${tv.id}`, headers: bearer(other), payload: { type: 'pc' } })).json().code).toBe('TERMINAL_NOT_FOUND');
-    expect(dumpDatabase(s.dbFile)).toEqual(before);
+    expect(await s.dump()).toEqual(before);
   });
 
   it('lists every terminal with its profile and what it plays now, to a terminal credential too', async () => {

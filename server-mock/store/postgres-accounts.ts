@@ -50,7 +50,7 @@ const terminalParams = (t: TerminalRow) => [t.id, t.userId, t.name, t.type, t.cr
 const REVOKE = `INSERT INTO revocations (kind, subject_id, at) VALUES ($1, $2, $3) ON CONFLICT (kind, subject_id) DO NOTHING`;
 
 type Methods = Omit<Store,
-  | 'kind' | 'createTerminal' | 'getTerminal' | 'findTerminalByCredential' | 'listTerminals' | 'renameTerminal' | 'touchTerminal'
+  | 'kind' | 'createTerminal' | 'getTerminal' | 'findTerminalByCredential' | 'listTerminals' | 'renameTerminal' | 'setTerminalType' | 'touchTerminal'
   | 'upsertPrograms' | 'getProgram' | 'listPrograms' | 'deleteProgram' | 'countPrograms' | 'applyReport' | 'applyReports'
   | 'listHistory' | 'hideProgram' | 'listHidden' | 'deleteOlderThan' | 'close'>;
 

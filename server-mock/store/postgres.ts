@@ -201,6 +201,9 @@ function buildStore(pool: pg.Pool, listener: Listener, schema: string): Postgres
     async renameTerminal(userId, terminalId, name) {
       return (await q('UPDATE terminals SET name = $1 WHERE id = $2 AND user_id = $3', [name, terminalId, userId])).rowCount === 1;
     },
+    async setTerminalType(userId, terminalId, type) {
+      return (await q('UPDATE terminals SET type = $1 WHERE id = $2 AND user_id = $3', [type, terminalId, userId])).rowCount === 1;
+    },
     async touchTerminal(terminalId, at) {
       await q('UPDATE terminals SET last_seen_at = $1 WHERE id = $2 AND (last_seen_at IS NULL OR last_seen_at < $1)', [at, terminalId]);
     },
