@@ -245,6 +245,25 @@ export async function openTv(browser: Browser, server: Pick<Server, 'url'>, loca
   return page;
 }
 
+/** Cold-start a TV and link it from the PC's link page; returns the TV on its home screen. */
+export async function linkTv(browser: Browser, server: Server, pc: Terminal, name: string, testInfo?: TestInfo, locale = 'en-GB'): Promise<Page> {
+  const tv = await openTv(browser, server, locale);
+  if (testInfo) await keepScreenshot(testInfo, 'tv-1080p-link.png', await tv.screenshot());
+  const code = await tvCode(tv);
+  await pc.page.evaluate(() => {
+    window.location.hash = '#/link';
+  });
+  await enterLinkCode(pc.page, code, name);
+  await expect(pc.page.getByTestId('link-done')).toBeVisible();
+  // The TV polls at the server's interval (5 s) and then shows home.
+  await expect(tv.getByTestId('tv-home')).toBeVisible({ timeout: 15_000 });
+  await expect(tv.getByTestId('device-chip')).toHaveText(name);
+  await pc.page.evaluate(() => {
+    window.location.hash = '#/';
+  });
+  return tv;
+}
+
 /** The code a TV's link screen shows. */
 export async function tvCode(tv: Page): Promise<string> {
   return (await tv.getByTestId('tv-user-code').textContent()) ?? '';
@@ -252,11 +271,12 @@ export async function tvCode(tv: Page): Promise<string> {
 
 /** On the link page (`#/link`), type a code as a person does (lower case, no dash) and send it. */
 export async function enterLinkCode(page: Page, code: string, name = ''): Promise<void> {
-  const input = page.getByLabel('Code shown on the TV');
+  // Selectors that work in every interface language.
+  const input = page.getByTestId('link-code');
   await input.fill('');
   await input.pressSequentially(code.replace('-', '').toLowerCase());
   await expect(input).toHaveValue(code);
-  if (name) await page.getByLabel(/Name for the TV/).fill(name);
+  if (name) await page.locator('input[name=tv-name]').fill(name);
   await input.press('Enter');
 }
 
@@ -281,6 +301,35 @@ export function dispatchRemoteKey(page: Page, key: string, keyCode: number): Pro
     },
     [key, keyCode] as const,
   );
+}
+
+/**
+ * English words left on a page meant to be in Chinese: visible text, and the accessible names,
+ * titles, placeholders and alternative texts of visible elements, less `allowed` strings (user
+ * data such as a login, a server URL, a language's own name).
+ */
+export function englishLeft(page: Page, allowed: readonly string[] = []): Promise<string[]> {
+  return page.evaluate((allow) => {
+    const found = new Set<string>();
+    const check = (text: string | null | undefined, where: Element) => {
+      let t = text ?? '';
+      for (const a of allow) t = t.split(a).join(' ');
+      for (const m of t.matchAll(/[A-Za-z][A-Za-z'’]+/g)) found.add(`${m[0]} (${where.tagName.toLowerCase()}${where.id ? '#' + where.id : ''}: “${(text ?? '').trim().slice(0, 60)}”)`);
+    };
+    const visible = (el: Element) => el instanceof HTMLOptionElement || (el as HTMLElement).checkVisibility?.({ checkOpacity: true, checkVisibilityCSS: true }) !== false;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || el.closest('script, style, noscript, [hidden]') || !visible(el)) continue;
+      // Screen-reader-only text counts too (it is read aloud): .sr-only is visible to this check.
+      check(n.textContent, el);
+    }
+    for (const el of document.body.querySelectorAll('[aria-label], [title], [placeholder], img[alt]')) {
+      if (!visible(el)) continue;
+      for (const attr of ['aria-label', 'title', 'placeholder', 'alt']) if (el.hasAttribute(attr)) check(el.getAttribute(attr), el);
+    }
+    return [...found];
+  }, allowed);
 }
 
 /** No serious or critical accessibility violations (axe-core) on the page as it is now. */

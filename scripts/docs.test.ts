@@ -26,9 +26,9 @@ describe('README Layout', () => {
   it('names sub-folders that exist', () => {
     const parents: Record<string, string[]> = {
       'server-mock': ['global', 'portal', 'streaming', 'store', 'http', 'auth', 'demo', 'testing'],
-      'renderer/src': ['ui', 'tv', 'player', 'stores', 'api', 'i18n', 'platform', 'sw'],
+      'renderer/src': ['ui', 'tv', 'player', 'stores', 'api', 'platform', 'sw'],
       e2e: ['web', 'electron'],
-      common: ['protocol'],
+      common: ['protocol', 'i18n'],
     };
     for (const [parent, children] of Object.entries(parents)) {
       for (const child of children) {

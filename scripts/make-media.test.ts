@@ -82,6 +82,20 @@ describe.skipIf(!hasFfmpeg)(`make-media.ts${hasFfmpeg ? '' : ' (skipped: ffmpeg/
     return JSON.parse(r.stdout) as { streams: { codec_type: string; codec_name: string; profile: string }[]; format: { duration: string } };
   };
 
+  const dimensions = (file: string) => {
+    const r = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'json', file], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const [stream] = (JSON.parse(r.stdout) as { streams: { width: number; height: number }[] }).streams;
+    return [stream?.width, stream?.height];
+  };
+
+  it('the committed artwork is text-free-sized: 1280x720 posters and 480x720 portraits', () => {
+    for (const p of programs) {
+      expect(dimensions(onDisk(p.artwork)), p.id).toEqual([1280, 720]);
+      expect(dimensions(onDisk(p.artwork.replace(/poster\.jpg$/, 'poster-portrait.jpg'))), p.id).toEqual([480, 720]);
+    }
+  });
+
   it(`renders ${short.id} as DASH + HLS over one set of H.264/AAC segments`, { timeout: 180_000 }, () => {
     const run = make();
     expect(run.status, run.stderr).toBe(0);
@@ -99,11 +113,25 @@ describe.skipIf(!hasFfmpeg)(`make-media.ts${hasFfmpeg ? '' : ' (skipped: ffmpeg/
     const durations = new Set([...video.matchAll(/#EXTINF:([\d.]+),/g)].map((m) => m[1]));
     expect([...durations]).toHaveLength(1);
     expect(video).not.toContain('PROGRAM-DATE-TIME');
-    expect(existsSync(path.join(dir, 'poster.jpg'))).toBe(true);
+    // Text-free artwork, 16:9 at 1280x720 and 2:3 at 480x720; a progress bar per programme.
+    expect(dimensions(path.join(dir, 'poster.jpg'))).toEqual([1280, 720]);
+    expect(dimensions(path.join(dir, 'poster-portrait.jpg'))).toEqual([480, 720]);
+    expect(run.stdout).toMatch(/\[█+░*\]\s+\d+%/);
+    expect(run.stdout).toContain('100%');
 
     const again = make();
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/skipped/);
+  });
+
+  it('--artwork-only redraws the artwork and leaves the segments alone', { timeout: 60_000 }, () => {
+    const dir = path.join(out, short.id);
+    const before = readFileSync(path.join(dir, 'chunk-0-00001.m4s'));
+    rmSync(path.join(dir, 'poster.jpg'));
+    const run = make('--artwork-only');
+    expect(run.status, run.stderr).toBe(0);
+    expect(dimensions(path.join(dir, 'poster.jpg'))).toEqual([1280, 720]);
+    expect(readFileSync(path.join(dir, 'chunk-0-00001.m4s')).equals(before)).toBe(true);
   });
 });
 

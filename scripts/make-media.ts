@@ -1,7 +1,7 @@
 /**
  * Generates the rights-free demo media library (`npm run media`):
  *
- *   node scripts/make-media.ts [--out DIR] [--only id,id] [--force]
+ *   node scripts/make-media.ts [--out DIR] [--only id,id] [--force] [--artwork-only]
  *
  * For every programme of server-mock/demo/catalog.json it renders a lavfi test pattern with the
  * title and the programme position (HH:MM:SS.mmm) burned in, so a screenshot proves where a
@@ -9,6 +9,12 @@
  * DASH manifest (`manifest.mpd`) and the HLS playlists (`master.m3u8`, `media_N.m3u8`) point at.
  * Output goes to `<out>/<programId>/` (default server-mock/demo/media, which is committed, so the
  * whole library must stay under 12 MB). Existing programmes are skipped unless --force.
+ * Each programme's encoding shows a progress bar (ffmpeg's `-progress` stream).
+ *
+ * Artwork is text-free (the UI draws the localized title and the length, which an image cannot
+ * keep true): `poster.jpg`, 16:9 at 1280x720, and `poster-portrait.jpg`, 2:3 at 480x720, from
+ * the programme's pattern (or its own `art` source) with a soft vignette. `--artwork-only`
+ * redraws just the artwork of existing programmes and leaves their segments alone.
  *
  * Encoding choices (tuned for size: ~9.7 MB of files, 11 MB on disk, for 25 minutes of media):
  * - video 320x180, 15 fps, H.264 Main without B-frames, CRF 32 capped at 80 kbit/s; static
@@ -59,24 +65,29 @@ interface Look {
   tint?: string;
   /** Tone of the sine, Hz; a beep at twice that frequency marks every second. */
   toneHz: number;
+  /**
+   * The artwork's source (lavfi, size added), when the video's pattern is not fit for a poster:
+   * testsrc draws a frame counter, and artwork carries no text at all (the UI draws the title).
+   */
+  art?: string;
 }
 
 const LOOKS: Record<string, Look> = {
   // The long one gets a cheap, almost static background: it dominates the size budget.
   'harbour-lights': { source: 'gradients', options: 'c0=0x0b3d91:c1=0x1fb5c9:seed=7:speed=0.005', toneHz: 330 },
-  'dumpling-workshop': { source: 'testsrc', tint: 'hue=h=40', toneHz: 440 },
+  'dumpling-workshop': { source: 'testsrc', tint: 'hue=h=40', toneHz: 440, art: 'gradients=c0=0xffb703:c1=0xd9480f:c2=0x7f2704:n=3:type=radial:seed=3' },
   'fireside-concert': {
     source: 'gradients',
     options: 'c0=0x3a0ca3:c1=0xf72585:c2=0xffb703:n=3:type=radial:seed=11:speed=0.005',
     toneHz: 262,
   },
-  'tea-break': { source: 'testsrc2', tint: 'hue=h=200', toneHz: 523 },
+  'tea-break': { source: 'testsrc2', tint: 'hue=h=200', toneHz: 523, art: 'gradients=c0=0x1b4332:c1=0x95d5b2:c2=0xd8f3dc:n=3:type=spiral:seed=5' },
   // The live channel source. The server serves `live-news/live.mpd`, a dynamic manifest it
   // builds at request time from these VOD-style segments, looping them by $Number$ to emulate
   // a 24/7 channel; the static manifest.mpd / master.m3u8 here are the loop's source and a
   // debugging aid. Loop length = durationMs = 30 segments; each segment's decode time (tfdt)
   // restarts at 0 every loop, so the server must offset them (e.g. one Period per loop).
-  'live-news': { source: 'smptehdbars', toneHz: 880 },
+  'live-news': { source: 'smptehdbars', toneHz: 880, art: 'gradients=c0=0x0d1b2a:c1=0xc1121f:c2=0x1b263b:n=3:type=linear:seed=9' },
 };
 
 /** A font size that fits `text` into `width` px (DejaVu Sans Bold averages < 0.62 em/char). */
@@ -89,29 +100,35 @@ function drawText(file: string, size: number, extra: string): string {
   return `drawtext=fontfile=${FONT}:textfile=${file}:expansion=none:fontsize=${size}:${extra}`;
 }
 
-/** Splits a title into at most two lines, as even as the words allow, for the poster. */
-function posterLines(title: string): string[] {
-  const words = title.split(' ');
-  if (title.length <= 12 || words.length < 2) return [title];
-  const splits = words.slice(1).map((_, i): [string, string] => [words.slice(0, i + 1).join(' '), words.slice(i + 1).join(' ')]);
-  const widest = (s: [string, string]) => Math.max(s[0].length, s[1].length);
-  return splits.reduce((a, b) => (widest(a) <= widest(b) ? a : b));
-}
-
 function sourceArg(look: Look, durationSec: number): string {
   const opts = [`size=${WIDTH}x${HEIGHT}`, `rate=${FPS}`, `duration=${durationSec}`, look.options].filter(Boolean);
   return `${look.source}=${opts.join(':')}`;
 }
 
-/** Runs ffmpeg with an argument vector (never a shell string); rejects with its last error lines. */
-function ffmpeg(args: string[], cwd: string): Promise<void> {
+/**
+ * Runs ffmpeg with an argument vector (never a shell string); rejects with its last error lines.
+ * `onProgress` hears the output position in seconds (ffmpeg's `-progress` key=value stream).
+ */
+function ffmpeg(args: string[], cwd: string, onProgress?: (seconds: number) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args], {
+    const progress = onProgress ? ['-progress', 'pipe:1', '-nostats'] : [];
+    const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...progress, ...args], {
       cwd,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', onProgress ? 'pipe' : 'ignore', 'pipe'],
     });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    let pending = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        // `out_time_us` (and the misnamed `out_time_ms`, also microseconds) while encoding.
+        const m = /^out_time_(?:us|ms)=(\d+)$/.exec(line.trim());
+        if (m) onProgress?.(Number(m[1]) / 1e6);
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     child.on('error', reject);
     child.on('close', (code) =>
       code === 0 ? resolve() : reject(new Error(`ffmpeg exited with ${code}:\n${stderr.trim()}`)),
@@ -119,15 +136,51 @@ function ffmpeg(args: string[], cwd: string): Promise<void> {
   });
 }
 
+/** A progress bar: `[██████░░░░░░]  50%` (`width` cells). */
+function progressBar(fraction: number, width = 24): string {
+  const f = Math.max(0, Math.min(1, Number.isFinite(fraction) ? fraction : 0));
+  const full = Math.round(f * width);
+  return `[${'█'.repeat(full)}${'░'.repeat(width - full)}] ${String(Math.floor(f * 100)).padStart(3)}%`;
+}
+
+/**
+ * Reports one programme's encoding: on a terminal, a bar redrawn in place (at most 10 times a
+ * second); otherwise (a log, CI) one line per 25 %, so the output stays readable.
+ */
+function progressReporter(id: string, totalSec: number): { update(seconds: number): void; done(): void } {
+  const tty = process.stdout.isTTY === true;
+  let lastDraw = 0;
+  let lastQuarter = -1;
+  const label = id.padEnd(20);
+  return {
+    update(seconds) {
+      const f = totalSec > 0 ? seconds / totalSec : 0;
+      if (tty) {
+        const now = performance.now();
+        if (now - lastDraw < 100) return;
+        lastDraw = now;
+        process.stdout.write(`\r${label} ${progressBar(f)}`);
+        return;
+      }
+      const quarter = Math.min(4, Math.floor(f * 4));
+      if (quarter > lastQuarter && quarter < 4) {
+        lastQuarter = quarter;
+        console.log(`${label} ${progressBar(quarter / 4)}`);
+      }
+    },
+    done() {
+      if (tty) process.stdout.write(`\r${label} ${progressBar(1)}\n`);
+      else console.log(`${label} ${progressBar(1)}`);
+    },
+  };
+}
+
 /** Renders one programme into `dir` (an empty staging directory). */
-async function render(p: Program, look: Look, dir: string, work: string): Promise<void> {
+async function render(p: Program, look: Look, dir: string, work: string, onProgress: (seconds: number) => void): Promise<void> {
   const sec = p.durationMs / 1000;
   const live = p.kind === 'live';
   writeFileSync(path.join(work, 'title.txt'), p.title);
   if (live) writeFileSync(path.join(work, 'badge.txt'), 'LIVE');
-  const lines = posterLines(p.title);
-  lines.forEach((line, i) => writeFileSync(path.join(work, `poster${i}.txt`), line));
-  writeFileSync(path.join(work, 'sub.txt'), live ? 'LIVE  24/7' : `${Math.round(sec / 60)} min`);
 
   const box = 'fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=5';
   const video = [
@@ -161,6 +214,7 @@ async function render(p: Program, look: Look, dir: string, work: string): Promis
       path.join(dir, 'manifest.mpd'),
     ],
     work,
+    onProgress,
   );
   // The muxer stamps every HLS segment with the wall-clock time of generation, which means
   // nothing for VOD (players may even map it to a clock) and changes every run.
@@ -170,21 +224,22 @@ async function render(p: Program, look: Look, dir: string, work: string): Promis
     writeFileSync(file, text.split('\n').filter((l) => !l.startsWith('#EXT-X-PROGRAM-DATE-TIME')).join('\n'));
   }
 
-  // Poster: the same pattern, a dark band and the title as large as it fits.
-  const size = Math.min(...lines.map((l) => fitFont(l, WIDTH - 24, 40)));
-  const top = Math.round(HEIGHT / 2 - (lines.length * size * 1.15) / 2) - 8;
-  const poster = [
-    look.tint,
-    `drawbox=x=0:y=${top - 10}:w=iw:h=${Math.round(lines.length * size * 1.15) + 44}:color=black@0.6:t=fill`,
-    ...lines.map((_, i) =>
-      drawText(`poster${i}.txt`, size, `fontcolor=white:x=(w-text_w)/2:y=${top + Math.round(i * size * 1.15)}`),
-    ),
-    drawText('sub.txt', 14, `fontcolor=${live ? 'white:box=1:boxcolor=red:boxborderw=3' : 'yellow'}:x=(w-text_w)/2:y=${top + Math.round(lines.length * size * 1.15) + 6}`),
-  ].filter(Boolean);
-  await ffmpeg(
-    ['-f', 'lavfi', '-i', sourceArg(look, 1), '-vf', poster.join(','), '-frames:v', '1', '-q:v', '5', path.join(dir, 'poster.jpg')],
-    work,
-  );
+}
+
+/** Artwork sizes: the 16:9 poster (cards, tiles) and the 2:3 portrait. */
+const ARTWORK = [
+  { file: 'poster.jpg', width: 1280, height: 720 },
+  { file: 'poster-portrait.jpg', width: 480, height: 720 },
+] as const;
+
+/** Draws the text-free artwork of one programme into `dir`. */
+async function renderArtwork(look: Look, dir: string, work: string): Promise<void> {
+  for (const art of ARTWORK) {
+    const size = `size=${art.width}x${art.height}`;
+    const source = look.art ? `${look.art}:${size}:duration=1` : `${look.source}=${[size, 'rate=1', 'duration=1', look.options].filter(Boolean).join(':')}`;
+    const filters = [look.art ? undefined : look.tint, 'vignette=angle=PI/5', 'format=yuvj420p'].filter(Boolean);
+    await ffmpeg(['-f', 'lavfi', '-i', source, '-vf', filters.join(','), '-frames:v', '1', '-q:v', '4', path.join(dir, art.file)], work);
+  }
 }
 
 function dirBytes(dir: string): number {
@@ -193,7 +248,7 @@ function dirBytes(dir: string): number {
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { out: { type: 'string' }, only: { type: 'string' }, force: { type: 'boolean', default: false } },
+    options: { out: { type: 'string' }, only: { type: 'string' }, force: { type: 'boolean', default: false }, 'artwork-only': { type: 'boolean', default: false } },
   });
   const out = path.resolve(values.out ?? DEFAULT_OUT);
 
@@ -223,7 +278,19 @@ async function main(): Promise<number> {
       throw new Error(`${p.id}: durationMs must be a multiple of ${DURATION_STEP_SEC} s (see the header comment)`);
     }
     const dest = path.join(out, p.id);
-    if (!values.force && ['manifest.mpd', 'master.m3u8', 'poster.jpg'].every((f) => existsSync(path.join(dest, f)))) {
+    if (values['artwork-only']) {
+      if (!existsSync(path.join(dest, 'manifest.mpd'))) throw new Error(`${p.id}: no media in ${dest} to draw artwork for (run without --artwork-only first)`);
+      const work = mkdtempSync(path.join(tmpdir(), 'make-media-'));
+      try {
+        await renderArtwork(look, dest, work);
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+      const kb = ARTWORK.map((a) => `${a.file} ${(statSync(path.join(dest, a.file)).size / 1024).toFixed(0)} KB`).join(', ');
+      console.log(`${p.id.padEnd(20)} artwork: ${kb}`);
+      continue;
+    }
+    if (!values.force && ['manifest.mpd', 'master.m3u8', ...ARTWORK.map((a) => a.file)].every((f) => existsSync(path.join(dest, f)))) {
       console.log(`${p.id.padEnd(20)} exists, skipped (--force to redo)`);
       continue;
     }
@@ -235,7 +302,10 @@ async function main(): Promise<number> {
     try {
       rmSync(staging, { recursive: true, force: true });
       mkdirSync(staging);
-      await render(p, look, staging, work);
+      const bar = progressReporter(p.id, p.durationMs / 1000);
+      await render(p, look, staging, work, (t) => bar.update(t));
+      await renderArtwork(look, staging, work);
+      bar.done();
       rmSync(dest, { recursive: true, force: true });
       renameSync(staging, dest);
     } finally {

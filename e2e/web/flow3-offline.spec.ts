@@ -2,7 +2,8 @@
  * Flow 3 — offline: terminal A loses the network mid-play, pauses, plays on from its buffer and
  * stops. Those reports wait in its persisted outbox (a reload while offline keeps them: the
  * service worker serves the app, localStorage the queue). When A is back online they are
- * uploaded once, in order, and B's row shows A's offline stop.
+ * uploaded once, in order, and B's row shows A's offline stop. Meanwhile A's own card shows its
+ * offline stop (from the outbox) and its header says offline.
  */
 import { card, createAccount, expect, openTerminal, outboxItems, playFromCatalogue, press, test } from '../fixtures.ts';
 
@@ -63,6 +64,10 @@ test('offline reports survive a reload and arrive once, in order, when back onli
   const [pause, stop] = queued as [(typeof queued)[number], (typeof queued)[number]];
   expect(stop.seq).toBeGreaterThan(pause.seq);
   expect(stop.breakpoint.offsetMs).toBeGreaterThan(pause.breakpoint.offsetMs ?? 0);
+  // A's own card shows where A stopped (its outbox), not the server's older point; and the
+  // header says offline, not "live updates on".
+  await expect(card(a.page, 'harbour-lights')).toHaveAttribute('data-offset-ms', String(stop.breakpoint.offsetMs));
+  await expect(a.page.getByTestId('live-indicator')).toHaveAttribute('data-state', 'offline');
 
   // A reload while offline loses nothing.
   await expect.poll(() => inflight).toBe(0);
@@ -71,6 +76,8 @@ test('offline reports survive a reload and arrive once, in order, when back onli
   await expect(a.page.getByTestId('offline-banner')).toBeVisible();
   await expect(a.page.getByTestId('pending-count')).toContainText('2');
   expect((await outboxItems(a.page)).map((r) => r.reportId)).toEqual([pause.reportId, stop.reportId]);
+  await expect(card(a.page, 'harbour-lights')).toHaveAttribute('data-offset-ms', String(stop.breakpoint.offsetMs));
+  await expect(a.page.getByTestId('live-indicator')).toHaveAttribute('data-state', 'offline');
   // Nothing of the offline viewing has reached B yet. (The streaming server may by now have
   // closed A's silent session and reported its last heartbeat: a point from before going offline.)
   const shownOnB = Number(await cardB.getAttribute('data-offset-ms'));
@@ -86,6 +93,7 @@ test('offline reports survive a reload and arrive once, in order, when back onli
   const arrivedMs = Date.now() - backAt;
   await expect(a.page.getByTestId('offline-banner')).toBeHidden();
   await expect(a.page.getByTestId('pending-count')).toBeHidden();
+  await expect(a.page.getByTestId('live-indicator')).toHaveAttribute('data-state', 'live');
   expect(await outboxItems(a.page)).toEqual([]);
   await a.page.waitForTimeout(2_500);
   const sent = syncs.flatMap((s) => s.reports);

@@ -21,7 +21,7 @@ test('remove from row sticks until played again; one card per programme', async 
   await a.page.keyboard.press('Escape');
   await expect(card(b.page, 'harbour-lights')).toHaveAttribute('data-terminal-name', 'Attic PC');
   await expect(b.page.getByTestId('cw-card')).toHaveCount(1);
-  await b.page.getByText('Other devices (1)').click();
+  await b.page.getByText('1 other device').click();
   await expect(b.page.getByRole('button', { name: /Resume from Basement PC/ })).toBeVisible();
 
   // Remove on B: gone on B and, live, on A; still gone after a reload.

@@ -13,7 +13,7 @@ import type { ElectronBridge, PlaybackPosition } from '../../common/ipc.ts';
 import type { PlatformBridge, PlatformInfo } from '../../common/platform.ts';
 import { createPushStream, type PushStream } from './api/events.ts';
 import { createApi, type Api } from './api/http.ts';
-import { translate } from './i18n/index.ts';
+import { translate } from '../../common/i18n/index.ts';
 import { createReportOutbox, type ReportQueue } from './outbox.ts';
 import { createPlayerController, type PlayerController } from './player/controller.ts';
 import { createJournal, recoverJournal, type Journal } from './player/journal.ts';
@@ -21,6 +21,7 @@ import { pageOptions, type PageOptions } from './route.ts';
 import { createConnectivityStore, type ConnectivityStore } from './stores/connectivity.ts';
 import { createDeviceLinkStore, type DeviceLinkStore } from './stores/device-link.ts';
 import { createHomeStore, HOME_CACHE_KEY, type HomeStore } from './stores/home.ts';
+import { localRecords } from './stores/home-merge.ts';
 import { createPlayerStore, type PlayerStore } from './stores/player.ts';
 import { createSessionStore, type SessionStore } from './stores/session.ts';
 import { createSettingsStore, type SettingsStore } from './stores/settings.ts';
@@ -99,7 +100,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
   const deviceLink = createDeviceLinkStore({
     api,
     // A provisioned set-top box (PC app's config file) proposes the name and type it was given.
-    defaultName: () => provisioned?.name ?? translate(settings.getState().language, 'name.suggest.stb'),
+    defaultName: () => provisioned?.name ?? translate(settings.getState().language, 'name.suggest', { type: provisioned?.type ?? 'stb' }),
     defaultType: () => provisioned?.type ?? 'stb',
     onLinked: (linked) => session.getState().adopt(linked),
   });
@@ -112,12 +113,26 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     void home.getState().load();
   }
 
+  /** Put this terminal's unsent points (its outbox) on its own cards. */
+  async function showLocalPoints(): Promise<void> {
+    const q = queue;
+    const me = session.getState().identity;
+    if (!q || !me) return;
+    const reports = await q.items();
+    if (q !== queue) return;
+    const userId = home.getState().page?.continueWatching[0]?.record.userId ?? '';
+    home.getState().setLocal(localRecords(reports, me, userId));
+  }
+
   function startTerminal(): void {
     if (queue) return;
     queue = createReportOutbox({
       bridge,
       api,
-      onPending: (n) => connectivity.getState().setPending(n),
+      onPending: (n) => {
+        connectivity.getState().setPending(n);
+        void showLocalPoints();
+      },
       onEvent: (e) => {
         if (e.type === 'sent' && queue?.pending() === 0 && wasOffline) {
           wasOffline = false;

@@ -54,7 +54,14 @@ export interface ControllerDeps {
 /** The controller's commands. */
 export interface PlayerController {
   open(request: OpenRequest): Promise<void>;
-  togglePlay(): void;
+  /** Play if paused, else pause (watching again after the end); returns what it asked the video for. */
+  togglePlay(): 'play' | 'pause';
+  /** Play (idempotent: a press while playback is starting keeps it starting). */
+  play(): void;
+  /** Pause (idempotent). */
+  pause(): void;
+  /** Whether this viewing has played at least once (its first `playing` event). */
+  hasPlayed(): boolean;
   seekTo(t: number): void;
   seekBy(dt: number): void;
   goLive(): void;
@@ -310,9 +317,23 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
         pendingSeek = true;
         video.currentTime = 0;
       }
-      if (video.paused) video.play().catch(() => undefined);
-      else video.pause();
+      // The video's own state, not the store's: between `play()` and its 'play' event the store
+      // still says paused (a second OK there used to pause at 0:00 while announcing "Playing").
+      if (video.paused) {
+        video.play().catch(() => undefined);
+        return 'play';
+      }
+      video.pause();
+      return 'pause';
     },
+    play() {
+      if (store.getState().status === 'ended') controller.togglePlay();
+      else if (video.paused) video.play().catch(() => undefined);
+    },
+    pause() {
+      if (!video.paused) video.pause();
+    },
+    hasPlayed: () => hasPlayed,
     seekTo(t) {
       if (!play || !player) return;
       const range = player.seekRange();

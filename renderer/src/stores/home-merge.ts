@@ -5,7 +5,7 @@
  * card's record and its other terminals' points, plus the pushed record.
  */
 import { buildContinueWatching } from '../../../common/home.ts';
-import type { HomePage } from '../../../common/protocol/api.ts';
+import type { HomePage, TerminalReport } from '../../../common/protocol/api.ts';
 import type { Program, ProgramId, ViewingRecord } from '../../../common/protocol/model.ts';
 import type { ResumeRules } from '../../../common/resume.ts';
 
@@ -60,4 +60,49 @@ export function mergeRecord(page: HomePage, record: ViewingRecord, hidden: reado
 export function applyHidden(page: HomePage, mark: HiddenMark): HomePage {
   const continueWatching = page.continueWatching.filter((c) => c.program.id !== mark.programId || c.record.progressAt > mark.hiddenAt);
   return continueWatching.length === page.continueWatching.length ? page : { ...page, continueWatching };
+}
+
+/** Who this terminal is, for its own records. */
+export interface LocalTerminal {
+  terminalId: string;
+  terminalName: string;
+  terminalType: ViewingRecord['terminalType'];
+}
+
+/**
+ * This terminal's points still waiting in its outbox (it was offline), as records: the newest
+ * report (highest seq) per programme. The server has not seen them, so its page shows an older
+ * point of this terminal; the card should show what this terminal knows.
+ */
+export function localRecords(reports: readonly TerminalReport[], me: LocalTerminal, userId: string): ViewingRecord[] {
+  const newest = new Map<string, TerminalReport>();
+  for (const r of reports) {
+    const prev = newest.get(r.programId);
+    if (!prev || r.seq > prev.seq) newest.set(r.programId, r);
+  }
+  return [...newest.values()].map((r) => ({
+    userId,
+    terminalId: me.terminalId,
+    terminalName: me.terminalName,
+    terminalType: me.terminalType,
+    programId: r.programId,
+    breakpoint: r.breakpoint,
+    durationMs: 0,
+    seq: r.seq,
+    progressAt: r.observedAt,
+    updatedAt: r.observedAt,
+    status: 'in-progress',
+  }));
+}
+
+/** The page with this terminal's local points applied where they are newer than what it shows. */
+export function withLocalPoints(page: HomePage, local: readonly ViewingRecord[], hidden: readonly HiddenMark[], rules: ResumeRules, now: number): HomePage {
+  const shown = recordsOf(page);
+  let out = page;
+  for (const rec of local) {
+    const current = shown.find((r) => r.terminalId === rec.terminalId && r.programId === rec.programId);
+    if (current && current.progressAt >= rec.progressAt) continue;
+    out = mergeRecord(out, rec, hidden, rules, now);
+  }
+  return out;
 }

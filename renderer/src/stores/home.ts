@@ -11,7 +11,8 @@ import type { PlatformBridge } from '../../../common/platform.ts';
 import { HomePage, type PushEvent } from '../../../common/protocol/api.ts';
 import { DEFAULT_RESUME_RULES, type ResumeRules } from '../../../common/resume.ts';
 import { codeOf, type Api, type ClientErrorCode } from '../api/http.ts';
-import { applyHidden, mergeRecord, type HiddenMark } from './home-merge.ts';
+import type { ViewingRecord } from '../../../common/protocol/model.ts';
+import { applyHidden, mergeRecord, withLocalPoints, type HiddenMark } from './home-merge.ts';
 
 /** Cache key of the last good home page. */
 export const HOME_CACHE_KEY = 'home';
@@ -27,6 +28,10 @@ export interface HomeState {
   hidden: HiddenMark[];
   /** When the last push event arrived (epoch ms). */
   lastPushAt: number | null;
+  /** This terminal's points still in its outbox (see `localRecords`): shown over the server's. */
+  local: ViewingRecord[];
+  /** Replace the local points (the outbox changed) and show them. */
+  setLocal(records: ViewingRecord[]): void;
   /** Fetch the page (concurrent calls share one request, plus one more if asked meanwhile). */
   load(): Promise<void>;
   /** Apply a server-push event. */
@@ -61,12 +66,15 @@ export function createHomeStore(deps: HomeDeps) {
   let generation = 0;
 
   return createStore<HomeState>()((set, get) => {
+    /** A page with this terminal's unsent points over the server's. */
+    const local = (page: HomePage): HomePage => (get().local.length ? withLocalPoints(page, get().local, get().hidden, rules, now()) : page);
+
     async function fetchOnce(gen: number): Promise<void> {
       if (!get().page) set({ status: 'loading' });
       try {
         const page = await deps.api.home();
         if (gen !== generation) return;
-        set({ page, status: 'ready', cached: false, error: null });
+        set({ page: local(page), status: 'ready', cached: false, error: null });
         deps.cache.cacheSet(HOME_CACHE_KEY, page).catch(() => undefined);
       } catch (err) {
         if (gen !== generation) return;
@@ -77,7 +85,7 @@ export function createHomeStore(deps: HomeDeps) {
         }
         const cachedPage = await deps.cache.cacheGet(HOME_CACHE_KEY).catch(() => null);
         if (gen !== generation) return;
-        if (Value.Check(HomePage, cachedPage)) set({ page: cachedPage, status: 'ready', cached: true, error });
+        if (Value.Check(HomePage, cachedPage)) set({ page: local(cachedPage), status: 'ready', cached: true, error });
         else set({ status: 'error', error });
       }
     }
@@ -97,6 +105,13 @@ export function createHomeStore(deps: HomeDeps) {
       error: null,
       hidden: [],
       lastPushAt: null,
+      local: [],
+
+      setLocal(records) {
+        set({ local: records });
+        const page = get().page;
+        if (page && records.length) set({ page: local(page) });
+      },
 
       load() {
         if (inflight) {
@@ -164,7 +179,7 @@ export function createHomeStore(deps: HomeDeps) {
         generation++;
         if (refetchTimer !== null) clearTimer(refetchTimer);
         refetchTimer = null;
-        set({ status: 'idle', page: null, cached: false, error: null, hidden: [], lastPushAt: null });
+        set({ status: 'idle', page: null, cached: false, error: null, hidden: [], lastPushAt: null, local: [] });
       },
     };
   });

@@ -7,7 +7,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { Language, PlatformBridge, PlatformInfo, Settings, UiMode } from '../../../common/platform.ts';
 import { DEFAULT_SETTINGS } from '../../../common/platform.ts';
-import { pickLanguage } from '../i18n/index.ts';
+import { pickLanguage } from '../../../common/i18n/index.ts';
 
 /** State and actions of the settings slice. */
 export interface SettingsState {

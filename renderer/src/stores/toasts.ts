@@ -3,7 +3,7 @@
  * Messages are kept as keys + params, so a language switch re-renders them translated.
  */
 import { createStore } from 'zustand/vanilla';
-import type { MessageKey, Params } from '../i18n/index.ts';
+import type { MessageKey, Params } from '../../../common/i18n/index.ts';
 
 /** One toast. */
 export interface Toast {

@@ -3,10 +3,9 @@
  * hash, like the desktop one, over spatial navigation. Back closes settings (the player and
  * home handle their own keys); a linked TV has nothing to link, so `#/link` shows home.
  */
-import { useEffect } from 'react';
 import type { Route } from '../route.ts';
 import { goHome } from '../ui/navigation.ts';
-import { remoteAction } from './keymap.ts';
+import { useRemote } from './remote.ts';
 import { ensureSpatialNavigation } from './spatial.ts';
 import { TvHome } from './TvHome.tsx';
 import { TvPlayer } from './TvPlayer.tsx';
@@ -18,16 +17,12 @@ export function TvApp({ route }: { route: Route }) {
   // Before the first focusable registers (children's effects run before this component's).
   ensureSpatialNavigation();
 
-  useEffect(() => {
-    if (route.name !== 'settings') return;
-    const onKey = (e: KeyboardEvent) => {
-      if (remoteAction({ key: e.key, keyCode: e.keyCode }) !== 'back') return;
-      e.preventDefault();
-      goHome();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [route.name]);
+  // Back closes settings; home and the player take their keys through the same path (remote.ts).
+  useRemote(({ action, phase }) => {
+    if (action !== 'back') return false;
+    if (phase === 'down') goHome();
+    return true;
+  }, route.name === 'settings');
 
   if (route.name === 'watch') return <TvPlayer key={route.programId} programId={route.programId} start={route.start} />;
   if (route.name === 'settings') return <TvSettings />;

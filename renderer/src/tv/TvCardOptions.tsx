@@ -12,8 +12,8 @@ import { cardText, describeBreakpoint } from '../ui/format.ts';
 import { useRemoveFromRow } from '../ui/Home.tsx';
 import { Icon, TerminalIcon } from '../ui/icons.tsx';
 import { navigate } from '../ui/navigation.ts';
-import { remoteAction } from './keymap.ts';
-import { TvButton } from './TvHome.tsx';
+import { useRemote } from './remote.ts';
+import { TvButton } from './TvButton.tsx';
 
 /** The options of `item`; `onClose(removed)` when done or dismissed. */
 export function TvCardOptions({ item, onClose }: { item: ContinueItem; onClose: (removed: boolean) => void }) {
@@ -28,14 +28,12 @@ export function TvCardOptions({ item, onClose }: { item: ContinueItem; onClose: 
 
   useEffect(() => {
     setFocus('opt:resume');
-    const onKey = (e: KeyboardEvent) => {
-      if (remoteAction({ key: e.key, keyCode: e.keyCode }) !== 'back') return;
-      e.preventDefault();
-      onClose(false);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  }, []);
+  // On top of home's handler while open: Back closes; the Options key does nothing more.
+  useRemote(({ action, phase }) => {
+    if (action === 'back' && phase === 'down') onClose(false);
+    return action === 'back' || action === 'menu';
+  });
 
   const watch = (start: StartIntent) => navigate({ name: 'watch', programId, start });
   return (

@@ -14,18 +14,17 @@ import type { ContinueItem, HomePage } from '../../../common/protocol/api.ts';
 import type { Program } from '../../../common/protocol/model.ts';
 import { useLanguage, useNow, useRuntime, useT } from '../ui/context.tsx';
 import { ProgramBadges } from '../ui/Catalogue.tsx';
-import { HomeWithoutPage } from '../ui/Home.tsx';
+import { HomeWithoutPage, SkeletonItems } from '../ui/Home.tsx';
 import { artworkUrl, cardData, cardText, programLength, tileFacts } from '../ui/format.ts';
 import { Icon, TerminalIcon } from '../ui/icons.tsx';
 import { navigate } from '../ui/navigation.ts';
+import { ProgressBar } from '../ui/ProgressBar.tsx';
 import { DeviceChip, LiveIndicator } from '../ui/Shell.tsx';
 import { OfflineBanner, Toasts } from '../ui/Status.tsx';
-import { remoteAction } from './keymap.ts';
-import { rememberedFocus, rememberFocus, revealFocused } from './spatial.ts';
+import { useRemote } from './remote.ts';
+import { rememberedFocus } from './spatial.ts';
+import { TvButton } from './TvButton.tsx';
 import { TvCardOptions } from './TvCardOptions.tsx';
-
-/** How long OK is held for a card's options. */
-export const LONG_PRESS_MS = 600;
 
 /** Focus keys of home's items. */
 export const focusKeys = {
@@ -34,80 +33,6 @@ export const focusKeys = {
   settings: 'tv-settings',
   retry: 'tv-retry',
 } as const;
-
-/**
- * A focusable button of the 10-foot UI: OK (Enter) or a click activates it. Its accessible
- * name is its content (what a sighted user reads is what a screen reader says); `label` only
- * for icon-only buttons.
- */
-export function TvButton({
-  focusKey,
-  label,
-  pressed,
-  onPress,
-  onLongPress,
-  className,
-  children,
-  testId,
-  remember = false,
-}: {
-  focusKey: string;
-  label?: string;
-  /** A choice among several (settings): announced as pressed or not. */
-  pressed?: boolean;
-  onPress: () => void;
-  /**
-   * OK held down (LONG_PRESS_MS): more actions. With it, a short OK acts when released — and
-   * only if it was pressed on this button (a key that went down on another screen does not
-   * act on its release here).
-   */
-  onLongPress?: () => void;
-  className?: string;
-  children: ReactNode;
-  testId?: string;
-  /** Remember it as home's focused item (cards and tiles). */
-  remember?: boolean;
-}) {
-  const press = useRef<{ at: number; long: boolean } | null>(null);
-  const { ref, focused } = useFocusable<object, HTMLButtonElement>({
-    focusKey,
-    onEnterPress: (_props, details) => {
-      const repeat = (details.pressedKeys.enter ?? 1) > 1;
-      // A held OK activates a button once (its repeats may arrive after the screen changed).
-      if (!onLongPress) return repeat ? undefined : onPress();
-      const now = performance.now();
-      if (!press.current || !repeat) {
-        press.current = { at: now, long: false };
-      } else if (!press.current.long && now - press.current.at >= LONG_PRESS_MS) {
-        press.current.long = true;
-        onLongPress();
-      }
-    },
-    onEnterRelease: () => {
-      const p = press.current;
-      press.current = null;
-      if (onLongPress && p && !p.long) onPress();
-    },
-    onFocus: () => {
-      if (remember) rememberFocus(focusKey);
-      revealFocused(ref.current);
-    },
-  });
-  return (
-    <button
-      ref={ref}
-      type="button"
-      className={`${className ?? 'tv-btn'}${focused ? ' is-focused' : ''}`}
-      aria-label={label}
-      aria-pressed={pressed}
-      data-focus-key={focusKey}
-      data-testid={testId}
-      onClick={onPress}
-    >
-      {children}
-    </button>
-  );
-}
 
 /** A pause between two parts of a card's accessible name (the parts are blocks on screen). */
 function Sep() {
@@ -162,19 +87,21 @@ function TvContinueCard({ item, onOptions }: { item: ContinueItem; onOptions: (p
           {live ? (
             <span className="badge badge-live">{t('tile.live')}</span>
           ) : (
-            <span className="tv-progress">
-              <span style={{ width: `${Math.max(2, Math.min(100, percent))}%` }} />
-            </span>
+            <ProgressBar percent={percent} className="tv-progress" />
           )}
         </span>
         <span className="tv-card-title">{title}</span>
         <Sep />
         <span className="tv-card-meta">
           <TerminalIcon type={record.terminalType} size={22} />
-          <span data-testid="cw-from">{from}</span>
+          <span className="tv-ellipsis" data-testid="cw-from">
+            {from}
+          </span>
         </span>
         <Sep />
-        <span className="tv-card-meta">{left}</span>
+        <span className="tv-card-meta">
+          <span className="tv-ellipsis">{left}</span>
+        </span>
       </TvButton>
     </li>
   );
@@ -200,14 +127,14 @@ function TvTile({ program, progress, inRow }: { program: Program; progress: Home
           <img src={artworkUrl(rt.baseUrl(), program.artwork)} alt="" decoding="async" />
           <ProgramBadges live={live} watched={watched} checkSize={18} />
           {inRow && progress && !live && (
-            <span className="tv-progress">
-              <span style={{ width: `${Math.max(2, Math.min(100, progress.percent))}%` }} />
-            </span>
+            <ProgressBar percent={progress.percent} className="tv-progress" />
           )}
         </span>
         <span className="tv-card-title">{title}</span>
         <Sep />
-        <span className="tv-card-meta">{length}</span>
+        <span className="tv-card-meta">
+          <span className="tv-ellipsis">{length}</span>
+        </span>
       </TvButton>
     </li>
   );
@@ -271,17 +198,13 @@ export function TvHome() {
   );
 
   // The remote's Info / Options key opens the focused card's options.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (optionsFor || remoteAction({ key: e.key, keyCode: e.keyCode }) !== 'menu') return;
-      const focused = getCurrentFocusKey();
-      if (!focused?.startsWith('cw:')) return;
-      e.preventDefault();
-      setOptionsFor(focused.slice(3));
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [optionsFor]);
+  useRemote(({ action, phase }) => {
+    if (action !== 'menu' || phase !== 'down' || optionsFor) return false;
+    const focused = getCurrentFocusKey();
+    if (!focused?.startsWith('cw:')) return false;
+    setOptionsFor(focused.slice(3));
+    return true;
+  });
 
   const { ref, focusKey } = useFocusable<object, HTMLDivElement>({ focusKey: 'tv-home', trackChildren: true, focusable: true });
 
@@ -305,7 +228,26 @@ export function TvHome() {
         <TvHeader />
         <OfflineBanner />
         {!page ? (
-          <HomeWithoutPage className="tv-state" iconSize={64}>
+          <HomeWithoutPage
+            className="tv-state"
+            iconSize={64}
+            skeleton={
+              <>
+                <section className="tv-section">
+                  <h2 className="tv-section-title">{t('home.continue')}</h2>
+                  <ul className="tv-row">
+                    <SkeletonItems n={4} className="tv-item tv-card" lines={3} />
+                  </ul>
+                </section>
+                <section className="tv-section">
+                  <h2 className="tv-section-title">{t('home.catalogue')}</h2>
+                  <ul className="tv-row">
+                    <SkeletonItems n={6} className="tv-item tv-card tv-tile" />
+                  </ul>
+                </section>
+              </>
+            }
+          >
             <TvButton focusKey={focusKeys.retry} className="tv-btn tv-btn-primary" onPress={() => void rt.home.getState().load()}>
               {t('home.retry')}
             </TvButton>

@@ -10,7 +10,7 @@
  */
 import { useEffect, useMemo } from 'react';
 import { useStore } from 'zustand';
-import { formatClock } from '../i18n/index.ts';
+import { formatClock } from '../../../common/i18n/index.ts';
 import { useNow, useRuntime, useT } from '../ui/context.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { qrPath } from '../ui/qr.ts';

@@ -10,18 +10,17 @@
  * The screen has no focusable element: the remote's keys are the controls, and a live region
  * says what they did. Spatial navigation is paused while it shows.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect } from 'react';
 import { useStore } from 'zustand';
-import { formatClock, programTitle } from '../i18n/index.ts';
+import { formatClock, programTitle } from '../../../common/i18n/index.ts';
 import { useLanguage, useRuntime, useT } from '../ui/context.tsx';
+import { EndOfProgramme, useEndChoices } from '../ui/EndOfProgramme.tsx';
 import { Icon } from '../ui/icons.tsx';
-import { goHome } from '../ui/navigation.ts';
 import { OfflineBanner, Toasts } from '../ui/Status.tsx';
 import { useChrome, usePlayback, usePlayerMessages } from '../ui/usePlayback.ts';
 import type { StartIntent } from '../route.ts';
-import { remoteAction } from './keymap.ts';
-import { createScrubber, SCRUB_COMMIT_MS } from './scrub.ts';
 import { suspendNavigation } from './spatial.ts';
+import { useTvPlayerRemote } from './useTvPlayerRemote.ts';
 
 /** How long the transport bar stays up after the last key while playing. */
 const CHROME_IDLE_MS = 4_000;
@@ -36,6 +35,7 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
   const paused = useStore(rt.player, (s) => s.paused);
   const program = useStore(rt.player, (s) => s.program);
   const messages = usePlayerMessages();
+  const endChoices = useEndChoices(program, controller);
   const position = useStore(rt.player, (s) => s.position);
   const duration = useStore(rt.player, (s) => s.duration);
   const live = useStore(rt.player, (s) => s.live);
@@ -43,106 +43,10 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
   const seekEnd = useStore(rt.player, (s) => s.seekEnd);
   const bufferedEnd = useStore(rt.player, (s) => s.bufferedEnd);
   const { chrome, poke } = useChrome(CHROME_IDLE_MS);
-  const [scrubTarget, setScrubTarget] = useState<number | null>(null);
-  const [said, setSaid] = useState('');
-  const scrubber = useRef(createScrubber()).current;
-  const commitTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-
   // The remote's arrows are this screen's: no spatial navigation under the video.
   useEffect(() => suspendNavigation(), []);
 
-  useEffect(
-    () => () => {
-      if (commitTimer.current) clearTimeout(commitTimer.current);
-    },
-    [],
-  );
-
-  const commitScrub = useCallback(() => {
-    if (commitTimer.current) clearTimeout(commitTimer.current);
-    commitTimer.current = null;
-    const to = scrubber.commit();
-    setScrubTarget(null);
-    if (to !== null && controller) {
-      controller.seekTo(to);
-      setSaid(t('tv.player.seeked', { time: formatClock(to) }));
-    }
-  }, [controller, scrubber, t]);
-
-  const cancelScrub = useCallback(() => {
-    if (commitTimer.current) clearTimeout(commitTimer.current);
-    commitTimer.current = null;
-    scrubber.cancel();
-    setScrubTarget(null);
-  }, [scrubber]);
-
-  useEffect(() => {
-    const c = controller;
-    if (!c) return;
-    const toggle = () => {
-      const wasPaused = rt.player.getState().paused;
-      c.togglePlay();
-      setSaid(t(wasPaused ? 'tv.player.playing' : 'tv.player.paused'));
-    };
-    const onKeyDown = (e: KeyboardEvent) => {
-      const action = remoteAction({ key: e.key, keyCode: e.keyCode, ctrlKey: e.ctrlKey, altKey: e.altKey, metaKey: e.metaKey });
-      if (!action) return;
-      e.preventDefault();
-      poke();
-      const s = rt.player.getState();
-      switch (action) {
-        case 'back':
-          if (scrubber.target() !== null) return cancelScrub();
-          return goHome();
-        case 'stop':
-          cancelScrub();
-          return goHome();
-        case 'ok':
-        case 'play-pause':
-          if (e.repeat) return;
-          if (scrubber.target() !== null) return commitScrub();
-          if (s.status === 'error') return void c.retry();
-          if (s.status === 'ready' || s.status === 'ended') return toggle();
-          return;
-        case 'play':
-          if (s.paused && s.status !== 'error') toggle();
-          return;
-        case 'pause':
-          if (!s.paused) toggle();
-          return;
-        case 'left':
-        case 'right':
-        case 'rewind':
-        case 'fast-forward': {
-          if (s.status !== 'ready') return;
-          const direction = action === 'left' || action === 'rewind' ? -1 : 1;
-          const min = s.live ? s.seekStart : 0;
-          const max = s.live ? s.seekEnd : Math.max(0, s.duration - 0.5);
-          const target = scrubber.press(direction, e.repeat, { position: s.position, min, max });
-          if (target === null) return;
-          setScrubTarget(target);
-          if (commitTimer.current) clearTimeout(commitTimer.current);
-          commitTimer.current = setTimeout(commitScrub, SCRUB_COMMIT_MS);
-          return;
-        }
-        case 'up':
-        case 'down':
-          return;
-        default:
-          return;
-      }
-    };
-    const onKeyUp = (e: KeyboardEvent) => {
-      const action = remoteAction({ key: e.key, keyCode: e.keyCode });
-      if (action === 'left' || action === 'right' || action === 'rewind' || action === 'fast-forward') scrubber.release();
-    };
-    window.addEventListener('keydown', onKeyDown);
-    window.addEventListener('keyup', onKeyUp);
-    return () => {
-      window.removeEventListener('keydown', onKeyDown);
-      window.removeEventListener('keyup', onKeyUp);
-    };
-  }, [controller, rt, poke, scrubber, commitScrub, cancelScrub, t]);
+  const { scrubTarget, said, endFocus } = useTvPlayerRemote({ controller, poke, endChoices });
 
   const title = program ? programTitle(program, lang) : '';
   const busy = messages.busy !== null;
@@ -166,7 +70,7 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
       <div className="tv-player-notice" role="status" aria-live="polite">
         {notice && <span data-testid="resume-notice">{notice}</span>}
       </div>
-      <div className="sr-only" role="status" aria-live="assertive">
+      <div className="sr-only" role="status" aria-live="assertive" data-testid="tv-said">
         {said}
       </div>
 
@@ -186,10 +90,10 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
       )}
 
       {status === 'ended' && (
-        <div className="tv-player-state">
-          <p>{t('player.ended', { title })}</p>
-          <p className="tv-hints">{t('tv.hints.ended')}</p>
-        </div>
+        <>
+          <EndOfProgramme title={title} choices={endChoices} focused={Math.min(endFocus, endChoices.length - 1)} className="tv-player-end" />
+          <p className="tv-hints tv-end-hints">{t('tv.hints.ended')}</p>
+        </>
       )}
 
       {status === 'ready' && paused && !busy && scrubTarget === null && (

@@ -4,15 +4,17 @@
  * "Unlink this TV" (asks again when reports are still waiting to be sent). Back returns home.
  */
 import { FocusContext, setFocus, useFocusable } from '@noriginmedia/norigin-spatial-navigation';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import type { Language } from '../../../common/platform.ts';
-import { LANGUAGES } from '../i18n/index.ts';
+import { LANGUAGES } from '../../../common/i18n/index.ts';
 import { useRuntime, useT } from '../ui/context.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { TerminalFacts } from '../ui/Settings.tsx';
+import { OfflineBanner } from '../ui/Status.tsx';
 import { goHome } from '../ui/navigation.ts';
-import { TvButton } from './TvHome.tsx';
+import { useSignOut } from '../ui/useSignOut.ts';
+import { TvButton } from './TvButton.tsx';
 
 /** The 10-foot settings screen. */
 export function TvSettings() {
@@ -20,8 +22,7 @@ export function TvSettings() {
   const t = useT();
   const settings = useStore(rt.settings, (s) => s.settings);
   const platformLanguage = useStore(rt.settings, (s) => s.platformLanguage);
-  const pending = useStore(rt.connectivity, (s) => s.pending);
-  const [confirming, setConfirming] = useState(false);
+  const { confirming, pending, signOut } = useSignOut();
   const { ref, focusKey } = useFocusable<object, HTMLDivElement>({ focusKey: 'tv-settings-screen', trackChildren: true, isFocusBoundary: true });
 
   useEffect(() => {
@@ -31,14 +32,7 @@ export function TvSettings() {
 
   const setLanguage = (language: Language | null) => void rt.settings.getState().setLanguage(language);
   const unlink = async () => {
-    await rt.queue()?.flush();
-    if ((rt.queue()?.pending() ?? 0) > 0 && !confirming) {
-      setConfirming(true);
-      setFocus('tv-unlink');
-      return;
-    }
-    await rt.session.getState().signOut();
-    window.location.replace('#/');
+    if ((await signOut()) === 'confirm') setFocus('tv-unlink');
   };
   const autoName = LANGUAGES.find((l) => l.id === platformLanguage)?.name ?? platformLanguage;
   const choice = (key: string, selected: boolean, label: string, onPress: () => void) => (
@@ -52,6 +46,7 @@ export function TvSettings() {
     <FocusContext.Provider value={focusKey}>
       <div ref={ref} className="tv-settings" data-testid="tv-settings">
         <h1 className="tv-settings-title">{t('settings.title')}</h1>
+        <OfflineBanner />
 
         <section className="tv-settings-group" aria-label={t('settings.language')}>
           <h2>{t('settings.language')}</h2>
@@ -79,7 +74,7 @@ export function TvSettings() {
 
         <TerminalFacts className="tv-facts" iconSize={28} />
 
-        {confirming && pending > 0 && (
+        {confirming && (
           <p className="tv-callout" role="alert">
             {t('settings.signOut.pending', { count: pending })}
           </p>

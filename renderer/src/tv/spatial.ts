@@ -6,29 +6,15 @@
  * Norigin moves real DOM focus (`shouldFocusDOMNode`) so screen readers and `:focus` agree
  * with what the ring shows; it does not scroll (`preventScroll`): rows scroll the focused
  * card into view themselves (see `revealFocused`). A held arrow repeats 20–30 times a second
- * on most remotes: its repeats are let through at most every NAV_REPEAT_MS (a gate ahead of
- * Norigin, in the capture phase), while separate presses always act — Norigin's own `throttle`
- * would drop a quick second press too.
+ * on most remotes: its repeats are let through at most every NAV_REPEAT_MS (remote.ts, a gate
+ * ahead of Norigin, in the capture phase), while separate presses always act — Norigin's own
+ * `throttle` would drop a quick second press too.
  */
 import { GetBoundingClientRectAdapter, init, pause, resume, setKeyMap } from '@noriginmedia/norigin-spatial-navigation';
-import { createRepeatGate, noriginKeyMap, remoteAction } from './keymap.ts';
-
-/** Minimum time between two moves of a held arrow. */
-export const NAV_REPEAT_MS = 150;
+import { noriginKeyMap } from './keymap.ts';
+import { ensureRemote, setNavigationPaused } from './remote.ts';
 
 let started = false;
-let paused = false;
-const repeatGate = createRepeatGate(NAV_REPEAT_MS);
-
-/** Drop the repeats of a held arrow that come too fast for the eye to follow. */
-function gateRepeats(e: KeyboardEvent): void {
-  if (paused || !e.repeat) return;
-  const action = remoteAction({ key: e.key, keyCode: e.keyCode });
-  if (action !== 'up' && action !== 'down' && action !== 'left' && action !== 'right') return;
-  if (repeatGate.accept(true)) return;
-  e.preventDefault();
-  e.stopImmediatePropagation();
-}
 
 /** Start the spatial navigation service (idempotent; call before the first focusable renders). */
 export function ensureSpatialNavigation(): void {
@@ -43,15 +29,16 @@ export function ensureSpatialNavigation(): void {
     domNodeFocusOptions: { preventScroll: true },
   });
   setKeyMap(noriginKeyMap());
-  window.addEventListener('keydown', gateRepeats, true);
+  // The remote's single listener (remote.ts) runs ahead of Norigin's and gates held arrows.
+  ensureRemote();
 }
 
 /** Stop arrow navigation while a screen drives the keys itself (the player). */
 export function suspendNavigation(): () => void {
   pause();
-  paused = true;
+  setNavigationPaused(true);
   return () => {
-    paused = false;
+    setNavigationPaused(false);
     resume();
   };
 }

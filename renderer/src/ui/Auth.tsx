@@ -6,7 +6,8 @@ import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { TERMINAL_TYPES, type TerminalType } from '../../../common/protocol/model.ts';
 import type { ClientErrorCode } from '../api/http.ts';
-import type { MessageKey, Translate } from '../i18n/index.ts';
+import type { MessageKey, Translate } from '../../../common/i18n/index.ts';
+import { browserSignals, proposeTerminalType } from '../platform/device-type.ts';
 import { useRuntime, useT } from './context.tsx';
 import { Icon, TerminalIcon } from './icons.tsx';
 
@@ -139,11 +140,12 @@ export function NameTerminal() {
   const busy = useStore(rt.session, (s) => s.busy);
   const error = useStore(rt.session, (s) => s.error);
   const login = useStore(rt.session, (s) => s.account?.login ?? '');
-  const [type, setType] = useState<TerminalType>(rt.options.type ?? 'pc');
+  const [proposed] = useState<TerminalType>(() => rt.options.type ?? proposeTerminalType(browserSignals()));
+  const [type, setType] = useState<TerminalType>(proposed);
   const [name, setName] = useState('');
   const [edited, setEdited] = useState(false);
   const nameId = useId();
-  const shownName = edited ? name : t(`name.suggest.${type}`);
+  const shownName = edited ? name : t('name.suggest', { type });
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -160,10 +162,15 @@ export function NameTerminal() {
             <label key={ty} className={ty === type ? 'type-option selected' : 'type-option'}>
               <input type="radio" name="terminal-type" value={ty} checked={ty === type} onChange={() => setType(ty)} />
               <TerminalIcon type={ty} size={28} />
-              <span>{t(`type.${ty}`)}</span>
+              <span>{t('type', { type: ty })}</span>
             </label>
           ))}
         </fieldset>
+        {type === proposed && !rt.options.type && (
+          <p className="hint" data-testid="type-detected">
+            {t('name.type.detected', { type })}
+          </p>
+        )}
         <label htmlFor={nameId}>{t('name.label')}</label>
         <input
           id={nameId}

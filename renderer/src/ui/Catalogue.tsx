@@ -5,10 +5,12 @@
  */
 import type { HomePage } from '../../../common/protocol/api.ts';
 import type { Program } from '../../../common/protocol/model.ts';
+import { programSynopsis } from '../../../common/i18n/index.ts';
 import { useLanguage, useRuntime, useT } from './context.tsx';
 import { artworkUrl, programLength, tileFacts } from './format.ts';
 import { Icon } from './icons.tsx';
 import { navigate } from './navigation.ts';
+import { ProgressBar } from './ProgressBar.tsx';
 
 /** A programme's badges: live, watched (tiles on every interface). */
 export function ProgramBadges({ live, watched, checkSize = 14 }: { live: boolean; watched: boolean; checkSize?: number }) {
@@ -45,9 +47,7 @@ function Tile({ program, progress, inRow }: { program: Program; progress: HomePa
             <Icon name="play" size={26} />
           </span>
           {inRow && progress && !live && (
-            <span className="cw-progress">
-              <span style={{ width: `${Math.max(2, Math.min(100, progress.percent))}%` }} />
-            </span>
+            <ProgressBar percent={progress.percent} />
           )}
         </span>
         <span className="tile-title">{title}</span>
@@ -59,7 +59,7 @@ function Tile({ program, progress, inRow }: { program: Program; progress: HomePa
       <p className="tile-meta">
         {programLength(program, t)}
       </p>
-      <p className="tile-synopsis">{program.synopsis}</p>
+      <p className="tile-synopsis">{programSynopsis(program, lang)}</p>
     </li>
   );
 }

@@ -8,6 +8,7 @@ import type { ContinueItem } from '../../../common/protocol/api.ts';
 import { useLanguage, useNow, useRuntime, useT } from './context.tsx';
 import { artworkUrl, cardData, cardText, describeBreakpoint } from './format.ts';
 import { Icon, TerminalIcon } from './icons.tsx';
+import { ProgressBar } from './ProgressBar.tsx';
 import { navigate } from './navigation.ts';
 
 /** A Continue-watching card. */
@@ -32,9 +33,7 @@ export function ContinueCard({ item, onRemove }: { item: ContinueItem; onRemove:
           {live ? (
             <span className="badge badge-live">{t('tile.live')}</span>
           ) : (
-            <span className="cw-progress">
-              <span style={{ width: `${Math.max(2, Math.min(100, percent))}%` }} />
-            </span>
+            <ProgressBar percent={percent} />
           )}
         </div>
         <div className="cw-body">

@@ -11,10 +11,11 @@ import { Icon } from './icons.tsx';
 import { errorText } from './Auth.tsx';
 
 /**
- * Home before a page is there: loading, or why it failed with `retry` (the interface's own
- * button) to try again. Desktop and TV.
+ * Home before a page is there: while loading, `skeleton` (the interface's grey cards, in the
+ * page's own layout, so nothing jumps when the page arrives); on failure why, with `retry` (the
+ * interface's own button). Desktop and TV.
  */
-export function HomeWithoutPage({ className, iconSize, children: retry }: { className: string; iconSize: number; children: ReactNode }) {
+export function HomeWithoutPage({ className, iconSize, skeleton, children: retry }: { className: string; iconSize: number; skeleton: ReactNode; children: ReactNode }) {
   const rt = useRuntime();
   const t = useT();
   const status = useStore(rt.home, (s) => s.status);
@@ -27,9 +28,52 @@ export function HomeWithoutPage({ className, iconSize, children: retry }: { clas
       {retry}
     </div>
   ) : (
-    <div className={className} aria-busy="true">
-      <span className="spinner" aria-hidden="true" />
-      <p>{t('home.loading')}</p>
+    <div aria-busy="true" data-testid="home-skeleton">
+      <p className="sr-only" role="status">
+        {t('home.loading')}
+      </p>
+      {skeleton}
+    </div>
+  );
+}
+
+/** `n` placeholder items (`<li>`s) for a row or grid while home loads. */
+export function SkeletonItems({ n, className, lines = 2 }: { n: number; className: string; lines?: number }) {
+  return (
+    <>
+      {Array.from({ length: n }, (_, i) => (
+        <li key={i} className={`${className} skeleton-item`} aria-hidden="true">
+          <span className="skeleton skeleton-art" />
+          {Array.from({ length: lines }, (_, j) => (
+            <span key={j} className={`skeleton skeleton-line${j === 0 ? ' skeleton-title' : ''}`} />
+          ))}
+        </li>
+      ))}
+    </>
+  );
+}
+
+/** The desktop home's skeleton: the two sections with grey cards and tiles. */
+function DesktopSkeleton() {
+  const t = useT();
+  return (
+    <div className="home">
+      <section className="section">
+        <div className="section-head">
+          <h2>{t('home.continue')}</h2>
+        </div>
+        <ul className="cw-row">
+          <SkeletonItems n={3} className="cw-card" lines={3} />
+        </ul>
+      </section>
+      <section className="section">
+        <div className="section-head">
+          <h2>{t('home.catalogue')}</h2>
+        </div>
+        <ul className="tiles">
+          <SkeletonItems n={6} className="tile" />
+        </ul>
+      </section>
     </div>
   );
 }
@@ -55,7 +99,7 @@ export function Home() {
 
   if (!page) {
     return (
-      <HomeWithoutPage className="state-panel" iconSize={36}>
+      <HomeWithoutPage className="state-panel" iconSize={36} skeleton={<DesktopSkeleton />}>
         <button className="btn btn-primary" type="button" onClick={() => void rt.home.getState().load()}>
           {t('home.retry')}
         </button>

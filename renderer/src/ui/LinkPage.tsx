@@ -9,7 +9,7 @@ import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } fr
 import { useStore } from 'zustand';
 import { assertNever } from '../../../common/errors.ts';
 import type { ClientErrorCode } from '../api/http.ts';
-import type { MessageKey, Translate } from '../i18n/index.ts';
+import type { MessageKey, Translate } from '../../../common/i18n/index.ts';
 import { createLinkApprovalStore, type LinkFailure } from '../stores/link-approval.ts';
 import { typedCode } from '../user-code.ts';
 import { BrandedCard, errorText } from './Auth.tsx';

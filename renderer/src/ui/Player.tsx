@@ -7,10 +7,11 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import { assertNever } from '../../../common/errors.ts';
-import { programTitle } from '../i18n/index.ts';
+import { programTitle } from '../../../common/i18n/index.ts';
 import { actionForKey, DESKTOP_KEYS, focusKind, SEEK_STEP_S, VOLUME_STEP, type PlayerAction } from '../player/keys.ts';
 import type { StartIntent } from '../route.ts';
 import { useLanguage, useRuntime, useT } from './context.tsx';
+import { EndOfProgramme, useEndChoices } from './EndOfProgramme.tsx';
 import { Icon } from './icons.tsx';
 import { goHome } from './navigation.ts';
 import { PlayerControls } from './PlayerControls.tsx';
@@ -37,6 +38,7 @@ export function Player({ programId, start }: { programId: string; start: StartIn
   const paused = useStore(rt.player, (s) => s.paused);
   const program = useStore(rt.player, (s) => s.program);
   const messages = usePlayerMessages();
+  const endChoices = useEndChoices(program, controller);
 
   const act = useCallback(
     (action: PlayerAction) => {
@@ -143,19 +145,7 @@ export function Player({ programId, start }: { programId: string; start: StartIn
         </div>
       )}
 
-      {status === 'ended' && (
-        <div className="player-state">
-          <p>{t('player.ended', { title })}</p>
-          <div className="row-actions">
-            <button type="button" className="btn btn-primary" onClick={() => controller?.togglePlay()}>
-              <Icon name="restart" size={18} /> {t('player.replay')}
-            </button>
-            <button type="button" className="btn btn-ghost" onClick={() => goHome()}>
-              {t('player.home')}
-            </button>
-          </div>
-        </div>
-      )}
+      {status === 'ended' && <EndOfProgramme title={title} choices={endChoices} />}
 
       {status === 'ready' && paused && !busy && (
         <button type="button" className="player-bigplay" aria-label={t('player.play')} onClick={() => controller?.togglePlay()}>

@@ -7,7 +7,7 @@ import { useState, type CSSProperties } from 'react';
 import { useStore } from 'zustand';
 import type { PlayerController } from '../player/controller.ts';
 import { SEEK_STEP_S } from '../player/keys.ts';
-import { formatClock } from '../i18n/index.ts';
+import { formatClock } from '../../../common/i18n/index.ts';
 import { useRuntime, useT } from './context.tsx';
 import { Icon } from './icons.tsx';
 

@@ -2,13 +2,14 @@
  * Settings, as a dialog over home: language (automatic or chosen), the interface (desktop or
  * the 10-foot TV one), this terminal (name, type, account, server), sign out — which warns when reports are still waiting to be sent.
  */
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { Language, UiMode } from '../../../common/platform.ts';
-import { LANGUAGES } from '../i18n/index.ts';
+import { LANGUAGES } from '../../../common/i18n/index.ts';
 import { useRuntime, useT } from './context.tsx';
 import { Icon, TerminalIcon } from './icons.tsx';
 import { goHome } from './navigation.ts';
+import { useSignOut } from './useSignOut.ts';
 
 /** This terminal's facts: name, type, account, server, version (desktop and TV settings). */
 export function TerminalFacts({ className, iconSize = 16 }: { className: string; iconSize?: number }) {
@@ -22,7 +23,7 @@ export function TerminalFacts({ className, iconSize = 16 }: { className: string;
     [
       t('settings.deviceType'),
       <>
-        <TerminalIcon type={identity.terminalType} size={iconSize} /> {t(`type.${identity.terminalType}`)}
+        <TerminalIcon type={identity.terminalType} size={iconSize} /> {t('type', { type: identity.terminalType })}
       </>,
     ],
     [t('settings.account'), identity.login],
@@ -48,8 +49,7 @@ export function Settings() {
   const settings = useStore(rt.settings, (s) => s.settings);
   const platformLanguage = useStore(rt.settings, (s) => s.platformLanguage);
   const info = useStore(rt.settings, (s) => s.info);
-  const pending = useStore(rt.connectivity, (s) => s.pending);
-  const [confirming, setConfirming] = useState(false);
+  const { confirming, pending, signOut, cancel } = useSignOut();
   const headingRef = useRef<HTMLHeadingElement>(null);
   const langId = useId();
   const modeId = useId();
@@ -62,16 +62,6 @@ export function Settings() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
-
-  const signOut = async () => {
-    await rt.queue()?.flush();
-    if ((rt.queue()?.pending() ?? 0) > 0 && !confirming) {
-      setConfirming(true);
-      return;
-    }
-    await rt.session.getState().signOut();
-    window.location.replace('#/');
-  };
 
   const autoName = LANGUAGES.find((l) => l.id === platformLanguage)?.name ?? platformLanguage;
   return (
@@ -106,13 +96,17 @@ export function Settings() {
           <label htmlFor={modeId}>{t('settings.interface')}</label>
           <select
             id={modeId}
+            aria-describedby={`${modeId}-hint`}
             value={settings.mode ?? ''}
             onChange={(e) => void rt.settings.getState().setMode(e.target.value === '' ? null : (e.target.value as UiMode))}
           >
-            <option value="">{t('settings.interface.auto', { mode: t(info?.launchMode === 'tv' ? 'settings.interface.tv' : 'settings.interface.desktop') })}</option>
+            <option value="">{t('settings.interface.auto', { mode: info?.launchMode === 'tv' ? 'tv' : 'desktop' })}</option>
             <option value="desktop">{t('settings.interface.desktop')}</option>
             <option value="tv">{t('settings.interface.tv')}</option>
           </select>
+          <p className="hint" id={`${modeId}-hint`}>
+            {t('settings.interface.hint')}
+          </p>
         </div>
 
         <TerminalFacts className="facts" />
@@ -125,7 +119,7 @@ export function Settings() {
           </span>
         </a>
 
-        {confirming && pending > 0 && (
+        {confirming && (
           <p className="callout" role="alert">
             {t('settings.signOut.pending', { count: pending })}
           </p>
@@ -135,7 +129,7 @@ export function Settings() {
             {t(confirming ? 'settings.signOut.confirm' : 'settings.signOut')}
           </button>
           {confirming && (
-            <button type="button" className="btn btn-ghost" onClick={() => setConfirming(false)}>
+            <button type="button" className="btn btn-ghost" onClick={cancel}>
               {t('settings.cancel')}
             </button>
           )}

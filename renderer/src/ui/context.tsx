@@ -6,7 +6,7 @@
 import { createContext, useContext, useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { Language } from '../../../common/platform.ts';
-import { translator, type Translate } from '../i18n/index.ts';
+import { translator, type Translate } from '../../../common/i18n/index.ts';
 import type { Runtime } from '../runtime.ts';
 
 /** The runtime, provided once by main.tsx. */

@@ -2,7 +2,7 @@
 import type { Language } from '../../../common/platform.ts';
 import type { ContinueItem, HomePage } from '../../../common/protocol/api.ts';
 import type { Breakpoint, Program } from '../../../common/protocol/model.ts';
-import { formatClock, formatDuration, formatRelative, formatWallclock, programTitle, type Translate } from '../i18n/index.ts';
+import { formatClock, formatDuration, formatRelative, formatWallclock, programTitle, type Translate } from '../../../common/i18n/index.ts';
 
 /** A breakpoint as people read it: `1:02` (VOD) or the broadcast's time of day (live). */
 export function describeBreakpoint(bp: Breakpoint, lang: Language): string {
@@ -39,7 +39,7 @@ export interface CardText {
   live: boolean;
   /** "On PC A · 5 min ago". */
   from: string;
-  /** "9 min left · Stopped at 1:02", or "Live · stopped at 20:15". */
+  /** "9 min left · Stopped at 1:02", or "Live · Stopped at 7:48:57 PM". */
   left: string;
 }
 

@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { useStore } from 'zustand';
-import type { MessageKey } from '../i18n/index.ts';
+import type { MessageKey } from '../../../common/i18n/index.ts';
 import type { PlayerController } from '../player/controller.ts';
 import { resumePointFor } from '../player/resume-point.ts';
 import type { StartIntent } from '../route.ts';

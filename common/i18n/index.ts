@@ -1,15 +1,18 @@
 /**
- * Languages of the interface: English and Simplified Chinese. Pure functions (no React), so
- * stores and tests translate and format the same way the UI does.
+ * Languages of the product: English and Simplified Chinese, as ICU MessageFormat catalogues
+ * (plurals, selects, numbers and times formatted by `Intl` per locale) read through
+ * intl-messageformat. Environment-free and React-free: the renderer, its stores and the PC app's
+ * main process (menus, dialogs) translate and format the same way from these catalogues.
  */
-import type { Language } from '../../../common/platform.ts';
-import type { Program } from '../../../common/protocol/model.ts';
+import { IntlMessageFormat } from 'intl-messageformat';
+import type { Language } from '../platform.ts';
+import type { Program } from '../protocol/model.ts';
 import { en, type MessageKey } from './en.ts';
 import { zhCN } from './zh-CN.ts';
 
 export type { MessageKey } from './en.ts';
 
-/** Every language's messages. */
+/** Every language's catalogue: ICU MessageFormat source strings by key. */
 export const MESSAGES: Record<Language, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
 
 /** Languages in the order the language picker lists them, with their own names. */
@@ -18,17 +21,37 @@ export const LANGUAGES: readonly { id: Language; name: string }[] = [
   { id: 'zh-CN', name: '简体中文' },
 ];
 
-/** Placeholder values. */
-export type Params = Record<string, string | number>;
+/** Argument values of a message (numbers drive plurals, strings drive selects, dates format as times). */
+export type Params = Record<string, string | number | Date>;
 
 /** A bound translate function. */
 export type Translate = (key: MessageKey, params?: Params) => string;
 
-/** The message for `key` in `lang` with `{placeholders}` filled in. */
+const compiled = new Map<string, IntlMessageFormat>();
+
+/** The compiled message (cached: parsing is the expensive part). */
+function formatter(lang: Language, key: MessageKey): IntlMessageFormat {
+  const id = `${lang}\u0000${key}`;
+  let f = compiled.get(id);
+  if (!f) {
+    const source = MESSAGES[lang][key] ?? en[key];
+    // `ignoreTag`: catalogues hold plain text; a "<" is a character, never markup.
+    f = new IntlMessageFormat(source, lang, undefined, { ignoreTag: true });
+    compiled.set(id, f);
+  }
+  return f;
+}
+
+/**
+ * The message for `key` in `lang` with its arguments formatted. A missing argument shows as its
+ * `{name}` (a visible bug in a screenshot, never a crash).
+ */
 export function translate(lang: Language, key: MessageKey, params?: Params): string {
-  const text = MESSAGES[lang][key] ?? en[key];
-  if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  try {
+    return String(formatter(lang, key).format(params ?? {}));
+  } catch {
+    return MESSAGES[lang][key] ?? en[key];
+  }
 }
 
 /** A translate function bound to one language. */
@@ -47,12 +70,23 @@ export function pickLanguage(preferred: readonly string[]): Language {
   return 'en';
 }
 
-/** A programme's title in `lang` (the catalogue's localized title when there is one). */
-export function programTitle(program: Pick<Program, 'title' | 'titles'>, lang: Language): string {
-  return program.titles?.[lang] ?? program.title;
+/** The entry of a per-language record for `lang`: exact tag, then its primary language, else undefined. */
+function localized(values: Readonly<Record<string, string>> | undefined, lang: Language): string | undefined {
+  if (!values) return undefined;
+  return values[lang] ?? values[lang.split('-')[0] ?? lang];
 }
 
-/** A media position as a clock: `m:ss`, or `h:mm:ss` from an hour. */
+/** A programme's title in `lang` (the catalogue's localized title when there is one). */
+export function programTitle(program: Pick<Program, 'title' | 'titles'>, lang: Language): string {
+  return localized(program.titles, lang) ?? program.title;
+}
+
+/** A programme's synopsis in `lang` (the catalogue's localized synopsis, else the default one). */
+export function programSynopsis(program: Pick<Program, 'synopsis' | 'synopses'>, lang: Language): string {
+  return localized(program.synopses, lang) ?? program.synopsis;
+}
+
+/** A media position as a clock: `m:ss`, or `h:mm:ss` from an hour (the same in every language). */
 export function formatClock(seconds: number): string {
   const s = Math.max(0, Math.floor(Number.isFinite(seconds) ? seconds : 0));
   const h = Math.floor(s / 3600);
@@ -82,7 +116,17 @@ export function formatRelative(then: number, now: number, lang: Language, t: Tra
   return rtf.format(-Math.round(hours / 24), 'day');
 }
 
-/** A wall-clock moment (a live breakpoint) as a local time of day with seconds. */
+const wallclockFormats = new Map<Language, Intl.DateTimeFormat>();
+
+/**
+ * A wall-clock moment (a live breakpoint) as the locale writes a time of day with seconds:
+ * "7:48:57 PM" in English, "19:48:57" in Chinese.
+ */
 export function formatWallclock(epochMs: number, lang: Language): string {
-  return new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(epochMs);
+  let f = wallclockFormats.get(lang);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang, { timeStyle: 'medium' });
+    wallclockFormats.set(lang, f);
+  }
+  return f.format(epochMs);
 }

@@ -1,0 +1,90 @@
+/**
+ * The one path from a remote key to an action in the 10-foot interface: a single pair of window
+ * listeners turns each key event into a `RemoteAction` (keymap.ts, data per platform) and hands
+ * it to the screen on top — a stack, so an overlay (a card's options) sees a key before the
+ * screen under it. A handler returns true when it used the action; unused actions fall through
+ * to the next handler, and OK and the arrows go on to spatial navigation (Norigin) in every case.
+ *
+ * The listener runs in the capture phase, ahead of Norigin's, so it also gates the repeats of a
+ * held arrow for navigation (at most one move per NAV_REPEAT_MS; separate presses always act).
+ */
+import { useEffect, useRef } from 'react';
+import { createRepeatGate, remoteAction, type RemoteAction } from './keymap.ts';
+
+/** Minimum time between two moves of a held arrow. */
+export const NAV_REPEAT_MS = 150;
+
+/** One key event as a screen sees it. */
+export interface RemotePress {
+  action: RemoteAction;
+  /** Key down (with `repeat` while held) or key up. */
+  phase: 'down' | 'up';
+  repeat: boolean;
+}
+
+/** A screen's handler: true when it used the press (the browser's default is then prevented). */
+export type RemoteHandler = (press: RemotePress) => boolean;
+
+const handlers: RemoteHandler[] = [];
+let installed = false;
+let navigationPaused = false;
+const repeatGate = createRepeatGate(NAV_REPEAT_MS);
+
+function isArrow(a: RemoteAction): boolean {
+  return a === 'up' || a === 'down' || a === 'left' || a === 'right';
+}
+
+/** Dispatch one press to the handlers, topmost first; returns whether one used it. */
+export function dispatchRemote(press: RemotePress): boolean {
+  for (let i = handlers.length - 1; i >= 0; i--) {
+    const h = handlers[i];
+    if (h && h(press)) return true;
+  }
+  return false;
+}
+
+function onKey(e: KeyboardEvent): void {
+  const action = remoteAction({ key: e.key, keyCode: e.keyCode, ctrlKey: e.ctrlKey, altKey: e.altKey, metaKey: e.metaKey });
+  if (!action) return;
+  const phase = e.type === 'keyup' ? 'up' : 'down';
+  if (phase === 'down' && !navigationPaused && e.repeat && isArrow(action) && !repeatGate.accept(true)) {
+    // Too fast for the eye to follow: neither navigation nor a screen sees this repeat.
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    return;
+  }
+  if (dispatchRemote({ action, phase, repeat: e.repeat })) e.preventDefault();
+}
+
+/** Install the listeners (idempotent). */
+export function ensureRemote(): void {
+  if (installed) return;
+  installed = true;
+  window.addEventListener('keydown', onKey, true);
+  window.addEventListener('keyup', onKey, true);
+}
+
+/** Put a handler on top of the stack; returns its removal. */
+export function pushRemoteHandler(handler: RemoteHandler): () => void {
+  ensureRemote();
+  handlers.push(handler);
+  return () => {
+    const i = handlers.lastIndexOf(handler);
+    if (i >= 0) handlers.splice(i, 1);
+  };
+}
+
+/** Spatial navigation is paused (the player drives the arrows): no repeat gating then. */
+export function setNavigationPaused(paused: boolean): void {
+  navigationPaused = paused;
+}
+
+/**
+ * A component's handler on the stack while it is mounted (and `active`); always the latest
+ * closure, so the handler may read props and state without re-registering.
+ */
+export function useRemote(handler: RemoteHandler, active = true): void {
+  const latest = useRef(handler);
+  latest.current = handler;
+  useEffect(() => (active ? pushRemoteHandler((p) => latest.current(p)) : undefined), [active]);
+}

@@ -1,0 +1,158 @@
+/**
+ * The TV player's keys (see TvPlayer.tsx for what each does), through the remote's one path
+ * (remote.ts): one exhaustive switch over RemoteAction. Owns the scrub gesture (scrub.ts), the
+ * focused choice at the end of the programme and what the live region says.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useStore } from 'zustand';
+import { assertNever } from '../../../common/errors.ts';
+import { formatClock, formatWallclock } from '../../../common/i18n/index.ts';
+import type { PlayerController } from '../player/controller.ts';
+import { useLanguage, useRuntime, useT } from '../ui/context.tsx';
+import type { EndChoice } from '../ui/EndOfProgramme.tsx';
+import { goHome } from '../ui/navigation.ts';
+import { useRemote } from './remote.ts';
+import { createScrubber, SCRUB_COMMIT_MS } from './scrub.ts';
+
+/** What the player screen shows of its keys' state. */
+export interface TvPlayerKeys {
+  /** Where a scrub in progress would seek (s), or null. */
+  scrubTarget: number | null;
+  /** The live region's text: what the last key did. */
+  said: string;
+  /** The focused choice at the end of the programme. */
+  endFocus: number;
+}
+
+/** Handle the remote for the player of `controller`; `poke` shows the transport bar. */
+export function useTvPlayerRemote({ controller, poke, endChoices }: { controller: PlayerController | null; poke: () => void; endChoices: EndChoice[] }): TvPlayerKeys {
+  const rt = useRuntime();
+  const t = useT();
+  const lang = useLanguage();
+  const status = useStore(rt.player, (s) => s.status);
+  const [endFocus, setEndFocus] = useState(0);
+  useEffect(() => {
+    if (status === 'ended') setEndFocus(0);
+  }, [status]);
+  const [scrubTarget, setScrubTarget] = useState<number | null>(null);
+  const [said, setSaid] = useState('');
+  const scrubber = useRef(createScrubber()).current;
+  const commitTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  useEffect(
+    () => () => {
+      if (commitTimer.current) clearTimeout(commitTimer.current);
+    },
+    [],
+  );
+
+  const commitScrub = useCallback(() => {
+    if (commitTimer.current) clearTimeout(commitTimer.current);
+    commitTimer.current = null;
+    const to = scrubber.commit();
+    setScrubTarget(null);
+    if (to !== null && controller) {
+      controller.seekTo(to);
+      // Live: the broadcast's time of day ("Moved to 7:41:20 PM, 6:40 behind live"), not media time.
+      const { live: isLive, liveEpochMs, seekEnd: edge } = rt.player.getState();
+      setSaid(
+        isLive && liveEpochMs !== null
+          ? t('tv.player.seekedLive', { time: formatWallclock(liveEpochMs + to * 1000, lang), behind: formatClock(Math.max(0, edge - to)) })
+          : t('tv.player.seeked', { time: formatClock(to) }),
+      );
+    }
+  }, [controller, scrubber, t, rt, lang]);
+
+  const cancelScrub = useCallback(() => {
+    if (commitTimer.current) clearTimeout(commitTimer.current);
+    commitTimer.current = null;
+    scrubber.cancel();
+    setScrubTarget(null);
+  }, [scrubber]);
+
+  /** Play or pause, announcing what was asked of the video (not what the store last said). */
+  const say = (key: 'tv.player.playing' | 'tv.player.paused') => setSaid(t(key));
+
+  useRemote(({ action, phase, repeat }) => {
+    const c = controller;
+    if (phase === 'up') {
+      if (action === 'left' || action === 'right' || action === 'rewind' || action === 'fast-forward') scrubber.release();
+      return false;
+    }
+    poke();
+    if (!c) {
+      if (action === 'back' || action === 'stop') goHome();
+      return true;
+    }
+    const s = rt.player.getState();
+    if (s.status === 'ended' && (action === 'left' || action === 'right' || action === 'ok')) {
+      // The end's choices: ◀ ▶ move, OK takes the focused one.
+      const n = endChoices.length;
+      if (action === 'ok') {
+        if (!repeat) endChoices[Math.min(endFocus, n - 1)]?.run();
+      } else setEndFocus((i) => Math.max(0, Math.min(n - 1, Math.min(i, n - 1) + (action === 'left' ? -1 : 1))));
+      return true;
+    }
+    switch (action) {
+      case 'back':
+        if (scrubber.target() !== null) cancelScrub();
+        else goHome();
+        return true;
+      case 'stop':
+        cancelScrub();
+        goHome();
+        return true;
+      case 'ok':
+      case 'play-pause':
+        if (repeat) return true;
+        if (scrubber.target() !== null) commitScrub();
+        else if (s.status === 'error') void c.retry();
+        else if (s.status === 'ended') {
+          c.play();
+          say('tv.player.playing');
+        } else if (!c.hasPlayed()) {
+          // Until the viewing has started, OK means play: the OK that opened this screen is
+          // often followed by a second quick one, which must not pause it at 0:00.
+          c.play();
+          say('tv.player.playing');
+        } else if (s.status === 'ready') say(c.togglePlay() === 'play' ? 'tv.player.playing' : 'tv.player.paused');
+        return true;
+      case 'play':
+        if (s.status !== 'error') {
+          c.play();
+          say('tv.player.playing');
+        }
+        return true;
+      case 'pause':
+        if (c.hasPlayed() && !s.paused) {
+          c.pause();
+          say('tv.player.paused');
+        }
+        return true;
+      case 'left':
+      case 'right':
+      case 'rewind':
+      case 'fast-forward': {
+        if (s.status !== 'ready') return true;
+        const direction = action === 'left' || action === 'rewind' ? -1 : 1;
+        const min = s.live ? s.seekStart : 0;
+        const max = s.live ? s.seekEnd : Math.max(0, s.duration - 0.5);
+        const target = scrubber.press(direction, repeat, { position: s.position, min, max });
+        if (target === null) return true;
+        setScrubTarget(target);
+        if (commitTimer.current) clearTimeout(commitTimer.current);
+        commitTimer.current = setTimeout(commitScrub, SCRUB_COMMIT_MS);
+        return true;
+      }
+      case 'up':
+      case 'down':
+      case 'menu':
+        // Show the transport bar (done above by `poke`).
+        return true;
+      default:
+        return assertNever(action, 'remote action');
+    }
+  });
+
+  return { scrubTarget, said, endFocus };
+}
