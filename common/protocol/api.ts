@@ -15,6 +15,7 @@ import {
   Terminal,
   TerminalName,
   TerminalType,
+  TrackChoice,
   ViewingRecord,
 } from './model.ts';
 
@@ -88,6 +89,8 @@ const reportFields = {
   seekedBack: Type.Optional(Type.Boolean()),
   /** The play token the access server issued for this viewing (patent [0098]). */
   playToken: Type.Optional(Type.String({ maxLength: 2000 })),
+  /** The audio, subtitles and speed the viewing used (absent = unchanged). */
+  tracks: Type.Optional(TrackChoice),
 };
 
 /** One report a terminal kept (offline) and now uploads itself. */

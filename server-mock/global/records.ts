@@ -29,5 +29,6 @@ export function toViewingRecord(row: LabelledHistoryRow): ViewingRecord {
     status: row.status,
   };
   if (row.playToken) record.playToken = row.playToken;
+  if (row.tracks) record.tracks = row.tracks;
   return record;
 }

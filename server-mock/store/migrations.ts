@@ -144,6 +144,16 @@ CREATE TABLE device_codes (
 CREATE INDEX device_codes_expires ON device_codes (expires_at);
 `,
   },
+  {
+    version: 3,
+    name: 'track choices of viewings',
+    up: `
+-- The audio language, subtitle language (or off) and speed a viewing last used, as the JSON of
+-- a TrackChoice (common/protocol/model.ts); NULL = never reported. JSON text, not three
+-- columns: the choice is read and written whole, and grows without a migration per field.
+ALTER TABLE history ADD COLUMN tracks TEXT NULL;
+`,
+  },
 ]);
 
 /** The highest version this code knows. */

@@ -23,6 +23,7 @@ import {
   StopResponse,
   type LiveEdgeReason,
 } from '../../common/protocol/stream.ts';
+import { preferredTracks } from '../../common/tracks.ts';
 import type { GlobalClient } from '../global-client.ts';
 import { bearerToken, type TerminalIdentity } from '../http/auth.ts';
 import { errorResponses } from '../http/schemas.ts';
@@ -148,6 +149,10 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         start = checked;
       }
 
+      // The audio, subtitles and speed to start with: this user's newest choice (common/tracks.ts).
+      // The session starts with it, so a terminal that reports only what it changes still
+      // leaves a whole choice on its record.
+      const tracks = preferredTracks(program.id, answer.history, answer.programs);
       const sessionId = randomBytes(12).toString('base64url');
       const { token, expiresAt } = issue({ u: id.userId, t: id.terminal.id, p: program.id, s: sessionId });
       const minSeq = answer.history.filter((r) => r.terminalId === id.terminal.id).reduce((m, r) => Math.max(m, r.seq), 0);
@@ -162,6 +167,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         seq: -1,
         resumedFrom: body.breakpoint && program.kind === 'vod' ? start : null,
         playToken: token,
+        tracks,
       });
       const path = protocol === 'hls' ? (link.hls as string) : link.dash;
       return {
@@ -180,6 +186,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         program,
         clusterId: o.clusterId,
         admittedByToken: byToken,
+        ...(tracks ? { tracks } : {}),
       };
     },
   );
@@ -226,6 +233,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         seq: req.body.seq,
         event: req.body.event ?? 'heartbeat',
         seekedBack: req.body.seekedBack,
+        tracks: req.body.tracks,
       });
       const { token, expiresAt } = issue({ u: s.userId, t: s.terminalId, p: s.program.id, s: s.id });
       s.playToken = token;
@@ -250,7 +258,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
       const s = sessionOf(req, req.params.sessionId, true);
       if (s.closedAt !== null) return { breakpoint: s.position, result: 'already-stopped' as const };
       const position = checkedPosition(s, req.body.position);
-      const result = await o.sessions.update(s, { position, seq: req.body.seq, event: 'stop', seekedBack: req.body.seekedBack });
+      const result = await o.sessions.update(s, { position, seq: req.body.seq, event: 'stop', seekedBack: req.body.seekedBack, tracks: req.body.tracks });
       if (result === 'stale') {
         // An out-of-order stop still ends the session; the last good position stands.
         s.closedAt = now();
