@@ -267,6 +267,9 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
   async function makePlayer(): Promise<PlayerEngine> {
     const p = deps.engines.create(deps.textContainer ?? null);
     await p.attach(video);
+    // Diagnostics: the engine is reachable from its element (as Shaka's own UI does), for
+    // support sessions and the e2e suite, which reads Shaka's track state through it.
+    Object.defineProperty(video, 'shakaPlayer', { value: p, configurable: true });
     p.configure({
       streaming: {
         bufferingGoal: 40,
