@@ -119,6 +119,8 @@ export const en = {
   'player.retry': 'Try again',
   'player.home': 'Back to home',
   'player.tracks': 'Audio, subtitles and speed',
+  'card.tracks.audio': '{language} audio',
+  'card.tracks.subtitles': '{language} subtitles',
   'player.audio': 'Audio',
   'player.subtitles': 'Subtitles',
   'player.subtitles.off': 'Off',

@@ -120,6 +120,8 @@ export const zhCN: Record<MessageKey, string> = {
   'player.retry': '重试',
   'player.home': '返回首页',
   'player.tracks': '音轨、字幕和播放速度',
+  'card.tracks.audio': '{language}音轨',
+  'card.tracks.subtitles': '{language}字幕',
   'player.audio': '音轨',
   'player.subtitles': '字幕',
   'player.subtitles.off': '关闭',

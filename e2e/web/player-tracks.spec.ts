@@ -95,6 +95,8 @@ test('audio, subtitles and speed chosen on one terminal are resumed on the other
   const stoppedAt = await videoTime(a.page);
   await a.page.locator('.player-top .icon-btn').click();
   await expect(card(a.page, id)).toBeVisible();
+  // The card says how it was watched (and will be resumed).
+  await expect(card(a.page, id).getByTestId('cw-tracks')).toHaveText('French audio · Chinese subtitles · 1.5×');
 
   // Phone B: resumes from Continue watching with the same tracks and speed.
   const b = await openTerminal(browser, server, { login: 'tracks@example.com', name: 'Phone', type: 'mobile', context: { viewport: { width: 390, height: 844 }, hasTouch: true } });

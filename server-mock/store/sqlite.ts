@@ -155,13 +155,19 @@ function decodeTracks(json: string | null): TrackChoice | null {
   }
 }
 
+/** `{ tracks }` when a choice is stored (rows without one carry no field). */
+function tracksOf(json: string | null): { tracks?: TrackChoice } {
+  const tracks = decodeTracks(json);
+  return tracks ? { tracks } : {};
+}
+
 function toHistory(r: DbHistory): HistoryRow {
   return {
     userId: r.user_id, terminalId: r.terminal_id, terminalType: r.terminal_type as TerminalType,
     programId: r.program_id, breakpoint: decodeBreakpoint(r.breakpoint_kind, r.breakpoint_value),
     durationMs: r.duration_ms, seq: r.seq, progressAt: r.progress_at, updatedAt: r.updated_at,
     status: r.status as ProgressStatus, lastEvent: r.last_event as ReportEvent, playToken: r.play_token,
-    tracks: decodeTracks(r.tracks),
+    ...tracksOf(r.tracks),
   };
 }
 
@@ -177,7 +183,7 @@ function fromTuple(t: HistoryTuple): LabelledHistoryRow {
   return {
     userId: t[2], terminalId: t[0], terminalType: t[3] as TerminalType, programId: t[1],
     breakpoint: decodeBreakpoint(t[4], t[5]), durationMs: t[6], seq: t[7], progressAt: t[8], updatedAt: t[9],
-    status: t[10] as ProgressStatus, lastEvent: t[11] as ReportEvent, playToken: t[12], tracks: decodeTracks(t[13]),
+    status: t[10] as ProgressStatus, lastEvent: t[11] as ReportEvent, playToken: t[12], ...tracksOf(t[13]),
     terminalName: t[14],
   };
 }
@@ -337,7 +343,7 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
     const storedTracks = decodeTracks(get<{ tracks: string | null }>(s.currentTracks, input.terminalId, input.programId)?.tracks ?? null);
     const tracks = input.tracks ? mergeTracks(storedTracks, input.tracks) : storedTracks;
     if (input.tracks) s.setTracks.run(tracks ? JSON.stringify(tracks) : null, input.terminalId, input.programId);
-    row.tracks = tracks;
+    if (tracks) row.tracks = tracks;
     return { outcome: decision.outcome, row };
   }
 

@@ -71,7 +71,7 @@ function TvContinueCard({ item, onOptions }: { item: ContinueItem; onOptions: (p
   const lang = useLanguage();
   const now = useNow();
   const { program, record, percent } = item;
-  const { title, live, from, left } = cardText(item, lang, t, now);
+  const { title, live, from, left, tracks } = cardText(item, lang, t, now);
   return (
     <li className="tv-item" {...cardData(item)}>
       <TvButton
@@ -102,6 +102,16 @@ function TvContinueCard({ item, onOptions }: { item: ContinueItem; onOptions: (p
         <span className="tv-card-meta">
           <span className="tv-ellipsis">{left}</span>
         </span>
+        {tracks && (
+          <>
+            <Sep />
+            <span className="tv-card-meta">
+              <span className="tv-ellipsis" data-testid="cw-tracks">
+                {tracks}
+              </span>
+            </span>
+          </>
+        )}
       </TvButton>
     </li>
   );

@@ -19,7 +19,7 @@ export function ContinueCard({ item, onRemove }: { item: ContinueItem; onRemove:
   const now = useNow();
   const titleId = useId();
   const { program, record, percent, others } = item;
-  const { title, position, live, from, left } = cardText(item, lang, t, now);
+  const { title, position, live, from, left, tracks } = cardText(item, lang, t, now);
   const resume = () => navigate({ name: 'watch', programId: program.id, start: { kind: 'resume' } });
 
   return (
@@ -45,6 +45,11 @@ export function ContinueCard({ item, onRemove }: { item: ContinueItem; onRemove:
             <span>{from}</span>
           </p>
           <p className="cw-left">{left}</p>
+          {tracks && (
+            <p className="cw-tracks" data-testid="cw-tracks">
+              {tracks}
+            </p>
+          )}
           {!live && (
             <div
               className="sr-only"
