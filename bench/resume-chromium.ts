@@ -342,7 +342,7 @@ async function run(ctx: BenchContext): Promise<BenchOutput> {
   const killServer = () => server?.child.kill('SIGKILL');
   process.once('exit', killServer);
   try {
-    server = await spawnServer(['--port', '0', '--data', dataDir, '--log-level', 'warn', '--heartbeat-interval-sec', '2', '--web-dir', web]);
+    server = await spawnServer(['--port', '0', '--data', dataDir, '--log-level', 'warn', '--heartbeat-interval-sec', '2', '--web-dir', web, '--open-registration', 'true']);
     if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(server.url)) throw new Error(`server is not on loopback: ${server.url}`);
     await createAccount(server.url);
     browser = await chromium.launch({ headless: true, args: [...CHROMIUM_ARGS], ...(executablePath ? { executablePath } : {}) });

@@ -160,16 +160,19 @@ async function seedFile(file: string, size: number): Promise<Omit<SeedInfo, 'fil
   db.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -262144');
   const indexes = db
     .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-      AND tbl_name IN ('users', 'terminals', 'history', 'history_reports')`)
+      AND tbl_name IN ('users', 'profiles', 'terminals', 'history', 'history_reports')`)
     .all() as { name: string; sql: string }[];
   for (const ix of indexes) db.exec(`DROP INDEX "${ix.name}"`);
 
   const insUser = db.prepare('INSERT INTO users (id, login, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)');
-  const insTerminal = db.prepare(`INSERT INTO terminals (id, user_id, name, type, credential_hash, created_at, last_seen_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  // Each account's default profile, as the store makes it ('p-' || user id); its data lives there.
+  const insProfile = db.prepare(`INSERT INTO profiles (id, user_id, name, language, pin_hash, maturity_limit, created_at)
+    VALUES ('p-' || ?1, ?1, ?2, NULL, NULL, NULL, ?3)`);
+  const insTerminal = db.prepare(`INSERT INTO terminals (id, user_id, name, type, credential_hash, created_at, last_seen_at, profile_id)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'p-' || ?2)`);
   const insHistory = db.prepare(`INSERT INTO history (terminal_id, program_id, user_id, terminal_type, breakpoint_kind,
-      breakpoint_value, duration_ms, seq, progress_at, updated_at, status, last_event, play_token)
-    VALUES (?, ?, ?, ?, 'offset', ?, ?, ?, ?, ?, ?, ?, NULL)`);
+      breakpoint_value, duration_ms, seq, progress_at, updated_at, status, last_event, play_token, profile_id)
+    VALUES (?1, ?2, ?3, ?4, 'offset', ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, 'p-' || ?3)`);
   const insReport = db.prepare('INSERT INTO history_reports (user_id, report_id, received_at) VALUES (?, ?, ?)');
 
   const now = Date.now();
@@ -179,8 +182,10 @@ async function seedFile(file: string, size: number): Promise<Omit<SeedInfo, 'fil
   let terminals = 0;
   const sampleTerminals: { id: string; type: TerminalType }[] = [];
 
-  const addUser = (uid: string, i: number) =>
+  const addUser = (uid: string, i: number) => {
     insUser.run(uid, `${uid}@bench.local`, uid, 'bench-no-login', now - 60 * DAY_MS + i);
+    insProfile.run(uid, uid, now - 60 * DAY_MS + i);
+  };
   const addTerminal = (tid: string, uid: string, type: TerminalType) => {
     insTerminal.run(tid, uid, NAMES[type], type, hashSecret(terminalCredential(tid)), now - 30 * DAY_MS, null);
     terminals++;

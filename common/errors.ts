@@ -55,6 +55,20 @@ export const ERROR_STATUS = {
    * streaming cluster (deleted, not packaged yet), or its operator CDN does not answer.
    */
   MEDIA_UNAVAILABLE: 409,
+  /** Account lifecycle: the current password given is wrong (nothing was changed). */
+  WRONG_PASSWORD: 403,
+  /** Registration is closed: only the server's owner creates accounts (or `--open-registration`). */
+  REGISTRATION_CLOSED: 403,
+  /** Only the server's owner (its first account) may do this. */
+  OWNER_ONLY: 403,
+  /** The current profile's maturity limit does not allow this programme (or it is unrated). */
+  PROGRAM_RESTRICTED: 403,
+  /** Profiles: the PIN given to choose a profile is wrong (retry; guesses are rate-limited). */
+  PIN_WRONG: 403,
+  /** Profiles: the profile does not exist or is not of this household. */
+  PROFILE_NOT_FOUND: 404,
+  /** Profiles: a household has at most 8 profiles, and at least one. */
+  PROFILE_LIMIT: 409,
   /** An unexpected server fault; the body never says more. */
   INTERNAL: 500,
   /** A dependency (another role, the store) is unreachable; retry later. */

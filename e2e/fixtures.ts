@@ -29,7 +29,8 @@ export const test = base.extend<{ server: Server; serverArgs: string[] }>({
   serverArgs: [[], { option: true }],
   server: async ({ browser, serverArgs }, use) => {
     const dataDir = await mkdtemp(join(tmpdir(), 'ra-e2e-'));
-    const proc = await spawnServer(['--port', '0', '--data', dataDir, '--log-level', 'warn', '--heartbeat-interval-sec', String(HEARTBEAT_SEC), ...serverArgs]);
+    // Open registration: specs create several accounts beside the seeded demo account (the owner).
+    const proc = await spawnServer(['--port', '0', '--data', dataDir, '--log-level', 'warn', '--heartbeat-interval-sec', String(HEARTBEAT_SEC), '--open-registration', 'true', ...serverArgs]);
     await use({ url: proc.url, dataDir, process: proc });
     // Terminals first: a server does not finish a graceful shutdown while push streams are open.
     await Promise.all(browser.contexts().map((c) => c.close().catch(() => undefined)));

@@ -83,6 +83,8 @@ describe('main process (fake Electron, real server)', () => {
           body: JSON.stringify(body),
         })
       ).json()) as T;
+    // A LAN server seeds no demo account (its password is published): the first run creates the owner.
+    await post('/api/v1/accounts', { login: 'demo@resume.local', password: 'resume-demo' });
     const session = await post<SessionResponse>('/api/v1/sessions', { login: 'demo@resume.local', password: 'resume-demo' });
     const terminal = await post<RegisterTerminalResponse>('/api/v1/terminals', { name: 'Study PC', type: 'pc' }, session.token);
     credential = terminal.credential;

@@ -13,6 +13,7 @@ import type { Config } from './config.ts';
 import { httpGlobalClient, localGlobalClient, withIntrospectionCache, type GlobalClient } from './global-client.ts';
 import { createGlobal, globalPlugin, type GlobalServices } from './global/plugin.ts';
 import { installCors } from './http/cors.ts';
+import { localRevocations, RevocationFeed, type RevocationSource } from './revocation-feed.ts';
 import { installErrorHandling, validatorCompiler } from './http/errors.ts';
 import { installRequestIds, loggerOptions, RequestLogController, requestId } from './http/logging.ts';
 import { libraryPlugin } from './library/plugin.ts';
@@ -117,16 +118,36 @@ export async function buildApp({ config, store, logger, outboxFile }: AppDeps): 
     global = createGlobal(store, config);
     await app.register(globalPlugin, { services: global, config });
   }
-  const globalClient = global
-    ? localGlobalClient(global, config.instanceId)
-    : withIntrospectionCache(httpGlobalClient(config.globalUrl as string, config.serviceCredentials[0] as Config['serviceCredentials'][0]));
+  let globalClient: GlobalClient;
+  let revocations: RevocationSource;
+  if (global) {
+    globalClient = localGlobalClient(global, config.instanceId);
+    revocations = localRevocations(global.revocations);
+  } else {
+    const credential = config.serviceCredentials[0] as Config['serviceCredentials'][0];
+    const cached = withIntrospectionCache(httpGlobalClient(config.globalUrl as string, credential));
+    const feed = new RevocationFeed({ globalUrl: config.globalUrl as string, credential, log: app.log });
+    // A revoked terminal's cached introspection must not outlive the revocation.
+    feed.subscribe((entries) => {
+      const ids = (kind: 'terminal' | 'user') => new Set(entries.filter((e) => e.kind === kind).map((e) => e.subjectId));
+      cached.forget(ids('terminal'), ids('user'));
+    });
+    app.addHook('onReady', async () => {
+      feed.start();
+      // Give the feed a moment so the first plays are not refused; never wait long for a global that is down.
+      await feed.whenReady(1_000);
+    });
+    app.addHook('onClose', async () => feed.stop());
+    globalClient = cached;
+    revocations = feed;
+  }
 
   if (config.roles.includes('portal')) {
-    await app.register(portalPlugin, { client: globalClient, rules: config.resume, portalId: config.instanceId });
+    await app.register(portalPlugin, { client: globalClient, rules: config.resume, portalId: config.instanceId, revocations });
   }
   const streaming = config.roles.includes('streaming') ? createStreaming(globalClient, config, app.log, outboxFile) : null;
   app.decorate('streaming', streaming);
-  if (streaming) await app.register(streamingPlugin, { client: globalClient, config, state: streaming });
+  if (streaming) await app.register(streamingPlugin, { client: globalClient, config, state: streaming, revocations });
   // The media library packages into a media root of this cluster and writes the catalogue, so it
   // runs where both roles are in-process (the single-process server, the PC app's embedded one).
   app.decorate('library', null);

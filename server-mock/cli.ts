@@ -11,7 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, optionsHelp, parseConfig } from './config.ts';
-import { DEMO_ACCOUNT, readCatalogFile } from './demo/seed.ts';
+import { verifyPassword } from './auth/passwords.ts';
+import { DEMO_ACCOUNT, isLoopbackHost, readCatalogFile } from './demo/seed.ts';
 import { libraryCommand } from './library/cli.ts';
 import { startServer } from './server.ts';
 import { openSqliteStore } from './store/sqlite.ts';
@@ -24,7 +25,16 @@ async function serve(argv: string[]): Promise<void> {
     `  API docs:  ${server.url}/docs   (OpenAPI: ${server.url}/openapi.json)`,
     `  data dir:  ${config.dataDir}   admin token: ${join(config.dataDir, 'admin-token')}`,
   ];
-  if (server.global) lines.push(`  demo account: ${DEMO_ACCOUNT.login} / ${DEMO_ACCOUNT.password}`);
+  if (server.global) {
+    // The demo password is published: say it only where the account really exists.
+    const demo = await server.global.store.findUserByLogin(DEMO_ACCOUNT.login);
+    if (demo && isLoopbackHost(config.host)) lines.push(`  demo account: ${DEMO_ACCOUNT.login} / ${DEMO_ACCOUNT.password}`);
+    else if (demo && (await verifyPassword(DEMO_ACCOUNT.password, demo.passwordHash))) {
+      // Seeded while local only, now reachable from the network with a published password.
+      lines.push(`  WARNING: the demo account ${DEMO_ACCOUNT.login} still has its published password and this server is reachable from the network; change it (POST /api/v1/account/password) or delete it`);
+    }
+    else if ((await server.global.store.countUsers()) === 0) lines.push('  no account yet: the first account created becomes the owner of this server');
+  }
   if (server.seeded.programs > 0) lines.push(`  seeded ${server.seeded.programs} demo programmes`);
   console.log(lines.join('\n'));
   const stop = (signal: string) => {

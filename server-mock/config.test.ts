@@ -49,6 +49,8 @@ const DEFAULTS: Config = {
   retentionIntervalMinutes: 60,
   resume: { minPercent: 5, maxPercent: 90, minResumableDurationMs: 300_000, unmovedToleranceMs: 500 },
   seedDemo: true,
+  demoAccount: 'loopback',
+  openRegistration: false,
   authRateLimit: 20,
   bodyLimit: 524_288,
   sessionDays: 30,
@@ -126,6 +128,8 @@ describe('flags and environment', () => {
       RA_RESUME_MAX_PERCENT: '95',
       RA_RESUME_MIN_DURATION_SEC: '120',
       RA_SEED_DEMO: 'false',
+      RA_DEMO_ACCOUNT: 'never',
+      RA_OPEN_REGISTRATION: 'true',
       RA_AUTH_RATE_LIMIT: '5',
       RA_BODY_LIMIT: '2048',
       RA_SESSION_DAYS: '1',
@@ -155,6 +159,8 @@ describe('flags and environment', () => {
       retentionIntervalMinutes: 15,
       resume: { ...DEFAULT_RESUME_RULES, minPercent: 3, maxPercent: 95, minResumableDurationMs: 120_000 },
       seedDemo: false,
+      demoAccount: 'never',
+      openRegistration: true,
       authRateLimit: 5,
       bodyLimit: 2048,
       sessionDays: 1,
@@ -209,6 +215,7 @@ describe('flags and environment', () => {
     ['OFF', false],
   ])('reads boolean %s as %s', (raw, expected) => {
     expect(parseConfig(['--seed-demo', raw], {}).seedDemo).toBe(expected);
+    expect(parseConfig(['--open-registration', raw], {}).openRegistration).toBe(expected);
   });
 });
 

@@ -46,8 +46,16 @@ export interface Config {
   /** How often the aging job runs. */
   retentionIntervalMinutes: number;
   resume: ResumeRules;
-  /** Seed the demo catalogue and account into an empty data dir. */
+  /** Seed the demo catalogue (and, per `demoAccount`, the demo account) into an empty data dir. */
   seedDemo: boolean;
+  /**
+   * When the seed creates the demo account (its password is published): `loopback` only when
+   * the server listens on this machine alone (development), `always`, or `never` (then the
+   * first account created on the server becomes its owner).
+   */
+  demoAccount: 'loopback' | 'always' | 'never';
+  /** Anyone may create an account; otherwise only the owner does, after the first. */
+  openRegistration: boolean;
   /** Login/registration attempts per IP per minute. */
   authRateLimit: number;
   /** Largest accepted request body, bytes. */
@@ -129,6 +137,16 @@ export const OPTIONS = {
     doc: 'shorter programmes are never resumable',
   },
   'seed-demo': { env: 'RA_SEED_DEMO', default: 'true', doc: 'seed demo catalogue + account into an empty data dir' },
+  'demo-account': {
+    env: 'RA_DEMO_ACCOUNT',
+    default: 'loopback',
+    doc: 'when the seed creates the demo account (published password): `loopback` = only if this server listens on loopback alone (development), `always`, `never`; without it the first account created becomes the owner',
+  },
+  'open-registration': {
+    env: 'RA_OPEN_REGISTRATION',
+    default: 'false',
+    doc: 'anyone may create an account; otherwise, after the first (the owner), only the owner does',
+  },
   'auth-rate-limit': { env: 'RA_AUTH_RATE_LIMIT', default: '20', doc: 'login/registration attempts per IP per minute' },
   'body-limit': { env: 'RA_BODY_LIMIT', default: '524288', doc: 'largest request body (bytes)' },
   'session-days': { env: 'RA_SESSION_DAYS', default: '30', doc: 'user session lifetime' },
@@ -387,6 +405,8 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     retentionIntervalMinutes: int('retention-interval-minutes', get('retention-interval-minutes'), 1, 7 * 24 * 60),
     resume,
     seedDemo: bool('seed-demo', get('seed-demo')),
+    demoAccount: oneOf('demo-account', get('demo-account'), ['loopback', 'always', 'never'] as const),
+    openRegistration: bool('open-registration', get('open-registration')),
     authRateLimit: int('auth-rate-limit', get('auth-rate-limit'), 1, 1_000_000),
     bodyLimit: int('body-limit', get('body-limit'), 1024, 64 * 1024 * 1024),
     sessionDays: int('session-days', get('session-days'), 1, 3650),

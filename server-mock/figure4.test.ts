@@ -21,7 +21,7 @@ const procs: Record<string, ServerProcess> = {};
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ra-fig4-'));
   const all = Object.entries(secrets).map(([id, secret]) => `${id}:${secret}`).join(',');
-  procs.global = await spawnServer(['--roles', 'global', '--port', '0', '--data', join(dir, 'global'), '--service-credentials', all]);
+  procs.global = await spawnServer(['--roles', 'global', '--port', '0', '--data', join(dir, 'global'), '--service-credentials', all, '--open-registration', 'true']);
   const g = procs.global.url;
   const role = (roles: string, id: string) =>
     spawnServer(['--roles', roles, '--port', '0', '--data', join(dir, id), '--instance-id', id.toUpperCase(), '--global-url', g,

@@ -103,14 +103,26 @@ export function httpGlobalClient(baseUrl: string, credential: ServiceCredential,
   };
 }
 
+/** A client whose cached introspections can be dropped (on a revocation). */
+export interface CachingGlobalClient extends GlobalClient {
+  /** Drop cached answers for these terminals or accounts. */
+  forget(terminalIds: ReadonlySet<string>, userIds: ReadonlySet<string>): void;
+}
+
 /**
  * Cache introspection answers briefly: a terminal polls its home page and sends heartbeats,
- * and each would otherwise cost a round trip to global. Revocation takes effect within `ttlMs`.
+ * and each would otherwise cost a round trip to global. A revocation heard on the feed drops
+ * the revoked terminals' answers at once (`forget`); without the feed, within `ttlMs`.
  */
-export function withIntrospectionCache(client: GlobalClient, ttlMs = 5_000, maxEntries = 10_000): GlobalClient {
+export function withIntrospectionCache(client: GlobalClient, ttlMs = 5_000, maxEntries = 10_000): CachingGlobalClient {
   const cache = new Map<string, { at: number; value: TerminalIdentity | null }>();
   return {
     ...client,
+    forget(terminalIds, userIds) {
+      for (const [credential, hit] of cache) {
+        if (hit.value && (terminalIds.has(hit.value.terminal.id) || userIds.has(hit.value.userId))) cache.delete(credential);
+      }
+    },
     async introspect(credential) {
       const now = Date.now();
       const hit = cache.get(credential);

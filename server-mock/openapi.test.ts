@@ -56,6 +56,18 @@ describe('/openapi.json and /docs', () => {
         'GET /admin/v1/library/programs',
         'PATCH /admin/v1/library/programs/{programId}',
         'GET /admin/v1/library/media',
+        'GET /api/v1/registration',
+        'POST /api/v1/account/password',
+        'POST /api/v1/account/sign-out-everywhere',
+        'POST /api/v1/account/delete',
+        'GET /api/v1/account/export',
+        'GET /global/v1/revocations',
+        'GET /api/v1/profiles',
+        'POST /api/v1/profiles',
+        'PATCH /api/v1/profiles/{profileId}',
+        'DELETE /api/v1/profiles/{profileId}',
+        'PUT /api/v1/terminals/current/profile',
+        'PUT /api/v1/account/settings',
       ].sort(),
     );
     const report = doc.paths['/global/v1/history']?.post;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
-import { seedDemo } from './demo/seed.ts';
+import { isLoopbackHost, seedDemo } from './demo/seed.ts';
 import type { GlobalServices } from './global/plugin.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/types.ts';
@@ -56,7 +56,8 @@ export async function startServer(input: Config, opts: { logger?: boolean | Reco
   }
   try {
     const { app, global } = await buildApp({ config, store, logger: opts.logger });
-    const seeded = global && config.seedDemo ? await seedDemo(global.store, global.accounts) : { programs: 0, account: false };
+    const withAccount = config.demoAccount === 'always' || (config.demoAccount === 'loopback' && isLoopbackHost(config.host));
+    const seeded = global && config.seedDemo ? await seedDemo(global.store, global.accounts, withAccount) : { programs: 0, account: false };
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
     let closed: Promise<void> | null = null;

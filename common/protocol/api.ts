@@ -18,6 +18,7 @@ import {
   TrackChoice,
   ViewingRecord,
 } from './model.ts';
+import { Profile } from './profiles.ts';
 
 // ---------------------------------------------------------------- accounts and sessions
 
@@ -32,7 +33,18 @@ export const RegisterRequest = Type.Object(
 );
 export type RegisterRequest = Static<typeof RegisterRequest>;
 
-export const Account = Type.Object({ id: Id, login: Login, displayName: Type.String(), createdAt: EpochMillis });
+/** `owner`: the server's first account, which alone creates further accounts (unless registration is open). */
+export const AccountRole = Type.Union([Type.Literal('owner'), Type.Literal('member')]);
+export type AccountRole = Static<typeof AccountRole>;
+
+export const Account = Type.Object({
+  id: Id,
+  login: Login,
+  displayName: Type.String(),
+  createdAt: EpochMillis,
+  /** Always sent by this server; optional so older fixtures still parse. */
+  role: Type.Optional(AccountRole),
+});
 export type Account = Static<typeof Account>;
 
 export const LoginRequest = Type.Object({ login: Login, password: Password }, { additionalProperties: false });
@@ -91,6 +103,8 @@ const reportFields = {
   playToken: Type.Optional(Type.String({ maxLength: 2000 })),
   /** The audio, subtitles and speed the viewing used (absent = unchanged). */
   tracks: Type.Optional(TrackChoice),
+  /** Whose viewing it was (a profile of the terminal's household); absent = the terminal's current profile. */
+  profileId: Type.Optional(Id),
 };
 
 /** One report a terminal kept (offline) and now uploads itself. */
@@ -151,6 +165,11 @@ export const ProgramsAnswer = Type.Object({
   /** Programmes the user removed from Continue watching, with when (epoch ms). */
   hidden: Type.Array(Type.Object({ programId: ProgramId, hiddenAt: EpochMillis })),
   terminal: Type.Union([Terminal, Type.Null()]),
+  /**
+   * With a terminal: its current profile, whose maturity limit already filtered `programs`
+   * and whose history (or the household's, when shared) `history` is.
+   */
+  profile: Type.Optional(Type.Union([Profile, Type.Null()])),
 });
 export type ProgramsAnswer = Static<typeof ProgramsAnswer>;
 
@@ -188,6 +207,8 @@ export const HomePage = Type.Object({
   generatedAt: EpochMillis,
   /** Which portal built it (P1, P2 …). */
   portalId: Type.String(),
+  /** Who is watching on this terminal (its current profile). */
+  profile: Type.Optional(Profile),
 });
 export type HomePage = Static<typeof HomePage>;
 
@@ -197,7 +218,7 @@ export type HomePage = Static<typeof HomePage>;
 export const PushEvent = Type.Union([
   Type.Object({ type: Type.Literal('hello'), terminalId: Id, at: EpochMillis }),
   Type.Object({ type: Type.Literal('history'), record: ViewingRecord, outcome: ReportOutcome, event: ReportEvent }),
-  Type.Object({ type: Type.Literal('hidden'), programId: ProgramId, hiddenAt: EpochMillis }),
+  Type.Object({ type: Type.Literal('hidden'), programId: ProgramId, hiddenAt: EpochMillis, profileId: Type.Optional(Id) }),
   Type.Object({ type: Type.Literal('catalogue'), at: EpochMillis }),
 ]);
 export type PushEvent = Static<typeof PushEvent>;

@@ -201,6 +201,8 @@ export const ViewingRecord = Type.Object({
   playToken: Type.Optional(Type.String({ maxLength: 2000 })),
   /** The audio, subtitles and speed the viewing last used (absent = never reported). */
   tracks: Type.Optional(TrackChoice),
+  /** The household profile (person) the viewing belongs to; always sent by this server. */
+  profileId: Type.Optional(Id),
 });
 export type ViewingRecord = Static<typeof ViewingRecord>;
 

@@ -91,7 +91,7 @@ test('a PC links the TV by its code; wrong and reused codes are refused', async 
 test('an expired code is replaced on the TV by itself, and refused on the PC', async ({ browser }, testInfo) => {
   test.setTimeout(90_000);
   const dataDir = await mkdtemp(join(tmpdir(), 'ra-e2e-ttl-'));
-  const proc = await spawnServer(['--port', '0', '--data', dataDir, '--log-level', 'warn', '--device-code-ttl-sec', '3', '--device-poll-interval-sec', '1']);
+  const proc = await spawnServer(['--port', '0', '--data', dataDir, '--log-level', 'warn', '--device-code-ttl-sec', '3', '--device-poll-interval-sec', '1', '--open-registration', 'true']);
   const server: Server = { url: proc.url, dataDir, process: proc };
   const contexts = () => browser.contexts();
   try {

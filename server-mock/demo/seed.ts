@@ -34,8 +34,18 @@ export async function readCatalogFile(path: string | URL): Promise<Program[]> {
   return programs;
 }
 
-/** Seed an empty store; returns what was seeded (nothing when the store already has data). */
-export async function seedDemo(store: Store, accounts: AccountService): Promise<{ programs: number; account: boolean }> {
+/** True for a host that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/^::ffff:/, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * Seed an empty store; returns what was seeded (nothing when the store already has data).
+ * The demo account (published password) is created only when `withAccount`: a server others
+ * can reach gets none, and its first account created becomes the owner instead.
+ */
+export async function seedDemo(store: Store, accounts: AccountService, withAccount = true): Promise<{ programs: number; account: boolean }> {
   let programs = 0;
   let account = false;
   if ((await store.countPrograms()) === 0) {
@@ -43,7 +53,7 @@ export async function seedDemo(store: Store, accounts: AccountService): Promise<
     await store.upsertPrograms(list);
     programs = list.length;
   }
-  if ((await store.countUsers()) === 0) {
+  if (withAccount && (await store.countUsers()) === 0) {
     await accounts.register(DEMO_ACCOUNT.login, DEMO_ACCOUNT.password, DEMO_ACCOUNT.displayName);
     account = true;
   }

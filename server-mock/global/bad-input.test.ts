@@ -13,6 +13,8 @@ let bob: string;
 let aliceTv: { id: string; credential: string };
 let bobPc: { id: string; credential: string };
 let revoked: string;
+let aliceProfile: string;
+let bobProfile: string;
 
 beforeAll(async () => {
   s = await startTestServer();
@@ -23,6 +25,9 @@ beforeAll(async () => {
   const gone = await addTerminal(s.app, alice, 'Old phone', 'mobile');
   revoked = gone.credential;
   await s.app.inject({ method: 'DELETE', url: `/api/v1/terminals/${gone.id}`, headers: { authorization: `Bearer ${alice}` } });
+  const profileOf = async (token: string) => (await s.app.inject({ url: '/api/v1/profiles', headers: { authorization: `Bearer ${token}` } })).json<{ profiles: { id: string }[] }>().profiles[0]?.id as string;
+  aliceProfile = await profileOf(alice);
+  bobProfile = await profileOf(bob);
 });
 afterAll(async () => {
   await s.close();
@@ -52,7 +57,47 @@ const cases: Case[] = [
   ['login: wrong password', () => ({ method: 'POST', url: '/api/v1/sessions', payload: { login: 'alice@example.com', password: 'wrong-password' } }), 401, 'BAD_CREDENTIALS'],
   ['login: unknown account', () => ({ method: 'POST', url: '/api/v1/sessions', payload: { login: 'nobody@example.com', password: 'wrong-password' } }), 401, 'BAD_CREDENTIALS'],
   ['logout: no credential', () => ({ method: 'DELETE', url: '/api/v1/sessions/current' }), 401, 'UNAUTHENTICATED'],
-  ['logout: terminal credential', () => ({ method: 'DELETE', url: '/api/v1/sessions/current', headers: bearer(aliceTv.credential) }), 401, 'UNAUTHENTICATED'],
+  ['logout: revoked terminal credential', () => ({ method: 'DELETE', url: '/api/v1/sessions/current', headers: bearer(revoked) }), 401, 'UNAUTHENTICATED'],
+  ['logout: service credential', () => ({ method: 'DELETE', url: '/api/v1/sessions/current', headers: { authorization: SERVICE_AUTH } }), 401, 'UNAUTHENTICATED'],
+  ['register: forged bearer (owner-created accounts need a real session)', () => ({ method: 'POST', url: '/api/v1/accounts', headers: bearer('ras_forged'), payload: { login: 'new@example.com', password: 'long-enough-pw' } }), 401, 'UNAUTHENTICATED'],
+  ['register: a member creating an account', () => ({ method: 'POST', url: '/api/v1/accounts', headers: bearer(bob), payload: { login: 'new@example.com', password: 'long-enough-pw' } }), 403, 'OWNER_ONLY'],
+  // account lifecycle
+  ['password: no credential', () => ({ method: 'POST', url: '/api/v1/account/password', payload: { oldPassword: 'correct-horse-battery', newPassword: 'another-long-pw' } }), 401, 'UNAUTHENTICATED'],
+  ['password: wrong old password', () => ({ method: 'POST', url: '/api/v1/account/password', headers: bearer(alice), payload: { oldPassword: 'not-the-password', newPassword: 'another-long-pw' } }), 403, 'WRONG_PASSWORD'],
+  ['password: new one too short', () => ({ method: 'POST', url: '/api/v1/account/password', headers: bearer(alice), payload: { oldPassword: 'correct-horse-battery', newPassword: 'short' } }), 400, 'VALIDATION_FAILED'],
+  ['password: unknown field', () => ({ method: 'POST', url: '/api/v1/account/password', headers: bearer(alice), payload: { oldPassword: 'correct-horse-battery', newPassword: 'another-long-pw', force: true } }), 400, 'VALIDATION_FAILED'],
+  ['password: keep another user’s terminal', () => ({ method: 'POST', url: '/api/v1/account/password', headers: bearer(alice), payload: { oldPassword: 'correct-horse-battery', newPassword: 'another-long-pw', keepTerminalId: bobPc.id } }), 404, 'TERMINAL_NOT_FOUND'],
+  ['password: signOutTerminals of wrong type', () => ({ method: 'POST', url: '/api/v1/account/password', headers: bearer(alice), payload: { oldPassword: 'correct-horse-battery', newPassword: 'another-long-pw', signOutTerminals: 'yes' } }), 400, 'VALIDATION_FAILED'],
+  ['password: revoked terminal', () => ({ method: 'POST', url: '/api/v1/account/password', headers: bearer(revoked), payload: { oldPassword: 'correct-horse-battery', newPassword: 'another-long-pw' } }), 401, 'UNAUTHENTICATED'],
+  ['sign out everywhere: forged credential', () => ({ method: 'POST', url: '/api/v1/account/sign-out-everywhere', headers: bearer('rat_forged') }), 401, 'UNAUTHENTICATED'],
+  ['sign out everywhere: service credential', () => ({ method: 'POST', url: '/api/v1/account/sign-out-everywhere', headers: { authorization: SERVICE_AUTH } }), 401, 'UNAUTHENTICATED'],
+  ['delete account: wrong password', () => ({ method: 'POST', url: '/api/v1/account/delete', headers: bearer(alice), payload: { password: 'not-the-password' } }), 403, 'WRONG_PASSWORD'],
+  ['delete account: no password', () => ({ method: 'POST', url: '/api/v1/account/delete', headers: bearer(aliceTv.credential), payload: {} }), 400, 'VALIDATION_FAILED'],
+  ['delete account: no credential', () => ({ method: 'POST', url: '/api/v1/account/delete', payload: { password: 'correct-horse-battery' } }), 401, 'UNAUTHENTICATED'],
+  ['delete account: not JSON', () => ({ method: 'POST', url: '/api/v1/account/delete', headers: { ...bearer(alice), 'content-type': 'application/json' }, payload: '{"password":' }), 400, 'BAD_BODY'],
+  ['export: no credential', () => ({ method: 'GET', url: '/api/v1/account/export' }), 401, 'UNAUTHENTICATED'],
+  ['export: admin token', () => ({ method: 'GET', url: '/api/v1/account/export', headers: bearer(ADMIN_TOKEN) }), 401, 'UNAUTHENTICATED'],
+  ['revocation feed: terminal credential', () => ({ method: 'GET', url: '/global/v1/revocations', headers: bearer(aliceTv.credential) }), 401, 'UNAUTHENTICATED'],
+  // profiles
+  ['profiles: no credential', () => ({ method: 'GET', url: '/api/v1/profiles' }), 401, 'UNAUTHENTICATED'],
+  ['profile create: empty name', () => ({ method: 'POST', url: '/api/v1/profiles', headers: bearer(alice), payload: { name: '' } }), 400, 'VALIDATION_FAILED'],
+  ['profile create: 5-digit PIN', () => ({ method: 'POST', url: '/api/v1/profiles', headers: bearer(alice), payload: { name: 'K', pin: '12345' } }), 400, 'VALIDATION_FAILED'],
+  ['profile create: PIN of letters', () => ({ method: 'POST', url: '/api/v1/profiles', headers: bearer(alice), payload: { name: 'K', pin: 'abcd' } }), 400, 'VALIDATION_FAILED'],
+  ['profile create: limit above 21', () => ({ method: 'POST', url: '/api/v1/profiles', headers: bearer(alice), payload: { name: 'K', maturityLimit: 22 } }), 400, 'VALIDATION_FAILED'],
+  ['profile create: bad language tag', () => ({ method: 'POST', url: '/api/v1/profiles', headers: bearer(alice), payload: { name: 'K', language: 'en_US!' } }), 400, 'VALIDATION_FAILED'],
+  ['profile update: empty patch', () => ({ method: 'PATCH', url: `/api/v1/profiles/p-${'x'.repeat(10)}`, headers: bearer(alice), payload: {} }), 400, 'VALIDATION_FAILED'],
+  ['profile update: another household’s profile', () => ({ method: 'PATCH', url: `/api/v1/profiles/${bobProfile}`, headers: bearer(alice), payload: { name: 'Mine' } }), 404, 'PROFILE_NOT_FOUND'],
+  ['profile delete: another household’s profile', () => ({ method: 'DELETE', url: `/api/v1/profiles/${bobProfile}`, headers: bearer(alice) }), 404, 'PROFILE_NOT_FOUND'],
+  ['profile delete: the last one', () => ({ method: 'DELETE', url: `/api/v1/profiles/${aliceProfile}`, headers: bearer(alice) }), 409, 'PROFILE_LIMIT'],
+  ['profile delete: malformed id', () => ({ method: 'DELETE', url: '/api/v1/profiles/..%2F', headers: bearer(alice) }), 400, 'VALIDATION_FAILED'],
+  ['choose profile: another household’s', () => ({ method: 'PUT', url: '/api/v1/terminals/current/profile', headers: bearer(aliceTv.credential), payload: { profileId: bobProfile } }), 404, 'PROFILE_NOT_FOUND'],
+  ['choose profile: with a user session', () => ({ method: 'PUT', url: '/api/v1/terminals/current/profile', headers: bearer(alice), payload: { profileId: aliceProfile } }), 401, 'UNAUTHENTICATED'],
+  ['choose profile: bad PIN format', () => ({ method: 'PUT', url: '/api/v1/terminals/current/profile', headers: bearer(aliceTv.credential), payload: { profileId: aliceProfile, pin: '12' } }), 400, 'VALIDATION_FAILED'],
+  ['settings: wrong type', () => ({ method: 'PUT', url: '/api/v1/account/settings', headers: bearer(alice), payload: { sharedHistory: 'yes' } }), 400, 'VALIDATION_FAILED'],
+  ['settings: unknown field', () => ({ method: 'PUT', url: '/api/v1/account/settings', headers: bearer(alice), payload: { sharedHistory: true, open: true } }), 400, 'VALIDATION_FAILED'],
+  ['sync: another household’s profile', () => ({ method: 'POST', url: '/api/v1/history/sync', headers: bearer(aliceTv.credential), payload: syncBatch({ profileId: bobProfile }) }), 404, 'PROFILE_NOT_FOUND'],
+  ['report: another household’s profile', () => ({ method: 'POST', url: '/global/v1/history', headers: { authorization: SERVICE_AUTH }, payload: batch({ profileId: bobProfile }) }), 404, 'PROFILE_NOT_FOUND'],
+  ['revocation feed: no credential', () => ({ method: 'GET', url: '/global/v1/revocations' }), 401, 'UNAUTHENTICATED'],
   ['me: forged token', () => ({ method: 'GET', url: '/api/v1/me', headers: bearer('ras_forged') }), 401, 'UNAUTHENTICATED'],
   ['me: revoked terminal', () => ({ method: 'GET', url: '/api/v1/me', headers: bearer(revoked) }), 401, 'UNAUTHENTICATED'],
   // terminals

@@ -128,6 +128,8 @@ export class DeviceService {
       credentialHash: hashSecret(credential),
       createdAt: now,
       lastSeenAt: now,
+      revokedAt: null,
+      profileId: null,
     };
     if (!(await this.#store.consumeDeviceCode(hash, now, terminal))) {
       throw new AppError('CODE_INVALID', 'Unknown or already used device code');

@@ -127,7 +127,7 @@ describe('expiry (service with a controlled clock)', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ra-device-'));
     store = await openSqliteStore({ file: join(dir, 'db.sqlite') });
-    await store.createUser({ id: 'user-00001', login: 'a@example.com', displayName: 'A', passwordHash: 'x', createdAt: 0 });
+    await store.createUser({ id: 'user-00001', login: 'a@example.com', displayName: 'A', passwordHash: 'x', createdAt: 0, role: 'owner', sharedHistory: false });
     now = 1_800_000_000_000;
     service = new DeviceService({ store, now: () => now });
   });

@@ -11,12 +11,14 @@ import { checkBreakpoint, isProblem } from '../../common/breakpoint.ts';
 import { classify, correctedTime, decideReport, type ResumeRules } from '../../common/resume.ts';
 import type { ApplyReportInput, Store, TerminalRow } from '../store/types.ts';
 import type { EventBus } from './events.ts';
+import { allowedFor, toProfile, type ProfileService } from './profiles-service.ts';
 import { toTerminal, toViewingRecord } from './records.ts';
 
 /** Dependencies of the history service. */
 export interface HistoryServiceDeps {
   store: Store;
   bus: EventBus;
+  profiles: ProfileService;
   rules: ResumeRules;
   retentionDays: number;
   now?: () => number;
@@ -36,6 +38,7 @@ interface Rejection {
 export class HistoryService {
   readonly #store: Store;
   readonly #bus: EventBus;
+  readonly #profiles: ProfileService;
   readonly #rules: ResumeRules;
   readonly #retentionMs: number;
   readonly #now: () => number;
@@ -43,6 +46,7 @@ export class HistoryService {
   constructor(deps: HistoryServiceDeps) {
     this.#store = deps.store;
     this.#bus = deps.bus;
+    this.#profiles = deps.profiles;
     this.#rules = deps.rules;
     this.#retentionMs = deps.retentionDays * 86_400_000;
     this.#now = deps.now ?? Date.now;
@@ -89,6 +93,18 @@ export class HistoryService {
         reject('INVALID_POSITION', 'resumedFrom is of another kind than the breakpoint');
         continue;
       }
+      // Whose viewing: the one named (a profile of this household), else the terminal's current one.
+      let profileId: string;
+      if (report.profileId !== undefined) {
+        const profile = await this.#store.getProfile(report.profileId);
+        if (!profile || profile.userId !== terminal.userId) {
+          reject('PROFILE_NOT_FOUND', 'Unknown profile for this terminal’s household');
+          continue;
+        }
+        profileId = profile.id;
+      } else {
+        profileId = (await this.#profiles.currentOf(terminal)).id;
+      }
       names.set(terminal.id, terminal.name);
       const incoming = {
         seq: report.seq,
@@ -100,6 +116,7 @@ export class HistoryService {
       inputs.push({
         reportId: report.reportId,
         userId: terminal.userId,
+        profileId,
         terminalId: terminal.id,
         terminalType: terminal.type,
         programId: program.id,
@@ -123,7 +140,10 @@ export class HistoryService {
       results: results.map((result, i) => {
         const input = inputs[i] as ApplyReportInput;
         if (result.outcome === 'applied' && result.row) {
-          const record = toViewingRecord({ ...result.row, terminalName: names.get(input.terminalId) ?? '' });
+          // Push carries no play token: a token is a credential, and a terminal that needs one to
+          // resume on another's session gets it from its home page (patent [0098]/[0108]), which
+          // it can only fetch while its own credential is valid.
+          const record = toViewingRecord({ ...result.row, playToken: null, terminalName: names.get(input.terminalId) ?? '' });
           this.#bus.publish(input.userId, { type: 'history', record, outcome: result.outcome, event: input.event });
         }
         return { reportId: input.reportId, outcome: result.outcome };
@@ -141,20 +161,26 @@ export class HistoryService {
     }
     const terminal = await this.#store.getTerminal(terminalId);
     if (!terminal) throw new AppError('TERMINAL_NOT_FOUND', 'Unknown terminal');
+    // household → profile → the records of all the household's terminals for that profile.
+    const [profile, shared] = await Promise.all([this.#profiles.currentOf(terminal), this.#profiles.sharedHistory(terminal.userId)]);
     const [programs, rows, hidden] = await Promise.all([
       this.#store.listPrograms(terminal.type),
-      this.#store.listHistory(terminal.userId),
-      this.#store.listHidden(terminal.userId),
+      this.#store.listHistory(terminal.userId, shared ? null : profile.id),
+      this.#store.listHidden(terminal.userId, profile.id),
     ]);
-    return { programs, history: rows.map(toViewingRecord), hidden, terminal: toTerminal(terminal) };
+    const allowed = profile.maturityLimit === null ? programs : programs.filter((p) => allowedFor(profile, p));
+    return { programs: allowed, history: rows.map(toViewingRecord), hidden, terminal: toTerminal(terminal), profile: toProfile(profile) };
   }
 
-  /** "Remove from Continue watching": sticks until the programme is played again. */
-  async hide(userId: string, programId: string): Promise<number> {
+  /** "Remove from Continue watching" for the terminal's current profile: sticks until played again. */
+  async hide(userId: string, terminalId: string, programId: string): Promise<number> {
     if (!(await this.#store.getProgram(programId))) throw new AppError('PROGRAM_NOT_FOUND', 'Unknown programme');
+    const terminal = await this.#store.getTerminal(terminalId);
+    if (!terminal || terminal.userId !== userId) throw new AppError('TERMINAL_NOT_FOUND', 'Unknown terminal');
+    const profile = await this.#profiles.currentOf(terminal);
     const at = this.#now();
-    await this.#store.hideProgram(userId, programId, at);
-    this.#bus.publish(userId, { type: 'hidden', programId, hiddenAt: at });
+    await this.#store.hideProgram(userId, profile.id, programId, at);
+    this.#bus.publish(userId, { type: 'hidden', programId, hiddenAt: at, profileId: profile.id });
     return at;
   }
 

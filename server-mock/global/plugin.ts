@@ -16,6 +16,11 @@ import { adminRoutes } from './routes-admin.ts';
 import { deviceRoutes } from './routes-device.ts';
 import { eventRoutes } from './routes-events.ts';
 import { historyRoutes } from './routes-history.ts';
+import { lifecycleRoutes } from './routes-lifecycle.ts';
+import { revocationRoutes } from './routes-revocations.ts';
+import { RevocationHub } from './revocations.ts';
+import { ProfileService } from './profiles-service.ts';
+import { profileRoutes } from './routes-profiles.ts';
 
 /** The services of one global role instance. */
 export interface GlobalServices {
@@ -25,13 +30,26 @@ export interface GlobalServices {
   history: HistoryService;
   devices: DeviceService;
   auth: Authenticator;
+  /** Every revocation of this global (push, in-process streaming and the feed listen to it). */
+  revocations: RevocationHub;
+  profiles: ProfileService;
 }
 
 /** Build the global services over a store. */
 export function createGlobal(store: Store, config: Config, now: () => number = Date.now): GlobalServices {
   const bus = new EventBus();
-  const accounts = new AccountService({ store, sessionDays: config.sessionDays, now });
-  const history = new HistoryService({ store, bus, rules: config.resume, retentionDays: config.retentionDays, now });
+  const revocations = new RevocationHub();
+  const accounts = new AccountService({
+    store,
+    sessionDays: config.sessionDays,
+    revocations,
+    openRegistration: config.openRegistration,
+    // Plain heartbeats reach global every report interval; a pause or seek at once.
+    playingWindowMs: 2 * config.reportIntervalSec * 1000 + 15_000,
+    now,
+  });
+  const profiles = new ProfileService({ store, now });
+  const history = new HistoryService({ store, bus, profiles, rules: config.resume, retentionDays: config.retentionDays, now });
   const auth: Authenticator = {
     user: (token) => accounts.authenticateUser(token),
     terminal: (credential) => accounts.authenticateTerminal(credential),
@@ -39,7 +57,7 @@ export function createGlobal(store: Store, config: Config, now: () => number = D
     adminToken: config.adminToken,
   };
   const devices = new DeviceService({ store, now, expiresInSec: config.deviceCodeTtlSec, intervalSec: config.devicePollIntervalSec });
-  return { store, bus, accounts, history, devices, auth };
+  return { store, bus, accounts, history, devices, auth, revocations, profiles };
 }
 
 /** Options of the global plugin. */
@@ -49,7 +67,9 @@ export interface GlobalPluginOptions {
 }
 
 export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = async (app, { services, config }) => {
-  const { accounts, history, devices, bus, auth, store } = services;
+  const { accounts, history, devices, bus, auth, store, revocations, profiles } = services;
+  // A restarted global still refuses what was revoked before (the store kept it).
+  revocations.load(await store.listRevocations(Date.now() - revocations.windowMs));
   // Last-seen is written only after a terminal's request succeeded (bad input changes nothing).
   app.addHook('onResponse', async (request, reply) => {
     const p = request.principal;
@@ -57,10 +77,13 @@ export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = asyn
       await accounts.noteSeen(p.terminal.id, p.terminal.lastSeenAt).catch((err: unknown) => app.log.warn({ err }, 'last-seen'));
     }
   });
-  await app.register(accountRoutes, { accounts, auth, authRateLimit: config.authRateLimit });
+  await app.register(accountRoutes, { accounts, profiles, auth, authRateLimit: config.authRateLimit });
   await app.register(historyRoutes, { history, accounts, auth });
   await app.register(deviceRoutes, { devices, auth, rateLimit: config.authRateLimit, publicUrl: config.publicUrl });
-  await app.register(eventRoutes, { bus, auth });
+  await app.register(lifecycleRoutes, { accounts, auth, authRateLimit: config.authRateLimit });
+  await app.register(profileRoutes, { profiles, store, auth, authRateLimit: config.authRateLimit });
+  await app.register(eventRoutes, { bus, auth, revocations, profiles });
+  await app.register(revocationRoutes, { revocations, auth });
   await app.register(adminRoutes, {
     store,
     history,
@@ -70,7 +93,11 @@ export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = asyn
 
   // Aging (patent [0050]): periodically, and once shortly after start.
   const run = () =>
-    Promise.all([history.runRetention(), store.deleteExpired(Date.now())]).then(
+    Promise.all([
+      history.runRetention(),
+      store.deleteExpired(Date.now()),
+      store.deleteRevocationsBefore(Date.now() - revocations.windowMs).then(() => revocations.purge()),
+    ]).then(
       ([r, expired]) => (r.deletedRecords > 0 || expired.sessions > 0) && app.log.info({ ...r, ...expired }, 'aged out old records'),
       (err: unknown) => app.log.error({ err }, 'aging failed'),
     );

@@ -10,7 +10,7 @@ export function toTerminal(row: TerminalRow): Terminal {
 
 /** Wire form of an account (never the password hash). */
 export function toAccount(row: UserRow): Account {
-  return { id: row.id, login: row.login, displayName: row.displayName, createdAt: row.createdAt };
+  return { id: row.id, login: row.login, displayName: row.displayName, createdAt: row.createdAt, role: row.role };
 }
 
 /** Wire form of a history row, labelled with its terminal's name. */
@@ -30,5 +30,6 @@ export function toViewingRecord(row: LabelledHistoryRow): ViewingRecord {
   };
   if (row.playToken) record.playToken = row.playToken;
   if (row.tracks) record.tracks = row.tracks;
+  record.profileId = row.profileId;
   return record;
 }

@@ -1,5 +1,6 @@
 /** Routes: accounts, user sessions, terminals, who-am-I (`/api/v1`, user / terminal auth). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import {
   Account,
@@ -9,9 +10,11 @@ import {
   RegisterTerminalResponse,
   RenameTerminalRequest,
   SessionResponse,
-  TerminalList,
   WhoAmI,
 } from '../../common/protocol/api.ts';
+import { DeviceList, RegistrationPolicy } from '../../common/protocol/account.ts';
+import type { ProfileService } from './profiles-service.ts';
+import { isLoopbackHost } from '../demo/seed.ts';
 import { Id, Terminal } from '../../common/protocol/model.ts';
 import { guard, principalOf, type Authenticator } from '../http/auth.ts';
 import { errorResponses, security } from '../http/schemas.ts';
@@ -20,23 +23,44 @@ import type { AccountService } from './accounts-service.ts';
 /** Options of the accounts routes. */
 export interface AccountRoutesOptions {
   accounts: AccountService;
+  profiles: ProfileService;
   auth: Authenticator;
   /** Attempts per IP per minute on register and login. */
   authRateLimit: number;
 }
 
-export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (app, { accounts, auth, authRateLimit }) => {
+export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (app, { accounts, profiles, auth, authRateLimit }) => {
   const rateLimit = { max: authRateLimit, timeWindow: 60_000 };
   const userGuard = guard(auth, ['user']);
   const tags = ['accounts'];
 
+  // Anonymous (the first account, or open registration), or the owner's user session.
+  const optionalUser = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (req.headers.authorization) await userGuard(req, reply);
+  };
   app.post(
     '/api/v1/accounts',
     {
       config: { rateLimit },
-      schema: { tags, summary: 'Create an account', body: RegisterRequest, response: { 201: Account, ...errorResponses } },
+      onRequest: optionalUser,
+      schema: {
+        tags,
+        summary: 'Create an account: the first becomes the owner; then only the owner (its user session) unless --open-registration',
+        security: [...security.user, {}],
+        body: RegisterRequest,
+        response: { 201: Account, ...errorResponses },
+      },
     },
-    async (req, reply) => reply.code(201).send(await accounts.register(req.body.login, req.body.password, req.body.displayName)),
+    async (req, reply) => {
+      const createdBy = req.principal?.kind === 'user' ? req.principal.userId : null;
+      return reply.code(201).send(await accounts.register(req.body.login, req.body.password, req.body.displayName, createdBy));
+    },
+  );
+
+  app.get(
+    '/api/v1/registration',
+    { schema: { tags, summary: 'Whether anyone may create an account, and whether the server still needs its owner', response: { 200: RegistrationPolicy, ...errorResponses } } },
+    async () => accounts.registrationPolicy(),
   );
 
   app.post(
@@ -45,14 +69,24 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
       config: { rateLimit },
       schema: { tags, summary: 'Sign in (returns a user session token)', body: LoginRequest, response: { 201: SessionResponse, ...errorResponses } },
     },
-    async (req, reply) => reply.code(201).send(await accounts.login(req.body.login, req.body.password)),
+    async (req, reply) => reply.code(201).send(await accounts.login(req.body.login, req.body.password, isLoopbackHost(req.ip))),
   );
 
   app.delete(
     '/api/v1/sessions/current',
-    { onRequest: userGuard, schema: { tags, summary: 'Sign out', security: security.user, response: { 204: Type.Null(), ...errorResponses } } },
+    {
+      onRequest: guard(auth, ['user', 'terminal']),
+      schema: {
+        tags,
+        summary: 'Sign out: a user session ends; a terminal is signed out (credential, push streams, play sessions and tokens end at once; its history stays)',
+        security: [...security.user, ...security.terminal],
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
     async (req, reply) => {
-      await accounts.logout(principalOf(req, 'user').tokenHashSource);
+      const p = req.principal;
+      if (p?.kind === 'terminal') await accounts.signOutTerminal(p.userId, p.terminal.id);
+      else await accounts.logout(principalOf(req, 'user').tokenHashSource);
       return reply.code(204).send(null);
     },
   );
@@ -82,30 +116,51 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
     },
   );
 
+  // The Devices screen works from any signed-in device (a PC or TV holds only its terminal
+  // credential); changing devices needs a manager (user session, or an unrestricted profile).
+  const either = guard(auth, ['user', 'terminal']);
+  const both = [...security.user, ...security.terminal];
+  const managerOf = (req: FastifyRequest): Promise<string> => {
+    const p = req.principal;
+    if (p?.kind === 'terminal') return profiles.managerOf({ kind: 'terminal', userId: p.userId, terminalId: p.terminal.id });
+    return profiles.managerOf({ kind: 'user', userId: principalOf(req, 'user').userId });
+  };
   app.get(
     '/api/v1/terminals',
-    { onRequest: userGuard, schema: { tags, summary: 'List my terminals', security: security.user, response: { 200: TerminalList, ...errorResponses } } },
-    async (req) => ({ terminals: await accounts.listTerminals(principalOf(req, 'user').userId) }),
+    {
+      onRequest: either,
+      schema: { tags, summary: 'The household’s signed-in terminals: name, type, last seen, current profile, what each plays now', security: both, response: { 200: DeviceList, ...errorResponses } },
+    },
+    async (req) => {
+      const p = req.principal;
+      return { terminals: await accounts.listDevices(p?.kind === 'terminal' ? p.userId : principalOf(req, 'user').userId) };
+    },
   );
 
   const params = Type.Object({ terminalId: Id });
   app.patch(
     '/api/v1/terminals/:terminalId',
     {
-      onRequest: userGuard,
-      schema: { tags, summary: 'Rename my terminal', security: security.user, params, body: RenameTerminalRequest, response: { 200: Terminal, ...errorResponses } },
+      onRequest: either,
+      schema: { tags, summary: 'Rename a terminal of the household', security: both, params, body: RenameTerminalRequest, response: { 200: Terminal, ...errorResponses } },
     },
-    async (req) => accounts.renameTerminal(principalOf(req, 'user').userId, req.params.terminalId, req.body.name),
+    async (req) => accounts.renameTerminal(await managerOf(req), req.params.terminalId, req.body.name),
   );
 
   app.delete(
     '/api/v1/terminals/:terminalId',
     {
-      onRequest: userGuard,
-      schema: { tags, summary: 'Remove my terminal (revokes its credential, deletes its history)', security: security.user, params, response: { 204: Type.Null(), ...errorResponses } },
+      onRequest: either,
+      schema: {
+        tags,
+        summary: 'Remove a terminal of the household (this one too): every credential derived from it ends at once (push, play sessions, play tokens); its history goes',
+        security: both,
+        params,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
     },
     async (req, reply) => {
-      await accounts.removeTerminal(principalOf(req, 'user').userId, req.params.terminalId);
+      await accounts.removeTerminal(await managerOf(req), req.params.terminalId);
       return reply.code(204).send(null);
     },
   );

@@ -6,15 +6,22 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { AppError } from '../../common/errors.ts';
 import type { PushEvent } from '../../common/protocol/api.ts';
 import { guard, principalOf, type Authenticator } from '../http/auth.ts';
 import { errorResponses, security } from '../http/schemas.ts';
 import type { EventBus } from './events.ts';
+import type { RevocationHub } from './revocations.ts';
+import type { ProfileService } from './profiles-service.ts';
 
 /** Options of the events route. */
 export interface EventRoutesOptions {
   bus: EventBus;
   auth: Authenticator;
+  /** Streams of a revoked terminal or account are closed the moment it is revoked. */
+  revocations: RevocationHub;
+  /** Scopes each stream to its terminal's current profile (or the household, when shared). */
+  profiles: ProfileService;
   /** Keep-alive comment interval (ms). */
   keepAliveMs?: number;
 }
@@ -24,8 +31,18 @@ export function sseFrame(id: number, event: PushEvent): string {
   return `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
-export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async (app, { bus, auth, keepAliveMs = 15_000 }) => {
+export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async (app, { bus, auth, revocations, profiles, keepAliveMs = 15_000 }) => {
   const open = new Set<() => void>();
+  /** Open streams with whose they are, so a revocation finds them. */
+  const owners = new Map<() => void, { terminalId: string; userId: string }>();
+  // Synchronous, inside the revoking call: a revoked terminal's stream is ended before the
+  // next event could be written to it.
+  const unsubscribeRevocations = revocations.subscribe((entries) => {
+    for (const [close, who] of [...owners]) {
+      if (entries.some((e) => (e.kind === 'terminal' ? e.subjectId === who.terminalId : e.subjectId === who.userId))) close();
+    }
+  });
+  app.addHook('onClose', async () => unsubscribeRevocations());
   // End open streams before the server waits for connections to drain, or a shutdown with a
   // terminal connected would hang until the client goes away.
   app.addHook('preClose', async () => {
@@ -46,6 +63,9 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
     },
     async (req, reply) => {
       const p = principalOf(req, 'terminal');
+      await profiles.loadScope(p.terminal.id, p.userId);
+      // Revoked while the guard awaited the store: refuse like any dead credential.
+      if (revocations.isRevoked(p.terminal.id, p.userId)) throw new AppError('UNAUTHENTICATED', 'A valid terminal credential is required');
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -56,18 +76,33 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
       });
       res.flushHeaders();
       let id = 0;
-      const send = (event: PushEvent) => res.write(sseFrame(++id, event));
       res.write('retry: 2000\n\n');
-      send({ type: 'hello', terminalId: p.terminal.id, at: Date.now() });
+      res.write(sseFrame(++id, { type: 'hello', terminalId: p.terminal.id, at: Date.now() }));
+      // Belt and braces: never write to a stream whose terminal is revoked (it is closed instead).
+      const send = (event: PushEvent) => {
+        if (revocations.isRevoked(p.terminal.id, p.userId)) return close();
+        if (!inScope(event)) return;
+        res.write(sseFrame(++id, event));
+      };
+      // Another profile's viewing or removal is not this terminal's business (unless shared).
+      const inScope = (event: PushEvent): boolean => {
+        const scope = profiles.scopeOf(p.terminal.id, p.userId);
+        if (!scope) return true;
+        if (event.type === 'history') return scope.shared || event.record.profileId === undefined || event.record.profileId === scope.profileId;
+        if (event.type === 'hidden') return event.profileId === undefined || event.profileId === scope.profileId;
+        return true;
+      };
       const unsubscribe = bus.subscribe(p.userId, send);
       const timer = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
-      const close = () => {
+      function close() {
         clearInterval(timer);
         unsubscribe();
         open.delete(close);
+        owners.delete(close);
         if (!res.writableEnded) res.end();
-      };
+      }
       open.add(close);
+      owners.set(close, { terminalId: p.terminal.id, userId: p.userId });
       req.raw.on('close', close);
       res.on('error', close);
     },

@@ -128,15 +128,15 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = as
       onRequest: terminalGuard,
       schema: {
         tags: ['history'],
-        summary: 'Remove a programme from Continue watching until it is played again',
+        summary: 'Remove a programme from the current profile’s Continue watching until it is played again',
         security: security.terminal,
         params: Type.Object({ programId: ProgramId }),
         response: { 200: Type.Object({ programId: ProgramId, hiddenAt: EpochMillis }), ...errorResponses },
       },
     },
     async (req) => {
-      const { userId } = principalOf(req, 'terminal');
-      return { programId: req.params.programId, hiddenAt: await history.hide(userId, req.params.programId) };
+      const { userId, terminal } = principalOf(req, 'terminal');
+      return { programId: req.params.programId, hiddenAt: await history.hide(userId, terminal.id, req.params.programId) };
     },
   );
 };

@@ -69,8 +69,9 @@ it('picks up a file added, changed and removed while the server runs', async () 
 }, 180_000);
 
 it('survives kill -9 mid-packaging: no half programme in the catalogue, and the job resumes at the next start', async () => {
-  // 20 s at 640x360 with two transcoded rungs: long enough to be caught mid-job.
-  const staged = await h264TwoLanguages(path.join(work, 'staging', 'Long Evening.mp4'), 20);
+  // 120 s at 640x360: a quiet machine remuxes it at ~25× realtime, so the job runs for seconds
+  // and the 250 ms poll catches it mid-job (a 20 s file was done before the first poll).
+  const staged = await h264TwoLanguages(path.join(work, 'staging', 'Long Evening.mp4'), 120);
   await rename(staged, path.join(watched, 'Long Evening.mp4'));
   const auth = { authorization: `Bearer ${token}` };
   await until('the job to be running', async () => {
@@ -85,6 +86,6 @@ it('survives kill -9 mid-packaging: no half programme in the catalogue, and the 
   // Right after the restart: the programme is not in the catalogue (it never was complete).
   expect((await catalogue()).some((p) => p.title === 'Two Voices')).toBe(false);
   const done = await until('the resumed programme', async () => (await catalogue()).find((p) => p.title === 'Two Voices'));
-  expect(done.durationMs).toBe(20_000);
+  expect(done.durationMs).toBe(120_000);
   expect((await readdir(media)).filter((n) => n.startsWith('.'))).toEqual([]);
 }, 240_000);

@@ -10,6 +10,7 @@ import type { Program } from '../../common/protocol/model.ts';
 import { buildContinueWatching, buildProgress } from '../../common/home.ts';
 import type { ResumeRules } from '../../common/resume.ts';
 import type { GlobalClient } from '../global-client.ts';
+import type { RevocationSource } from '../revocation-feed.ts';
 import { guard, principalOf } from '../http/auth.ts';
 import { errorResponses, security } from '../http/schemas.ts';
 
@@ -18,6 +19,8 @@ export interface PortalPluginOptions {
   client: GlobalClient;
   rules: ResumeRules;
   portalId: string;
+  /** A revoked terminal gets no page even while an introspection of it is cached. */
+  revocations: RevocationSource;
 }
 
 /**
@@ -54,8 +57,16 @@ export function homePageJson(reply: FastifyReply, page: HomePage): Buffer {
   return Buffer.concat([Buffer.from(rest.slice(0, at)), bytes, Buffer.from(rest.slice(at + EMPTY_CATALOGUE.length))]);
 }
 
-export const portalPlugin: FastifyPluginAsyncTypebox<PortalPluginOptions> = async (app, { client, rules, portalId }) => {
-  const terminalGuard = guard({ terminal: (credential) => client.introspect(credential) }, ['terminal']);
+export const portalPlugin: FastifyPluginAsyncTypebox<PortalPluginOptions> = async (app, { client, rules, portalId, revocations }) => {
+  const terminalGuard = guard(
+    {
+      terminal: async (credential) => {
+        const id = await client.introspect(credential);
+        return id && !revocations.isRevoked(id.terminal.id, id.userId) ? id : null;
+      },
+    },
+    ['terminal'],
+  );
 
   app.get(
     '/portal/v1/home',
@@ -72,7 +83,9 @@ export const portalPlugin: FastifyPluginAsyncTypebox<PortalPluginOptions> = asyn
       const { terminal } = principalOf(req, 'terminal');
       const answer = await client.programs(terminal.id);
       const now = Date.now();
-      const base = { programs: answer.programs, history: answer.history, terminalType: terminal.type, rules, now };
+      // A signed-out terminal's records stay (resume from its point), its dead play token does not.
+      const history = answer.history.map((r) => (r.playToken && revocations.isRevoked(r.terminalId, null) ? { ...r, playToken: undefined } : r));
+      const base = { programs: answer.programs, history, terminalType: terminal.type, rules, now };
       reply.header('cache-control', 'no-store');
       const page: HomePage = {
         terminal,
@@ -81,6 +94,7 @@ export const portalPlugin: FastifyPluginAsyncTypebox<PortalPluginOptions> = asyn
         progress: buildProgress(base),
         generatedAt: now,
         portalId,
+        ...(answer.profile ? { profile: answer.profile } : {}),
       };
       // Already JSON bytes (see homePageJson): sent as is, with the content type a serialised reply gets.
       reply.type('application/json; charset=utf-8');

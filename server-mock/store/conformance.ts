@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Breakpoint, Program, TerminalType, TrackChoice } from '../../common/protocol/model.ts';
 import type { ReportEvent } from '../../common/protocol/api.ts';
 import { DEFAULT_RESUME_RULES, classify, decideReport, type ProgramFacts, type StoredPoint } from '../../common/resume.ts';
-import type { ApplyReportInput, Store, TerminalRow, UserRow } from './types.ts';
+import { defaultProfileId, type ApplyReportInput, type Store, type TerminalRow, type UserRow } from './types.ts';
 
 /** A fixed "now" for fixtures (2023-11-14), far from any boundary. */
 export const T0 = 1_700_000_000_000;
@@ -19,12 +19,12 @@ const FACTS: ProgramFacts = { kind: 'vod', durationMs: HOUR };
 
 /** A user fixture. */
 export function userFixture(id: string, login = id.toLowerCase()): UserRow {
-  return { id, login, displayName: `Name of ${id}`, passwordHash: `scrypt$${id}`, createdAt: T0 };
+  return { id, login, displayName: `Name of ${id}`, passwordHash: `scrypt$${id}`, createdAt: T0, role: 'member', sharedHistory: false };
 }
 
 /** A terminal fixture. */
 export function terminalFixture(id: string, userId: string, type: TerminalType = 'pc'): TerminalRow {
-  return { id, userId, name: `Terminal ${id}`, type, credentialHash: `cred-${id}`, createdAt: T0, lastSeenAt: null };
+  return { id, userId, name: `Terminal ${id}`, type, credentialHash: `cred-${id}`, createdAt: T0, lastSeenAt: null, revokedAt: null, profileId: defaultProfileId(userId) };
 }
 
 /** A programme fixture (VOD of one hour unless overridden). */
@@ -39,6 +39,8 @@ export function programFixture(id: string, title: string, terminalTypes: Termina
 export interface ReportSpec {
   reportId: string;
   terminal: TerminalRow;
+  /** Default: the terminal's user's default profile. */
+  profileId?: string;
   programId?: string;
   seq: number;
   breakpoint?: Breakpoint;
@@ -57,7 +59,7 @@ export function reportInput(r: ReportSpec): ApplyReportInput {
   const now = r.now ?? T0 + r.seq * 1000;
   const breakpoint: Breakpoint = r.breakpoint ?? { kind: 'offset', offsetMs: r.offsetMs ?? r.seq * 60_000 };
   return {
-    reportId: r.reportId, userId: r.terminal.userId, terminalId: r.terminal.id, terminalType: r.terminal.type,
+    reportId: r.reportId, userId: r.terminal.userId, profileId: r.profileId ?? defaultProfileId(r.terminal.userId), terminalId: r.terminal.id, terminalType: r.terminal.type,
     programId: r.programId ?? 'sintel', durationMs: HOUR, event: r.event ?? 'heartbeat',
     playToken: r.playToken ?? null, now, ...(r.tracks ? { tracks: r.tracks } : {}),
     decide: r.decide ?? ((stored) =>
@@ -156,10 +158,10 @@ export function storeConformance(name: string, makeStore: () => Promise<Store>):
         await apply({ reportId: 'rep-del-2', terminal: alicePhone, seq: 1 });
         await apply({ reportId: 'rep-del-3', terminal: bobPc, seq: 1 });
         const before = await snapshot();
-        expect(await store.deleteTerminal(bob.id, aliceStb.id)).toBe(false);
-        expect(await store.deleteTerminal(alice.id, 'term-unknown')).toBe(false);
+        expect(await store.deleteTerminal(bob.id, aliceStb.id, T0)).toBe(false);
+        expect(await store.deleteTerminal(alice.id, 'term-unknown', T0)).toBe(false);
         expect(await snapshot()).toEqual(before);
-        expect(await store.deleteTerminal(alice.id, aliceStb.id)).toBe(true);
+        expect(await store.deleteTerminal(alice.id, aliceStb.id, T0)).toBe(true);
         expect(await store.getTerminal(aliceStb.id)).toBeNull();
         expect((await store.listHistory(alice.id)).map((h) => h.terminalId)).toEqual([alicePhone.id]);
         expect(await store.listHistory(bob.id)).toHaveLength(1);
@@ -209,7 +211,7 @@ export function storeConformance(name: string, makeStore: () => Promise<Store>):
       it('deletes a programme with its history and hidden marks', async () => {
         await apply({ reportId: 'rep-prog-2', terminal: aliceStb, seq: 1 });
         await apply({ reportId: 'rep-prog-3', terminal: aliceStb, programId: 'bbb', seq: 1 });
-        await store.hideProgram(alice.id, 'sintel', T0);
+        await store.hideProgram(alice.id, defaultProfileId(alice.id), 'sintel', T0);
         expect(await store.deleteProgram('sintel')).toBe(true);
         expect(await store.deleteProgram('sintel')).toBe(false);
         expect(await store.getProgram('sintel')).toBeNull();
@@ -224,7 +226,7 @@ export function storeConformance(name: string, makeStore: () => Promise<Store>):
         const expected = {
           userId: alice.id, terminalId: aliceStb.id, terminalType: 'stb', programId: 'sintel',
           breakpoint: { kind: 'offset', offsetMs: 20 * 60_000 }, durationMs: HOUR, seq: 3, progressAt: T0 + 10,
-          updatedAt: T0 + 10, status: 'in-progress', lastEvent: 'stop', playToken: 'tok-a',
+          updatedAt: T0 + 10, status: 'in-progress', lastEvent: 'stop', playToken: 'tok-a', profileId: defaultProfileId(alice.id),
         };
         expect(res).toEqual({ outcome: 'applied', row: expected });
         expect(await store.listHistory(alice.id)).toEqual([{ ...expected, terminalName: aliceStb.name }]);
@@ -378,7 +380,7 @@ export function storeConformance(name: string, makeStore: () => Promise<Store>):
       it('never shows or changes one user\'s data through another user', async () => {
         await apply({ reportId: 'rep-iso-a', terminal: aliceStb, seq: 1 });
         await apply({ reportId: 'rep-iso-b', terminal: bobPc, seq: 1 });
-        await store.hideProgram(alice.id, 'bbb', T0);
+        await store.hideProgram(alice.id, defaultProfileId(alice.id), 'bbb', T0);
         const aliceRows = await store.listHistory(alice.id);
         const bobRows = await store.listHistory(bob.id);
         expect(aliceRows.every((r) => r.userId === alice.id && r.terminalId === aliceStb.id)).toBe(true);
@@ -405,9 +407,9 @@ export function storeConformance(name: string, makeStore: () => Promise<Store>):
 
     describe('hidden programmes', () => {
       it('upserts, the later call winning', async () => {
-        await store.hideProgram(alice.id, 'sintel', T0 + 100);
-        await store.hideProgram(alice.id, 'sintel', T0 + 50);
-        await store.hideProgram(alice.id, 'bbb', T0);
+        await store.hideProgram(alice.id, defaultProfileId(alice.id), 'sintel', T0 + 100);
+        await store.hideProgram(alice.id, defaultProfileId(alice.id), 'sintel', T0 + 50);
+        await store.hideProgram(alice.id, defaultProfileId(alice.id), 'bbb', T0);
         const hidden = (await store.listHidden(alice.id)).sort((a, b) => a.programId.localeCompare(b.programId));
         expect(hidden).toEqual([{ programId: 'bbb', hiddenAt: T0 }, { programId: 'sintel', hiddenAt: T0 + 50 }]);
       });

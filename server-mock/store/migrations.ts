@@ -146,6 +146,107 @@ CREATE INDEX device_codes_expires ON device_codes (expires_at);
   },
   {
     version: 3,
+    name: 'account owner, signed-out terminals, revocations',
+    up: `
+-- The server's first account is its owner (creates further accounts unless registration is
+-- open); an existing database's oldest account becomes the owner.
+ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'member' CHECK (role IN ('owner', 'member'));
+UPDATE users SET role = 'owner' WHERE id = (SELECT id FROM users ORDER BY created_at, id LIMIT 1);
+
+-- A signed-out terminal keeps its row and history (records still name it) but its credential
+-- no longer authenticates; removing a terminal deletes the row instead.
+ALTER TABLE terminals ADD COLUMN revoked_at BIGINT NULL;
+
+-- What streaming clusters must refuse without asking global per request: every play token
+-- naming a revoked terminal or a deleted user. Ids are never reused, so no epoch is needed;
+-- rows are purged once every token issued before them has expired.
+CREATE TABLE revocations (
+  kind       TEXT NOT NULL CHECK (kind IN ('terminal', 'user')),
+  subject_id TEXT NOT NULL,
+  at         BIGINT NOT NULL,
+  PRIMARY KEY (kind, subject_id)
+);
+CREATE INDEX revocations_at ON revocations (at);
+`,
+  },
+  {
+    version: 4,
+    name: 'household profiles',
+    up: `
+-- An account is a household of 1-8 profiles (people). Every existing account gets one default
+-- profile, 'p-' || user id, named after the account, and all its data moves into it.
+CREATE TABLE profiles (
+  id             TEXT PRIMARY KEY,
+  user_id        TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  name           TEXT NOT NULL,
+  language       TEXT NULL,
+  pin_hash       TEXT NULL,
+  maturity_limit INTEGER NULL CHECK (maturity_limit IS NULL OR (maturity_limit >= 0 AND maturity_limit <= 21)),
+  created_at     BIGINT NOT NULL,
+  -- Target of composite foreign keys: a row can only name a profile of its own user.
+  UNIQUE (id, user_id)
+);
+CREATE INDEX profiles_user ON profiles (user_id, created_at);
+INSERT INTO profiles (id, user_id, name, language, pin_hash, maturity_limit, created_at)
+  SELECT 'p-' || id, id, display_name, NULL, NULL, NULL, created_at FROM users;
+
+-- 0/1 rather than BOOLEAN: the same text in both dialects.
+ALTER TABLE users ADD COLUMN shared_history INTEGER NOT NULL DEFAULT 0 CHECK (shared_history IN (0, 1));
+
+-- Who is watching on each terminal (remembered per terminal).
+ALTER TABLE terminals ADD COLUMN profile_id TEXT NULL REFERENCES profiles (id) ON DELETE SET NULL;
+UPDATE terminals SET profile_id = 'p-' || user_id;
+
+-- History is per (terminal, profile, programme): two people may watch the same programme on
+-- one TV. The record still names its terminal and type (the patent's model); the primary key
+-- changes, so the table is rebuilt (portable: create, copy, drop, rename).
+CREATE TABLE history_v4 (
+  terminal_id      TEXT NOT NULL,
+  program_id       TEXT NOT NULL REFERENCES programs (id) ON DELETE CASCADE,
+  user_id          TEXT NOT NULL,
+  terminal_type    TEXT NOT NULL CHECK (terminal_type IN ('stb', 'mobile', 'pc')),
+  breakpoint_kind  TEXT NOT NULL CHECK (breakpoint_kind IN ('offset', 'wallclock')),
+  breakpoint_value BIGINT NOT NULL,
+  duration_ms      BIGINT NOT NULL,
+  seq              BIGINT NOT NULL,
+  progress_at      BIGINT NOT NULL,
+  updated_at       BIGINT NOT NULL,
+  status           TEXT NOT NULL CHECK (status IN ('not-started', 'in-progress', 'watched', 'expired')),
+  last_event       TEXT NOT NULL CHECK (last_event IN ('heartbeat', 'pause', 'seek', 'stop', 'timeout')),
+  play_token       TEXT NULL,
+  profile_id       TEXT NOT NULL,
+  PRIMARY KEY (terminal_id, profile_id, program_id),
+  FOREIGN KEY (terminal_id, user_id) REFERENCES terminals (id, user_id) ON DELETE CASCADE,
+  FOREIGN KEY (profile_id, user_id) REFERENCES profiles (id, user_id) ON DELETE CASCADE
+);
+INSERT INTO history_v4 (terminal_id, program_id, user_id, terminal_type, breakpoint_kind, breakpoint_value,
+    duration_ms, seq, progress_at, updated_at, status, last_event, play_token, profile_id)
+  SELECT terminal_id, program_id, user_id, terminal_type, breakpoint_kind, breakpoint_value,
+    duration_ms, seq, progress_at, updated_at, status, last_event, play_token, 'p-' || user_id FROM history;
+DROP TABLE history;
+ALTER TABLE history_v4 RENAME TO history;
+CREATE INDEX history_user ON history (user_id, profile_id);
+CREATE INDEX history_updated ON history (updated_at);
+CREATE INDEX history_program ON history (program_id);
+
+-- Removals from the row are per profile too.
+CREATE TABLE hidden_v4 (
+  user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  profile_id TEXT NOT NULL,
+  program_id TEXT NOT NULL REFERENCES programs (id) ON DELETE CASCADE,
+  hidden_at  BIGINT NOT NULL,
+  PRIMARY KEY (user_id, profile_id, program_id),
+  FOREIGN KEY (profile_id, user_id) REFERENCES profiles (id, user_id) ON DELETE CASCADE
+);
+INSERT INTO hidden_v4 (user_id, profile_id, program_id, hidden_at)
+  SELECT user_id, 'p-' || user_id, program_id, hidden_at FROM hidden_programs;
+DROP TABLE hidden_programs;
+ALTER TABLE hidden_v4 RENAME TO hidden_programs;
+CREATE INDEX hidden_programs_program ON hidden_programs (program_id);
+`,
+  },
+  {
+    version: 5,
     name: 'track choices of viewings',
     up: `
 -- The audio language, subtitle language (or off) and speed a viewing last used, as the JSON of

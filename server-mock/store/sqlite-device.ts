@@ -60,8 +60,8 @@ export function deviceCodeMethods(db: DatabaseSync, inTransaction: <T>(fn: () =>
   const poll = db.prepare('UPDATE device_codes SET last_poll_at = ?, interval_sec = ? WHERE device_code_hash = ?');
   const consume = db.prepare(`UPDATE device_codes SET consumed_at = ?, terminal_id = ?
       WHERE device_code_hash = ? AND approved_user_id = ? AND consumed_at IS NULL AND expires_at > ?`);
-  const insertTerminal = db.prepare(`INSERT INTO terminals (id, user_id, name, type, credential_hash, created_at, last_seen_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const insertTerminal = db.prepare(`INSERT INTO terminals (id, user_id, name, type, credential_hash, created_at, last_seen_at, profile_id)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT id FROM profiles WHERE id = ?8 AND user_id = ?2))`);
   const expireSessions = db.prepare('DELETE FROM user_sessions WHERE expires_at <= ?');
   // Consumed or expired codes are kept a day for diagnostics, then go.
   const expireCodes = db.prepare('DELETE FROM device_codes WHERE expires_at <= ?');
@@ -88,7 +88,7 @@ export function deviceCodeMethods(db: DatabaseSync, inTransaction: <T>(fn: () =>
     async consumeDeviceCode(hash, at, t: TerminalRow) {
       return inTransaction(() => {
         if (Number(consume.run(at, t.id, hash, t.userId, at).changes) !== 1) return false;
-        insertTerminal.run(t.id, t.userId, t.name, t.type, t.credentialHash, t.createdAt, t.lastSeenAt);
+        insertTerminal.run(t.id, t.userId, t.name, t.type, t.credentialHash, t.createdAt, t.lastSeenAt, t.profileId);
         return true;
       });
     },

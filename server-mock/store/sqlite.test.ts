@@ -10,7 +10,9 @@ import { pathToFileURL } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { T0, programFixture, reportInput, storeConformance, terminalFixture, userFixture } from './conformance.ts';
+import { accountConformance } from './conformance-accounts.ts';
 import { deviceCodeConformance } from './conformance-device.ts';
+import { profileConformance } from './conformance-profiles.ts';
 import { MIGRATIONS, SchemaVersionError, latestVersion, type Migration } from './migrations.ts';
 import { migrateSqlite, openSqliteStore } from './sqlite.ts';
 
@@ -21,6 +23,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 storeConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
 deviceCodeConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
+accountConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
+profileConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
 storeConformance('sqlite :memory:', () => openSqliteStore({ file: ':memory:', synchronous: 'FULL' }));
 
 /** Read something straight from the file, bypassing the store. */
@@ -122,7 +126,7 @@ describe('sqlite store specifics', () => {
       for (let seq = 1; seq <= ${total}; seq++) {
         const next = { seq, breakpoint: { kind: 'offset', offsetMs: seq * 1000 }, progressAt: ${T0} + seq };
         await store.applyReport({
-          reportId: 'rep-crash-' + seq, userId: user.id, terminalId: term.id, terminalType: term.type,
+          reportId: 'rep-crash-' + seq, userId: user.id, profileId: term.profileId, terminalId: term.id, terminalType: term.type,
           programId: 'sintel', durationMs: 3600000, event: 'heartbeat', playToken: null, now: next.progressAt,
           decide: (stored) => (stored && stored.seq >= seq ? { outcome: 'stale' } : { outcome: 'applied', reason: 'moved', next }),
           statusOf: () => 'in-progress',

@@ -14,6 +14,7 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import { groupCommitter, inTransaction, startCheckpointer } from './sqlite-commit.ts';
 
 export { groupCommitter, inTransaction };
+import { accountMethods } from './sqlite-accounts.ts';
 import { deviceCodeMethods } from './sqlite-device.ts';
 import type { Breakpoint, Program, ProgressStatus, TerminalType, TrackChoice } from '../../common/protocol/model.ts';
 import { mergeTracks } from '../../common/tracks.ts';
@@ -45,23 +46,26 @@ export interface SqliteStoreOptions {
 }
 
 // Raw row shapes as SQLite returns them (type aliases, so they are castable from records).
-type DbUser = { id: string; login: string; display_name: string; password_hash: string; created_at: number };
+type DbUser = {
+  id: string; login: string; display_name: string; password_hash: string; created_at: number; role: string; shared_history: number;
+};
 type DbSession = { token_hash: string; user_id: string; created_at: number; expires_at: number };
 type DbTerminal = {
   id: string; user_id: string; name: string; type: string; credential_hash: string;
-  created_at: number; last_seen_at: number | null;
+  created_at: number; last_seen_at: number | null; revoked_at: number | null; profile_id: string | null;
 };
 type DbHistory = {
   terminal_id: string; program_id: string; user_id: string; terminal_type: string;
   breakpoint_kind: string; breakpoint_value: number; duration_ms: number; seq: number;
   progress_at: number; updated_at: number; status: string; last_event: string; play_token: string | null;
+  profile_id: string;
   tracks: string | null;
 };
 type DbLabelled = DbHistory & { terminal_name: string };
 type DbPoint = Pick<DbHistory, 'user_id' | 'breakpoint_kind' | 'breakpoint_value' | 'seq' | 'progress_at' | 'play_token'>;
 
 const HISTORY_COLUMNS = `h.terminal_id, h.program_id, h.user_id, h.terminal_type, h.breakpoint_kind,
-  h.breakpoint_value, h.duration_ms, h.seq, h.progress_at, h.updated_at, h.status, h.last_event, h.play_token, h.tracks`;
+  h.breakpoint_value, h.duration_ms, h.seq, h.progress_at, h.updated_at, h.status, h.last_event, h.play_token, h.profile_id, h.tracks`;
 
 /** Open (creating and migrating if needed) the SQLite store at `opts.file`. */
 export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store> {
@@ -130,7 +134,10 @@ function decodeBreakpoint(kind: string, value: number): Breakpoint {
 }
 
 function toUser(r: DbUser): UserRow {
-  return { id: r.id, login: r.login, displayName: r.display_name, passwordHash: r.password_hash, createdAt: r.created_at };
+  return {
+    id: r.id, login: r.login, displayName: r.display_name, passwordHash: r.password_hash, createdAt: r.created_at,
+    role: r.role === 'owner' ? 'owner' : 'member', sharedHistory: r.shared_history === 1,
+  };
 }
 
 function toSession(r: DbSession): UserSessionRow {
@@ -140,7 +147,8 @@ function toSession(r: DbSession): UserSessionRow {
 function toTerminal(r: DbTerminal): TerminalRow {
   return {
     id: r.id, userId: r.user_id, name: r.name, type: r.type as TerminalType,
-    credentialHash: r.credential_hash, createdAt: r.created_at, lastSeenAt: r.last_seen_at,
+    credentialHash: r.credential_hash, createdAt: r.created_at, lastSeenAt: r.last_seen_at, revokedAt: r.revoked_at,
+    profileId: r.profile_id,
   };
 }
 
@@ -167,6 +175,7 @@ function toHistory(r: DbHistory): HistoryRow {
     programId: r.program_id, breakpoint: decodeBreakpoint(r.breakpoint_kind, r.breakpoint_value),
     durationMs: r.duration_ms, seq: r.seq, progressAt: r.progress_at, updatedAt: r.updated_at,
     status: r.status as ProgressStatus, lastEvent: r.last_event as ReportEvent, playToken: r.play_token,
+    profileId: r.profile_id,
     ...tracksOf(r.tracks),
   };
 }
@@ -175,7 +184,7 @@ function toHistory(r: DbHistory): HistoryRow {
 type HistoryTuple = [
   terminalId: string, programId: string, userId: string, terminalType: string, breakpointKind: string,
   breakpointValue: number, durationMs: number, seq: number, progressAt: number, updatedAt: number,
-  status: string, lastEvent: string, playToken: string | null, tracks: string | null, terminalName: string,
+  status: string, lastEvent: string, playToken: string | null, profileId: string, tracks: string | null, terminalName: string,
 ];
 
 /** The same row as `{ ...toHistory(r), terminalName }`, from an array row. */
@@ -183,8 +192,8 @@ function fromTuple(t: HistoryTuple): LabelledHistoryRow {
   return {
     userId: t[2], terminalId: t[0], terminalType: t[3] as TerminalType, programId: t[1],
     breakpoint: decodeBreakpoint(t[4], t[5]), durationMs: t[6], seq: t[7], progressAt: t[8], updatedAt: t[9],
-    status: t[10] as ProgressStatus, lastEvent: t[11] as ReportEvent, playToken: t[12], ...tracksOf(t[13]),
-    terminalName: t[14],
+    status: t[10] as ProgressStatus, lastEvent: t[11] as ReportEvent, playToken: t[12], profileId: t[13], ...tracksOf(t[14]),
+    terminalName: t[15],
   };
 }
 
@@ -211,20 +220,17 @@ function deepFreeze<T>(value: T): T {
 function prepareAll(db: DatabaseSync) {
   const p = (sql: string): StatementSync => db.prepare(sql);
   return {
-    insertUser: p(`INSERT INTO users (id, login, display_name, password_hash, created_at)
-      VALUES (?, ?, ?, ?, ?) ON CONFLICT (login) DO NOTHING`),
     getUser: p('SELECT * FROM users WHERE id = ?'),
     userByLogin: p('SELECT * FROM users WHERE login = ?'),
     countUsers: p('SELECT COUNT(*) AS n FROM users'),
-
     insertSession: p('INSERT INTO user_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)'),
     findSession: p('SELECT * FROM user_sessions WHERE token_hash = ? AND expires_at > ?'),
     deleteSession: p('DELETE FROM user_sessions WHERE token_hash = ?'),
 
-    insertTerminal: p(`INSERT INTO terminals (id, user_id, name, type, credential_hash, created_at, last_seen_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?)`),
+    insertTerminal: p(`INSERT INTO terminals (id, user_id, name, type, credential_hash, created_at, last_seen_at, profile_id)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT id FROM profiles WHERE id = ?8 AND user_id = ?2))`),
     getTerminal: p('SELECT * FROM terminals WHERE id = ?'),
-    terminalByCredential: p('SELECT * FROM terminals WHERE credential_hash = ?'),
+    terminalByCredential: p('SELECT * FROM terminals WHERE credential_hash = ? AND revoked_at IS NULL'),
     listTerminals: p('SELECT * FROM terminals WHERE user_id = ? ORDER BY created_at, id'),
     renameTerminal: p('UPDATE terminals SET name = ? WHERE id = ? AND user_id = ?'),
     // History goes with it through the composite foreign key's ON DELETE CASCADE.
@@ -250,23 +256,28 @@ function prepareAll(db: DatabaseSync) {
     rememberReport: p(`INSERT INTO history_reports (user_id, report_id, received_at) VALUES (?, ?, ?)
       ON CONFLICT (user_id, report_id) DO NOTHING`),
     currentPoint: p(`SELECT user_id, breakpoint_kind, breakpoint_value, seq, progress_at, play_token
-      FROM history WHERE terminal_id = ? AND program_id = ?`),
+      FROM history WHERE terminal_id = ? AND profile_id = ? AND program_id = ?`),
     upsertHistory: p(`INSERT INTO history (terminal_id, program_id, user_id, terminal_type, breakpoint_kind,
-        breakpoint_value, duration_ms, seq, progress_at, updated_at, status, last_event, play_token)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (terminal_id, program_id) DO UPDATE SET
+        breakpoint_value, duration_ms, seq, progress_at, updated_at, status, last_event, play_token, profile_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (terminal_id, profile_id, program_id) DO UPDATE SET
         terminal_type = excluded.terminal_type, breakpoint_kind = excluded.breakpoint_kind,
         breakpoint_value = excluded.breakpoint_value, duration_ms = excluded.duration_ms, seq = excluded.seq,
         progress_at = excluded.progress_at, updated_at = excluded.updated_at, status = excluded.status,
         last_event = excluded.last_event, play_token = excluded.play_token`),
-    currentTracks: p('SELECT tracks FROM history WHERE terminal_id = ? AND program_id = ?'),
-    setTracks: p('UPDATE history SET tracks = ? WHERE terminal_id = ? AND program_id = ?'),
+    currentTracks: p('SELECT tracks FROM history WHERE terminal_id = ? AND profile_id = ? AND program_id = ?'),
+    setTracks: p('UPDATE history SET tracks = ? WHERE terminal_id = ? AND profile_id = ? AND program_id = ?'),
     // Joined on the terminal's owner as well: a row is only ever listed for its terminal's user.
     listHistory: p(`SELECT ${HISTORY_COLUMNS}, t.name AS terminal_name FROM history h
       JOIN terminals t ON t.id = h.terminal_id AND t.user_id = h.user_id WHERE h.user_id = ?`),
-    hideProgram: p(`INSERT INTO hidden_programs (user_id, program_id, hidden_at) VALUES (?, ?, ?)
-      ON CONFLICT (user_id, program_id) DO UPDATE SET hidden_at = excluded.hidden_at`),
-    listHidden: p('SELECT program_id, hidden_at FROM hidden_programs WHERE user_id = ? ORDER BY program_id'),
+    listProfileHistory: p(`SELECT ${HISTORY_COLUMNS}, t.name AS terminal_name FROM history h
+      JOIN terminals t ON t.id = h.terminal_id AND t.user_id = h.user_id WHERE h.user_id = ? AND h.profile_id = ?`),
+    hideProgram: p(`INSERT INTO hidden_programs (user_id, profile_id, program_id, hidden_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (user_id, profile_id, program_id) DO UPDATE SET hidden_at = excluded.hidden_at`),
+    listHidden: p(`SELECT program_id, MAX(hidden_at) AS hidden_at FROM hidden_programs WHERE user_id = ?
+      GROUP BY program_id ORDER BY program_id`),
+    listProfileHidden: p(`SELECT program_id, hidden_at FROM hidden_programs WHERE user_id = ? AND profile_id = ?
+      ORDER BY program_id`),
     ageHistory: p('DELETE FROM history WHERE updated_at < ?'),
     ageReports: p('DELETE FROM history_reports WHERE received_at < ?'),
   };
@@ -275,6 +286,7 @@ function prepareAll(db: DatabaseSync) {
 /** The Store over an open, migrated connection. */
 function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORMAL' | 'FULL' } | null): Store {
   const s = prepareAll(db);
+  const accounts = accountMethods(db, (fn) => inTransaction(db, fn));
   let checkpointer: ReturnType<typeof startCheckpointer> | null = null;
   let checkpointerTried = false;
   const group = groupCommitter(db, () => {
@@ -294,8 +306,10 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
   // A user's history comes back as arrays where node:sqlite can (Node ≥ 22.16): building a row
   // object per record was half the cost of reading a 200-record history (measured 600 → 290 µs).
   const historyAsArrays = typeof s.listHistory.setReturnArrays === 'function';
-  if (historyAsArrays) s.listHistory.setReturnArrays(true);
-
+  if (historyAsArrays) {
+    s.listHistory.setReturnArrays(true);
+    s.listProfileHistory.setReturnArrays(true);
+  }
   /**
    * The catalogue, parsed once and shared until it changes: it is read on every home page, play
    * and report and changes rarely, and parsing it per request was the largest single cost of a
@@ -316,7 +330,7 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
   /** One report, inside the caller's transaction. */
   function applyOne(input: ApplyReportInput): ApplyReportResult {
     if (changed(s.rememberReport, input.userId, input.reportId, input.now) === 0) return { outcome: 'duplicate', row: null };
-    const cur = get<DbPoint>(s.currentPoint, input.terminalId, input.programId);
+    const cur = get<DbPoint>(s.currentPoint, input.terminalId, input.profileId, input.programId);
     // The foreign key catches a foreign terminal on insert; this catches it before `decide` sees
     // another user's row (and before a stale outcome would hide the mistake).
     if (cur && cur.user_id !== input.userId) {
@@ -329,7 +343,7 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
     if (decision.outcome === 'stale') return { outcome: 'stale', row: null };
     const { next } = decision;
     const row: HistoryRow = {
-      userId: input.userId, terminalId: input.terminalId, terminalType: input.terminalType,
+      userId: input.userId, profileId: input.profileId, terminalId: input.terminalId, terminalType: input.terminalType,
       programId: input.programId, breakpoint: next.breakpoint, durationMs: input.durationMs, seq: next.seq,
       progressAt: next.progressAt, updatedAt: input.now, status: input.statusOf(next.breakpoint),
       lastEvent: input.event, playToken: input.playToken ?? cur?.play_token ?? null,
@@ -337,23 +351,21 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
     const [kind, value] = encodeBreakpoint(row.breakpoint);
     s.upsertHistory.run(
       row.terminalId, row.programId, row.userId, row.terminalType, kind, value, row.durationMs, row.seq,
-      row.progressAt, row.updatedAt, row.status, row.lastEvent, row.playToken,
+      row.progressAt, row.updatedAt, row.status, row.lastEvent, row.playToken, row.profileId,
     );
     // The track choice, field by field over the stored one (a report without it changes nothing).
-    const storedTracks = decodeTracks(get<{ tracks: string | null }>(s.currentTracks, input.terminalId, input.programId)?.tracks ?? null);
+    const storedTracks = decodeTracks(get<{ tracks: string | null }>(s.currentTracks, input.terminalId, input.profileId, input.programId)?.tracks ?? null);
     const tracks = input.tracks ? mergeTracks(storedTracks, input.tracks) : storedTracks;
-    if (input.tracks) s.setTracks.run(tracks ? JSON.stringify(tracks) : null, input.terminalId, input.programId);
+    if (input.tracks) s.setTracks.run(tracks ? JSON.stringify(tracks) : null, input.terminalId, input.profileId, input.programId);
     if (tracks) row.tracks = tracks;
     return { outcome: decision.outcome, row };
   }
 
   return {
     ...deviceCodeMethods(db, (fn) => inTransaction(db, fn)),
+    ...accounts.methods,
     kind: 'sqlite',
 
-    async createUser(u) {
-      return changed(s.insertUser, u.id, u.login, u.displayName, u.passwordHash, u.createdAt) === 1;
-    },
     async getUser(id) {
       const r = get<DbUser>(s.getUser, id);
       return r ? toUser(r) : null;
@@ -376,9 +388,8 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
     async deleteUserSession(tokenHash) {
       s.deleteSession.run(tokenHash);
     },
-
     async createTerminal(t) {
-      s.insertTerminal.run(t.id, t.userId, t.name, t.type, t.credentialHash, t.createdAt, t.lastSeenAt);
+      s.insertTerminal.run(t.id, t.userId, t.name, t.type, t.credentialHash, t.createdAt, t.lastSeenAt, t.profileId);
     },
     async getTerminal(id) {
       const r = get<DbTerminal>(s.getTerminal, id);
@@ -394,8 +405,12 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
     async renameTerminal(userId, terminalId, name) {
       return changed(s.renameTerminal, name, terminalId, userId) === 1;
     },
-    async deleteTerminal(userId, terminalId) {
-      return inTransaction(db, () => changed(s.deleteTerminal, terminalId, userId) === 1);
+    async deleteTerminal(userId, terminalId, at) {
+      return inTransaction(db, () => {
+        if (changed(s.deleteTerminal, terminalId, userId) !== 1) return false;
+        accounts.recordTerminalRevocation(terminalId, at);
+        return true;
+      });
     },
     async touchTerminal(terminalId, at) {
       s.touchTerminal.run(at, terminalId, at);
@@ -442,16 +457,20 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
       // One commit for the whole batch (and for concurrent batches, see groupCommitter).
       return group.submit(() => inputs.map(applyOne));
     },
-    async listHistory(userId): Promise<LabelledHistoryRow[]> {
-      if (historyAsArrays) return (s.listHistory.all(userId) as unknown as HistoryTuple[]).map(fromTuple);
-      return all<DbLabelled>(s.listHistory, userId).map((r) => ({ ...toHistory(r), terminalName: r.terminal_name }));
+    async listHistory(userId, profileId = null): Promise<LabelledHistoryRow[]> {
+      const st = profileId === null ? s.listHistory : s.listProfileHistory;
+      const args: SQLInputValue[] = profileId === null ? [userId] : [userId, profileId];
+      if (historyAsArrays) return (st.all(...args) as unknown as HistoryTuple[]).map(fromTuple);
+      return all<DbLabelled>(st, ...args).map((r) => ({ ...toHistory(r), terminalName: r.terminal_name }));
     },
-    async hideProgram(userId, programId, at) {
-      s.hideProgram.run(userId, programId, at);
+    async hideProgram(userId, profileId, programId, at) {
+      s.hideProgram.run(userId, profileId, programId, at);
     },
-    async listHidden(userId) {
-      return all<{ program_id: string; hidden_at: number }>(s.listHidden, userId)
-        .map((r) => ({ programId: r.program_id, hiddenAt: r.hidden_at }));
+    async listHidden(userId, profileId = null) {
+      const rows = profileId === null
+        ? all<{ program_id: string; hidden_at: number }>(s.listHidden, userId)
+        : all<{ program_id: string; hidden_at: number }>(s.listProfileHidden, userId, profileId);
+      return rows.map((r) => ({ programId: r.program_id, hiddenAt: r.hidden_at }));
     },
 
     async deleteOlderThan(cutoff) {

@@ -7,7 +7,8 @@
  * through the methods below, which always take the owning user id where a row is user-scoped.
  */
 import type { Breakpoint, Program, ProgressStatus, TerminalType, TrackChoice } from '../../common/protocol/model.ts';
-import type { ReportEvent, ReportOutcome } from '../../common/protocol/api.ts';
+import type { AccountRole, ReportEvent, ReportOutcome } from '../../common/protocol/api.ts';
+import type { Revocation } from '../../common/protocol/account.ts';
 import type { Decision, StoredPoint } from '../../common/resume.ts';
 
 /** A user account row. */
@@ -19,7 +20,30 @@ export interface UserRow {
   /** scrypt hash in PHC-like text form (see server-mock/auth/passwords.ts). */
   passwordHash: string;
   createdAt: number;
+  /** `owner` for the server's first account. */
+  role: AccountRole;
+  /** Every profile of the household sees every profile's history. */
+  sharedHistory: boolean;
 }
+
+/** A household profile (a person). */
+export interface ProfileRow {
+  id: string;
+  userId: string;
+  name: string;
+  language: string | null;
+  /** scrypt hash of the 4-digit PIN, or null for none. */
+  pinHash: string | null;
+  /** Highest age rating allowed; null = no limit. */
+  maturityLimit: number | null;
+  createdAt: number;
+}
+
+/** The fields of a profile an update may change (absent = unchanged). */
+export type ProfilePatch = Partial<Pick<ProfileRow, 'name' | 'language' | 'pinHash' | 'maturityLimit'>>;
+
+/** The default profile id an account's first profile gets (also what migration 4 used). */
+export const defaultProfileId = (userId: string): string => `p-${userId}`;
 
 /** A user session (bearer token) row; only the token's SHA-256 is stored. */
 export interface UserSessionRow {
@@ -39,11 +63,29 @@ export interface TerminalRow {
   credentialHash: string;
   createdAt: number;
   lastSeenAt: number | null;
+  /** When the terminal was signed out (credential revoked, row and history kept); null = active. */
+  revokedAt: number | null;
+  /** Who is watching on it now (a profile of its user); null = the household's first profile. */
+  profileId: string | null;
+}
+
+/** What deleting an account removed, per kind of row. */
+export interface DeletedAccountCounts {
+  accounts: number;
+  terminals: number;
+  historyRecords: number;
+  hiddenProgrammes: number;
+  sessions: number;
+  deviceCodes: number;
+  reportIds: number;
+  profiles: number;
 }
 
 /** A viewing-history row: one per (terminal, programme). */
 export interface HistoryRow {
   userId: string;
+  /** The profile (person) the viewing belongs to. */
+  profileId: string;
   terminalId: string;
   terminalType: TerminalType;
   programId: string;
@@ -68,6 +110,8 @@ export interface LabelledHistoryRow extends HistoryRow {
 export interface ApplyReportInput {
   reportId: string;
   userId: string;
+  /** A profile of `userId`. */
+  profileId: string;
   terminalId: string;
   terminalType: TerminalType;
   programId: string;
@@ -134,28 +178,82 @@ export interface Store extends DeviceCodeStore {
   readonly kind: string;
 
   // users
-  /** Insert a user; returns false when the login is taken (nothing written). */
+  /**
+   * Insert a user and its default profile (`defaultProfileId`, named after the display name),
+   * in one transaction; returns false when the login is taken (nothing written).
+   */
   createUser(user: UserRow): Promise<boolean>;
   getUser(id: string): Promise<UserRow | null>;
   /** Find by login (case-insensitive: callers pass it lower-cased). */
   findUserByLogin(login: string): Promise<UserRow | null>;
   countUsers(): Promise<number>;
+  /**
+   * Insert the first account as owner, atomically only if there is no account at all; false
+   * (nothing written) otherwise. `user.role` is ignored (stored as owner). Also its default profile.
+   */
+  createOwner(user: UserRow): Promise<boolean>;
+  /** Set the household's shared-history choice; false when no such user. */
+  setSharedHistory(userId: string, shared: boolean): Promise<boolean>;
+
+  // profiles
+  /** Insert a profile, only while the user has fewer than `max`; false (nothing written) otherwise. */
+  createProfile(profile: ProfileRow, max: number): Promise<boolean>;
+  getProfile(id: string): Promise<ProfileRow | null>;
+  /** The user's profiles, oldest first. */
+  listProfiles(userId: string): Promise<ProfileRow[]>;
+  /** Change a profile of this user; false when no such profile of this user. */
+  updateProfile(userId: string, profileId: string, patch: ProfilePatch): Promise<boolean>;
+  /**
+   * Delete a profile of this user with its history and removals; terminals on it fall back to
+   * none (the first profile). `last` (nothing written) when it is the user's only profile.
+   */
+  deleteProfile(userId: string, profileId: string): Promise<'deleted' | 'not-found' | 'last'>;
+  /** Make a profile of this user current on a terminal of this user; false otherwise. */
+  setTerminalProfile(userId: string, terminalId: string, profileId: string): Promise<boolean>;
+  /** Replace a user's password hash; false when no such user. */
+  setPasswordHash(userId: string, passwordHash: string): Promise<boolean>;
+  /**
+   * Delete an account and everything of it in one transaction: sessions, terminals, history,
+   * hidden programmes, device codes it approved or that made its terminals, remembered report
+   * ids; and record a `user` revocation at `at`. Null (nothing written) when no such user.
+   */
+  deleteUser(userId: string, at: number): Promise<DeletedAccountCounts | null>;
 
   // user sessions
   createUserSession(session: UserSessionRow): Promise<void>;
   /** The session for a token hash, or null when unknown or expired at `now`. */
   findUserSession(tokenHash: string, now: number): Promise<UserSessionRow | null>;
   deleteUserSession(tokenHash: string): Promise<void>;
+  /** Delete every session of a user except `exceptTokenHash` (null = all); returns how many. */
+  deleteUserSessions(userId: string, exceptTokenHash: string | null): Promise<number>;
 
   // terminals
   createTerminal(terminal: TerminalRow): Promise<void>;
+  /** A terminal by id, signed out or not. */
   getTerminal(id: string): Promise<TerminalRow | null>;
+  /** The terminal a credential authenticates: never a signed-out one. */
   findTerminalByCredential(credentialHash: string): Promise<TerminalRow | null>;
+  /** Every terminal of the user, signed-out ones included (callers filter on `revokedAt`). */
   listTerminals(userId: string): Promise<TerminalRow[]>;
   /** Rename a terminal of this user; false when no such terminal of this user. */
   renameTerminal(userId: string, terminalId: string, name: string): Promise<boolean>;
-  /** Remove a terminal of this user and its history; false when no such terminal of this user. */
-  deleteTerminal(userId: string, terminalId: string): Promise<boolean>;
+  /**
+   * Remove a terminal of this user and its history, and record a `terminal` revocation at
+   * `at`, in one transaction; false (nothing written) when no such terminal of this user.
+   */
+  deleteTerminal(userId: string, terminalId: string, at: number): Promise<boolean>;
+  /**
+   * Sign out active terminals of this user: `terminalIds` = those (ids of other users or
+   * already signed out are skipped), null = all but `exceptTerminalId`. Sets `revokedAt` and
+   * records a `terminal` revocation for each, in one transaction; returns the ids signed out.
+   */
+  revokeTerminals(userId: string, terminalIds: readonly string[] | null, exceptTerminalId: string | null, at: number): Promise<string[]>;
+
+  // revocations (read by streaming clusters and portals)
+  /** Revocations recorded at or after `since`, oldest first. */
+  listRevocations(since: number): Promise<Revocation[]>;
+  /** Forget revocations older than `cutoff` (every token they concern has expired); returns how many. */
+  deleteRevocationsBefore(cutoff: number): Promise<number>;
   /** Record that the terminal was seen (best effort, may be coalesced). */
   touchTerminal(terminalId: string, at: number): Promise<void>;
 
@@ -174,11 +272,15 @@ export interface Store extends DeviceCodeStore {
   applyReport(input: ApplyReportInput): Promise<ApplyReportResult>;
   /** Apply several reports in one transaction, in order (all or none on a fault). */
   applyReports(inputs: readonly ApplyReportInput[]): Promise<ApplyReportResult[]>;
-  /** Every history row of every terminal of the user, labelled with terminal names. */
-  listHistory(userId: string): Promise<LabelledHistoryRow[]>;
-  /** Hide a programme from the user's Continue-watching row as of `at` (upsert). */
-  hideProgram(userId: string, programId: string, at: number): Promise<void>;
-  listHidden(userId: string): Promise<{ programId: string; hiddenAt: number }[]>;
+  /**
+   * Every history row of every terminal of the user for one profile (null = of every
+   * profile: shared history, export), labelled with terminal names.
+   */
+  listHistory(userId: string, profileId?: string | null): Promise<LabelledHistoryRow[]>;
+  /** Hide a programme from a profile's Continue-watching row as of `at` (upsert). */
+  hideProgram(userId: string, profileId: string, programId: string, at: number): Promise<void>;
+  /** A profile's removals (null = every profile's, newest per programme). */
+  listHidden(userId: string, profileId?: string | null): Promise<{ programId: string; hiddenAt: number }[]>;
 
   // aging (patent [0050])
   /**

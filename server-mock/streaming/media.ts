@@ -40,6 +40,8 @@ export interface MediaRoutesOptions {
   extraMediaDirs?: readonly string[];
   /** Key shared by the deployment's clusters, verifying play tokens. */
   tokenKey: Buffer;
+  /** True when a token's terminal (`t`) or account (`u`) is revoked: checked in memory per request. */
+  isRevoked?: (terminalId: string, userId: string) => boolean;
   /** Clock in epoch ms (tests freeze it); default Date.now. */
   now?: () => number;
   /**
@@ -113,7 +115,8 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async 
     if (presented === null) throw new AppError('UNAUTHENTICATED', 'A play token is required (Authorization: Bearer or ?token=)');
     const claims = presented === 'ambiguous' ? null : verifyPlayToken(opts.tokenKey, presented.token, Math.floor(clock() / 1000));
     const programId = (req.params as { programId?: string }).programId;
-    if (presented === 'ambiguous' || !claims || !isClaims(claims) || claims.p !== programId) {
+    const revoked = claims !== null && isClaims(claims) && opts.isRevoked?.(claims.t, claims.u) === true;
+    if (presented === 'ambiguous' || !claims || !isClaims(claims) || claims.p !== programId || revoked) {
       reply.header('www-authenticate', 'Bearer realm="media", error="invalid_token"');
       throw new AppError('TOKEN_INVALID', 'The play token is invalid, expired, or for another programme');
     }

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Config } from '../config.ts';
 import type { GlobalClient } from '../global-client.ts';
+import type { RevocationSource } from '../revocation-feed.ts';
 import { CHANNEL_EPOCH_MS, liveStart, loadLiveSource, type LiveSource } from './live.ts';
 import { mediaChecker } from './media-check.ts';
 import { mediaRoutes } from './media.ts';
@@ -39,6 +40,8 @@ export interface StreamingPluginOptions {
   client: GlobalClient;
   config: Config;
   state: StreamingState;
+  /** Revocations (global's hub in-process, else the feed). */
+  revocations: RevocationSource;
 }
 
 /** Timeshift window of a live folder the catalogue has not described (yet). */
@@ -81,7 +84,7 @@ export function outboxFileFor(config: Config): string {
   return join(config.dataDir, `outbox-${config.instanceId.replace(/[^A-Za-z0-9_-]/g, '_')}.sqlite`);
 }
 
-export const streamingPlugin: FastifyPluginAsyncTypebox<StreamingPluginOptions> = async (app, { client, config, state }) => {
+export const streamingPlugin: FastifyPluginAsyncTypebox<StreamingPluginOptions> = async (app, { client, config, state, revocations }) => {
   if (!config.playTokenSecret) throw new Error('the streaming role needs a play-token secret');
   const tokenKey = Buffer.from(config.playTokenSecret, 'utf8');
   const { sessions, reporter } = state;
@@ -96,6 +99,15 @@ export const streamingPlugin: FastifyPluginAsyncTypebox<StreamingPluginOptions> 
     publicUrl: config.publicUrl,
     liveStart: liveStartResolver(config.mediaDir, config.instanceId),
     media: mediaChecker({ roots: mediaRootsOf(config), probeToken: probeTokens(tokenKey, config.instanceId) }),
+    revocations,
+  });
+  // A revoked terminal's (or account's) sessions end the moment the revocation is heard.
+  const unsubscribeRevocations = revocations.subscribe((entries) => {
+    const terminals = new Set(entries.filter((e) => e.kind === 'terminal').map((e) => e.subjectId));
+    const users = new Set(entries.filter((e) => e.kind === 'user').map((e) => e.subjectId));
+    sessions
+      .endWhere((s) => terminals.has(s.terminalId) || users.has(s.userId))
+      .catch((err: unknown) => app.log.error({ err }, 'ending revoked sessions failed'));
   });
   // Live channels and their timeshift windows come from the catalogue (global owns it); keep a
   // copy fresh enough for manifests. Until the first answer, live folders use the default window.
@@ -113,6 +125,7 @@ export const streamingPlugin: FastifyPluginAsyncTypebox<StreamingPluginOptions> 
     mediaDir: config.mediaDir,
     extraMediaDirs: mediaRootsOf(config).slice(1),
     tokenKey,
+    isRevoked: (terminalId, userId) => revocations.isRevoked(terminalId, userId),
     timeshiftWindowSec: (programId) => windows.get(programId) ?? DEFAULT_TIMESHIFT_SEC,
   });
 
@@ -130,6 +143,7 @@ export const streamingPlugin: FastifyPluginAsyncTypebox<StreamingPluginOptions> 
     void refreshCatalogue();
   });
   app.addHook('onClose', async () => {
+    unsubscribeRevocations();
     clearInterval(timer);
     clearInterval(catalogueTimer);
     reporter.close();

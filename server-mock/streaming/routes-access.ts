@@ -25,6 +25,7 @@ import {
 } from '../../common/protocol/stream.ts';
 import { preferredTracks } from '../../common/tracks.ts';
 import type { GlobalClient } from '../global-client.ts';
+import type { RevocationSource } from '../revocation-feed.ts';
 import { bearerToken, type TerminalIdentity } from '../http/auth.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { isCdnUrl, type MediaChecker } from './media-check.ts';
@@ -51,6 +52,8 @@ export interface AccessRoutesOptions {
   liveStart: LiveStartResolver;
   /** Checks that a link's media is there before a session opens (absent: not checked). */
   media?: MediaChecker;
+  /** Revoked terminals and accounts: their tokens admit nothing and renew nothing. */
+  revocations: RevocationSource;
   now?: () => number;
 }
 
@@ -74,12 +77,15 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
   const verify = (token: string) => {
     const v = verifyPlayToken(o.tokenKey, token, sec(now()));
     if (!isClaims(v)) throw tokenInvalid(v.problem);
+    if (o.revocations.isRevoked(v.t, v.u)) throw tokenInvalid('its terminal or account was signed out');
     return v;
   };
   const baseUrl = (req: FastifyRequest) => o.publicUrl ?? `${req.protocol}://${req.host}`;
 
   /** Who is asking to play: credential → introspection; else a same-user play token. */
   async function admit(req: FastifyRequest, body: PlayRequest): Promise<{ id: TerminalIdentity; byToken: boolean }> {
+    // Fail closed: while this cluster cannot hear revocations, it admits no new session.
+    if (!o.revocations.ready) throw new AppError('UPSTREAM_UNAVAILABLE', 'The global server is unreachable; try again shortly');
     const credential = bearerToken(req);
     const claims = body.playToken ? verify(body.playToken) : null;
     if (claims && claims.p !== body.programId) throw tokenInvalid('issued for another programme');
@@ -111,16 +117,21 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
     async (req) => {
       const body = req.body;
       const { id, byToken } = await admit(req, body);
+      if (o.revocations.isRevoked(id.terminal.id, id.userId)) throw new AppError('UNAUTHENTICATED', 'A valid terminal credential is required');
       const answer = await o.client.programs(id.terminal.id);
       const program = answer.programs.find((p) => p.id === body.programId);
       if (!program) {
-        // The filtered catalogue lacks it: unknown, or not for this terminal type.
+        // The filtered catalogue lacks it: unknown, not for this terminal type, or above the
+        // current profile's maturity limit (global filtered by both).
         const all = await o.client.programs();
-        if (all.programs.some((p) => p.id === body.programId)) {
+        const known = all.programs.find((p) => p.id === body.programId);
+        if (known && !known.terminalTypes.includes(id.terminal.type)) {
           throw new AppError('PROGRAM_NOT_ALLOWED', 'Programme is not offered to this terminal type');
         }
+        if (known) throw new AppError('PROGRAM_RESTRICTED', 'This profile’s maturity limit does not allow this programme');
         throw new AppError('PROGRAM_NOT_FOUND', 'Unknown programme');
       }
+      const profileId = answer.profile?.id ?? null;
       const link = linkFor(program, o.clusterId);
       if (!link) throw new AppError('PROGRAM_NOT_FOUND', 'Programme is not available on this streaming cluster');
       const protocol: 'dash' | 'hls' = body.protocol === 'hls' && link.hls ? 'hls' : 'dash';
@@ -154,13 +165,14 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
       // leaves a whole choice on its record.
       const tracks = preferredTracks(program.id, answer.history, answer.programs);
       const sessionId = randomBytes(12).toString('base64url');
-      const { token, expiresAt } = issue({ u: id.userId, t: id.terminal.id, p: program.id, s: sessionId });
+      const { token, expiresAt } = issue({ u: id.userId, t: id.terminal.id, p: program.id, s: sessionId, ...(profileId ? { pf: profileId } : {}) });
       const minSeq = answer.history.filter((r) => r.terminalId === id.terminal.id).reduce((m, r) => Math.max(m, r.seq), 0);
       o.sessions.open({
         id: sessionId,
         userId: id.userId,
         terminalId: id.terminal.id,
         terminalType: id.terminal.type,
+        profileId,
         program,
         startedAt: t,
         position: start,
@@ -235,7 +247,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         seekedBack: req.body.seekedBack,
         tracks: req.body.tracks,
       });
-      const { token, expiresAt } = issue({ u: s.userId, t: s.terminalId, p: s.program.id, s: s.id });
+      const { token, expiresAt } = issue({ u: s.userId, t: s.terminalId, p: s.program.id, s: s.id, ...(s.profileId ? { pf: s.profileId } : {}) });
       s.playToken = token;
       return { playToken: token, tokenExpiresAt: expiresAt, nextHeartbeatMs: o.heartbeatIntervalMs, result };
     },

@@ -19,6 +19,8 @@ export interface PlaySession {
   userId: string;
   terminalId: string;
   terminalType: TerminalType;
+  /** The household profile watching (reports are recorded for it). */
+  profileId: string | null;
   program: Program;
   startedAt: number;
   /** Last heartbeat / stop time (server clock). */
@@ -125,6 +127,24 @@ export class SessionManager {
     if (update.event === 'stop') session.closedAt = now;
     if (due) await this.#report(session, update.event);
     return 'applied';
+  }
+
+  /**
+   * End every open session `match` selects, at once (its terminal or account was revoked):
+   * its last position is reported once — unless global already has it — and the session is
+   * closed, so its token can renew nothing. Returns how many were ended.
+   */
+  async endWhere(match: (s: PlaySession) => boolean): Promise<number> {
+    const now = this.#o.now();
+    const ended: PlaySession[] = [];
+    // Close all first (synchronously), report after: no heartbeat can slip in between.
+    for (const s of this.#sessions.values()) {
+      if (s.closedAt !== null || !match(s)) continue;
+      s.closedAt = now;
+      ended.push(s);
+    }
+    for (const s of ended) if (s.seq >= 0 && s.reportedSeq < s.seq) await this.#report(s, 'stop');
+    return ended.length;
   }
 
   /** Close sessions that went silent (report their last point) and forget old closed ones. */

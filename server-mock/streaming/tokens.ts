@@ -21,6 +21,8 @@ export interface PlayTokenClaims {
   s: string;
   /** Issuing cluster. */
   c: string;
+  /** Household profile the viewing belongs to (tokens from before profiles lack it). */
+  pf?: string;
   /** Issued at / expires at, epoch seconds. */
   iat: number;
   exp: number;
@@ -59,7 +61,7 @@ export function verifyPlayToken(key: Buffer, token: string, nowSec: number): Pla
     return { problem: 'malformed' };
   }
   const fields = [claims?.u, claims?.t, claims?.p, claims?.s, claims?.c];
-  if (!fields.every((f) => typeof f === 'string') || typeof claims.exp !== 'number' || typeof claims.iat !== 'number') {
+  if (!fields.every((f) => typeof f === 'string') || typeof claims.exp !== 'number' || typeof claims.iat !== 'number' || (claims.pf !== undefined && typeof claims.pf !== 'string')) {
     return { problem: 'malformed' };
   }
   if (claims.exp <= nowSec) return { problem: 'expired' };

@@ -72,6 +72,8 @@ export async function startTestServer(overrides: Partial<Config> = {}, extraProg
     seedDemo: false,
     logLevel: 'silent',
     authRateLimit: 1000,
+    // Tests create several accounts anonymously; the closed policy has its own tests.
+    openRegistration: true,
     playTokenSecret: PLAY_TOKEN_SECRET,
     ...overrides,
   });

@@ -1,0 +1,176 @@
+/**
+ * Household profiles of the global role: an account (household) has 1–8 profiles; a terminal
+ * has a current one. This service owns the profile rows, choosing a profile on a terminal
+ * (PIN checked, guesses limited), the maturity rule, and — for push — an in-memory view of
+ * each terminal's current profile and each household's shared-history choice, kept in step
+ * with every write made through it.
+ */
+import { AppError } from '../../common/errors.ts';
+import type { Program } from '../../common/protocol/model.ts';
+import { MAX_PROFILES, type CreateProfileRequest, type Profile, type ProfileList, type UpdateProfileRequest } from '../../common/protocol/profiles.ts';
+import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { newId } from '../auth/tokens.ts';
+import type { ProfilePatch, ProfileRow, Store, TerminalRow } from '../store/types.ts';
+
+/** Wrong PINs allowed per (terminal, profile) within the window before choosing is refused. */
+export const PIN_MAX_FAILURES = 5;
+/** The window (and lock-out) of PIN guesses. */
+export const PIN_WINDOW_MS = 15 * 60_000;
+
+/** Wire form of a profile (never the PIN hash). */
+export function toProfile(row: ProfileRow): Profile {
+  return { id: row.id, name: row.name, language: row.language, hasPin: row.pinHash !== null, maturityLimit: row.maturityLimit, createdAt: row.createdAt };
+}
+
+/** The maturity rule: under a limit, only programmes rated at or below it (unrated: never). */
+export function allowedFor(profile: Pick<ProfileRow, 'maturityLimit'> | null, program: Program): boolean {
+  if (!profile || profile.maturityLimit === null) return true;
+  return program.ageRating !== undefined && program.ageRating <= profile.maturityLimit;
+}
+
+/** What push needs to scope a terminal's stream. */
+export interface PushScope {
+  profileId: string;
+  shared: boolean;
+}
+
+/** Profile operations. */
+export class ProfileService {
+  readonly #store: Store;
+  readonly #now: () => number;
+  /** terminalId → current profile id, for push (filled at stream open, updated on change). */
+  readonly #current = new Map<string, string>();
+  /** userId → shared history. */
+  readonly #shared = new Map<string, boolean>();
+  /** `${terminalId}/${profileId}` → recent wrong-PIN times. */
+  readonly #failures = new Map<string, number[]>();
+
+  constructor(deps: { store: Store; now?: () => number }) {
+    this.#store = deps.store;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  /** The terminal's current profile: its chosen one, else the household's first. */
+  async currentOf(terminal: Pick<TerminalRow, 'userId' | 'profileId'>): Promise<ProfileRow> {
+    if (terminal.profileId !== null) {
+      const p = await this.#store.getProfile(terminal.profileId);
+      if (p && p.userId === terminal.userId) return p;
+    }
+    const [first] = await this.#store.listProfiles(terminal.userId);
+    if (!first) throw new AppError('UNAUTHENTICATED', 'The account no longer exists');
+    return first;
+  }
+
+  /**
+   * The household of a caller allowed to manage it (profiles, settings, devices): a user
+   * session, or a terminal whose current profile has no maturity limit. FORBIDDEN otherwise.
+   */
+  async managerOf(p: { kind: 'user'; userId: string } | { kind: 'terminal'; userId: string; terminalId: string }): Promise<string> {
+    if (p.kind === 'user') return p.userId;
+    const row = await this.#store.getTerminal(p.terminalId);
+    if (row && (await this.currentOf(row)).maturityLimit === null) return p.userId;
+    throw new AppError('FORBIDDEN', 'A profile with a maturity limit cannot manage the household');
+  }
+
+  /** Whether the household shares history across profiles. */
+  async sharedHistory(userId: string): Promise<boolean> {
+    const user = await this.#store.getUser(userId);
+    return user?.sharedHistory === true;
+  }
+
+  /** The household's profiles, and the calling terminal's current one. */
+  async list(userId: string, terminalId: string | null): Promise<ProfileList> {
+    const rows = await this.#store.listProfiles(userId);
+    let currentProfileId: string | null = null;
+    if (terminalId !== null) {
+      const t = await this.#store.getTerminal(terminalId);
+      if (t) currentProfileId = (await this.currentOf(t)).id;
+    }
+    return { profiles: rows.map(toProfile), currentProfileId, sharedHistory: await this.sharedHistory(userId) };
+  }
+
+  /** Add a profile (PROFILE_LIMIT beyond 8). */
+  async create(userId: string, req: CreateProfileRequest): Promise<Profile> {
+    const row: ProfileRow = {
+      id: newId(),
+      userId,
+      name: req.name.trim(),
+      language: req.language ?? null,
+      pinHash: req.pin ? await hashPassword(req.pin) : null,
+      maturityLimit: req.maturityLimit ?? null,
+      createdAt: this.#now(),
+    };
+    if (!(await this.#store.createProfile(row, MAX_PROFILES))) throw new AppError('PROFILE_LIMIT', `A household has at most ${MAX_PROFILES} profiles`);
+    return toProfile(row);
+  }
+
+  /** Change a profile's name, language, PIN or limit. */
+  async update(userId: string, profileId: string, req: UpdateProfileRequest): Promise<Profile> {
+    const patch: ProfilePatch = {};
+    if (req.name !== undefined) patch.name = req.name.trim();
+    if (req.language !== undefined) patch.language = req.language;
+    if (req.maturityLimit !== undefined) patch.maturityLimit = req.maturityLimit;
+    if (req.pin !== undefined) patch.pinHash = req.pin === null ? null : await hashPassword(req.pin);
+    if (!(await this.#store.updateProfile(userId, profileId, patch))) throw profileNotFound();
+    const row = await this.#store.getProfile(profileId);
+    if (!row) throw profileNotFound();
+    return toProfile(row);
+  }
+
+  /** Delete a profile with its history (never the last one). */
+  async remove(userId: string, profileId: string): Promise<void> {
+    const r = await this.#store.deleteProfile(userId, profileId);
+    if (r === 'not-found') throw profileNotFound();
+    if (r === 'last') throw new AppError('PROFILE_LIMIT', 'A household keeps at least one profile');
+    for (const [terminalId, current] of this.#current) if (current === profileId) this.#current.delete(terminalId);
+  }
+
+  /**
+   * Choose who is watching on a terminal. A profile with a PIN needs it; after
+   * PIN_MAX_FAILURES wrong guesses within PIN_WINDOW_MS, this terminal may not try that
+   * profile again until the window has passed (RATE_LIMITED, with `retryAfterSec`).
+   */
+  async select(userId: string, terminalId: string, profileId: string, pin: string | undefined): Promise<Profile> {
+    const profile = await this.#store.getProfile(profileId);
+    if (!profile || profile.userId !== userId) throw profileNotFound();
+    if (profile.pinHash !== null) {
+      const key = `${terminalId}/${profileId}`;
+      const now = this.#now();
+      const recent = (this.#failures.get(key) ?? []).filter((t) => now - t < PIN_WINDOW_MS);
+      if (recent.length >= PIN_MAX_FAILURES) {
+        const retryAfterSec = Math.ceil((PIN_WINDOW_MS - (now - (recent[0] as number))) / 1000);
+        throw new AppError('RATE_LIMITED', 'Too many wrong PINs for this profile; try again later', { retryAfterSec });
+      }
+      if (!pin || !(await verifyPassword(pin, profile.pinHash))) {
+        this.#failures.set(key, [...recent, now]);
+        throw new AppError('PIN_WRONG', 'Wrong PIN for this profile');
+      }
+      this.#failures.delete(key);
+    }
+    if (!(await this.#store.setTerminalProfile(userId, terminalId, profileId))) throw profileNotFound();
+    this.#current.set(terminalId, profileId);
+    return toProfile(profile);
+  }
+
+  /** Set the household's shared-history choice. */
+  async setShared(userId: string, shared: boolean): Promise<{ sharedHistory: boolean }> {
+    await this.#store.setSharedHistory(userId, shared);
+    this.#shared.set(userId, shared);
+    return { sharedHistory: shared };
+  }
+
+  /** Load a terminal's push scope (at stream open). */
+  async loadScope(terminalId: string, userId: string): Promise<void> {
+    const t = await this.#store.getTerminal(terminalId);
+    if (t) this.#current.set(terminalId, (await this.currentOf(t)).id);
+    this.#shared.set(userId, await this.sharedHistory(userId));
+  }
+
+  /** A terminal's push scope from memory (null when not loaded). */
+  scopeOf(terminalId: string, userId: string): PushScope | null {
+    const profileId = this.#current.get(terminalId);
+    return profileId === undefined ? null : { profileId, shared: this.#shared.get(userId) === true };
+  }
+}
+
+const profileNotFound = () => new AppError('PROFILE_NOT_FOUND', 'No such profile in this household');
