@@ -24,11 +24,12 @@ const episode = (n: number): Program => ({
 });
 
 let s: TestServer;
+let user: string;
 let tv: { id: string; credential: string };
 let phone: { id: string; credential: string };
 beforeEach(async () => {
   s = await startTestServer({ reportIntervalSec: 3600, instanceId: 'S1' }, [...(await readCatalogFile(DEMO_CATALOG_URL)), episode(1), episode(2)]);
-  const user = await signUp(s.app, 'tracks@example.com');
+  user = await signUp(s.app, 'tracks@example.com');
   tv = await addTerminal(s.app, user, 'TV', 'stb');
   phone = await addTerminal(s.app, user, 'Phone', 'mobile');
 });
@@ -83,6 +84,19 @@ describe('track choices', () => {
     await until(async () => (await recordOf(tv.id, 'harbour-s1e1'))?.tracks?.audioLanguage === 'fr');
     expect((await play('harbour-s1e2', phone.credential)).tracks).toEqual({ audioLanguage: 'fr', subtitleLanguage: 'en' });
     expect((await play('harbour-lights', phone.credential)).tracks).toBeUndefined();
+  });
+
+  it('choices belong to the profile that watched: another person on the same TV starts with none', async () => {
+    const a = await play('harbour-lights', tv.credential);
+    await post(a, 'stop', { position: at(200_000), seq: 1, tracks: { audioLanguage: 'fr', subtitleLanguage: 'zh' } });
+    await until(async () => (await recordOf(tv.id, 'harbour-lights'))?.tracks?.audioLanguage === 'fr');
+    const kid = await s.app.inject({ method: 'POST', url: '/api/v1/profiles', headers: { authorization: `Bearer ${user}` }, payload: { name: 'Kid' } });
+    expect(kid.statusCode, kid.body).toBe(201);
+    const switched = await s.app.inject({ method: 'PUT', url: '/api/v1/terminals/current/profile', headers: { authorization: `Bearer ${tv.credential}` }, payload: { profileId: kid.json<{ id: string }>().id } });
+    expect(switched.statusCode, switched.body).toBe(200);
+    expect((await play('harbour-lights', tv.credential)).tracks).toBeUndefined();
+    // The phone is still on the first profile: it gets the choice.
+    expect((await play('harbour-lights', phone.credential)).tracks).toEqual({ audioLanguage: 'fr', subtitleLanguage: 'zh' });
   });
 
   it('an offline upload carries its choice too; a report without one keeps the stored choice', async () => {
