@@ -101,6 +101,8 @@ test('audio, subtitles and speed chosen on one terminal are resumed on the other
   // Phone B: resumes from Continue watching with the same tracks and speed.
   const b = await openTerminal(browser, server, { login: 'tracks@example.com', name: 'Phone', type: 'mobile', context: { viewport: { width: 390, height: 844 }, hasTouch: true } });
   await expect(card(b.page, id)).toBeVisible();
+  // The card shows the frame at the breakpoint (from the thumbnails), over the poster.
+  await expect(card(b.page, id).getByTestId('cw-frame')).toBeVisible();
   await card(b.page, id).locator('.cw-actions .btn-primary').click();
   await waitPlaying(b.page);
   await expect.poll(() => shakaState(b.page)).toEqual({ audio: 'fr', text: 'zh', rate: 1.5 });
@@ -115,6 +117,7 @@ test('audio, subtitles and speed chosen on one terminal are resumed on the other
   // A TV, linked by code, resumes with them too; by keys only it opens the menu and goes back to English.
   const tv = await linkTv(browser, server, a, 'Living-room TV');
   await expect.poll(() => tvFocus(tv)).toBe(`cw:${id}`);
+  await expect(tv.getByTestId('cw-frame')).toBeVisible();
   await tv.keyboard.press('Enter');
   await waitPlaying(tv);
   await expect.poll(() => shakaState(tv)).toEqual({ audio: 'fr', text: 'zh', rate: 1.5 });

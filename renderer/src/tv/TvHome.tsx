@@ -24,6 +24,7 @@ import { OfflineBanner, Toasts } from '../ui/Status.tsx';
 import { useRemote } from './remote.ts';
 import { rememberedFocus } from './spatial.ts';
 import { TvButton } from './TvButton.tsx';
+import { CardFrame } from '../ui/CardFrame.tsx';
 import { TvCardOptions } from './TvCardOptions.tsx';
 
 /** Focus keys of home's items. */
@@ -84,6 +85,7 @@ function TvContinueCard({ item, onOptions }: { item: ContinueItem; onOptions: (p
         <span className="sr-only">{t('card.resume')}: </span>
         <span className="tv-art">
           <img src={artworkUrl(rt.baseUrl(), program.artwork)} alt="" decoding="async" />
+          <CardFrame item={item} />
           {live ? (
             <span className="badge badge-live">{t('tile.live')}</span>
           ) : (
