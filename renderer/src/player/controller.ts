@@ -31,7 +31,8 @@ import { breakpointAt, clampSeek, isSeekBack, startTimeOf } from './position.ts'
 import { createPositionFeed } from './position-feed.ts';
 import { createReporter, type Reporter, type StopOutcome } from './reporter.ts';
 import { classifyError, type EngineFactory, type PlayerEngine } from './engine.ts';
-import { audioOptions, choiceNow, matchLanguage, nearestRate, pickSubtitles, previewTile, subtitleOptions, type PreviewTile } from './tracks.ts';
+import { createThumbnails } from './thumbnails.ts';
+import { audioOptions, choiceNow, matchLanguage, nearestRate, pickSubtitles, subtitleOptions, type PreviewTile } from './tracks.ts';
 
 /** What to play. */
 export interface OpenRequest {
@@ -118,8 +119,7 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
   let choice: TrackChoice | null = null;
   /** Subtitles are on (the engine has a text track loaded because we asked for one). */
   let subtitlesOn = false;
-  const sheets = new Map<string, Promise<string | null>>();
-  const doFetch = deps.fetch ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
+  const thumbnails = createThumbnails({ engine: () => (closed ? null : player), token: async () => (reporter ? reporter.freshToken() : null), fetch: deps.fetch });
   let reporter: Reporter | null = null;
   let play: PlayResponse | null = null;
   let request: OpenRequest | null = null;
@@ -463,30 +463,8 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
       if (!player) return choice ?? {};
       return choiceNow(player.getAudioTracks(), player.getTextTracks(), subtitlesOn, video.playbackRate);
     },
-    async thumbnailAt(t, width) {
-      const p = player;
-      const track = p?.getImageTracks()[0];
-      if (!p || !track || closed) return null;
-      const thumb = await p.getThumbnails(track.id, t).catch(() => null);
-      const uri = thumb?.uris[0];
-      if (!thumb || !uri || closed) return null;
-      // Sheets are media: fetched with the play token (an <img> cannot send it), cached per URI.
-      let sheet = sheets.get(uri);
-      if (!sheet) {
-        sheet = (async () => {
-          try {
-            const token = reporter ? await reporter.freshToken() : null;
-            const res = await doFetch(uri, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
-            return res.ok ? URL.createObjectURL(await res.blob()) : null;
-          } catch {
-            return null;
-          }
-        })();
-        sheets.set(uri, sheet);
-        void sheet.then((url) => url === null && sheets.delete(uri));
-      }
-      const url = await sheet;
-      return url && !closed ? previewTile(thumb, url, width) : null;
+    thumbnailAt(t, width) {
+      return closed ? Promise.resolve(null) : thumbnails.at(t, width);
     },
     async retry() {
       if (!request || closed) return;
@@ -520,8 +498,7 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
       const p = player;
       player = null;
       p?.destroy().catch(() => undefined);
-      for (const sheet of sheets.values()) void sheet.then((url) => url && URL.revokeObjectURL(url));
-      sheets.clear();
+      thumbnails.destroy();
       store.getState().reset();
       const done = deps.onDestroyed;
       deps.onDestroyed = undefined;
