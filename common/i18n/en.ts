@@ -119,6 +119,7 @@ export const en = {
   'player.retry': 'Try again',
   'player.home': 'Back to home',
   'player.tracks': 'Audio, subtitles and speed',
+  'player.language.unknown': 'Unknown language',
   'card.tracks.audio': '{language} audio',
   'card.tracks.subtitles': '{language} subtitles',
   'player.audio': 'Audio',

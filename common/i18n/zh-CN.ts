@@ -120,6 +120,7 @@ export const zhCN: Record<MessageKey, string> = {
   'player.retry': '重试',
   'player.home': '返回首页',
   'player.tracks': '音轨、字幕和播放速度',
+  'player.language.unknown': '未知语言',
   'card.tracks.audio': '{language}音轨',
   'card.tracks.subtitles': '{language}字幕',
   'player.audio': '音轨',

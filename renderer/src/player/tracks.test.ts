@@ -68,3 +68,10 @@ describe('choices across terminals (common/tracks.ts)', () => {
     expect(preferredTracks('film', history, programs)).toBeNull();
   });
 });
+
+describe('undetermined languages', () => {
+  it('an `und` audio track is no choice to carry', () => {
+    const audio = e.audio.map((t, i) => ({ ...t, language: i === 0 ? 'und' : t.language }));
+    expect(choiceNow(audio, e.text, false, 1)).toEqual({ subtitleLanguage: null, playbackRate: 1 });
+  });
+});

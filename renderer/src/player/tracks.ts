@@ -18,6 +18,11 @@ export interface TrackOption {
 /** Speeds the player offers, slowest first (all within the protocol's 0.5–2). */
 export const PLAYBACK_RATES: readonly number[] = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
 
+/** Whether a track's language is known (`und` = undetermined, as untagged streams are packaged). */
+export function knownLanguage(tag: string | null | undefined): tag is string {
+  return !!tag && tag.toLowerCase() !== 'und';
+}
+
 /** The primary language subtag, lower-cased (`zh-Hans` → `zh`). */
 export function primaryLanguage(tag: string): string {
   return (tag.split('-')[0] ?? '').toLowerCase();
@@ -68,7 +73,8 @@ export function choiceNow(audio: readonly ShakaAudioTrack[], text: readonly Shak
   const a = audio.find((t) => t.active);
   const s = subtitlesOn ? text.find((t) => t.active) : undefined;
   return {
-    ...(a && a.language ? { audioLanguage: a.language } : {}),
+    // An undetermined language is no choice to carry to another terminal.
+    ...(a && knownLanguage(a.language) ? { audioLanguage: a.language } : {}),
     subtitleLanguage: s && s.language ? s.language : null,
     playbackRate: nearestRate(rate),
   };

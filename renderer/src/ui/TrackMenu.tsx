@@ -8,7 +8,7 @@ import { useId } from 'react';
 import { useStore } from 'zustand';
 import { languageName } from '../../../common/i18n/index.ts';
 import type { PlayerController } from '../player/controller.ts';
-import { PLAYBACK_RATES } from '../player/tracks.ts';
+import { knownLanguage, PLAYBACK_RATES } from '../player/tracks.ts';
 import { useLanguage, useRuntime, useT } from './context.tsx';
 
 /** One choice of the menu. */
@@ -44,11 +44,13 @@ export function useTrackMenu(controller: PlayerController | null): MenuSection[]
   const rate = useStore(rt.player, (s) => s.playbackRate);
   const live = useStore(rt.player, (s) => s.live);
   const sections: MenuSection[] = [];
+  /** A track's language for people; an undetermined one by the track's own label, else "Unknown". */
+  const name = (tag: string, label: string | null) => (knownLanguage(tag) ? languageName(tag, lang) : (label ?? t('player.language.unknown')));
   if (audio.length > 1) {
     sections.push({
       id: 'audio',
       title: t('player.audio'),
-      items: audio.map((a) => ({ key: a.language, label: languageName(a.language, lang), checked: a.language === audioLanguage, run: () => controller?.selectAudio(a.language) })),
+      items: audio.map((a) => ({ key: a.language, label: name(a.language, a.label), checked: a.language === audioLanguage, run: () => controller?.selectAudio(a.language) })),
     });
   }
   if (subtitles.length > 0) {
@@ -57,7 +59,7 @@ export function useTrackMenu(controller: PlayerController | null): MenuSection[]
       title: t('player.subtitles'),
       items: [
         { key: 'off', label: t('player.subtitles.off'), checked: subtitleLanguage === null, run: () => controller?.selectSubtitles(null) },
-        ...subtitles.map((s) => ({ key: s.language, label: languageName(s.language, lang), checked: s.language === subtitleLanguage, run: () => controller?.selectSubtitles(s.language) })),
+        ...subtitles.map((s) => ({ key: s.language, label: name(s.language, s.label), checked: s.language === subtitleLanguage, run: () => controller?.selectSubtitles(s.language) })),
       ],
     });
   }

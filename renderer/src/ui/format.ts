@@ -49,8 +49,8 @@ export interface CardText {
 export function describeTracks(tracks: TrackChoice | undefined, lang: Language, t: Translate): string | null {
   if (!tracks) return null;
   const parts: string[] = [];
-  if (tracks.audioLanguage) parts.push(t('card.tracks.audio', { language: languageName(tracks.audioLanguage, lang) }));
-  if (tracks.subtitleLanguage) parts.push(t('card.tracks.subtitles', { language: languageName(tracks.subtitleLanguage, lang) }));
+  if (tracks.audioLanguage && tracks.audioLanguage !== 'und') parts.push(t('card.tracks.audio', { language: languageName(tracks.audioLanguage, lang) }));
+  if (tracks.subtitleLanguage && tracks.subtitleLanguage !== 'und') parts.push(t('card.tracks.subtitles', { language: languageName(tracks.subtitleLanguage, lang) }));
   if (tracks.playbackRate !== undefined && tracks.playbackRate !== 1) parts.push(t('player.speed.value', { rate: tracks.playbackRate }));
   return parts.length > 0 ? parts.join(' · ') : null;
 }
