@@ -24,6 +24,7 @@ import { createDeviceLinkStore, type DeviceLinkStore } from './stores/device-lin
 import { createHomeStore, HOME_CACHE_KEY, type HomeStore } from './stores/home.ts';
 import { localRecords } from './stores/home-merge.ts';
 import { createPlayerStore, type PlayerStore } from './stores/player.ts';
+import { createPresenceStore, type PresenceStore } from './stores/presence.ts';
 import { createSessionStore, type SessionStore } from './stores/session.ts';
 import { createSettingsStore, type SettingsStore } from './stores/settings.ts';
 import { createToastStore, type ToastStore } from './stores/toasts.ts';
@@ -35,6 +36,8 @@ export interface Runtime {
   settings: SettingsStore;
   session: SessionStore;
   home: HomeStore;
+  /** Now playing on the household's other terminals (issue 15). */
+  presence: PresenceStore;
   player: PlayerStore;
   connectivity: ConnectivityStore;
   toasts: ToastStore;
@@ -86,6 +89,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
   const settings = createSettingsStore({ bridge });
   const home = createHomeStore({ api, cache: bridge });
   const player = createPlayerStore();
+  const presence = createPresenceStore({ api, selfId: () => session.getState().identity?.terminalId ?? null });
   const journal: Journal = createJournal(bridge);
   const session = createSessionStore({
     bridge,
@@ -98,6 +102,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
       await bridge.outboxRemove('reports', items.map((e) => e.seq));
       await bridge.cacheSet(HOME_CACHE_KEY, null);
       home.getState().reset();
+      presence.getState().reset();
     },
   });
 
@@ -148,9 +153,15 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     void recoverJournal(bridge, q).then(() => q.flush());
     push = createPushStream({
       open: (signal) => api.openEvents(signal),
-      onEvent: (event) => home.getState().applyPush(event),
+      onEvent: (event) => {
+        home.getState().applyPush(event);
+        presence.getState().applyPush(event);
+      },
       // Whatever happened while not connected is in the page: refetch on every (re)connection.
-      onOpen: () => void home.getState().load(),
+      onOpen: () => {
+        void home.getState().load();
+        void presence.getState().load();
+      },
       onState: (s) => connectivity.getState().setPush(s),
     });
     push.start();
@@ -209,6 +220,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     settings,
     session,
     home,
+    presence,
     player,
     connectivity,
     toasts,

@@ -233,6 +233,7 @@ function prepareAll(db: DatabaseSync) {
     terminalByCredential: p('SELECT * FROM terminals WHERE credential_hash = ? AND revoked_at IS NULL'),
     listTerminals: p('SELECT * FROM terminals WHERE user_id = ? ORDER BY created_at, id'),
     renameTerminal: p('UPDATE terminals SET name = ? WHERE id = ? AND user_id = ?'),
+    setTerminalType: p('UPDATE terminals SET type = ? WHERE id = ? AND user_id = ?'),
     // History goes with it through the composite foreign key's ON DELETE CASCADE.
     deleteTerminal: p('DELETE FROM terminals WHERE id = ? AND user_id = ?'),
     // "Seen" only moves forward, so out-of-order touches from parallel requests cannot regress it.
@@ -404,6 +405,9 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
     },
     async renameTerminal(userId, terminalId, name) {
       return changed(s.renameTerminal, name, terminalId, userId) === 1;
+    },
+    async setTerminalType(userId, terminalId, type) {
+      return changed(s.setTerminalType, type, terminalId, userId) === 1;
     },
     async deleteTerminal(userId, terminalId, at) {
       return inTransaction(db, () => {

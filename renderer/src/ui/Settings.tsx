@@ -8,6 +8,7 @@ import type { Language, UiMode } from '../../../common/platform.ts';
 import { LANGUAGES } from '../../../common/i18n/index.ts';
 import { useRuntime, useT } from './context.tsx';
 import { Icon, TerminalIcon } from './icons.tsx';
+import { LibrarySettings } from './LibrarySettings.tsx';
 import { goHome } from './navigation.ts';
 import { useSignOut } from './useSignOut.ts';
 
@@ -118,6 +119,8 @@ export function Settings() {
             <span className="muted">{t('link.settings.hint')}</span>
           </span>
         </a>
+
+        <LibrarySettings />
 
         {confirming && (
           <p className="callout" role="alert">
