@@ -86,6 +86,16 @@ export function programSynopsis(program: Pick<Program, 'synopsis' | 'synopses'>,
   return localized(program.synopses, lang) ?? program.synopsis;
 }
 
+/** A media language's name in `lang` ("French" / "法语"), from Intl; the tag itself when unknown. */
+export function languageName(tag: string, lang: Language): string {
+  try {
+    const name = new Intl.DisplayNames([lang], { type: 'language' }).of(tag);
+    return name && name !== tag ? name : tag;
+  } catch {
+    return tag;
+  }
+}
+
 /** A media position as a clock: `m:ss`, or `h:mm:ss` from an hour (the same in every language). */
 export function formatClock(seconds: number): string {
   const s = Math.max(0, Math.floor(Number.isFinite(seconds) ? seconds : 0));

@@ -15,6 +15,7 @@ import {
   Terminal,
   TerminalName,
   TerminalType,
+  TrackChoice,
   ViewingRecord,
 } from './model.ts';
 import { Profile } from './profiles.ts';
@@ -109,6 +110,8 @@ const reportFields = {
   seekedBack: Type.Optional(Type.Boolean()),
   /** The play token the access server issued for this viewing (patent [0098]). */
   playToken: Type.Optional(Type.String({ maxLength: 2000 })),
+  /** The audio, subtitles and speed the viewing used (absent = unchanged). */
+  tracks: Type.Optional(TrackChoice),
   /** Whose viewing it was (a profile of the terminal's household); absent = the terminal's current profile. */
   profileId: Type.Optional(Id),
 };

@@ -138,6 +138,34 @@ export const Program = Type.Object(
 export type Program = Static<typeof Program>;
 
 /**
+ * A media language tag as players report it (BCP 47: `en`, `fr`, `zh`, `zh-Hans`, `es-419`).
+ * Wider than `LanguageTag`: regions may be digits.
+ */
+export const MediaLanguage = Type.String({ pattern: '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,4}$', maxLength: 35 });
+
+/** Slowest and fastest playback speed a viewing may be watched at. */
+export const PLAYBACK_RATE_MIN = 0.5;
+export const PLAYBACK_RATE_MAX = 2;
+
+/**
+ * What a viewer chose to watch with, so another terminal resumes the same way: the audio
+ * language, the subtitle language (null = subtitles off) and the playback speed. Every field
+ * is optional — absent means "not chosen / not known" and leaves a stored choice alone.
+ */
+export const TrackChoice = Type.Object(
+  {
+    /** Audio language of the viewing. */
+    audioLanguage: Type.Optional(MediaLanguage),
+    /** Subtitle language shown; null = subtitles off. */
+    subtitleLanguage: Type.Optional(Type.Union([MediaLanguage, Type.Null()])),
+    /** Playback speed (1 = normal), 0.5–2. */
+    playbackRate: Type.Optional(Type.Number({ minimum: PLAYBACK_RATE_MIN, maximum: PLAYBACK_RATE_MAX })),
+  },
+  { additionalProperties: false },
+);
+export type TrackChoice = Static<typeof TrackChoice>;
+
+/**
  * Completion state of a record under the resume rules (see `resume.ts`): `expired` is a live
  * breakpoint that has fallen out of the channel's timeshift window.
  */
@@ -171,6 +199,8 @@ export const ViewingRecord = Type.Object({
   status: ProgressStatus,
   /** The play token the streaming cluster issued for this viewing (patent [0098]). */
   playToken: Type.Optional(Type.String({ maxLength: 2000 })),
+  /** The audio, subtitles and speed the viewing last used (absent = never reported). */
+  tracks: Type.Optional(TrackChoice),
   /** The household profile (person) the viewing belongs to; always sent by this server. */
   profileId: Type.Optional(Id),
 });

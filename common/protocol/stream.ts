@@ -3,7 +3,7 @@
  * every terminal's player.
  */
 import Type, { type Static } from 'typebox';
-import { Breakpoint, EpochMillis, Id, Millis, Program, ProgramId } from './model.ts';
+import { Breakpoint, EpochMillis, Id, Millis, Program, ProgramId, TrackChoice } from './model.ts';
 
 /** Manifest flavour a terminal asks for. */
 export const StreamProtocol = Type.Union([Type.Literal('dash'), Type.Literal('hls')]);
@@ -61,6 +61,11 @@ export const PlayResponse = Type.Object({
   clusterId: Type.String(),
   /** True when admitted on another terminal's play token (no new authentication). */
   admittedByToken: Type.Boolean(),
+  /**
+   * The audio, subtitles and speed to start with: this user's newest choice for this
+   * programme, else for the newest-watched episode of its series (absent = none known).
+   */
+  tracks: Type.Optional(TrackChoice),
 });
 export type PlayResponse = Static<typeof PlayResponse>;
 
@@ -75,6 +80,8 @@ export const HeartbeatRequest = Type.Object(
     seq: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
     event: Type.Optional(HeartbeatEvent),
     seekedBack: Type.Optional(Type.Boolean()),
+    /** The audio, subtitles and speed playing now (absent = unchanged). */
+    tracks: Type.Optional(TrackChoice),
   },
   { additionalProperties: false },
 );
@@ -96,6 +103,8 @@ export const StopRequest = Type.Object(
     position: Breakpoint,
     seq: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
     seekedBack: Type.Optional(Type.Boolean()),
+    /** The audio, subtitles and speed at the stop (absent = unchanged). */
+    tracks: Type.Optional(TrackChoice),
   },
   { additionalProperties: false },
 );

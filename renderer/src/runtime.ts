@@ -17,6 +17,7 @@ import { translate } from '../../common/i18n/index.ts';
 import { createReportOutbox, type ReportQueue } from './outbox.ts';
 import { createPlayerController, type PlayerController } from './player/controller.ts';
 import { createJournal, recoverJournal, type Journal } from './player/journal.ts';
+import { shakaEngines } from './player/shaka.ts';
 import { pageOptions, type PageOptions } from './route.ts';
 import { createConnectivityStore, type ConnectivityStore } from './stores/connectivity.ts';
 import { createDeviceLinkStore, type DeviceLinkStore } from './stores/device-link.ts';
@@ -48,8 +49,11 @@ export interface Runtime {
   baseUrl(): string;
   /** The report outbox of the signed-in terminal (null when signed out). */
   queue(): ReportQueue | null;
-  /** A player controller for a <video>; registered for lifecycle events until destroyed. */
-  createController(video: HTMLVideoElement): PlayerController;
+  /**
+   * A player controller for a <video> (subtitles drawn in `textContainer` when given);
+   * registered for lifecycle events until destroyed.
+   */
+  createController(video: HTMLVideoElement, textContainer?: HTMLElement | null): PlayerController;
   /** Load identity and settings, then start what a signed-in terminal runs. */
   start(): Promise<void>;
 }
@@ -224,7 +228,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     options,
     baseUrl: () => serverUrl,
     queue: () => queue,
-    createController(video) {
+    createController(video, textContainer = null) {
       const q = queue;
       if (!q) throw new Error('no terminal is signed in');
       const controller = createPlayerController(video, {
@@ -239,17 +243,17 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
           return () => win.removeEventListener('online', fn);
         },
         onProgramGone: () => void home.getState().load(),
+        engines: shakaEngines,
+        textContainer,
+        onDestroyed: () => {
+          if (active === controller) active = null;
+        },
         // The PC app: main keeps the latest position for a crash or a lost quit (throttled).
         ...('reportPlayback' in bridge
           ? { reportPosition: (p: PlaybackPosition | null) => void (bridge as ElectronBridge).reportPlayback(p).catch(() => undefined) }
           : {}),
       });
       active = controller;
-      const destroy = controller.destroy;
-      controller.destroy = () => {
-        if (active === controller) active = null;
-        destroy();
-      };
       return controller;
     },
     async start() {

@@ -123,6 +123,7 @@ export class HistoryService {
         durationMs: program.kind === 'vod' ? program.durationMs : 0,
         event: report.event,
         playToken: report.playToken ?? null,
+        ...(report.tracks ? { tracks: report.tracks } : {}),
         now,
         decide: (stored) => decideReport(stored, incoming, program, this.#rules),
         statusOf: (bp) => classify(bp, program, this.#rules, now),

@@ -29,6 +29,7 @@ export function toViewingRecord(row: LabelledHistoryRow): ViewingRecord {
     status: row.status,
   };
   if (row.playToken) record.playToken = row.playToken;
+  if (row.tracks) record.tracks = row.tracks;
   record.profileId = row.profileId;
   return record;
 }

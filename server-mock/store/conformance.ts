@@ -7,7 +7,7 @@
  * suite exercises the store the way the global role will.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Breakpoint, Program, TerminalType } from '../../common/protocol/model.ts';
+import type { Breakpoint, Program, TerminalType, TrackChoice } from '../../common/protocol/model.ts';
 import type { ReportEvent } from '../../common/protocol/api.ts';
 import { DEFAULT_RESUME_RULES, classify, decideReport, type ProgramFacts, type StoredPoint } from '../../common/resume.ts';
 import { defaultProfileId, type ApplyReportInput, type Store, type TerminalRow, type UserRow } from './types.ts';
@@ -49,6 +49,7 @@ export interface ReportSpec {
   event?: ReportEvent;
   playToken?: string | null;
   resumedFrom?: Breakpoint;
+  tracks?: TrackChoice;
   /** Replace the real decision (to count calls, or to throw). */
   decide?: (stored: StoredPoint | null) => ReturnType<ApplyReportInput['decide']>;
 }
@@ -60,7 +61,7 @@ export function reportInput(r: ReportSpec): ApplyReportInput {
   return {
     reportId: r.reportId, userId: r.terminal.userId, profileId: r.profileId ?? defaultProfileId(r.terminal.userId), terminalId: r.terminal.id, terminalType: r.terminal.type,
     programId: r.programId ?? 'sintel', durationMs: HOUR, event: r.event ?? 'heartbeat',
-    playToken: r.playToken ?? null, now,
+    playToken: r.playToken ?? null, now, ...(r.tracks ? { tracks: r.tracks } : {}),
     decide: r.decide ?? ((stored) =>
       decideReport(stored, { seq: r.seq, breakpoint, observedAt: now, resumedFrom: r.resumedFrom }, FACTS, DEFAULT_RESUME_RULES)),
     statusOf: (b) => classify(b, { ...FACTS, timeshiftWindowSec: 3600 }, DEFAULT_RESUME_RULES, now),
@@ -237,6 +238,14 @@ export function storeConformance(name: string, makeStore: () => Promise<Store>):
         };
         expect(res).toEqual({ outcome: 'applied', row: expected });
         expect(await store.listHistory(alice.id)).toEqual([{ ...expected, terminalName: aliceStb.name }]);
+      });
+      it('stores a track choice field by field; a report without one keeps it; stale changes nothing', async () => {
+        const first = await apply({ reportId: 'rep-tr-1', terminal: aliceStb, seq: 1, tracks: { audioLanguage: 'fr', subtitleLanguage: 'zh' } });
+        expect(first.row?.tracks).toEqual({ audioLanguage: 'fr', subtitleLanguage: 'zh' });
+        await apply({ reportId: 'rep-tr-2', terminal: aliceStb, seq: 2, tracks: { subtitleLanguage: null, playbackRate: 1.5 } });
+        await apply({ reportId: 'rep-tr-3', terminal: aliceStb, seq: 3 });
+        expect(await apply({ reportId: 'rep-tr-0', terminal: aliceStb, seq: 1, tracks: { audioLanguage: 'de' } })).toEqual({ outcome: 'stale', row: null });
+        expect((await rowOf(aliceStb))?.tracks).toEqual({ audioLanguage: 'fr', subtitleLanguage: null, playbackRate: 1.5 });
       });
       it('orders by seq: newer applies, older or equal is stale and recorded', async () => {
         await apply({ reportId: 'rep-seq-5', terminal: aliceStb, seq: 5 });

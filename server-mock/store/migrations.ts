@@ -245,6 +245,16 @@ ALTER TABLE hidden_v4 RENAME TO hidden_programs;
 CREATE INDEX hidden_programs_program ON hidden_programs (program_id);
 `,
   },
+  {
+    version: 5,
+    name: 'track choices of viewings',
+    up: `
+-- The audio language, subtitle language (or off) and speed a viewing last used, as the JSON of
+-- a TrackChoice (common/protocol/model.ts); NULL = never reported. JSON text, not three
+-- columns: the choice is read and written whole, and grows without a migration per field.
+ALTER TABLE history ADD COLUMN tracks TEXT NULL;
+`,
+  },
 ]);
 
 /** The highest version this code knows. */

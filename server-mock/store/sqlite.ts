@@ -16,7 +16,8 @@ import { groupCommitter, inTransaction, startCheckpointer } from './sqlite-commi
 export { groupCommitter, inTransaction };
 import { accountMethods } from './sqlite-accounts.ts';
 import { deviceCodeMethods } from './sqlite-device.ts';
-import type { Breakpoint, Program, ProgressStatus, TerminalType } from '../../common/protocol/model.ts';
+import type { Breakpoint, Program, ProgressStatus, TerminalType, TrackChoice } from '../../common/protocol/model.ts';
+import { mergeTracks } from '../../common/tracks.ts';
 import type { ReportEvent } from '../../common/protocol/api.ts';
 import type { StoredPoint } from '../../common/resume.ts';
 import { MIGRATIONS, SCHEMA_MIGRATIONS_DDL, checkApplied, checkMigrations, type Migration } from './migrations.ts';
@@ -65,12 +66,13 @@ type DbHistory = {
   breakpoint_kind: string; breakpoint_value: number; duration_ms: number; seq: number;
   progress_at: number; updated_at: number; status: string; last_event: string; play_token: string | null;
   profile_id: string;
+  tracks: string | null;
 };
 type DbLabelled = DbHistory & { terminal_name: string };
 type DbPoint = Pick<DbHistory, 'user_id' | 'breakpoint_kind' | 'breakpoint_value' | 'seq' | 'progress_at' | 'play_token'>;
 
 const HISTORY_COLUMNS = `h.terminal_id, h.program_id, h.user_id, h.terminal_type, h.breakpoint_kind,
-  h.breakpoint_value, h.duration_ms, h.seq, h.progress_at, h.updated_at, h.status, h.last_event, h.play_token, h.profile_id`;
+  h.breakpoint_value, h.duration_ms, h.seq, h.progress_at, h.updated_at, h.status, h.last_event, h.play_token, h.profile_id, h.tracks`;
 
 /** Open (creating and migrating if needed) the SQLite store at `opts.file`. */
 export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store> {
@@ -163,6 +165,23 @@ function toTerminal(r: DbTerminal): TerminalRow {
   };
 }
 
+/** A stored track choice (JSON written by this store; anything unreadable counts as none). */
+function decodeTracks(json: string | null): TrackChoice | null {
+  if (!json) return null;
+  try {
+    const v = JSON.parse(json) as unknown;
+    return v && typeof v === 'object' ? (v as TrackChoice) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `{ tracks }` when a choice is stored (rows without one carry no field). */
+function tracksOf(json: string | null): { tracks?: TrackChoice } {
+  const tracks = decodeTracks(json);
+  return tracks ? { tracks } : {};
+}
+
 function toHistory(r: DbHistory): HistoryRow {
   return {
     userId: r.user_id, terminalId: r.terminal_id, terminalType: r.terminal_type as TerminalType,
@@ -170,6 +189,7 @@ function toHistory(r: DbHistory): HistoryRow {
     durationMs: r.duration_ms, seq: r.seq, progressAt: r.progress_at, updatedAt: r.updated_at,
     status: r.status as ProgressStatus, lastEvent: r.last_event as ReportEvent, playToken: r.play_token,
     profileId: r.profile_id,
+    ...tracksOf(r.tracks),
   };
 }
 
@@ -177,7 +197,7 @@ function toHistory(r: DbHistory): HistoryRow {
 type HistoryTuple = [
   terminalId: string, programId: string, userId: string, terminalType: string, breakpointKind: string,
   breakpointValue: number, durationMs: number, seq: number, progressAt: number, updatedAt: number,
-  status: string, lastEvent: string, playToken: string | null, profileId: string, terminalName: string,
+  status: string, lastEvent: string, playToken: string | null, profileId: string, tracks: string | null, terminalName: string,
 ];
 
 /** The same row as `{ ...toHistory(r), terminalName }`, from an array row. */
@@ -185,7 +205,8 @@ function fromTuple(t: HistoryTuple): LabelledHistoryRow {
   return {
     userId: t[2], terminalId: t[0], terminalType: t[3] as TerminalType, programId: t[1],
     breakpoint: decodeBreakpoint(t[4], t[5]), durationMs: t[6], seq: t[7], progressAt: t[8], updatedAt: t[9],
-    status: t[10] as ProgressStatus, lastEvent: t[11] as ReportEvent, playToken: t[12], profileId: t[13], terminalName: t[14],
+    status: t[10] as ProgressStatus, lastEvent: t[11] as ReportEvent, playToken: t[12], profileId: t[13], ...tracksOf(t[14]),
+    terminalName: t[15],
   };
 }
 
@@ -258,6 +279,8 @@ function prepareAll(db: DatabaseSync) {
         breakpoint_value = excluded.breakpoint_value, duration_ms = excluded.duration_ms, seq = excluded.seq,
         progress_at = excluded.progress_at, updated_at = excluded.updated_at, status = excluded.status,
         last_event = excluded.last_event, play_token = excluded.play_token`),
+    currentTracks: p('SELECT tracks FROM history WHERE terminal_id = ? AND profile_id = ? AND program_id = ?'),
+    setTracks: p('UPDATE history SET tracks = ? WHERE terminal_id = ? AND profile_id = ? AND program_id = ?'),
     // Joined on the terminal's owner as well: a row is only ever listed for its terminal's user.
     listHistory: p(`SELECT ${HISTORY_COLUMNS}, t.name AS terminal_name FROM history h
       JOIN terminals t ON t.id = h.terminal_id AND t.user_id = h.user_id WHERE h.user_id = ?`),
@@ -344,6 +367,11 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
       row.terminalId, row.programId, row.userId, row.terminalType, kind, value, row.durationMs, row.seq,
       row.progressAt, row.updatedAt, row.status, row.lastEvent, row.playToken, row.profileId,
     );
+    // The track choice, field by field over the stored one (a report without it changes nothing).
+    const storedTracks = decodeTracks(get<{ tracks: string | null }>(s.currentTracks, input.terminalId, input.profileId, input.programId)?.tracks ?? null);
+    const tracks = input.tracks ? mergeTracks(storedTracks, input.tracks) : storedTracks;
+    if (input.tracks) s.setTracks.run(tracks ? JSON.stringify(tracks) : null, input.terminalId, input.profileId, input.programId);
+    if (tracks) row.tracks = tracks;
     return { outcome: decision.outcome, row };
   }
 

@@ -6,7 +6,7 @@
  * Ownership: one Store per global process; callers never share rows across users except
  * through the methods below, which always take the owning user id where a row is user-scoped.
  */
-import type { Breakpoint, Program, ProgressStatus, TerminalType } from '../../common/protocol/model.ts';
+import type { Breakpoint, Program, ProgressStatus, TerminalType, TrackChoice } from '../../common/protocol/model.ts';
 import type { AccountRole, ReportEvent, ReportOutcome } from '../../common/protocol/api.ts';
 import type { Revocation } from '../../common/protocol/account.ts';
 import type { Decision, StoredPoint } from '../../common/resume.ts';
@@ -97,6 +97,8 @@ export interface HistoryRow {
   status: ProgressStatus;
   lastEvent: ReportEvent;
   playToken: string | null;
+  /** The viewing's audio, subtitles and speed (null / absent = never reported). */
+  tracks?: TrackChoice | null;
 }
 
 /** A history row joined with its terminal's current name (for labelling). */
@@ -116,6 +118,8 @@ export interface ApplyReportInput {
   durationMs: number;
   event: ReportEvent;
   playToken: string | null;
+  /** Track choice the report carries (merged field by field over the stored one); absent = unchanged. */
+  tracks?: TrackChoice | null;
   /** Server time of the write. */
   now: number;
   /**

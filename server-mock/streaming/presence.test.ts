@@ -22,6 +22,7 @@ const session = (id: string, offsetMs: number, seq: number, closedAt: number | n
   seq,
   resumedFrom: null,
   seekedBack: false,
+  tracks: null,
   playToken: 'pt1.x',
   reportedSeq: -1,
   reportedAt: 0,

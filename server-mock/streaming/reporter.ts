@@ -79,6 +79,7 @@ export function toClusterReport(r: SessionReport, now: number): ClusterReport {
   if (session.resumedFrom) report.resumedFrom = session.resumedFrom;
   if (session.profileId) report.profileId = session.profileId;
   if (session.seekedBack) report.seekedBack = true;
+  if (session.tracks) report.tracks = session.tracks;
   return report;
 }
 

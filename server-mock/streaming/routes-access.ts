@@ -23,6 +23,7 @@ import {
   StopResponse,
   type LiveEdgeReason,
 } from '../../common/protocol/stream.ts';
+import { preferredTracks } from '../../common/tracks.ts';
 import type { GlobalClient } from '../global-client.ts';
 import type { RevocationSource } from '../revocation-feed.ts';
 import { bearerToken, type TerminalIdentity } from '../http/auth.ts';
@@ -159,6 +160,10 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         start = checked;
       }
 
+      // The audio, subtitles and speed to start with: this user's newest choice (common/tracks.ts).
+      // The session starts with it, so a terminal that reports only what it changes still
+      // leaves a whole choice on its record.
+      const tracks = preferredTracks(program.id, answer.history, answer.programs);
       const sessionId = randomBytes(12).toString('base64url');
       const resumedFrom = body.breakpoint && program.kind === 'vod' ? start : null;
       const { token, expiresAt } = issue({
@@ -178,6 +183,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         seq: -1,
         resumedFrom,
         playToken: token,
+        tracks,
       });
       const path = protocol === 'hls' ? (link.hls as string) : link.dash;
       return {
@@ -196,6 +202,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         program,
         clusterId: o.clusterId,
         admittedByToken: byToken,
+        ...(tracks ? { tracks } : {}),
       };
     },
   );
@@ -262,6 +269,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         seq: req.body.seq,
         event: req.body.event ?? 'heartbeat',
         seekedBack: req.body.seekedBack,
+        tracks: req.body.tracks,
       });
       const { token, expiresAt } = issue({
         u: s.userId, t: s.terminalId, p: s.program.id, s: s.id, ...(s.profileId ? { pf: s.profileId } : {}),
@@ -289,7 +297,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
       const s = await sessionOf(req, req.params.sessionId, true);
       if (s.closedAt !== null) return { breakpoint: s.position, result: 'already-stopped' as const };
       const position = checkedPosition(s, req.body.position);
-      const result = await o.sessions.update(s, { position, seq: req.body.seq, event: 'stop', seekedBack: req.body.seekedBack });
+      const result = await o.sessions.update(s, { position, seq: req.body.seq, event: 'stop', seekedBack: req.body.seekedBack, tracks: req.body.tracks });
       if (result === 'stale') {
         // An out-of-order stop still ends the session; the last good position stands.
         s.closedAt = now();

@@ -10,7 +10,8 @@
  * terminal's request path beyond the enqueue.
  */
 import type { ReportEvent } from '../../common/protocol/api.ts';
-import type { Breakpoint, Program, TerminalType } from '../../common/protocol/model.ts';
+import type { Breakpoint, Program, TerminalType, TrackChoice } from '../../common/protocol/model.ts';
+import { mergeTracks } from '../../common/tracks.ts';
 
 /** One play session. */
 export interface PlaySession {
@@ -31,6 +32,8 @@ export interface PlaySession {
   resumedFrom: Breakpoint | null;
   /** The user moved back deliberately during this viewing. */
   seekedBack: boolean;
+  /** The audio, subtitles and speed the terminal last reported (null = none yet). */
+  tracks: TrackChoice | null;
   /** The current play token (renewed on heartbeats). */
   playToken: string;
   /** Seq and time of the last position forwarded to global (-1 = none). */
@@ -71,6 +74,8 @@ export interface PositionUpdate {
   seq: number;
   event: ReportEvent;
   seekedBack?: boolean | undefined;
+  /** The track choice now (absent = unchanged). */
+  tracks?: TrackChoice | undefined;
 }
 
 /** Result of applying an update: `stale` = an old or repeated seq, nothing changed. */
@@ -88,9 +93,9 @@ export class SessionManager {
   }
 
   /** Register a new session. */
-  open(session: Omit<PlaySession, 'lastSeenAt' | 'reportedSeq' | 'reportedAt' | 'closedAt' | 'seekedBack'>): PlaySession {
+  open(session: Omit<PlaySession, 'lastSeenAt' | 'reportedSeq' | 'reportedAt' | 'closedAt' | 'seekedBack' | 'tracks'> & { tracks?: TrackChoice | null }): PlaySession {
     const now = this.#o.now();
-    const s: PlaySession = { ...session, lastSeenAt: now, reportedSeq: -1, reportedAt: 0, closedAt: null, seekedBack: false };
+    const s: PlaySession = { ...session, tracks: session.tracks ?? null, lastSeenAt: now, reportedSeq: -1, reportedAt: 0, closedAt: null, seekedBack: false };
     this.#sessions.set(s.id, s);
     this.#onChange(s, 'open');
     return s;
@@ -126,8 +131,14 @@ export class SessionManager {
     session.seq = update.seq;
     session.position = update.position;
     session.seekedBack ||= update.seekedBack === true;
+    const before = JSON.stringify(session.tracks);
+    session.tracks = mergeTracks(session.tracks, update.tracks);
+    // A new track choice goes to global at once, like a pause: another terminal may resume next.
     const due =
-      update.event !== 'heartbeat' || session.reportedSeq < 0 || now - session.reportedAt >= this.#o.reportIntervalMs;
+      update.event !== 'heartbeat' ||
+      session.reportedSeq < 0 ||
+      now - session.reportedAt >= this.#o.reportIntervalMs ||
+      JSON.stringify(session.tracks) !== before;
     if (update.event === 'stop') session.closedAt = now;
     this.#onChange(session, update.event);
     if (due) await this.#report(session, update.event);

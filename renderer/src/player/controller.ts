@@ -9,11 +9,19 @@
  * mid-play shows "reconnecting" and retries when the network is back; a programme that is
  * gone or not allowed, or media this browser cannot play, ends in an error state.
  *
+ * Tracks: the viewing starts with the choice it is handed (the previous episode's, carried on)
+ * or the access server's (this user's newest for the programme or its series); the user's
+ * audio, subtitle and speed changes are applied, kept across reloads, and reported at once.
+ * Seek-preview tiles come from the manifest's image track (sheets fetched with the play token).
+ *
+ * The engine is made by `deps.engines` (engine.ts): Shaka in the app, a fake in unit tests.
+ *
  * Ownership: created by the Player view for its <video>; `close()` ends the viewing (position
- * captured before anything is unloaded); `destroy()` releases Shaka and every listener.
+ * captured before anything is unloaded); `destroy()` releases the engine and every listener.
  */
 import type { PlaybackPosition } from '../../../common/ipc.ts';
-import type { Breakpoint, Program } from '../../../common/protocol/model.ts';
+import type { Breakpoint, Program, TrackChoice } from '../../../common/protocol/model.ts';
+import { mergeTracks } from '../../../common/tracks.ts';
 import type { PlayResponse } from '../../../common/protocol/stream.ts';
 import { codeOf, type Api } from '../api/http.ts';
 import type { ReportQueue } from '../outbox.ts';
@@ -22,7 +30,9 @@ import type { Journal } from './journal.ts';
 import { breakpointAt, clampSeek, isSeekBack, startTimeOf } from './position.ts';
 import { createPositionFeed } from './position-feed.ts';
 import { createReporter, type Reporter, type StopOutcome } from './reporter.ts';
-import { prepareShaka, shaka, type ShakaError, type ShakaPlayer } from './shaka.ts';
+import { classifyError, type EngineFactory, type PlayerEngine } from './engine.ts';
+import { createThumbnails } from './thumbnails.ts';
+import { audioOptions, choiceNow, matchLanguage, nearestRate, pickSubtitles, subtitleOptions, type PreviewTile } from './tracks.ts';
 
 /** What to play. */
 export interface OpenRequest {
@@ -33,6 +43,8 @@ export interface OpenRequest {
   breakpoint: Breakpoint | null;
   /** The terminal the resume point was left on, when another one. */
   fromTerminal: string | null;
+  /** Start with these tracks (carried on from the previous episode); wins over the server's. */
+  tracks?: TrackChoice | null;
 }
 
 /** What the controller needs. */
@@ -49,6 +61,14 @@ export interface ControllerDeps {
   onProgramGone?: (programId: string) => void;
   /** The PC app's position feed to main (bridge `reportPlayback`); absent on the web. */
   reportPosition?: (position: PlaybackPosition | null) => void;
+  /** Makes the playback engine (Shaka; a fake under test). */
+  engines: EngineFactory;
+  /** Where subtitles are drawn (styled by the app); null = the engine's native text tracks. */
+  textContainer?: HTMLElement | null;
+  /** Fetch for thumbnail sheets (default: global fetch). */
+  fetch?: typeof fetch;
+  /** Called once when the controller is destroyed (the runtime forgets it). */
+  onDestroyed?: () => void;
 }
 
 /** The controller's commands. */
@@ -67,6 +87,16 @@ export interface PlayerController {
   goLive(): void;
   setVolume(volume: number): void;
   toggleMute(): void;
+  /** Play this audio language. */
+  selectAudio(language: string): void;
+  /** Show subtitles in this language; null = off. */
+  selectSubtitles(language: string | null): void;
+  /** Playback speed (snapped to the offered speeds, 0.5–2). */
+  setRate(rate: number): void;
+  /** The audio, subtitles and speed playing now. */
+  trackChoice(): TrackChoice;
+  /** The seek-preview tile at `t` seconds, `width` px wide; null when there are no thumbnails. */
+  thumbnailAt(t: number, width: number): Promise<PreviewTile | null>;
   /** Try again after an error (or reload where it was). */
   retry(): Promise<void>;
   /** End the viewing: report the stop (position read first), then unload. */
@@ -84,7 +114,12 @@ const RETRY = { maxAttempts: 4, baseDelay: 500, backoffFactor: 2, fuzzFactor: 0.
 /** Create a controller for `video`. */
 export function createPlayerController(video: HTMLVideoElement, deps: ControllerDeps): PlayerController {
   const { store } = deps;
-  let player: ShakaPlayer | null = null;
+  let player: PlayerEngine | null = null;
+  /** The choice to keep applying (initial, then the user's); null = the engine's defaults. */
+  let choice: TrackChoice | null = null;
+  /** Subtitles are on (the engine has a text track loaded because we asked for one). */
+  let subtitlesOn = false;
+  const thumbnails = createThumbnails({ engine: () => (closed ? null : player), token: async () => (reporter ? reporter.freshToken() : null), fetch: deps.fetch });
   let reporter: Reporter | null = null;
   let play: PlayResponse | null = null;
   let request: OpenRequest | null = null;
@@ -173,12 +208,11 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
 
   function onShakaError(err: unknown, duringLoad: boolean): void {
     if (closed) return;
-    const e = err as Partial<ShakaError>;
-    if (typeof e.code !== 'number') return fail(codeOf(err));
-    const Code = shaka.util.Error.Code;
-    if (e.code === Code.LOAD_INTERRUPTED || e.code === Code.OPERATION_ABORTED) return;
-    if (e.category === shaka.util.Error.Category.NETWORK) {
-      const status = e.code === Code.BAD_HTTP_STATUS ? Number(e.data?.[1]) : 0;
+    const meaning = classifyError(err);
+    if (meaning.kind === 'not-engine') return fail(codeOf(err));
+    if (meaning.kind === 'ignore') return;
+    if (meaning.kind === 'network') {
+      const status = meaning.status;
       if ((status === 401 || status === 403) && reporter && tokenRecoveries++ < 3) {
         // The media server refused the token (expired while the device slept): renew, reload.
         void reporter.renew().then(reloadHere);
@@ -188,21 +222,65 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
       if (!duringLoad) return scheduleRetry();
       return fail(deps.isOnline() ? 'UPSTREAM_UNAVAILABLE' : 'NETWORK_DOWN');
     }
-    if (e.severity === shaka.util.Error.Severity.CRITICAL) fail('MEDIA');
+    if (meaning.kind === 'critical') fail('MEDIA');
   }
 
-  async function makePlayer(): Promise<ShakaPlayer> {
-    const p = new shaka.Player();
+  /** Put the tracks on offer and playing into the store. */
+  function syncTracks(): void {
+    if (!player || closed) return;
+    const audio = player.getAudioTracks();
+    const text = player.getTextTracks();
+    const now = choiceNow(audio, text, subtitlesOn, video.playbackRate);
+    store.getState().setTracks({
+      audioTracks: audioOptions(audio),
+      subtitleTracks: subtitleOptions(text),
+      audioLanguage: now.audioLanguage ?? null,
+      subtitleLanguage: now.subtitleLanguage ?? null,
+      playbackRate: now.playbackRate ?? 1,
+      hasThumbnails: player.getImageTracks().length > 0,
+    });
+  }
+
+  /** Apply the kept choice to what is loaded (after every load: the engine starts afresh). */
+  function applyChoice(): void {
+    if (!player) return;
+    const c = choice;
+    if (c?.audioLanguage) {
+      const tracks = player.getAudioTracks();
+      const want = matchLanguage(tracks, c.audioLanguage);
+      if (want && !want.active) player.selectAudioTrack(want);
+    }
+    const text = c?.subtitleLanguage ? pickSubtitles(player.getTextTracks(), c.subtitleLanguage) : null;
+    subtitlesOn = text !== null;
+    player.selectTextTrack(text);
+    if (c?.playbackRate !== undefined) video.playbackRate = nearestRate(c.playbackRate);
+    syncTracks();
+  }
+
+  /** The user changed a track: keep it, show it, report it now. */
+  function chose(change: TrackChoice): void {
+    choice = mergeTracks(choice, change);
+    syncTracks();
+    void reporter?.tracksChanged();
+  }
+
+  async function makePlayer(): Promise<PlayerEngine> {
+    const p = deps.engines.create(deps.textContainer ?? null);
     await p.attach(video);
+    // Diagnostics: the engine is reachable from its element (as Shaka's own UI does), for
+    // support sessions and the e2e suite, which reads Shaka's track state through it.
+    Object.defineProperty(video, 'shakaPlayer', { value: p, configurable: true });
     p.configure({
       streaming: {
         bufferingGoal: 40,
         rebufferingGoal: 2,
         bufferBehind: 30,
         retryParameters: RETRY,
-        failureCallback: (error: ShakaError) => onShakaError(error, false),
+        failureCallback: (error: unknown) => onShakaError(error, false),
       },
       manifest: { retryParameters: RETRY },
+      // Languages first chosen by the engine itself (applyChoice then makes sure).
+      ...(choice?.audioLanguage ? { preferredAudio: [{ language: choice.audioLanguage }] } : {}),
     });
     p.getNetworkingEngine()?.registerRequestFilter(async (_type, req) => {
       if (!reporter) return;
@@ -210,6 +288,7 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
     });
     p.addEventListener('buffering', (e) => store.getState().setBuffering((e as unknown as { buffering: boolean }).buffering));
     p.addEventListener('error', (e) => onShakaError((e as unknown as { detail: unknown }).detail, false));
+    for (const type of ['trackschanged', 'variantchanged', 'textchanged', 'adaptation']) p.addEventListener(type, syncTracks);
     return p;
   }
 
@@ -226,6 +305,7 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
     tokenRecoveries = 0;
     store.getState().setReconnecting(false);
     store.getState().loaded(play.program, play.liveEpochMs ?? null, timeline());
+    applyChoice();
     video.muted = store.getState().muted;
     video.play().catch(() => store.getState().setPaused(true)); // autoplay refused: the big play button shows
   }
@@ -233,7 +313,7 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
   async function open(req: OpenRequest): Promise<void> {
     request = req;
     store.getState().begin(req.programId, req.program, { breakpoint: req.breakpoint, terminalName: req.fromTerminal });
-    if (!prepareShaka()) return fail('MEDIA');
+    if (!deps.engines.supported()) return fail('MEDIA');
     let answer: PlayResponse;
     try {
       answer = await deps.api.play({ programId: req.programId, protocol: 'dash', ...(req.breakpoint ? { breakpoint: req.breakpoint } : {}) });
@@ -243,6 +323,8 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
     }
     if (closed) return;
     play = answer;
+    // The carried-on choice wins over the server's, field by field.
+    choice = mergeTracks(answer.tracks ?? null, req.tracks ?? null);
     resumedFrom = req.breakpoint && answer.program.kind === 'vod' ? answer.start : null;
     reporter?.destroy();
     reporter = createReporter(
@@ -255,7 +337,7 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
         programId: answer.program.id,
         resumedFrom: req.breakpoint && answer.program.kind === 'vod' ? answer.start : null,
       },
-      { api: deps.api, nextSeq: deps.nextSeq, queue: deps.queue, journal: deps.journal, position, isOnline: deps.isOnline },
+      { api: deps.api, nextSeq: deps.nextSeq, queue: deps.queue, journal: deps.journal, position, isOnline: deps.isOnline, tracks: () => (player ? controller.trackChoice() : null) },
     );
     setMediaSession(answer.program);
     await load(startTimeOf(answer));
@@ -299,7 +381,8 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
     if (hasPlayed && !closed) void reporter?.event('pause');
   });
   on(video, 'volumechange', () => store.getState().setVolume(video.volume, video.muted));
-  on(document, 'fullscreenchange', () => store.getState().setFullscreen(document.fullscreenElement !== null));
+  on(video, 'ratechange', syncTracks);
+  if (typeof document !== 'undefined') on(document, 'fullscreenchange', () => store.getState().setFullscreen(document.fullscreenElement !== null));
   cleanups.push(
     deps.onOnline(() => {
       if (closed) return;
@@ -356,6 +439,33 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
     toggleMute() {
       video.muted = !video.muted;
     },
+    selectAudio(language) {
+      const want = player ? matchLanguage(player.getAudioTracks(), language) : null;
+      if (!player || !want) return;
+      player.selectAudioTrack(want);
+      player.configure({ preferredAudio: [{ language: want.language }] });
+      chose({ audioLanguage: want.language });
+    },
+    selectSubtitles(language) {
+      if (!player) return;
+      const text = pickSubtitles(player.getTextTracks(), language);
+      if (language !== null && !text) return;
+      subtitlesOn = text !== null;
+      player.selectTextTrack(text);
+      chose({ subtitleLanguage: text ? text.language : null });
+    },
+    setRate(rate) {
+      const r = nearestRate(rate);
+      video.playbackRate = r;
+      chose({ playbackRate: r });
+    },
+    trackChoice() {
+      if (!player) return choice ?? {};
+      return choiceNow(player.getAudioTracks(), player.getTextTracks(), subtitlesOn, video.playbackRate);
+    },
+    thumbnailAt(t, width) {
+      return closed ? Promise.resolve(null) : thumbnails.at(t, width);
+    },
     async retry() {
       if (!request || closed) return;
       if (!play) return open(request);
@@ -388,7 +498,11 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
       const p = player;
       player = null;
       p?.destroy().catch(() => undefined);
+      thumbnails.destroy();
       store.getState().reset();
+      const done = deps.onDestroyed;
+      deps.onDestroyed = undefined;
+      done?.();
     },
   };
   return controller;

@@ -16,7 +16,7 @@
  * The position is always read synchronously (`position()`) at the moment of the event —
  * before anything is unloaded — and never reported before playback has begun.
  */
-import type { Breakpoint } from '../../../common/protocol/model.ts';
+import type { Breakpoint, TrackChoice } from '../../../common/protocol/model.ts';
 import type { ReportEvent, TerminalReport } from '../../../common/protocol/api.ts';
 import { isApiError, type Api } from '../api/http.ts';
 import type { ReportQueue } from '../outbox.ts';
@@ -44,6 +44,8 @@ export interface ReporterDeps {
   journal?: Journal;
   /** The current position, read synchronously; null before playback began. */
   position: () => Breakpoint | null;
+  /** The audio, subtitles and speed playing now (sent with every report); absent = not reported. */
+  tracks?: () => TrackChoice | null;
   /** Whether the platform says there is a network (default: true). */
   isOnline?: () => boolean;
   /** A session was reopened (the controller keeps nothing of its own; for logs and tests). */
@@ -65,6 +67,8 @@ export interface Reporter {
   event(kind: 'pause' | 'seek'): Promise<void>;
   /** The user moved back deliberately during this viewing. */
   noteSeekBack(): void;
+  /** The audio, subtitles or speed changed: report now (another terminal may resume next). */
+  tracksChanged(): Promise<void>;
   /** End the viewing at the current position; resolves when sent or queued. */
   stop(): Promise<StopOutcome>;
   /** End the viewing from a `pagehide` handler: synchronous, fire-and-forget, plus an outbox copy. */
@@ -136,7 +140,13 @@ export function createReporter(initial: ReporterSession, deps: ReporterDeps): Re
     return next;
   };
 
-  const report = (event: ReportEvent, position: Breakpoint, seq: number): TerminalReport => ({
+  /** `{ tracks }` when there is a choice to report, else nothing. */
+  const tracksField = (): { tracks?: TrackChoice } => {
+    const t = deps.tracks?.();
+    return t ? { tracks: t } : {};
+  };
+
+  const report = (event: ReportEvent, position: Breakpoint, seq: number, tracks = tracksField()): TerminalReport => ({
     reportId: newId(),
     programId: session.programId,
     breakpoint: position,
@@ -146,6 +156,7 @@ export function createReporter(initial: ReporterSession, deps: ReporterDeps): Re
     ...(session.resumedFrom && session.resumedFrom.kind === position.kind ? { resumedFrom: session.resumedFrom } : {}),
     ...(seekedBack ? { seekedBack: true } : {}),
     playToken: session.playToken,
+    ...tracks,
   });
 
   const isLost = (err: unknown) => isApiError(err, 'SESSION_NOT_FOUND', 'TOKEN_INVALID');
@@ -169,18 +180,19 @@ export function createReporter(initial: ReporterSession, deps: ReporterDeps): Re
   /** Send one heartbeat-family report; failures end up in the outbox or the journal. */
   async function send(event: 'heartbeat' | 'pause' | 'seek', keepalive = false): Promise<void> {
     const position = deps.position();
+    const tracks = tracksField();
     if (!position || closed) return;
     if (lost) {
       await reopen(position).catch(() => undefined);
       if (lost) {
-        if (event !== 'heartbeat') await deps.queue.enqueue(report(event, position, await take()));
+        if (event !== 'heartbeat') await deps.queue.enqueue(report(event, position, await take(), tracks));
         return;
       }
     }
     const seq = await take();
     if (closed) return;
     try {
-      const res = await deps.api.heartbeat(session.sessionId, session.playToken, { position, seq, event, ...(seekedBack ? { seekedBack: true } : {}) }, { keepalive });
+      const res = await deps.api.heartbeat(session.sessionId, session.playToken, { position, seq, event, ...(seekedBack ? { seekedBack: true } : {}), ...tracks }, { keepalive });
       session = { ...session, playToken: res.playToken, tokenExpiresAt: res.tokenExpiresAt, heartbeatIntervalMs: res.nextHeartbeatMs || session.heartbeatIntervalMs };
       failing = false;
       deps.journal?.clear();
@@ -193,9 +205,9 @@ export function createReporter(initial: ReporterSession, deps: ReporterDeps): Re
       }
       if (!isLost(err) && !isUnreachable(err)) return; // a refused position: nothing to keep
       if (event === 'heartbeat') {
-        if (lost || isUnreachable(err)) deps.journal?.save(report('stop', position, seq));
+        if (lost || isUnreachable(err)) deps.journal?.save(report('stop', position, seq, tracks));
       } else {
-        await deps.queue.enqueue(report(event, position, seq));
+        await deps.queue.enqueue(report(event, position, seq, tracks));
         deps.journal?.clear();
       }
     }
@@ -240,10 +252,15 @@ export function createReporter(initial: ReporterSession, deps: ReporterDeps): Re
     noteSeekBack() {
       seekedBack = true;
     },
+    tracksChanged() {
+      if (!started) return Promise.resolve();
+      return serial(() => send('heartbeat'));
+    },
     async stop() {
       if (closed) return 'skipped';
-      // The position first, synchronously: whatever happens next (unloading) cannot change it.
+      // The position (and tracks) first, synchronously: whatever happens next (unloading) cannot change it.
       const position = deps.position();
+      const tracks = tracksField();
       closed = true;
       if (timer !== null) clearTimer(timer);
       timer = null;
@@ -254,14 +271,14 @@ export function createReporter(initial: ReporterSession, deps: ReporterDeps): Re
       const seq = await take();
       if (!lost) {
         try {
-          await deps.api.stop(session.sessionId, session.playToken, { position, seq, ...(seekedBack ? { seekedBack: true } : {}) });
+          await deps.api.stop(session.sessionId, session.playToken, { position, seq, ...(seekedBack ? { seekedBack: true } : {}), ...tracks });
           deps.journal?.clear();
           return 'sent';
         } catch (err) {
           if (!isLost(err) && !isUnreachable(err)) return 'skipped';
         }
       }
-      await deps.queue.enqueue(report('stop', position, seq));
+      await deps.queue.enqueue(report('stop', position, seq, tracks));
       deps.journal?.clear();
       return 'queued';
     },
@@ -275,7 +292,7 @@ export function createReporter(initial: ReporterSession, deps: ReporterDeps): Re
       const seq = reserve !== null && reserve > floor() ? reserve : floor() + 1;
       reserve = null;
       last = seq;
-      if (!lost) deps.api.stopOnUnload(session.sessionId, session.playToken, { position, seq, ...(seekedBack ? { seekedBack: true } : {}) });
+      if (!lost) deps.api.stopOnUnload(session.sessionId, session.playToken, { position, seq, ...(seekedBack ? { seekedBack: true } : {}), ...tracksField() });
       // When the connection is in doubt, also a copy in the outbox with the same seq: if the
       // stop above arrives, the copy is a harmless stale replay later; if not, it is the stop.
       if (lost || failing || !(deps.isOnline?.() ?? true)) void deps.queue.enqueue(report('stop', position, seq));

@@ -4,6 +4,7 @@
  * holds the library, typed as the library.
  */
 import shakaModule from 'shaka-player/dist/shaka-player.dash.js';
+import type { EngineFactory, PlayerEngine } from './engine.ts';
 
 type Shaka = typeof shakaModule.default;
 
@@ -26,3 +27,16 @@ export function prepareShaka(): boolean {
   }
   return shaka.Player.isBrowserSupported();
 }
+
+/**
+ * The real engine factory: a `shaka.Player` whose subtitles Shaka's UITextDisplayer draws as
+ * DOM in `textContainer` (so the app's CSS sizes them for a TV and gives them a background);
+ * without a container, Shaka's native text tracks.
+ */
+export const shakaEngines: EngineFactory = {
+  supported: prepareShaka,
+  create(textContainer) {
+    const engine: PlayerEngine = new shaka.Player(undefined, textContainer ?? undefined);
+    return engine;
+  },
+};

@@ -5,6 +5,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { Breakpoint, Program } from '../../../common/protocol/model.ts';
+import type { TrackOption } from '../player/tracks.ts';
 import type { ClientErrorCode } from '../api/http.ts';
 
 /** Where a viewing is. */
@@ -29,8 +30,21 @@ export interface Timeline {
   bufferedEnd: number;
 }
 
+/** The tracks on offer and the ones playing (menus of audio, subtitles and speed). */
+export interface TrackState {
+  audioTracks: TrackOption[];
+  subtitleTracks: TrackOption[];
+  /** The audio language playing (null = unknown / one unlabelled track). */
+  audioLanguage: string | null;
+  /** The subtitle language shown; null = off. */
+  subtitleLanguage: string | null;
+  playbackRate: number;
+  /** The programme has seek-preview thumbnails. */
+  hasThumbnails: boolean;
+}
+
 /** State and actions of the player slice. */
-export interface PlayerState extends Timeline {
+export interface PlayerState extends Timeline, TrackState {
   status: PlayerStatus;
   programId: string | null;
   program: Program | null;
@@ -59,6 +73,8 @@ export interface PlayerState extends Timeline {
   setReconnecting(reconnecting: boolean): void;
   setVolume(volume: number, muted: boolean): void;
   setFullscreen(fullscreen: boolean): void;
+  /** Tracks on offer or playing changed. */
+  setTracks(tracks: Partial<TrackState>): void;
   ended(): void;
   fail(kind: PlayerErrorKind, code: string): void;
   reset(): void;
@@ -101,6 +117,12 @@ const IDLE = {
   start: null,
   error: null,
   errorCode: null,
+  audioTracks: [] as TrackOption[],
+  subtitleTracks: [] as TrackOption[],
+  audioLanguage: null,
+  subtitleLanguage: null,
+  playbackRate: 1,
+  hasThumbnails: false,
 };
 
 /** Create the player slice. */
@@ -138,6 +160,11 @@ export function createPlayerStore(initial: { muted: boolean; volume?: number } =
     },
     setFullscreen(fullscreen) {
       set({ fullscreen });
+    },
+    setTracks(tracks) {
+      const s = get();
+      const same = (Object.keys(tracks) as (keyof TrackState)[]).every((k) => JSON.stringify(tracks[k]) === JSON.stringify(s[k]));
+      if (!same) set(tracks);
     },
     ended() {
       set({ status: 'ended', paused: true, buffering: false });

@@ -24,6 +24,7 @@ import { OfflineBanner, Toasts } from '../ui/Status.tsx';
 import { useRemote } from './remote.ts';
 import { rememberedFocus } from './spatial.ts';
 import { TvButton } from './TvButton.tsx';
+import { CardFrame } from '../ui/CardFrame.tsx';
 import { TvCardOptions } from './TvCardOptions.tsx';
 import { TvNowPlaying } from './TvNowPlaying.tsx';
 
@@ -72,7 +73,7 @@ function TvContinueCard({ item, onOptions }: { item: ContinueItem; onOptions: (p
   const lang = useLanguage();
   const now = useNow();
   const { program, record, percent } = item;
-  const { title, live, from, left } = cardText(item, lang, t, now);
+  const { title, live, from, left, tracks } = cardText(item, lang, t, now);
   return (
     <li className="tv-item" {...cardData(item)}>
       <TvButton
@@ -85,6 +86,7 @@ function TvContinueCard({ item, onOptions }: { item: ContinueItem; onOptions: (p
         <span className="sr-only">{t('card.resume')}: </span>
         <span className="tv-art">
           <img src={artworkUrl(rt.baseUrl(), program.artwork)} alt="" decoding="async" />
+          <CardFrame item={item} />
           {live ? (
             <span className="badge badge-live">{t('tile.live')}</span>
           ) : (
@@ -103,6 +105,16 @@ function TvContinueCard({ item, onOptions }: { item: ContinueItem; onOptions: (p
         <span className="tv-card-meta">
           <span className="tv-ellipsis">{left}</span>
         </span>
+        {tracks && (
+          <>
+            <Sep />
+            <span className="tv-card-meta">
+              <span className="tv-ellipsis" data-testid="cw-tracks">
+                {tracks}
+              </span>
+            </span>
+          </>
+        )}
       </TvButton>
     </li>
   );

@@ -3,7 +3,8 @@
  *   OK / Play-Pause     play or pause, and show the transport bar;
  *   ◀ ▶ / Rew / FF      seek 10 s; held down, the step grows (scrub.ts) and the seek is made
  *                       once the presses stop — one seek, one report, per gesture;
- *   ▲ ▼                 show the transport bar;
+ *   ▲                   show the transport bar;
+ *   ▼ / Menu            the audio, subtitle and speed menu (▲ ▼ choose, ◀ ▶ group, OK, Back);
  *   Back / Stop         stop — the breakpoint is recorded by closing the viewing — and go
  *                       home, where focus is back on the same card (a Back while scrubbing
  *                       only drops the scrub).
@@ -14,7 +15,9 @@ import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { formatClock, programTitle } from '../../../common/i18n/index.ts';
 import { useLanguage, useRuntime, useT } from '../ui/context.tsx';
-import { EndOfProgramme, useEndChoices } from '../ui/EndOfProgramme.tsx';
+import { EndOfProgramme, useEndChoices, useNextCountdown } from '../ui/EndOfProgramme.tsx';
+import { ChapterMarks, SeekPreviewBox, useSeekPreview } from '../ui/SeekPreview.tsx';
+import { TrackMenu, useTrackMenu } from '../ui/TrackMenu.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { OfflineBanner, Toasts } from '../ui/Status.tsx';
 import { useChrome, usePlayback, usePlayerMessages } from '../ui/usePlayback.ts';
@@ -30,12 +33,14 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
   const rt = useRuntime();
   const t = useT();
   const lang = useLanguage();
-  const { videoRef, controller, notice } = usePlayback(programId, start);
+  const { videoRef, textRef, controller, notice } = usePlayback(programId, start);
+  const menu = useTrackMenu(controller);
   const status = useStore(rt.player, (s) => s.status);
   const paused = useStore(rt.player, (s) => s.paused);
   const program = useStore(rt.player, (s) => s.program);
   const messages = usePlayerMessages();
   const endChoices = useEndChoices(program, controller);
+  const countdown = useNextCountdown(endChoices, status === 'ended');
   const position = useStore(rt.player, (s) => s.position);
   const duration = useStore(rt.player, (s) => s.duration);
   const live = useStore(rt.player, (s) => s.live);
@@ -46,12 +51,18 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
   // The remote's arrows are this screen's: no spatial navigation under the video.
   useEffect(() => suspendNavigation(), []);
 
-  const { scrubTarget, said, endFocus } = useTvPlayerRemote({ controller, poke, endChoices });
+  const { scrubTarget, said, endFocus, menuFocus } = useTvPlayerRemote({ controller, poke, endChoices, menu, stayAtEnd: countdown.stay });
+  // The picture at the scrub target while scrubbing (seek-preview thumbnails).
+  const { preview, show, hide } = useSeekPreview(controller, program?.chapters, 360);
+  useEffect(() => {
+    if (scrubTarget === null || live) hide();
+    else show(scrubTarget);
+  }, [scrubTarget, live, show, hide]);
 
   const title = program ? programTitle(program, lang) : '';
   const busy = messages.busy !== null;
   const error = messages.error;
-  const showChrome = chrome || paused || scrubTarget !== null || status !== 'ready';
+  const showChrome = chrome || paused || scrubTarget !== null || menuFocus !== null || status !== 'ready';
   const min = live ? seekStart : 0;
   const max = live ? seekEnd : Math.max(duration, 0.1);
   const span = Math.max(0.001, max - min);
@@ -62,6 +73,7 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
   return (
     <div className={showChrome ? 'tv-player' : 'tv-player chrome-hidden'} data-testid="player" data-status={status} data-paused={paused} data-scrubbing={scrubTarget !== null}>
       <video ref={videoRef} className="player-video" playsInline preload="auto" aria-label={title} />
+      <div ref={textRef} className="player-subtitles tv-subtitles" data-testid="subtitles" />
 
       <div className="tv-player-top">
         <h1 className="tv-player-title">{title}</h1>
@@ -91,7 +103,7 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
 
       {status === 'ended' && (
         <>
-          <EndOfProgramme title={title} choices={endChoices} focused={Math.min(endFocus, endChoices.length - 1)} className="tv-player-end" />
+          <EndOfProgramme title={title} choices={endChoices} focused={Math.min(endFocus, endChoices.length - 1)} className="tv-player-end" countdown={countdown} />
           <p className="tv-hints tv-end-hints">{t('tv.hints.ended')}</p>
         </>
       )}
@@ -108,6 +120,8 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
             <span className="tv-bar-buf" style={{ width: pct(Math.min(max, bufferedEnd)) }} />
             <span className="tv-bar-pos" style={{ width: pct(position) }} />
             {scrubTarget !== null && <span className="tv-bar-scrub" style={{ left: pct(scrubTarget) }} />}
+            {!live && <ChapterMarks chapters={program?.chapters} max={max} className="chapter-marks tv-chapter-marks" />}
+            {preview && scrubTarget !== null && <SeekPreviewBox preview={preview} leftPercent={((preview.time - min) / span) * 100} className="seek-preview tv-seek-preview" />}
           </div>
           <div className="tv-times">
             <span className="tv-time" data-testid="time">
@@ -120,9 +134,10 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
             )}
             <span className="tv-time muted">{live ? t('player.atLive') : formatClock(duration)}</span>
           </div>
-          <p className="tv-hints">{t('tv.hints.player')}</p>
+          <p className="tv-hints">{t(menuFocus ? 'tv.hints.tracks' : 'tv.hints.player')}</p>
         </div>
       )}
+      {menuFocus && status === 'ready' && <TrackMenu sections={menu} focus={menuFocus} className="tv-track-menu" />}
       <OfflineBanner />
       <Toasts />
     </div>

@@ -1,7 +1,9 @@
 /**
  * The TV player's keys (see TvPlayer.tsx for what each does), through the remote's one path
  * (remote.ts): one exhaustive switch over RemoteAction. Owns the scrub gesture (scrub.ts), the
- * focused choice at the end of the programme and what the live region says.
+ * audio/subtitle/speed menu's highlight (▼ or Menu opens it; ▲ ▼ choose, ◀ ▶ change group, OK
+ * selects, Back closes), the focused choice at the end of the programme (any key but OK keeps
+ * the next episode from starting by itself) and what the live region says.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
@@ -10,8 +12,10 @@ import { formatClock, formatWallclock } from '../../../common/i18n/index.ts';
 import type { PlayerController } from '../player/controller.ts';
 import { useLanguage, useRuntime, useT } from '../ui/context.tsx';
 import type { EndChoice } from '../ui/EndOfProgramme.tsx';
+import type { MenuFocus, MenuSection } from '../ui/TrackMenu.tsx';
 import { goHome } from '../ui/navigation.ts';
 import { useRemote } from './remote.ts';
+import type { RemoteAction } from './keymap.ts';
 import { createScrubber, SCRUB_COMMIT_MS } from './scrub.ts';
 
 /** What the player screen shows of its keys' state. */
@@ -22,10 +26,32 @@ export interface TvPlayerKeys {
   said: string;
   /** The focused choice at the end of the programme. */
   endFocus: number;
+  /** The track menu's highlight while it is open, else null. */
+  menuFocus: MenuFocus | null;
+}
+
+/** The highlight on the checked item of section `section` (its first when none is). */
+function focusOn(sections: MenuSection[], section: number): MenuFocus {
+  const s = Math.max(0, Math.min(sections.length - 1, section));
+  return { section: s, item: Math.max(0, sections[s]?.items.findIndex((i) => i.checked) ?? 0) };
 }
 
 /** Handle the remote for the player of `controller`; `poke` shows the transport bar. */
-export function useTvPlayerRemote({ controller, poke, endChoices }: { controller: PlayerController | null; poke: () => void; endChoices: EndChoice[] }): TvPlayerKeys {
+export function useTvPlayerRemote({
+  controller,
+  poke,
+  endChoices,
+  menu,
+  stayAtEnd,
+}: {
+  controller: PlayerController | null;
+  poke: () => void;
+  endChoices: EndChoice[];
+  /** The track menu's sections. */
+  menu: MenuSection[];
+  /** Keep the next episode from starting by itself. */
+  stayAtEnd: () => void;
+}): TvPlayerKeys {
   const rt = useRuntime();
   const t = useT();
   const lang = useLanguage();
@@ -36,6 +62,10 @@ export function useTvPlayerRemote({ controller, poke, endChoices }: { controller
   }, [status]);
   const [scrubTarget, setScrubTarget] = useState<number | null>(null);
   const [said, setSaid] = useState('');
+  const [menuFocus, setMenuFocus] = useState<MenuFocus | null>(null);
+  useEffect(() => {
+    if (status !== 'ready') setMenuFocus(null);
+  }, [status]);
   const scrubber = useRef(createScrubber()).current;
   const commitTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -85,6 +115,8 @@ export function useTvPlayerRemote({ controller, poke, endChoices }: { controller
       return true;
     }
     const s = rt.player.getState();
+    if (menuFocus && s.status === 'ready' && menuKey(action)) return true;
+    if (s.status === 'ended' && action !== 'ok') stayAtEnd();
     if (s.status === 'ended' && (action === 'left' || action === 'right' || action === 'ok')) {
       // The end's choices: ◀ ▶ move, OK takes the focused one.
       const n = endChoices.length;
@@ -144,9 +176,15 @@ export function useTvPlayerRemote({ controller, poke, endChoices }: { controller
         commitTimer.current = setTimeout(commitScrub, SCRUB_COMMIT_MS);
         return true;
       }
-      case 'up':
       case 'down':
       case 'menu':
+        // Open the audio / subtitle / speed menu (the transport bar shows too, by `poke`).
+        if (s.status === 'ready' && scrubber.target() === null && menu.length > 0 && !repeat) {
+          setMenuFocus(focusOn(menu, 0));
+          setSaid(menu[0]?.title ?? '');
+        }
+        return true;
+      case 'up':
         // Show the transport bar (done above by `poke`).
         return true;
       default:
@@ -154,5 +192,44 @@ export function useTvPlayerRemote({ controller, poke, endChoices }: { controller
     }
   });
 
-  return { scrubTarget, said, endFocus };
+  /** A key while the menu is open; true when the menu used it. */
+  function menuKey(action: RemoteAction): boolean {
+    const f = menuFocus;
+    if (!f) return false;
+    const section = menu[f.section];
+    switch (action) {
+      case 'up':
+      case 'down': {
+        const n = section?.items.length ?? 0;
+        const item = Math.max(0, Math.min(n - 1, f.item + (action === 'up' ? -1 : 1)));
+        setMenuFocus({ section: f.section, item });
+        setSaid(section?.items[item]?.label ?? '');
+        return true;
+      }
+      case 'left':
+      case 'right': {
+        const next = focusOn(menu, f.section + (action === 'left' ? -1 : 1));
+        setMenuFocus(next);
+        setSaid(menu[next.section]?.title ?? '');
+        return true;
+      }
+      case 'ok': {
+        const item = section?.items[f.item];
+        if (!item || !section) return true;
+        item.run();
+        const key = section.id === 'audio' ? 'player.trackSet.audio' : section.id === 'subtitles' ? 'player.trackSet.subtitles' : 'player.trackSet.speed';
+        setSaid(t(key, { language: item.label, rate: item.label }));
+        return true;
+      }
+      case 'back':
+      case 'menu':
+        setMenuFocus(null);
+        return true;
+      default:
+        // Play/pause, stop and the media keys keep their meaning under the menu.
+        return false;
+    }
+  }
+
+  return { scrubTarget, said, endFocus, menuFocus };
 }

@@ -8,6 +8,7 @@ import type { ContinueItem } from '../../../common/protocol/api.ts';
 import { useLanguage, useNow, useRuntime, useT } from './context.tsx';
 import { artworkUrl, cardData, cardText, describeBreakpoint } from './format.ts';
 import { Icon, TerminalIcon } from './icons.tsx';
+import { CardFrame } from './CardFrame.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { navigate } from './navigation.ts';
 
@@ -19,7 +20,7 @@ export function ContinueCard({ item, onRemove }: { item: ContinueItem; onRemove:
   const now = useNow();
   const titleId = useId();
   const { program, record, percent, others } = item;
-  const { title, position, live, from, left } = cardText(item, lang, t, now);
+  const { title, position, live, from, left, tracks } = cardText(item, lang, t, now);
   const resume = () => navigate({ name: 'watch', programId: program.id, start: { kind: 'resume' } });
 
   return (
@@ -27,6 +28,7 @@ export function ContinueCard({ item, onRemove }: { item: ContinueItem; onRemove:
       <article aria-labelledby={titleId}>
         <div className="cw-art" onClick={resume} aria-hidden="true">
           <img src={artworkUrl(rt.baseUrl(), program.artwork)} alt="" loading="lazy" decoding="async" />
+          <CardFrame item={item} />
           <span className="cw-art-play">
             <Icon name="play" size={28} />
           </span>
@@ -45,6 +47,11 @@ export function ContinueCard({ item, onRemove }: { item: ContinueItem; onRemove:
             <span>{from}</span>
           </p>
           <p className="cw-left">{left}</p>
+          {tracks && (
+            <p className="cw-tracks" data-testid="cw-tracks">
+              {tracks}
+            </p>
+          )}
           {!live && (
             <div
               className="sr-only"

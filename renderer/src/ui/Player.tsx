@@ -4,18 +4,19 @@
  * closed on unmount — leaving by Esc, the back button or the browser's Back all end the
  * viewing the same way (position first, then unload).
  */
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { assertNever } from '../../../common/errors.ts';
 import { programTitle } from '../../../common/i18n/index.ts';
 import { actionForKey, DESKTOP_KEYS, focusKind, SEEK_STEP_S, VOLUME_STEP, type PlayerAction } from '../player/keys.ts';
 import type { StartIntent } from '../route.ts';
 import { useLanguage, useRuntime, useT } from './context.tsx';
-import { EndOfProgramme, useEndChoices } from './EndOfProgramme.tsx';
+import { EndOfProgramme, useEndChoices, useNextCountdown } from './EndOfProgramme.tsx';
 import { Icon } from './icons.tsx';
 import { goHome } from './navigation.ts';
 import { PlayerControls } from './PlayerControls.tsx';
 import { OfflineBanner, Toasts } from './Status.tsx';
+import { TrackMenu, useTrackMenu } from './TrackMenu.tsx';
 import { useChrome, usePlayback, usePlayerMessages } from './usePlayback.ts';
 
 /** How long the controls stay up after the last pointer move while playing. */
@@ -31,7 +32,9 @@ export function Player({ programId, start }: { programId: string; start: StartIn
   const rt = useRuntime();
   const t = useT();
   const lang = useLanguage();
-  const { videoRef, controller, notice } = usePlayback(programId, start);
+  const { videoRef, textRef, controller, notice } = usePlayback(programId, start);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menu = useTrackMenu(controller);
   const rootRef = useRef<HTMLDivElement>(null);
   const { chrome, poke, hide } = useChrome(CHROME_IDLE_MS);
   const status = useStore(rt.player, (s) => s.status);
@@ -39,6 +42,7 @@ export function Player({ programId, start }: { programId: string; start: StartIn
   const program = useStore(rt.player, (s) => s.program);
   const messages = usePlayerMessages();
   const endChoices = useEndChoices(program, controller);
+  const countdown = useNextCountdown(endChoices, status === 'ended');
 
   const act = useCallback(
     (action: PlayerAction) => {
@@ -77,14 +81,16 @@ export function Player({ programId, start }: { programId: string; start: StartIn
       if (!action) return;
       e.preventDefault();
       poke();
+      // Esc closes the menu first.
+      if (action === 'exit' && menuOpen) return setMenuOpen(false);
       act(action);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [act, poke, rt]);
+  }, [act, poke, rt, menuOpen]);
 
   const title = program ? programTitle(program, lang) : '';
-  const showChrome = chrome || paused || status !== 'ready';
+  const showChrome = chrome || paused || menuOpen || status !== 'ready';
   const busy = messages.busy !== null;
   const error = messages.error;
 
@@ -109,6 +115,7 @@ export function Player({ programId, start }: { programId: string; start: StartIn
         }}
         onDoubleClick={() => toggleFullscreen(rootRef.current)}
       />
+      <div ref={textRef} className="player-subtitles" data-testid="subtitles" />
 
       <div className="player-top">
         <button type="button" className="icon-btn" aria-label={t('player.back')} onClick={() => goHome()}>
@@ -145,7 +152,9 @@ export function Player({ programId, start }: { programId: string; start: StartIn
         </div>
       )}
 
-      {status === 'ended' && <EndOfProgramme title={title} choices={endChoices} />}
+      {status === 'ended' && <EndOfProgramme title={title} choices={endChoices} countdown={countdown} />}
+
+      {menuOpen && status === 'ready' && menu.length > 0 && <TrackMenu sections={menu} className="player-track-menu" />}
 
       {status === 'ready' && paused && !busy && (
         <button type="button" className="player-bigplay" aria-label={t('player.play')} onClick={() => controller?.togglePlay()}>
@@ -155,7 +164,7 @@ export function Player({ programId, start }: { programId: string; start: StartIn
 
       {controller && (status === 'ready' || status === 'ended') && (
         <div className="player-bottom">
-          <PlayerControls controller={controller} onFullscreen={() => toggleFullscreen(rootRef.current)} />
+          <PlayerControls controller={controller} onFullscreen={() => toggleFullscreen(rootRef.current)} menuOpen={menuOpen} onMenu={() => setMenuOpen((o) => !o)} />
           <p className="player-keys">{t('player.keys')}</p>
         </div>
       )}

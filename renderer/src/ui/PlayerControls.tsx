@@ -1,15 +1,21 @@
 /**
  * The player's transport: seek bar (with the buffered range), play/pause, ±10 s, volume, time
- * or distance behind live (with "Go live"), full screen. Stateless over the player store except
- * for scrubbing, which seeks once the thumb is released (one seek per drag, not one per pixel).
+ * or distance behind live (with "Go live"), the audio/subtitle/speed menu, full screen.
+ * Stateless over the player store except for scrubbing, which seeks once the thumb is released
+ * (one seek per drag, not one per pixel). Hovering or dragging the bar previews the picture
+ * there (thumbnails) with its chapter; chapters are marked on the bar.
  */
-import { useState, type CSSProperties } from 'react';
+import { useRef, useState, type CSSProperties, type PointerEvent } from 'react';
 import { useStore } from 'zustand';
 import type { PlayerController } from '../player/controller.ts';
 import { SEEK_STEP_S } from '../player/keys.ts';
 import { formatClock } from '../../../common/i18n/index.ts';
 import { useRuntime, useT } from './context.tsx';
 import { Icon } from './icons.tsx';
+import { ChapterMarks, SeekPreviewBox, useSeekPreview } from './SeekPreview.tsx';
+
+/** Width of the seek preview picture (CSS px). */
+const PREVIEW_WIDTH = 192;
 
 /** The seek bar. */
 function SeekBar({ controller }: { controller: PlayerController }) {
@@ -21,7 +27,10 @@ function SeekBar({ controller }: { controller: PlayerController }) {
   const bufferedEnd = useStore(rt.player, (s) => s.bufferedEnd);
   const live = useStore(rt.player, (s) => s.live);
   const duration = useStore(rt.player, (s) => s.duration);
+  const chapters = useStore(rt.player, (s) => s.program?.chapters);
   const [scrub, setScrub] = useState<number | null>(null);
+  const { preview, show, hide } = useSeekPreview(controller, chapters, PREVIEW_WIDTH);
+  const barRef = useRef<HTMLInputElement>(null);
   const min = live ? seekStart : 0;
   const max = live ? seekEnd : Math.max(duration, 0.1);
   const value = Math.min(max, Math.max(min, scrub ?? position));
@@ -33,10 +42,21 @@ function SeekBar({ controller }: { controller: PlayerController }) {
   const commit = () => {
     if (scrub !== null) controller.seekTo(scrub);
     setScrub(null);
+    hide();
+  };
+  /** The time under the pointer (hover), or the thumb's while dragging. */
+  const hover = (e: PointerEvent<HTMLElement>) => {
+    const r = barRef.current?.getBoundingClientRect();
+    if (!r || r.width <= 0 || scrub !== null || live) return;
+    show(min + Math.min(1, Math.max(0, (e.clientX - r.left) / r.width)) * span);
   };
   const valueText = live ? t('player.behindLive', { time: formatClock(max - value) }) : `${formatClock(value)} / ${formatClock(max)}`;
   return (
+    <div className="seekbar-wrap" onPointerMove={hover} onPointerLeave={() => scrub === null && hide()}>
+      {preview && <SeekPreviewBox preview={preview} leftPercent={((preview.time - min) / span) * 100} />}
+      {!live && <ChapterMarks chapters={chapters} max={max} />}
     <input
+      ref={barRef}
       className="seekbar"
       type="range"
       min={min}
@@ -46,11 +66,16 @@ function SeekBar({ controller }: { controller: PlayerController }) {
       style={style}
       aria-label={t('player.seek')}
       aria-valuetext={valueText}
-      onChange={(e) => setScrub(Number(e.target.value))}
+      onChange={(e) => {
+        const v = Number(e.target.value);
+        setScrub(v);
+        if (!live) show(v);
+      }}
       onPointerUp={commit}
       onKeyUp={commit}
       onBlur={commit}
     />
+    </div>
   );
 }
 
@@ -83,7 +108,7 @@ function TimeReadout({ controller }: { controller: PlayerController }) {
 }
 
 /** The whole transport. */
-export function PlayerControls({ controller, onFullscreen }: { controller: PlayerController; onFullscreen: () => void }) {
+export function PlayerControls({ controller, onFullscreen, menuOpen, onMenu }: { controller: PlayerController; onFullscreen: () => void; menuOpen: boolean; onMenu: () => void }) {
   const rt = useRuntime();
   const t = useT();
   const paused = useStore(rt.player, (s) => s.paused);
@@ -121,6 +146,9 @@ export function PlayerControls({ controller, onFullscreen }: { controller: Playe
         </div>
         <TimeReadout controller={controller} />
         <span className="spacer" />
+        <button type="button" className="icon-btn" aria-label={t('player.tracks')} aria-expanded={menuOpen} data-testid="tracks-button" onClick={onMenu}>
+          <Icon name="subtitles" />
+        </button>
         <button type="button" className="icon-btn" aria-label={t(fullscreen ? 'player.exitFullscreen' : 'player.fullscreen')} onClick={onFullscreen}>
           <Icon name={fullscreen ? 'exitFullscreen' : 'fullscreen'} />
         </button>

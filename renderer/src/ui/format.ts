@@ -1,8 +1,8 @@
 /** Display helpers shared by the views (breakpoints for people). */
 import type { Language } from '../../../common/platform.ts';
 import type { ContinueItem, HomePage } from '../../../common/protocol/api.ts';
-import type { Breakpoint, Program } from '../../../common/protocol/model.ts';
-import { formatClock, formatDuration, formatRelative, formatWallclock, programTitle, type Translate } from '../../../common/i18n/index.ts';
+import type { Breakpoint, Program, TrackChoice } from '../../../common/protocol/model.ts';
+import { formatClock, formatDuration, formatRelative, formatWallclock, languageName, programTitle, type Translate } from '../../../common/i18n/index.ts';
 
 /** A breakpoint as people read it: `1:02` (VOD) or the broadcast's time of day (live). */
 export function describeBreakpoint(bp: Breakpoint, lang: Language): string {
@@ -41,6 +41,18 @@ export interface CardText {
   from: string;
   /** "9 min left · Stopped at 1:02", or "Live · Stopped at 7:48:57 PM". */
   left: string;
+  /** How it was watched, resumed the same way: "French audio · Chinese subtitles · 1.5×"; null = not known. */
+  tracks: string | null;
+}
+
+/** A viewing's audio, subtitles and speed for people; null when nothing was reported. */
+export function describeTracks(tracks: TrackChoice | undefined, lang: Language, t: Translate): string | null {
+  if (!tracks) return null;
+  const parts: string[] = [];
+  if (tracks.audioLanguage && tracks.audioLanguage !== 'und') parts.push(t('card.tracks.audio', { language: languageName(tracks.audioLanguage, lang) }));
+  if (tracks.subtitleLanguage && tracks.subtitleLanguage !== 'und') parts.push(t('card.tracks.subtitles', { language: languageName(tracks.subtitleLanguage, lang) }));
+  if (tracks.playbackRate !== undefined && tracks.playbackRate !== 1) parts.push(t('player.speed.value', { rate: tracks.playbackRate }));
+  return parts.length > 0 ? parts.join(' · ') : null;
 }
 
 /** The words of a card, in a language, at a time. */
@@ -54,6 +66,7 @@ export function cardText(item: ContinueItem, lang: Language, t: Translate, now: 
     live,
     from: t('card.from', { terminal: record.terminalName, when: formatRelative(record.progressAt, now, lang, t) }),
     left: live ? t('card.liveAt', { time: position }) : `${t('card.left', { time: formatDuration(remainingMs, t) })} · ${t('card.position', { position })}`,
+    tracks: describeTracks(record.tracks, lang, t),
   };
 }
 

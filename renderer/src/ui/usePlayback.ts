@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState, type RefObject } from 'react'
 import { useStore } from 'zustand';
 import type { MessageKey } from '../../../common/i18n/index.ts';
 import type { PlayerController } from '../player/controller.ts';
+import { takeCarried } from '../player/carry.ts';
 import { resumePointFor } from '../player/resume-point.ts';
 import type { StartIntent } from '../route.ts';
 import type { PlayerErrorKind } from '../stores/player.ts';
@@ -80,6 +81,8 @@ const NOTICE_MS = 4_000;
 /** What a player screen gets. */
 export interface Playback {
   videoRef: RefObject<HTMLVideoElement | null>;
+  /** The element subtitles are drawn in (over the video, styled by the screen). */
+  textRef: RefObject<HTMLDivElement | null>;
   /** The controller (null until the <video> exists, and after leaving). */
   controller: PlayerController | null;
   /** The resume notice, while it shows. */
@@ -92,6 +95,7 @@ export function usePlayback(programId: string, start: StartIntent): Playback {
   const t = useT();
   const lang = useLanguage();
   const videoRef = useRef<HTMLVideoElement>(null);
+  const textRef = useRef<HTMLDivElement>(null);
   const openedRef = useRef<PlayerController | null>(null);
   const [controller, setController] = useState<PlayerController | null>(null);
   const homeStatus = useStore(rt.home, (s) => s.status);
@@ -104,7 +108,7 @@ export function usePlayback(programId: string, start: StartIntent): Playback {
   useEffect(() => {
     const video = videoRef.current;
     if (!video) return;
-    const c = rt.createController(video);
+    const c = rt.createController(video, textRef.current);
     setController(c);
     return () => {
       setController(null);
@@ -119,7 +123,7 @@ export function usePlayback(programId: string, start: StartIntent): Playback {
     if (!controller || openedRef.current === controller || (!homeKnown && start.kind !== 'over')) return;
     openedRef.current = controller;
     const point = resumePointFor(rt.home.getState().page, programId, start);
-    void controller.open({ programId, program: point.program, breakpoint: point.breakpoint, fromTerminal: point.fromTerminal });
+    void controller.open({ programId, program: point.program, breakpoint: point.breakpoint, fromTerminal: point.fromTerminal, tracks: takeCarried(programId) });
     // Opened once per controller: later home updates must not reopen it.
   }, [controller, homeKnown]);
 
@@ -140,5 +144,5 @@ export function usePlayback(programId: string, start: StartIntent): Playback {
     return () => clearTimeout(id);
   }, [status === 'ready', startInfo]);
 
-  return { videoRef, controller, notice };
+  return { videoRef, textRef, controller, notice };
 }

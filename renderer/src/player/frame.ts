@@ -1,0 +1,101 @@
+/**
+ * The frame at a breakpoint, for Continue-watching cards: the programme's WebVTT thumbnails
+ * track (`thumbnails.vtt`, cues `thumbs-N.jpg#xywh=x,y,w,h`, written by the media library) gives
+ * the tile at the breakpoint; the sheet is media, so both are fetched with the record's play
+ * token (patent [0098]: the viewing's token, which any terminal of the user may present). When
+ * there is no such track, the token has expired, or the media lives on another cluster or a CDN,
+ * the card keeps its poster. Results are cached per programme and point for the page's life.
+ */
+import type { ContinueItem } from '../../../common/protocol/api.ts';
+
+/** One thumbnail cue. */
+export interface ThumbCue {
+  start: number;
+  end: number;
+  /** The sheet, relative to the track. */
+  file: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** A frame as CSS: the sheet and the percentages that show just the tile, whatever the box size. */
+export interface CardFrame {
+  url: string;
+  backgroundSize: string;
+  backgroundPosition: string;
+}
+
+const vttTime = (s: string): number => {
+  const parts = s.trim().split(':').map(Number);
+  return parts.reduce((acc, n) => acc * 60 + n, 0);
+};
+
+/** Parse a WebVTT thumbnails track (cues without a `#xywh=` tile are skipped). */
+export function parseThumbnailVtt(text: string): ThumbCue[] {
+  const cues: ThumbCue[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^\s*([\d:.]+)\s+-->\s+([\d:.]+)/.exec(lines[i] ?? '');
+    const ref = lines[i + 1]?.trim() ?? '';
+    const tile = /^(.+)#xywh=(\d+),(\d+),(\d+),(\d+)$/.exec(ref);
+    if (!m || !tile) continue;
+    cues.push({ start: vttTime(m[1] as string), end: vttTime(m[2] as string), file: tile[1] as string, x: Number(tile[2]), y: Number(tile[3]), w: Number(tile[4]), h: Number(tile[5]) });
+  }
+  return cues;
+}
+
+/** The cue showing `t` seconds (the last one past the end). */
+export function cueAt(cues: readonly ThumbCue[], t: number): ThumbCue | null {
+  return cues.find((c) => t >= c.start && t < c.end) ?? (cues.length > 0 && t >= (cues.at(-1) as ThumbCue).end ? (cues.at(-1) as ThumbCue) : null);
+}
+
+/** The CSS of `cue` on a sheet `imageWidth`×`imageHeight`. */
+export function frameCss(cue: ThumbCue, url: string, imageWidth: number, imageHeight: number): CardFrame {
+  const pct = (n: number) => `${Math.round(n * 1000) / 1000}%`;
+  const posX = imageWidth > cue.w ? (cue.x / (imageWidth - cue.w)) * 100 : 0;
+  const posY = imageHeight > cue.h ? (cue.y / (imageHeight - cue.h)) * 100 : 0;
+  return { url, backgroundSize: `${pct((imageWidth / cue.w) * 100)} ${pct((imageHeight / cue.h) * 100)}`, backgroundPosition: `${pct(posX)} ${pct(posY)}` };
+}
+
+/** The track's URL on this server's media route, or null (CDN links, no link). */
+export function thumbnailTrackUrl(baseUrl: string, item: ContinueItem): string | null {
+  const link = item.program.links.find((l) => !/^https:\/\//.test(l.dash))?.dash;
+  if (!link) return null;
+  const dir = link.includes('/') ? link.slice(0, link.lastIndexOf('/') + 1) : '';
+  return `${baseUrl}/media/${dir}thumbnails.vtt`;
+}
+
+const cache = new Map<string, Promise<CardFrame | null>>();
+
+/** The frame at the card's breakpoint, or null (keep the poster). */
+export function loadCardFrame(baseUrl: string, item: ContinueItem, doFetch: typeof fetch = (...a) => fetch(...a)): Promise<CardFrame | null> {
+  const { record } = item;
+  const token = record.playToken;
+  const track = thumbnailTrackUrl(baseUrl, item);
+  if (!token || !track || record.breakpoint.kind !== 'offset') return Promise.resolve(null);
+  const key = `${item.program.id}@${record.breakpoint.offsetMs}`;
+  let frame = cache.get(key);
+  if (!frame) {
+    const t = record.breakpoint.offsetMs / 1000;
+    frame = (async () => {
+      const headers = { Authorization: `Bearer ${token}` };
+      const vtt = await doFetch(track, { headers });
+      if (!vtt.ok) return null;
+      const cue = cueAt(parseThumbnailVtt(await vtt.text()), t);
+      if (!cue) return null;
+      // The track's URL may be relative to the page ('' base URL on the web terminal).
+      const base = new URL(track, globalThis.location?.href ?? 'http://localhost/');
+      const sheet = await doFetch(new URL(cue.file, base).href, { headers });
+      if (!sheet.ok) return null;
+      const url = URL.createObjectURL(await sheet.blob());
+      const img = new Image();
+      img.src = url;
+      await img.decode();
+      return frameCss(cue, url, img.naturalWidth, img.naturalHeight);
+    })().catch(() => null);
+    cache.set(key, frame);
+  }
+  return frame;
+}
