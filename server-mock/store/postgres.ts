@@ -20,7 +20,8 @@ import { MIGRATIONS, SCHEMA_MIGRATIONS_DDL, checkApplied, checkMigrations, type 
 import { pgAccountMethods, toTerminal, type DbTerminal } from './postgres-accounts.ts';
 import { openListener, type Listener, channelName } from './postgres-listen.ts';
 import { checkSchemaName, inTransaction, openPool, pgGroupCommitter, query, type Tx } from './postgres-pool.ts';
-import { decodeBreakpoint, encodeBreakpoint, toHistory, type DbHistory } from './rows.ts';
+import { decodeBreakpoint, decodeTracks, encodeBreakpoint, toHistory, type DbHistory } from './rows.ts';
+import { mergeTracks } from '../../common/tracks.ts';
 import type { ApplyReportInput, ApplyReportResult, HistoryRow, LabelledHistoryRow, Store } from './types.ts';
 
 /** Options of `openPostgresStore`. */
@@ -90,9 +91,9 @@ export async function migratePostgres(pool: pg.Pool, schema: string, migrations:
 }
 
 const HISTORY_COLUMNS = `h.terminal_id, h.program_id, h.user_id, h.terminal_type, h.breakpoint_kind,
-  h.breakpoint_value, h.duration_ms, h.seq, h.progress_at, h.updated_at, h.status, h.last_event, h.play_token, h.profile_id`;
+  h.breakpoint_value, h.duration_ms, h.seq, h.progress_at, h.updated_at, h.status, h.last_event, h.play_token, h.profile_id, h.tracks`;
 
-type DbPoint = Pick<DbHistory, 'user_id' | 'breakpoint_kind' | 'breakpoint_value' | 'seq' | 'progress_at' | 'play_token'>;
+type DbPoint = Pick<DbHistory, 'user_id' | 'breakpoint_kind' | 'breakpoint_value' | 'seq' | 'progress_at' | 'play_token' | 'tracks'>;
 
 interface Catalogue {
   all: readonly Program[];
@@ -117,7 +118,7 @@ async function applyOne(tx: Tx, input: ApplyReportInput): Promise<ApplyReportRes
   // The record's lock: held to COMMIT, taken even when the row does not exist yet.
   await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey('history', input.terminalId, input.profileId, input.programId)]);
   const cur = (await tx.query<DbPoint>(
-    `SELECT user_id, breakpoint_kind, breakpoint_value, seq, progress_at, play_token FROM history
+    `SELECT user_id, breakpoint_kind, breakpoint_value, seq, progress_at, play_token, tracks FROM history
      WHERE terminal_id = $1 AND profile_id = $2 AND program_id = $3 FOR UPDATE`,
     [input.terminalId, input.profileId, input.programId])).rows[0];
   if (cur && cur.user_id !== input.userId) {
@@ -135,18 +136,22 @@ async function applyOne(tx: Tx, input: ApplyReportInput): Promise<ApplyReportRes
     progressAt: next.progressAt, updatedAt: input.now, status: input.statusOf(next.breakpoint),
     lastEvent: input.event, playToken: input.playToken ?? cur?.play_token ?? null,
   };
+  // The track choice, field by field over the stored one (a report without it changes nothing).
+  const storedTracks = decodeTracks(cur?.tracks ?? null);
+  const tracks = input.tracks ? mergeTracks(storedTracks, input.tracks) : storedTracks;
+  if (tracks) row.tracks = tracks;
   const [kind, value] = encodeBreakpoint(row.breakpoint);
   await tx.query(
     `INSERT INTO history (terminal_id, program_id, user_id, terminal_type, breakpoint_kind,
-        breakpoint_value, duration_ms, seq, progress_at, updated_at, status, last_event, play_token, profile_id)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+        breakpoint_value, duration_ms, seq, progress_at, updated_at, status, last_event, play_token, profile_id, tracks)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
       ON CONFLICT (terminal_id, profile_id, program_id) DO UPDATE SET
         terminal_type = excluded.terminal_type, breakpoint_kind = excluded.breakpoint_kind,
         breakpoint_value = excluded.breakpoint_value, duration_ms = excluded.duration_ms, seq = excluded.seq,
         progress_at = excluded.progress_at, updated_at = excluded.updated_at, status = excluded.status,
-        last_event = excluded.last_event, play_token = excluded.play_token`,
+        last_event = excluded.last_event, play_token = excluded.play_token, tracks = excluded.tracks`,
     [row.terminalId, row.programId, row.userId, row.terminalType, kind, value, row.durationMs, row.seq,
-      row.progressAt, row.updatedAt, row.status, row.lastEvent, row.playToken, row.profileId]);
+      row.progressAt, row.updatedAt, row.status, row.lastEvent, row.playToken, row.profileId, tracks ? JSON.stringify(tracks) : null]);
   return { outcome: decision.outcome, row };
 }
 

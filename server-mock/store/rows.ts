@@ -1,7 +1,7 @@
 /**
  * Row shapes and conversions shared by the SQL stores (the same schema in both dialects).
  */
-import type { Breakpoint, ProgressStatus, TerminalType } from '../../common/protocol/model.ts';
+import type { Breakpoint, ProgressStatus, TerminalType, TrackChoice } from '../../common/protocol/model.ts';
 import type { ReportEvent } from '../../common/protocol/api.ts';
 import type { HistoryRow } from './types.ts';
 
@@ -11,6 +11,8 @@ export type DbHistory = {
   breakpoint_kind: string; breakpoint_value: number; duration_ms: number; seq: number;
   progress_at: number; updated_at: number; status: string; last_event: string; play_token: string | null;
   profile_id: string;
+  /** JSON of a TrackChoice, or NULL (migration 5). */
+  tracks: string | null;
 };
 
 /** A breakpoint as its two columns. */
@@ -25,6 +27,23 @@ export function decodeBreakpoint(kind: string, value: number): Breakpoint {
   throw new Error(`store: unknown breakpoint kind ${kind}`);
 }
 
+/** A stored track choice (JSON written by the store; anything unreadable counts as none). */
+export function decodeTracks(json: string | null): TrackChoice | null {
+  if (!json) return null;
+  try {
+    const v = JSON.parse(json) as unknown;
+    return v && typeof v === 'object' ? (v as TrackChoice) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `{ tracks }` when a choice is stored (rows without one carry no field). */
+export function tracksOf(json: string | null): { tracks?: TrackChoice } {
+  const tracks = decodeTracks(json);
+  return tracks ? { tracks } : {};
+}
+
 /** A history row from its columns. */
 export function toHistory(r: DbHistory): HistoryRow {
   return {
@@ -33,5 +52,6 @@ export function toHistory(r: DbHistory): HistoryRow {
     durationMs: r.duration_ms, seq: r.seq, progressAt: r.progress_at, updatedAt: r.updated_at,
     status: r.status as ProgressStatus, lastEvent: r.last_event as ReportEvent, playToken: r.play_token,
     profileId: r.profile_id,
+    ...tracksOf(r.tracks),
   };
 }

@@ -15,8 +15,9 @@ import { groupCommitter, inTransaction, startCheckpointer } from './sqlite-commi
 
 export { groupCommitter, inTransaction };
 import { accountMethods } from './sqlite-accounts.ts';
+import { decodeTracks, tracksOf } from './rows.ts';
 import { deviceCodeMethods } from './sqlite-device.ts';
-import type { Breakpoint, Program, ProgressStatus, TerminalType, TrackChoice } from '../../common/protocol/model.ts';
+import type { Breakpoint, Program, ProgressStatus, TerminalType } from '../../common/protocol/model.ts';
 import { mergeTracks } from '../../common/tracks.ts';
 import type { ReportEvent } from '../../common/protocol/api.ts';
 import type { StoredPoint } from '../../common/resume.ts';
@@ -163,23 +164,6 @@ function toTerminal(r: DbTerminal): TerminalRow {
     credentialHash: r.credential_hash, createdAt: r.created_at, lastSeenAt: r.last_seen_at, revokedAt: r.revoked_at,
     profileId: r.profile_id,
   };
-}
-
-/** A stored track choice (JSON written by this store; anything unreadable counts as none). */
-function decodeTracks(json: string | null): TrackChoice | null {
-  if (!json) return null;
-  try {
-    const v = JSON.parse(json) as unknown;
-    return v && typeof v === 'object' ? (v as TrackChoice) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** `{ tracks }` when a choice is stored (rows without one carry no field). */
-function tracksOf(json: string | null): { tracks?: TrackChoice } {
-  const tracks = decodeTracks(json);
-  return tracks ? { tracks } : {};
 }
 
 function toHistory(r: DbHistory): HistoryRow {

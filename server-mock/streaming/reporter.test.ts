@@ -43,7 +43,7 @@ describe('cluster reporter', () => {
       const session: PlaySession = {
         id: `sess-${i}`, userId: 'unused', terminalId: tv.id, terminalType: 'stb', profileId: null, program,
         startedAt: Date.now() - 60_000, lastSeenAt: Date.now(), position: { kind: 'offset', offsetMs: 60_000 + i * 1000 }, seq: i,
-        resumedFrom: null, seekedBack: false, playToken: `pt-${'x'.repeat(40)}-${i}`, reportedSeq: -1, reportedAt: 0, closedAt: Date.now(),
+        resumedFrom: null, seekedBack: false, playToken: `pt-${'x'.repeat(40)}-${i}`, reportedSeq: -1, reportedAt: 0, closedAt: Date.now(), tracks: null,
       };
       await reporter.report({ session, event: 'stop' });
     }
