@@ -24,13 +24,20 @@ import {
   type SyncRequest,
 } from '../../../common/protocol/api.ts';
 import {
+  AccountExport,
+  DeleteAccountResponse,
+  DeviceList,
+  RevocationSummary,
+  type ChangePasswordRequest,
+} from '../../../common/protocol/account.ts';
+import { EpochMillis, ProgramId, Terminal } from '../../../common/protocol/model.ts';
+import {
   DeviceAuthorizeResponse,
   DeviceLinkResponse,
   DeviceTokenResponse,
   type DeviceAuthorizeRequest,
   type DeviceLinkRequest,
 } from '../../../common/protocol/device.ts';
-import { EpochMillis, ProgramId } from '../../../common/protocol/model.ts';
 import {
   HeartbeatResponse,
   PlayResponse,
@@ -100,7 +107,7 @@ type Auth = { kind: 'terminal' } | { kind: 'bearer'; token: string } | { kind: '
 export type DeviceLinkAuth = { kind: 'terminal' } | { kind: 'bearer'; token: string };
 
 interface Call<T extends TSchema | null> {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   auth: Auth;
   body?: unknown;
@@ -192,6 +199,28 @@ export function createApi(o: ApiOptions) {
     /** Enter the code shown on a TV, approving it as a terminal of this account. */
     deviceLink: (auth: DeviceLinkAuth, body: DeviceLinkRequest) =>
       call({ method: 'POST', path: '/api/v1/device/link', auth, body, schema: DeviceLinkResponse }),
+    /** Sign this terminal out at the server (its credential dies; its row and history stay). */
+    signOutTerminal: (signal?: AbortSignal) =>
+      call({ method: 'DELETE', path: '/api/v1/sessions/current', auth: { kind: 'terminal' }, schema: null, signal }),
+    /** The household's signed-in terminals, with what each plays now (Settings → Devices). */
+    devices: () => call({ method: 'GET', path: '/api/v1/terminals', auth: { kind: 'terminal' }, schema: DeviceList }),
+    /** Rename a terminal of the household. */
+    renameTerminal: (terminalId: string, name: string) =>
+      call({ method: 'PATCH', path: `/api/v1/terminals/${encodeURIComponent(terminalId)}`, auth: { kind: 'terminal' }, body: { name }, schema: Terminal }),
+    /** Remove a terminal of the household (this one too: then this terminal is signed out). */
+    removeTerminal: (terminalId: string) =>
+      call({ method: 'DELETE', path: `/api/v1/terminals/${encodeURIComponent(terminalId)}`, auth: { kind: 'terminal' }, schema: null }),
+    /** Change the account's password (the old one required); this terminal stays signed in. */
+    changePassword: (body: ChangePasswordRequest) =>
+      call({ method: 'POST', path: '/api/v1/account/password', auth: { kind: 'terminal' }, body, schema: RevocationSummary }),
+    /** Sign out every session and terminal of the account, this one too. */
+    signOutEverywhere: () =>
+      call({ method: 'POST', path: '/api/v1/account/sign-out-everywhere', auth: { kind: 'terminal' }, schema: RevocationSummary }),
+    /** Delete the account and everything of it (the password required). */
+    deleteAccount: (password: string) =>
+      call({ method: 'POST', path: '/api/v1/account/delete', auth: { kind: 'terminal' }, body: { password }, schema: DeleteAccountResponse }),
+    /** Everything the server keeps about the account, as JSON. */
+    exportAccount: () => call({ method: 'GET', path: '/api/v1/account/export', auth: { kind: 'terminal' }, schema: AccountExport }),
     /** Who this terminal is. */
     me: () => call({ method: 'GET', path: '/api/v1/me', auth: { kind: 'terminal' }, schema: WhoAmI }),
     /** The home page model from the portal. */

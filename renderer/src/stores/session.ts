@@ -45,7 +45,11 @@ export interface SessionState {
   adopt(linked: DeviceTokenResponse): Promise<void>;
   /** Leave the naming step for another account. */
   useOtherAccount(): void;
-  /** Forget this terminal's credential (and, through `onSignOut`, its local data). */
+  /**
+   * Sign this terminal out at the server (unless the server already did: `notice`), then forget
+   * its credential (and, through `onSignOut`, its local data). Offline, the local part still
+   * happens: the credential is forgotten here even when the server could not be told.
+   */
   signOut(notice?: SignOutNotice): Promise<void>;
   clearError(): void;
 }
@@ -53,7 +57,7 @@ export interface SessionState {
 /** Dependencies of the session slice. */
 export interface SessionDeps {
   bridge: Pick<PlatformBridge, 'loadIdentity' | 'saveIdentity'>;
-  api: Pick<Api, 'signIn' | 'register' | 'registerTerminal' | 'signOut'>;
+  api: Pick<Api, 'signIn' | 'register' | 'registerTerminal' | 'signOut' | 'signOutTerminal'>;
   /** The server this terminal talks to. */
   serverUrl: () => string;
   /** Stop what runs for a signed-in terminal and forget its local data. */
@@ -75,6 +79,9 @@ export function createSessionStore(deps: SessionDeps) {
         set({ busy: false });
       }
     }
+
+    /** The sign-out under way: a second one (a refused credential meanwhile) joins it. */
+    let signingOut: Promise<void> | null = null;
 
     return {
       phase: 'booting',
@@ -147,10 +154,21 @@ export function createSessionStore(deps: SessionDeps) {
         set({ phase: 'signed-out', account: null, error: null });
       },
 
-      async signOut(notice) {
-        await deps.onSignOut?.();
-        await deps.bridge.saveIdentity(null);
-        set({ phase: 'signed-out', identity: null, account: null, error: null, notice: notice ?? null });
+      signOut(notice) {
+        signingOut ??= (async () => {
+          try {
+            const wasSignedIn = get().identity !== null;
+            await deps.onSignOut?.();
+            // Tell the server, so the credential stops working everywhere (bounded: an
+            // unreachable server must not keep the user on a screen they asked to leave).
+            if (wasSignedIn && !notice) await deps.api.signOutTerminal(AbortSignal.timeout(5_000)).catch(() => undefined);
+            await deps.bridge.saveIdentity(null);
+            set({ phase: 'signed-out', identity: null, account: null, error: null, notice: notice ?? null });
+          } finally {
+            signingOut = null;
+          }
+        })();
+        return signingOut;
       },
 
       clearError() {
