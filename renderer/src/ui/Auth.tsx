@@ -5,17 +5,48 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { TERMINAL_TYPES, type TerminalType } from '../../../common/protocol/model.ts';
+import { assertNever } from '../../../common/errors.ts';
 import type { ClientErrorCode } from '../api/http.ts';
+import type { NoticeDetail, SignOutNotice } from '../stores/session.ts';
 import type { MessageKey, Translate } from '../../../common/i18n/index.ts';
 import { browserSignals, proposeTerminalType } from '../platform/device-type.ts';
 import { useRuntime, useT } from './context.tsx';
 import { Icon, TerminalIcon } from './icons.tsx';
 
-const EXPLAINED = new Set<ClientErrorCode>(['BAD_CREDENTIALS', 'ACCOUNT_EXISTS', 'VALIDATION_FAILED', 'RATE_LIMITED', 'NETWORK_DOWN', 'TIMEOUT']);
+const EXPLAINED = new Set<ClientErrorCode>([
+  'BAD_CREDENTIALS',
+  'ACCOUNT_EXISTS',
+  'VALIDATION_FAILED',
+  'RATE_LIMITED',
+  'NETWORK_DOWN',
+  'TIMEOUT',
+  'WRONG_PASSWORD',
+  'REGISTRATION_CLOSED',
+  'OWNER_ONLY',
+  'PROGRAM_RESTRICTED',
+  'PIN_WRONG',
+  'PROFILE_NOT_FOUND',
+  'PROFILE_LIMIT',
+]);
 
 /** The sentence explaining an error code. */
 export function errorText(code: ClientErrorCode, t: Translate): string {
   return EXPLAINED.has(code) ? t(`error.${code}` as MessageKey) : t('error.generic');
+}
+
+/** The sentence explaining why this terminal was signed out. */
+function noticeText(notice: SignOutNotice, detail: NoticeDetail | null, t: Translate): string {
+  const n = (k: string) => detail?.[k] ?? 0;
+  switch (notice) {
+    case 'terminal-removed':
+      return t('auth.terminalRemoved');
+    case 'signed-out-everywhere':
+      return t('auth.signedOutEverywhere', { count: n('terminals') });
+    case 'account-deleted':
+      return t('auth.accountDeleted', { terminals: n('terminals'), history: n('historyRecords'), profiles: n('profiles'), sessions: n('sessions') });
+    default:
+      return assertNever(notice, 'sign-out notice');
+  }
 }
 
 /** A branded card alone on the page (first run, and the link page of a browser that is no terminal). */
@@ -55,6 +86,7 @@ export function SignIn() {
   const busy = useStore(rt.session, (s) => s.busy);
   const error = useStore(rt.session, (s) => s.error);
   const notice = useStore(rt.session, (s) => s.notice);
+  const detail = useStore(rt.session, (s) => s.noticeDetail);
   const [mode, setMode] = useState<'signIn' | 'register'>('signIn');
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
@@ -73,9 +105,9 @@ export function SignIn() {
 
   return (
     <AuthFrame title={t(mode === 'signIn' ? 'auth.signIn.title' : 'auth.register.title')} lead={t('auth.lead')}>
-      {notice === 'terminal-removed' && (
-        <p className="callout" role="status">
-          {t('auth.terminalRemoved')}
+      {notice && (
+        <p className="callout" role="status" data-testid="signed-out-notice">
+          {noticeText(notice, detail, t)}
         </p>
       )}
       <div className="segmented" role="tablist" aria-label={t('app.name')}>

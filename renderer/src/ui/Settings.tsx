@@ -1,6 +1,8 @@
 /**
  * Settings, as a dialog over home: language (automatic or chosen), the interface (desktop or
- * the 10-foot TV one), this terminal (name, type, account, server), sign out — which warns when reports are still waiting to be sent.
+ * the 10-foot TV one), this terminal (name, type, account, server), the household's devices
+ * (Devices.tsx), the account (AccountSection.tsx), sign out — which warns when reports are still
+ * waiting to be sent.
  */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { useStore } from 'zustand';
@@ -10,6 +12,8 @@ import { useRuntime, useT } from './context.tsx';
 import { Icon, TerminalIcon } from './icons.tsx';
 import { goHome } from './navigation.ts';
 import { useSignOut } from './useSignOut.ts';
+import { AccountSection } from './AccountSection.tsx';
+import { DevicesSection } from './Devices.tsx';
 
 /** This terminal's facts: name, type, account, server, version (desktop and TV settings). */
 export function TerminalFacts({ className, iconSize = 16 }: { className: string; iconSize?: number }) {
@@ -118,6 +122,9 @@ export function Settings() {
             <span className="muted">{t('link.settings.hint')}</span>
           </span>
         </a>
+
+        <DevicesSection />
+        <AccountSection />
 
         {confirming && (
           <p className="callout" role="alert">
