@@ -25,6 +25,10 @@ export const en = {
   'auth.tab.register': 'Create account',
   'auth.signedOutEverywhere': '{count, plural, =0 {You signed out everywhere.} one {You signed out everywhere: # device was signed out.} other {You signed out everywhere: # devices were signed out.}} Sign in to use this device again.',
   'auth.accountDeleted': 'Your account was deleted, with {terminals, plural, one {# device} other {# devices}}, {history, plural, one {# viewing record} other {# viewing records}}, {profiles, plural, one {# profile} other {# profiles}} and {sessions, plural, one {# sign-in} other {# sign-ins}}. Nothing of it is left on the server.',
+  'auth.owner.title': 'Create the owner account',
+  'auth.owner.lead': 'This server has no account yet. The first account created becomes its owner: it can add the other people of the household later, in Settings.',
+  'auth.submit.owner': 'Create the owner account',
+  'auth.closed.hint': 'No account yet? The owner of this server creates accounts in Settings → People.',
   'auth.terminalRemoved': 'This device was removed from your account. Sign in to add it again.',
 
   'name.title': 'Name this device',
@@ -170,6 +174,14 @@ export const en = {
   'devices.remove.confirmThis': 'Remove this device (“{name}”)? It is signed out at once and you return to sign-in.',
   'devices.remove.yes': 'Remove',
   'devices.empty': 'No devices are signed in.',
+
+  'people.title': 'People',
+  'people.lead': 'As the owner of this server, you create the accounts of the other people of the household.',
+  'people.add': 'Add a person',
+  'people.password': 'Their password',
+  'people.ownerPassword': 'Your password (to confirm it is you)',
+  'people.create': 'Create account',
+  'people.created': 'Account “{login}” created. They can sign in on their own devices now.',
 
   'account.title': 'Account',
   'account.password': 'Change password',

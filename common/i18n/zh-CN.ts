@@ -26,6 +26,10 @@ export const zhCN: Record<MessageKey, string> = {
   'auth.tab.register': '注册',
   'auth.signedOutEverywhere': '{count, plural, =0 {你已在所有设备上退出登录。} other {你已在所有设备上退出登录：# 台设备已退出。}}要继续在此设备上使用，请重新登录。',
   'auth.accountDeleted': '你的账号已删除，连同 {terminals, plural, other {# 台设备}}、{history, plural, other {# 条观看记录}}、{profiles, plural, other {# 个个人资料}}和{sessions, plural, other {# 个登录会话}}。服务器上不再保留其中任何内容。',
+  'auth.owner.title': '创建所有者账号',
+  'auth.owner.lead': '此服务器还没有账号。第一个创建的账号将成为所有者，之后可以在“设置”中添加家里的其他成员。',
+  'auth.submit.owner': '创建所有者账号',
+  'auth.closed.hint': '还没有账号？请让此服务器的所有者在“设置 → 成员”中为你创建。',
   'auth.terminalRemoved': '此设备已从你的账号中移除。请重新登录以再次添加。',
 
   'name.title': '为此设备命名',
@@ -171,6 +175,14 @@ export const zhCN: Record<MessageKey, string> = {
   'devices.remove.confirmThis': '要移除此设备（“{name}”）吗？它会立即退出登录，并回到登录页面。',
   'devices.remove.yes': '移除',
   'devices.empty': '没有已登录的设备。',
+
+  'people.title': '成员',
+  'people.lead': '作为此服务器的所有者，由你为家里的其他成员创建账号。',
+  'people.add': '添加成员',
+  'people.password': '对方的密码',
+  'people.ownerPassword': '你的密码（确认是你本人）',
+  'people.create': '创建账号',
+  'people.created': '已创建账号“{login}”。对方现在可以在自己的设备上登录。',
 
   'account.title': '账号',
   'account.password': '修改密码',

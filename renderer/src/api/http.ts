@@ -27,6 +27,7 @@ import {
   AccountExport,
   DeleteAccountResponse,
   DeviceList,
+  RegistrationPolicy,
   RevocationSummary,
   type ChangePasswordRequest,
 } from '../../../common/protocol/account.ts';
@@ -180,8 +181,11 @@ export function createApi(o: ApiOptions) {
   const session = (id: string, verb: 'heartbeat' | 'stop') => `/stream/v1/sessions/${encodeURIComponent(id)}/${verb}`;
 
   return {
-    /** Create an account (`POST /api/v1/accounts`). */
-    register: (body: RegisterRequest) => call({ method: 'POST', path: '/api/v1/accounts', auth: { kind: 'none' }, body, schema: Account }),
+    /** Create an account (`POST /api/v1/accounts`): anonymously (the first, or open registration), or as the owner (`ownerToken`). */
+    register: (body: RegisterRequest, ownerToken?: string) =>
+      call({ method: 'POST', path: '/api/v1/accounts', auth: ownerToken ? { kind: 'bearer', token: ownerToken } : { kind: 'none' }, body, schema: Account }),
+    /** Whether anyone may create an account here, and whether the server still needs its owner. */
+    registration: (signal?: AbortSignal) => call({ method: 'GET', path: '/api/v1/registration', auth: { kind: 'none' }, schema: RegistrationPolicy, signal }),
     /** Sign in; the user session token is for registering this terminal only. */
     signIn: (body: LoginRequest) => call({ method: 'POST', path: '/api/v1/sessions', auth: { kind: 'none' }, body, schema: SessionResponse }),
     /** End a user session. */

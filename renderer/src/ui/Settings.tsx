@@ -1,7 +1,7 @@
 /**
  * Settings, as a dialog over home: language (automatic or chosen), the interface (desktop or
  * the 10-foot TV one), this terminal (name, type, account, server), the household's devices
- * (Devices.tsx), the account (AccountSection.tsx), sign out — which warns when reports are still
+ * (Devices.tsx), the account (AccountSection.tsx), people (PeopleSection.tsx: the owner adds accounts), sign out — which warns when reports are still
  * waiting to be sent.
  */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
@@ -14,6 +14,7 @@ import { goHome } from './navigation.ts';
 import { useSignOut } from './useSignOut.ts';
 import { AccountSection } from './AccountSection.tsx';
 import { DevicesSection } from './Devices.tsx';
+import { PeopleSection } from './PeopleSection.tsx';
 
 /** This terminal's facts: name, type, account, server, version (desktop and TV settings). */
 export function TerminalFacts({ className, iconSize = 16 }: { className: string; iconSize?: number }) {
@@ -125,6 +126,7 @@ export function Settings() {
 
         <DevicesSection />
         <AccountSection />
+        <PeopleSection />
 
         {confirming && (
           <p className="callout" role="alert">
