@@ -23,6 +23,7 @@ import { createDeviceLinkStore, type DeviceLinkStore } from './stores/device-lin
 import { createHomeStore, HOME_CACHE_KEY, type HomeStore } from './stores/home.ts';
 import { localRecords } from './stores/home-merge.ts';
 import { createPlayerStore, type PlayerStore } from './stores/player.ts';
+import { createProfilesStore, type ProfilesStore } from './stores/profiles.ts';
 import { createSessionStore, type SessionStore } from './stores/session.ts';
 import { createSettingsStore, type SettingsStore } from './stores/settings.ts';
 import { createToastStore, type ToastStore } from './stores/toasts.ts';
@@ -37,6 +38,8 @@ export interface Runtime {
   player: PlayerStore;
   connectivity: ConnectivityStore;
   toasts: ToastStore;
+  /** The household's profiles and who is watching here ("Who's watching?"). */
+  profiles: ProfilesStore;
   /** A TV linking itself by code (RFC 8628): started by the TV's link screen, adopted by the session. */
   deviceLink: DeviceLinkStore;
   /** Options of the page URL (`?type=`, `?mode=`). */
@@ -82,6 +85,19 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
   const settings = createSettingsStore({ bridge });
   const home = createHomeStore({ api, cache: bridge });
   const player = createPlayerStore();
+  let lastProfileId: string | null | undefined;
+  const profiles = createProfilesStore({
+    api,
+    onChanged: (profile) => {
+      settings.getState().setProfileLanguage(profile?.language ?? null);
+      // Another person's row: what was shown (and cached) belongs to the previous profile.
+      if (lastProfileId !== undefined && lastProfileId !== (profile?.id ?? null)) {
+        home.getState().reset();
+        void home.getState().load();
+      }
+      lastProfileId = profile?.id ?? null;
+    },
+  });
   const journal: Journal = createJournal(bridge);
   const session = createSessionStore({
     bridge,
@@ -94,6 +110,9 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
       await bridge.outboxRemove('reports', items.map((e) => e.seq));
       await bridge.cacheSet(HOME_CACHE_KEY, null);
       home.getState().reset();
+      profiles.getState().reset();
+      settings.getState().setProfileLanguage(null);
+      lastProfileId = undefined;
     },
   });
 
@@ -151,6 +170,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     });
     push.start();
     void home.getState().load();
+    void profiles.getState().load(true);
   }
 
   function stopTerminal(): void {
@@ -208,6 +228,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     player,
     connectivity,
     toasts,
+    profiles,
     deviceLink,
     options,
     baseUrl: () => serverUrl,

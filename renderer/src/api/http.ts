@@ -33,6 +33,13 @@ import {
 } from '../../../common/protocol/account.ts';
 import { EpochMillis, ProgramId, Terminal } from '../../../common/protocol/model.ts';
 import {
+  AccountSettings,
+  Profile,
+  ProfileList,
+  type CreateProfileRequest,
+  type UpdateProfileRequest,
+} from '../../../common/protocol/profiles.ts';
+import {
   DeviceAuthorizeResponse,
   DeviceLinkResponse,
   DeviceTokenResponse,
@@ -108,7 +115,7 @@ type Auth = { kind: 'terminal' } | { kind: 'bearer'; token: string } | { kind: '
 export type DeviceLinkAuth = { kind: 'terminal' } | { kind: 'bearer'; token: string };
 
 interface Call<T extends TSchema | null> {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   auth: Auth;
   body?: unknown;
@@ -225,6 +232,22 @@ export function createApi(o: ApiOptions) {
       call({ method: 'POST', path: '/api/v1/account/delete', auth: { kind: 'terminal' }, body: { password }, schema: DeleteAccountResponse }),
     /** Everything the server keeps about the account, as JSON. */
     exportAccount: () => call({ method: 'GET', path: '/api/v1/account/export', auth: { kind: 'terminal' }, schema: AccountExport }),
+    /** The household's profiles and who is watching on this terminal. */
+    profiles: () => call({ method: 'GET', path: '/api/v1/profiles', auth: { kind: 'terminal' }, schema: ProfileList }),
+    /** Choose who is watching on this terminal (the PIN when the profile has one). */
+    selectProfile: (profileId: string, pin?: string) =>
+      call({ method: 'PUT', path: '/api/v1/terminals/current/profile', auth: { kind: 'terminal' }, body: { profileId, ...(pin ? { pin } : {}) }, schema: Profile }),
+    /** Add a profile (at most 8). */
+    createProfile: (body: CreateProfileRequest) => call({ method: 'POST', path: '/api/v1/profiles', auth: { kind: 'terminal' }, body, schema: Profile }),
+    /** Change a profile (null clears language, PIN or limit). */
+    updateProfile: (profileId: string, body: UpdateProfileRequest) =>
+      call({ method: 'PATCH', path: `/api/v1/profiles/${encodeURIComponent(profileId)}`, auth: { kind: 'terminal' }, body, schema: Profile }),
+    /** Delete a profile with its history (never the last). */
+    deleteProfile: (profileId: string) =>
+      call({ method: 'DELETE', path: `/api/v1/profiles/${encodeURIComponent(profileId)}`, auth: { kind: 'terminal' }, schema: null }),
+    /** The household's shared-history setting. */
+    setSharedHistory: (sharedHistory: boolean) =>
+      call({ method: 'PUT', path: '/api/v1/account/settings', auth: { kind: 'terminal' }, body: { sharedHistory }, schema: AccountSettings }),
     /** Who this terminal is. */
     me: () => call({ method: 'GET', path: '/api/v1/me', auth: { kind: 'terminal' }, schema: WhoAmI }),
     /** The home page model from the portal. */
