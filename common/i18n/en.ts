@@ -182,7 +182,7 @@ export const en = {
   'profiles.pin.lead': 'Enter the 4-digit PIN of {name}.',
   'profiles.pin.submit': 'Continue',
   'profiles.back': 'Back',
-  'profiles.switch.label': 'Watching: {name}. Switch profile',
+  'profiles.switch': '(switch profile)',
 
   'profiles.title': 'Profiles',
   'profiles.name': 'Name',

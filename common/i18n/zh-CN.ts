@@ -183,7 +183,7 @@ export const zhCN: Record<MessageKey, string> = {
   'profiles.pin.lead': '请输入“{name}”的 4 位 PIN 码。',
   'profiles.pin.submit': '继续',
   'profiles.back': '返回',
-  'profiles.switch.label': '当前观看者：{name}。切换个人资料',
+  'profiles.switch': '（切换个人资料）',
 
   'profiles.title': '个人资料',
   'profiles.name': '名称',

@@ -130,11 +130,12 @@ export function ProfileButton() {
   const count = useStore(rt.profiles, (s) => s.profiles?.length ?? 0);
   if (!profile || count < 2) return null;
   return (
-    <button type="button" className="profile-btn" data-testid="profile-button" aria-label={t('profiles.switch.label', { name: profile.name })} onClick={() => rt.profiles.getState().open()}>
+    <button type="button" className="profile-btn" data-testid="profile-button" title={t('profiles.switch')} onClick={() => rt.profiles.getState().open()}>
       <span className="who-avatar who-avatar-sm" aria-hidden="true">
         {initial(profile.name)}
       </span>
       <span className="profile-btn-name">{profile.name}</span>
+      <span className="sr-only"> {t('profiles.switch')}</span>
     </button>
   );
 }
