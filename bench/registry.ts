@@ -30,6 +30,7 @@ export const REGISTRY: readonly RegistryEntry[] = [
   { number: 4, name: 'resume-chromium', title: 'Resume in Chromium', module: './resume-chromium.ts', optional: true },
   { number: 5, name: 'growth', title: 'Growth: cost at 10 k, 100 k and 1 M records', module: './growth.ts' },
   { number: 6, name: 'library', title: 'Library: packaging speed and the server while a job runs', module: './library.ts', timeoutSec: { full: 900, quick: 240 } },
+  { number: 7, name: 'postgres', title: 'PostgreSQL next to SQLite: ingest on 1 and 2 instances, handoff across instances', module: './postgres.ts' },
 ];
 
 /** Whether the entry's module exists. */

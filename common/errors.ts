@@ -75,6 +75,10 @@ export const ERROR_STATUS = {
   UPSTREAM_UNAVAILABLE: 503,
   /** A conditional request's precondition (If-Match, If-Unmodified-Since) does not hold. */
   PRECONDITION_FAILED: 412,
+  /** The server's storage is full: nothing was written (reads still work); retry once space is freed. */
+  STORAGE_FULL: 507,
+  /** The server's database is damaged: it refuses writes until restored (/healthz says how). */
+  STORAGE_DAMAGED: 503,
 } as const;
 
 /** A stable error code. */

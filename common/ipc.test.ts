@@ -34,6 +34,7 @@ describe('the IPC contract', () => {
       [
         'info', 'loadIdentity', 'saveIdentity', 'loadSettings', 'saveSettings', 'outboxLoad', 'outboxAppend', 'outboxRemove',
         'cacheGet', 'cacheSet', 'nextSeq', 'lifecycleDone', 'reportPlayback', 'serverStatus',
+        'libraryOverview', 'libraryAddFolders', 'libraryRemoveFolder', 'libraryScan', 'libraryEditProgram',
       ].sort(),
     );
     for (const m of INVOKE_METHODS) {

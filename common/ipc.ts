@@ -10,8 +10,8 @@
  * - **Event channels** (main → renderer, `webContents.send`): lifecycle signals. The preload
  *   parses each payload and answers with `lifecycleDone` once the renderer's listeners settled.
  *
- * Besides `PlatformBridge` (common/platform.ts) the Electron bridge offers two optional
- * extensions, `reportPlayback` and `serverStatus` (see `ElectronBridgeExtensions`). A renderer
+ * Besides `PlatformBridge` (common/platform.ts) the Electron bridge offers optional extensions:
+ * `reportPlayback`, `serverStatus` and the `library…` methods (see `ElectronBridgeExtensions`). A renderer
  * uses them when present (`'reportPlayback' in bridge`); the web bridge has neither.
  *
  * Environment-free: schemas and pure helpers only. Adding a channel is a contract change for
@@ -21,7 +21,7 @@ import Type, { type Static, type TSchema } from 'typebox';
 import Value from 'typebox/value';
 import type { ErrorBody, ErrorCode, Result } from './errors.ts';
 import { PlatformInfo, Settings, TerminalIdentityRecord, type PlatformBridge } from './platform.ts';
-import { Breakpoint, EpochMillis, ProgramId } from './protocol/model.ts';
+import { AgeRating, Breakpoint, EpochMillis, LanguageTag, Program, ProgramId, TerminalType } from './protocol/model.ts';
 
 // ---------------------------------------------------------------- payload schemas
 
@@ -103,6 +103,83 @@ export const LifecycleSignal = Type.Object(
 );
 export type LifecycleSignal = Static<typeof LifecycleSignal>;
 
+// ---------------------------------------------------------------- the media library (PC app)
+// The embedded server's library, as its admin API answers (server-mock/library/routes.ts; the
+// PC app's main process holds the admin token and asks for the page: the token never reaches
+// it). main/library.test.ts checks these against the real server's answers.
+
+/** A watched folder and what became of its files. */
+export const LibraryFolder = Type.Object({
+  path: Type.String(),
+  source: Type.Union([Type.Literal('config'), Type.Literal('api')]),
+  addedAt: Type.Integer(),
+  /** `unavailable`: missing or unreadable (nothing is removed meanwhile). */
+  state: Type.Union([Type.Literal('watching'), Type.Literal('idle'), Type.Literal('unavailable')]),
+  files: Type.Integer(),
+  ready: Type.Integer(),
+  failed: Type.Integer(),
+  pending: Type.Integer(),
+});
+export type LibraryFolder = Static<typeof LibraryFolder>;
+
+/** One file's packaging job. */
+export const LibraryFileJob = Type.Object({
+  path: Type.String(),
+  state: Type.Union([Type.Literal('queued'), Type.Literal('packaging'), Type.Literal('ready'), Type.Literal('failed')]),
+  programId: Nullable(Type.String()),
+  error: Nullable(Type.String()),
+  /** 0–1. */
+  progress: Type.Number({ minimum: 0, maximum: 1 }),
+  /** × realtime. */
+  speed: Type.Number(),
+  etaSec: Nullable(Type.Number()),
+  phase: Nullable(Type.String()),
+  updatedAt: Type.Integer(),
+});
+export type LibraryFileJob = Static<typeof LibraryFileJob>;
+
+/** The owner's edits of a library programme (null resets a field to what the file says). */
+export const LibraryProgramEdits = Type.Object(
+  {
+    title: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
+    titles: Type.Optional(Nullable(Type.Record(LanguageTag, Type.String({ minLength: 1, maxLength: 200 })))),
+    synopsis: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+    synopses: Type.Optional(Nullable(Type.Record(LanguageTag, Type.String({ maxLength: 2000 })))),
+    ageRating: Type.Optional(Nullable(AgeRating)),
+    terminalTypes: Type.Optional(Nullable(Type.Array(TerminalType, { minItems: 1, maxItems: 3, uniqueItems: true }))),
+  },
+  { additionalProperties: false },
+);
+export type LibraryProgramEdits = Static<typeof LibraryProgramEdits>;
+
+const MediaState = Type.Union([Type.Literal('ok'), Type.Literal('missing'), Type.Literal('unreachable')]);
+
+/** A programme of the library, with its tracks and the owner's edits. */
+export const LibraryProgram = Type.Object({
+  programId: ProgramId,
+  files: Type.Array(Type.String()),
+  media: MediaState,
+  program: Nullable(Program),
+  edits: LibraryProgramEdits,
+  audio: Type.Array(Type.Object({ language: Type.String(), label: Type.String() })),
+  subtitles: Type.Array(Type.Object({ language: Type.String(), label: Type.String(), forced: Type.Boolean() })),
+  renditions: Type.Array(Type.Object({ width: Type.Integer(), height: Type.Integer(), copy: Type.Boolean() })),
+  thumbnails: Type.Boolean(),
+  skipped: Type.Array(Type.String()),
+});
+export type LibraryProgram = Static<typeof LibraryProgram>;
+
+/** Everything Settings → Library shows. */
+export const LibraryOverview = Type.Object({
+  folders: Type.Array(LibraryFolder),
+  files: Type.Array(LibraryFileJob),
+  concurrency: Type.Integer(),
+  programs: Type.Array(LibraryProgram),
+  /** Catalogue programmes whose media this server cannot serve (missing files, unreachable CDN). */
+  missingMedia: Type.Array(Type.Object({ programId: ProgramId, title: Type.String(), link: Type.String(), media: MediaState })),
+});
+export type LibraryOverview = Static<typeof LibraryOverview>;
+
 // ---------------------------------------------------------------- the contract
 
 /** One invoke channel: its arguments (a tuple schema), its reply value and what it does. */
@@ -131,6 +208,11 @@ export const IPC_INVOKE = {
   lifecycleDone: spec(Type.Tuple([LifecycleAck]), Type.Void(), 'Preload only: the renderer finished reacting to a lifecycle signal.'),
   reportPlayback: spec(Type.Tuple([Nullable(PlaybackPosition)]), Type.Void(), 'Extension: what is playing now (null: nothing).'),
   serverStatus: spec(NoArgs, ServerStatus, 'Extension: the household server’s state and LAN URLs.'),
+  libraryOverview: spec(NoArgs, LibraryOverview, 'Extension: the embedded server’s library (folders, jobs, programmes, missing media).'),
+  libraryAddFolders: spec(NoArgs, Type.Array(Type.String()), 'Extension: the native folder dialog, then watch the chosen folders; replies with those added.'),
+  libraryRemoveFolder: spec(Type.Tuple([Type.String({ minLength: 1, maxLength: 4096 })]), Type.Void(), 'Extension: stop watching a folder (its programmes go).'),
+  libraryScan: spec(Type.Tuple([Type.Object({ retryFailed: Type.Boolean() }, { additionalProperties: false })]), Type.Void(), 'Extension: rescan the watched folders (and retry failed files).'),
+  libraryEditProgram: spec(Type.Tuple([ProgramId, LibraryProgramEdits]), LibraryProgram, 'Extension: the owner edits a library programme.'),
 } as const satisfies Record<string, InvokeSpec>;
 
 /** Every main → renderer channel. */
@@ -180,6 +262,16 @@ export interface ElectronBridgeExtensions {
   reportPlayback(position: PlaybackPosition | null): Promise<void>;
   /** The household server's state, URL and LAN URLs (for the "link a TV" screen). */
   serverStatus(): Promise<ServerStatus>;
+  /** Settings → Library: the embedded server's library (the admin token stays in main). */
+  libraryOverview(): Promise<LibraryOverview>;
+  /** Household → Add Folder… from the page: the native dialog; the folders added (none when cancelled). */
+  libraryAddFolders(): Promise<string[]>;
+  /** Stop watching a folder; its programmes go. */
+  libraryRemoveFolder(path: string): Promise<void>;
+  /** Rescan the watched folders; `retryFailed` queues failed files again. */
+  libraryScan(options: { retryFailed: boolean }): Promise<void>;
+  /** Edit a library programme (title, synopses per language, age rating, terminal types). */
+  libraryEditProgram(programId: string, edits: LibraryProgramEdits): Promise<LibraryProgram>;
 }
 
 /** `window.raBridge` in the Electron app. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryOutboxStorage, Outbox, type OutboxEvent, type SendOutcome } from './outbox.ts';
+import { MemoryOutboxStorage, Outbox, outcomeOfFailure, type OutboxEvent, type SendOutcome } from './outbox.ts';
 
 /** Manual timers so retries are driven by the test, not by wall time. */
 function manualTimers() {
@@ -140,5 +140,68 @@ describe('Outbox', () => {
     await outbox.flush();
     expect(maxInFlight).toBe(1);
     expect(outbox.pending).toBe(0);
+  });
+
+  it('splits a batch the receiver refuses for its size until it fits, dropping nothing', async () => {
+    const storage = new MemoryOutboxStorage<number>();
+    for (let i = 1; i <= 200; i++) storage.entries.set(i, { seq: i, item: i });
+    const received: number[] = [];
+    const events: OutboxEvent<number>[] = [];
+    const outbox = new Outbox<number>({
+      storage,
+      batchSize: 200,
+      // A body limit that holds 7 reports: larger batches get 413.
+      send: async (items) => {
+        if (items.length > 7) return outcomeOfFailure({ status: 413, code: 'BODY_TOO_LARGE' }, items.length);
+        received.push(...items);
+        return { kind: 'ok' };
+      },
+      onEvent: (e) => events.push(e),
+    });
+    await outbox.flush();
+    expect(received).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(events.filter((e) => e.type === 'dropped')).toEqual([]);
+    expect(storage.entries.size).toBe(0);
+  });
+
+  it('isolates one report refused without being named, and delivers the others in order', async () => {
+    const storage = new MemoryOutboxStorage<string>();
+    ['a', 'b', 'bad', 'c', 'd'].forEach((item, i) => storage.entries.set(i + 1, { seq: i + 1, item }));
+    const received: string[] = [];
+    const events: OutboxEvent<string>[] = [];
+    const outbox = new Outbox<string>({
+      storage,
+      send: async (items) => {
+        if (items.includes('bad')) return outcomeOfFailure({ status: 400, code: 'VALIDATION_FAILED' }, items.length);
+        received.push(...items);
+        return { kind: 'ok' };
+      },
+      onEvent: (e) => events.push(e),
+    });
+    await outbox.flush();
+    expect(received).toEqual(['a', 'b', 'c', 'd']);
+    expect(events.filter((e) => e.type === 'dropped')).toEqual([{ type: 'dropped', items: ['bad'], reason: '400 VALIDATION_FAILED' }]);
+  });
+});
+
+describe('outcomeOfFailure (the one refusal policy of every outbox)', () => {
+  it.each([
+    [{ status: null }, 'retry'],
+    [{ status: 500, code: 'INTERNAL' }, 'retry'],
+    [{ status: 503, code: 'UPSTREAM_UNAVAILABLE' }, 'retry'],
+    [{ status: 429, code: 'RATE_LIMITED' }, 'retry'],
+    [{ status: 408 }, 'retry'],
+    [{ status: 401, code: 'UNAUTHENTICATED' }, 'retry'],
+    [{ status: 403, code: 'FORBIDDEN' }, 'retry'],
+    [{ status: 404, code: 'ROUTE_NOT_FOUND' }, 'retry'],
+    [{ status: 413, code: 'BODY_TOO_LARGE' }, 'split'],
+    [{ status: 400, code: 'VALIDATION_FAILED' }, 'split'],
+    [{ status: 400, code: 'VALIDATION_FAILED', rejectedIndexes: [9] }, 'split'],
+    [{ status: 400, code: 'VALIDATION_FAILED', rejectedIndexes: [1, 1] }, 'rejected'],
+    [{ status: 404, code: 'PROGRAM_NOT_FOUND', rejectedIndexes: [1] }, 'rejected'],
+  ] as const)('%j → %s', (failure, kind) => {
+    const outcome = outcomeOfFailure(failure, 3);
+    expect(outcome.kind).toBe(kind);
+    if (outcome.kind === 'rejected') expect(outcome.indexes).toEqual([1]);
   });
 });

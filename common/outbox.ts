@@ -32,10 +32,47 @@ export interface OutboxStorage<T> {
 
 /**
  * What became of a send: `ok` — all accepted; `rejected` — the receiver refused the items at
- * these batch indexes for good (they are dropped, the rest is sent again); `retry` — try the
- * whole batch again later (network down, 5xx, 429).
+ * these batch indexes for good (they are dropped, the rest is sent again); `split` — the
+ * receiver refused the batch as a whole (too large, or one bad item it did not name): send it
+ * again in halves, down to single items, so only an item refused on its own is ever dropped;
+ * `retry` — try the whole batch again later (network down, 5xx, 429).
  */
-export type SendOutcome = { kind: 'ok' } | { kind: 'rejected'; indexes: readonly number[]; reason: string } | { kind: 'retry'; reason: string };
+export type SendOutcome =
+  | { kind: 'ok' }
+  | { kind: 'rejected'; indexes: readonly number[]; reason: string }
+  | { kind: 'split'; reason: string }
+  | { kind: 'retry'; reason: string };
+
+/** A failed send, as every sender sees it (HTTP or not). */
+export interface SendFailure {
+  /** HTTP status of the answer; null when none came (network down, timeout, refused connection). */
+  status: number | null;
+  /** The answer's stable error code (common/errors.ts), if it had one. */
+  code?: string | null;
+  /** Batch indexes the receiver named as refused (`details.rejected[].index`), if it named any. */
+  rejectedIndexes?: readonly number[] | null;
+}
+
+/**
+ * THE policy for a refused batch — the one the terminal's outbox, the PC app's own upload and
+ * the streaming cluster's reporter all apply, so one stored outbox means one behaviour:
+ * - no answer, 5xx, 408, 429: retry later, the whole batch;
+ * - the answer names refused reports: drop exactly those, send the rest again;
+ * - 401, 403, 404 naming none: retry later — a refused credential (kept until the terminal is linked
+ *   again) or a server without the route (not global, not yet) says nothing about the reports,
+ *   and dropping them would lose acknowledged progress;
+ * - any other refusal (413 too large, 400/422 without names): split the batch, so that only a
+ *   report refused on its own is dropped.
+ */
+export function outcomeOfFailure(f: SendFailure, batchSize: number): SendOutcome {
+  const what = `${f.status ?? 'no answer'}${f.code ? ` ${f.code}` : ''}`;
+  const s = f.status;
+  if (s === null || s >= 500 || s === 408 || s === 429 || s < 400) return { kind: 'retry', reason: what };
+  const named = (f.rejectedIndexes ?? []).filter((i) => Number.isInteger(i) && i >= 0 && i < batchSize);
+  if (named.length > 0) return { kind: 'rejected', indexes: [...new Set(named)], reason: what };
+  if (s === 401 || s === 403 || s === 404) return { kind: 'retry', reason: what };
+  return { kind: 'split', reason: what };
+}
 
 /** Callbacks and limits of an outbox. */
 export interface OutboxOptions<T> {
@@ -71,6 +108,8 @@ export class Outbox<T> {
   #timer: unknown = null;
   #failures = 0;
   #destroyed = false;
+  /** The batch size now: the configured one, halved by `split` answers, doubled back by successes. */
+  #limit = 0;
 
   constructor(options: OutboxOptions<T>) {
     this.#o = {
@@ -81,6 +120,7 @@ export class Outbox<T> {
       clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
       ...options,
     };
+    this.#limit = this.#o.batchSize;
     this.#loaded = this.#o.storage.load().then((entries) => {
       this.#entries = entries.sort((a, b) => a.seq - b.seq);
       this.#nextSeq = (this.#entries.at(-1)?.seq ?? 0) + 1;
@@ -141,21 +181,33 @@ export class Outbox<T> {
   async #drain(): Promise<void> {
     await this.#loaded;
     while (!this.#destroyed && this.#entries.length > 0) {
-      const batch = this.#entries.slice(0, this.#o.batchSize);
-      const outcome = await this.#o.send(batch.map((e) => e.item));
+      const batch = this.#entries.slice(0, this.#limit);
+      let outcome = await this.#o.send(batch.map((e) => e.item));
+      // Destroyed while sending (shutdown): the storage may be closed; the batch stays stored
+      // and is sent again by the next run (a duplicate at the receiver, never a loss).
+      if (this.#destroyed) return;
       if (outcome.kind === 'retry') {
         this.#scheduleRetry(outcome.reason);
         return;
       }
       this.#failures = 0;
+      if (outcome.kind === 'rejected' && !outcome.indexes.some((i) => i >= 0 && i < batch.length)) {
+        // A refusal that names nothing is a refusal of the batch as a whole.
+        outcome = { kind: 'split', reason: outcome.reason };
+      }
+      if (outcome.kind === 'split') {
+        // Refused as a whole: try halves at once. A single item refused whole is refused on its own.
+        if (batch.length > 1) {
+          this.#limit = Math.ceil(batch.length / 2);
+          continue;
+        }
+        outcome = { kind: 'rejected', indexes: [0], reason: outcome.reason };
+      }
+      this.#limit = Math.min(this.#o.batchSize, this.#limit * 2);
       const dropped = outcome.kind === 'rejected' ? new Set(outcome.indexes) : null;
       // `ok` removes the batch; `rejected` removes only the refused items — the batch was
       // refused whole, so the others are sent again in the next round.
       const done = dropped ? batch.filter((_, i) => dropped.has(i)) : batch;
-      if (dropped && done.length === 0) {
-        // A refusal that names nothing would loop forever: treat it as refusing the batch.
-        done.push(...batch);
-      }
       await this.#o.storage.remove(done.map((e) => e.seq));
       const removed = new Set(done.map((e) => e.seq));
       this.#entries = this.#entries.filter((e) => !removed.has(e.seq));

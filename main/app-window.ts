@@ -20,6 +20,8 @@ import type { LifecycleCoordinator } from './lifecycle.ts';
 import type { LocalState } from './local-state.ts';
 import type { Logger } from './log.ts';
 import { statusPage } from './pages.ts';
+import { translator, type Translate } from '../common/i18n/index.ts';
+import type { Language } from '../common/platform.ts';
 import { isAllowedNavigation, windowOpenDecision } from './security.ts';
 import type { StopFlow } from './stop-flow.ts';
 import { windowOptions, windowStateOf } from './window-options.ts';
@@ -35,6 +37,8 @@ export interface AppWindowDeps {
   paths: { preload: string; icon: string | null };
   /** The app's origin (null until a server runs). */
   origin: () => string | null;
+  /** The app's language now (the renderer's setting, else the OS's): main's own pages use it. */
+  language: () => Language;
   /** Before and after the app loads (remote mode arms the shell interceptor for the load). */
   beforeLoad: (origin: string) => void;
   afterLoad: () => void;
@@ -53,6 +57,8 @@ export class AppWindow {
   #win: BrowserWindow | null = null;
   #kiosk: boolean;
   #appShown = false;
+  /** The status page on screen (null once the app loads). */
+  #page: ((t: Translate) => { title: string; lines: string[] }) | null = null;
   #cssKey: string | null = null;
   #cssQueue: Promise<void> = Promise.resolve();
   readonly #crashes: number[] = [];
@@ -113,14 +119,26 @@ export class AppWindow {
     const origin = this.#d.origin();
     if (!w || !origin) return;
     this.#appShown = true;
+    this.#page = null;
     this.#d.beforeLoad(origin);
     w.loadURL(`${origin}/`).catch((err: unknown) => this.#d.log.warn(`loading ${origin} failed`, String(err)));
   }
 
-  /** Show one of main's own status pages. */
-  showPage(title: string, lines: string[]): void {
+  /**
+   * Show one of main's own status pages, written by `render` in the app's language. The page is
+   * remembered until the app loads, so a language change shows it again in the new language.
+   */
+  showPage(render: (t: Translate) => { title: string; lines: string[] }): void {
+    this.#page = render;
     const w = this.win;
-    if (w) void w.loadURL(statusPage(title, lines)).catch(() => undefined);
+    const lang = this.#d.language();
+    const { title, lines } = render(translator(lang));
+    if (w) void w.loadURL(statusPage(title, lines, lang)).catch(() => undefined);
+  }
+
+  /** The language changed: a status page on screen is shown again in it. */
+  relocalize(): void {
+    if (this.#page) this.showPage(this.#page);
   }
 
   /** Bring the window forward (a second instance was started). */
@@ -193,7 +211,7 @@ export class AppWindow {
     wc.on('did-fail-load', (_e, code, description, url, isMainFrame) => {
       if (!isMainFrame || code === -3 || url.startsWith('data:')) return;
       this.#d.afterLoad();
-      this.showPage('Cannot reach the server', [`${url}: ${description}`, 'Check the connection or the server address in Settings, then restart the app.']);
+      this.showPage((t) => ({ title: t('pc.page.unreachable.title'), lines: [`${url}: ${description}`, t('pc.page.unreachable.hint')] }));
     });
     wc.on('render-process-gone', (_e, details) => {
       if (details.reason === 'clean-exit') return;
@@ -204,7 +222,7 @@ export class AppWindow {
         if (w.isDestroyed()) return;
         if (this.#crashes.length <= 3) this.loadApp();
         else if (kioskHere) this.#d.relaunch();
-        else this.showPage('The player keeps stopping', ['Your place was saved. Restart the app to try again.']);
+        else this.showPage((t) => ({ title: t('pc.page.crashing.title'), lines: [t('pc.page.crashing.lead')] }));
       });
     });
   }

@@ -81,6 +81,35 @@ describe('household defaults', () => {
   });
 });
 
+describe('the app’s language (menus and status pages from common/i18n)', () => {
+  type Item = { role?: string; label?: string; submenu?: Item[] };
+  const householdLabels = (f: FakeElectron) => {
+    const template = (f.menu() as { template: Item[] }).template;
+    const household = template[3] as Item;
+    return [household.label, ...(household.submenu ?? []).map((i) => i.label)];
+  };
+
+  it('follows the OS language, then the app’s setting, rebuilding the menu at once', async () => {
+    const { f, win, call } = await startApp(temp('ra-app-'), ROOT, started, {}, { languages: ['zh-Hans-CN', 'en-US'] });
+    // The first page main showed itself ("starting the household server") is in Chinese.
+    const starting = decodeURIComponent(win.loads.find((u) => u.startsWith('data:')) ?? '');
+    expect(starting).toContain('<html lang="zh-CN">');
+    expect(starting).toContain('正在启动家庭服务器…');
+    expect(householdLabels(f)).toContain('家庭');
+    expect(householdLabels(f)).toContain('只有这台电脑能打开（局域网访问已关闭）');
+    // The renderer's language setting wins over the OS, and the menu follows it immediately.
+    await call<Settings>('saveSettings', { language: 'en' });
+    expect(householdLabels(f)).toContain('Household');
+    expect(householdLabels(f)).toContain('Only this PC can open it (LAN access is off)');
+    await call<Settings>('saveSettings', { language: 'zh-CN' });
+    expect(householdLabels(f)[0]).toBe('家庭');
+    // Back to automatic: the OS language again.
+    await call<Settings>('saveSettings', { language: null });
+    expect(householdLabels(f)[0]).toBe('家庭');
+    await quitApp(f);
+  }, 60_000);
+});
+
 describe('playing, and the session ending', () => {
   it('keeps the screen on only while a programme plays', async () => {
     const { f, call } = await startApp(temp('ra-app-'), ROOT, started);

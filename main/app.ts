@@ -17,9 +17,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { homedir, networkInterfaces } from 'node:os';
 import type * as Electron from 'electron';
 import type { ServerStatus } from '../common/ipc.ts';
+import { pickLanguage, translator } from '../common/i18n/index.ts';
+import type { Language } from '../common/platform.ts';
 import { eventChannel } from '../common/ipc.ts';
 import { AppWindow } from './app-window.ts';
 import type { LaunchArgs } from './args.ts';
@@ -27,6 +30,8 @@ import { isStartOnBoot, setStartOnBoot, type AutostartDeps } from './autostart.t
 import { currentEmbeddedUrl, lanIPv4 } from './embedded-server.ts';
 import { createIpcRouter, registerIpc, type IpcRouter } from './ipc-router.ts';
 import { KIOSK_EXIT_CHORD, kioskAtLaunch } from './kiosk.ts';
+import { chooseFfmpeg, type FfmpegChoice } from './ffmpeg-bundle.ts';
+import { LibraryControl } from './library.ts';
 import { LifecycleCoordinator } from './lifecycle.ts';
 import { LocalState, type SafeStorage } from './local-state.ts';
 import type { Logger } from './log.ts';
@@ -44,7 +49,7 @@ import { openStore, type StoreBackend, type StoreOptions } from './store-open.ts
 /** The parts of the electron module the app uses. */
 export type ElectronApi = Pick<
   typeof Electron,
-  'app' | 'BrowserWindow' | 'clipboard' | 'ipcMain' | 'Menu' | 'net' | 'powerMonitor' | 'powerSaveBlocker' | 'protocol' | 'safeStorage' | 'screen' | 'session' | 'shell' | 'utilityProcess'
+  'app' | 'BrowserWindow' | 'clipboard' | 'dialog' | 'ipcMain' | 'Menu' | 'net' | 'powerMonitor' | 'powerSaveBlocker' | 'protocol' | 'safeStorage' | 'screen' | 'session' | 'shell' | 'utilityProcess'
 >;
 
 /** Where the app's files are. */
@@ -111,6 +116,8 @@ export class PcApp {
   readonly server: ServerConnection;
   readonly window: AppWindow;
   readonly screenAwake: ScreenAwake;
+  /** The embedded server's media library (Add Folder…, Settings → Library). */
+  readonly library: LibraryControl;
   readonly #o: PcAppOptions;
   readonly #e: ElectronApi;
   readonly #log: Logger;
@@ -155,6 +162,23 @@ export class PcApp {
     });
     this.server = this.#createServer();
     this.window = this.#createWindow();
+    this.library = new LibraryControl({
+      state: this.state,
+      log,
+      status: () => this.server.status,
+      serverDataDir: join(paths.userData, 'server'),
+      fetch: (url, init) => e.net.fetch(url, init),
+      chooseFolders: (options) => {
+        const win = this.window.win;
+        return win ? e.dialog.showOpenDialog(win, options) : e.dialog.showOpenDialog(options);
+      },
+      showError: (title, detail) => {
+        const win = this.window.win;
+        const options = { type: 'warning' as const, message: title, detail, buttons: [translator(this.language())('pc.dialog.ok')] };
+        void (win ? e.dialog.showMessageBox(win, options) : e.dialog.showMessageBox(options));
+      },
+      t: () => translator(this.language()),
+    });
     this.#autostart = {
       platform: process.platform,
       env: process.env,
@@ -193,19 +217,21 @@ export class PcApp {
     return new ServerConnection({
       state: this.state,
       log: this.#log,
-      fork: (entry, argv) => this.#e.utilityProcess.fork(entry, argv, { stdio: 'pipe', serviceName: 'Resume Anywhere server' }),
+      fork: (entry, argv) => this.#e.utilityProcess.fork(entry, argv, { stdio: 'pipe', serviceName: 'Resume Anywhere server', env: { ...process.env, ...this.#ffmpeg().env } }),
       paths: this.#o.paths,
       forcedServerUrl: this.#forcedServerUrl,
       noLan: this.#o.args.noLan,
       lanAddresses: () => lanIPv4(networkInterfaces()),
       serverLog: this.#serverLog,
       intercept: this.#intercept,
-      onStarting: () => this.window.showPage('Starting the household server…', ['Resume Anywhere runs the server for your household on this PC.']),
+      onStarting: () => this.window.showPage((t) => ({ title: t('pc.page.starting.title'), lines: [t('pc.page.starting.lead')] })),
       onStatus: (status: ServerStatus, moved) => {
         this.refreshMenu();
         // A restarted server on another port: follow it.
         if (status.state === 'running' && moved && this.window.appShown) this.window.loadApp();
-        if (status.state === 'failed') this.window.showPage('The household server could not start', [status.error ?? '', `Log: ${this.#serverLog.path}`]);
+        if (status.state === 'failed') {
+          this.window.showPage((t) => ({ title: t('pc.page.failed.title'), lines: [status.error ?? '', t('pc.page.log', { path: this.#serverLog.path })] }));
+        }
       },
     });
   }
@@ -223,6 +249,7 @@ export class PcApp {
         stop: this.stop,
         paths: { preload: this.#o.paths.preload, icon: existsSync(icon) ? icon : null },
         origin: () => this.server.origin,
+        language: () => this.language(),
         beforeLoad: (origin) => {
           if (this.server.status.mode === 'remote') this.#intercept.arm(origin);
         },
@@ -234,6 +261,29 @@ export class PcApp {
       },
       this.kiosk,
     );
+  }
+
+  /**
+   * The app's language: the renderer's language setting (stored by main, so main knows it), else
+   * the OS's preferred languages, else Electron's locale.
+   */
+  language(): Language {
+    const chosen = this.state.loadSettings().language;
+    if (chosen) return chosen;
+    const { app } = this.#e;
+    return pickLanguage([...app.getPreferredSystemLanguages(), app.getLocale()]);
+  }
+
+  #ffmpegChoice: FfmpegChoice | null = null;
+
+  /** The media library's ffmpeg: bundled, else PATH, else none (logged once, plainly). */
+  #ffmpeg(): FfmpegChoice {
+    if (!this.#ffmpegChoice) {
+      const { app } = this.#e;
+      this.#ffmpegChoice = chooseFfmpeg({ platform: process.platform, arch: process.arch, packaged: app.isPackaged, resourcesPath: process.resourcesPath ?? '', appPath: app.getAppPath(), pathEnv: process.env.PATH ?? '' });
+      (this.#ffmpegChoice.source === 'none' ? this.#log.warn : this.#log.info).call(this.#log, this.#ffmpegChoice.message);
+    }
+    return this.#ffmpegChoice;
   }
 
   /** Whether the OS starts the app at login. */
@@ -284,8 +334,14 @@ export class PcApp {
         onSettingsChanged: (prev, next) => {
           // The window follows the new server once it runs (onStatus loads it).
           if (prev.serverUrl !== next.serverUrl && !this.#forcedServerUrl) setImmediate(() => void this.server.connect());
+          // Menus and main's pages follow the app's language setting at once.
+          if (prev.language !== next.language) {
+            this.refreshMenu();
+            this.window.relocalize();
+          }
         },
         onPlayback: (position) => this.screenAwake.follow(position),
+        library: this.library,
       }),
     });
   }
@@ -301,6 +357,7 @@ export class PcApp {
     const template = menuTemplate({
       isMac: process.platform === 'darwin',
       appName: e.app.getName(),
+      t: translator(this.language()),
       server: this.server.status,
       kioskAtStart: this.state.launch.kiosk,
       lanAccess: this.state.server.lanAccess,
@@ -320,6 +377,7 @@ export class PcApp {
         openServerLog: () => void e.shell.openPath(this.#serverLog.path),
         openLogFolder: () => void e.shell.openPath(paths.logs),
         setStartOnBoot: (on) => this.setStartOnBoot(on),
+        addLibraryFolder: () => void this.library.menuAddFolder(),
       },
     });
     e.Menu.setApplicationMenu(e.Menu.buildFromTemplate(template));

@@ -84,6 +84,9 @@ describe('pure helpers', () => {
     const o = { dataDir: '/d', webDir: '/w', mediaDir: '/m' };
     expect(serverArgs({ ...o, lanAccess: true }, 0)).toEqual(expect.arrayContaining(['--host', '0.0.0.0', '--port', '0', '--data', '/d', '--web-dir', '/w', '--media-dir', '/m']));
     expect(serverArgs({ ...o, lanAccess: false }, 8750)).toEqual(expect.arrayContaining(['--host', '127.0.0.1', '--port', '8750']));
+    // Open to the LAN: never the demo account with its published password.
+    expect(serverArgs({ ...o, lanAccess: true }, 0).join(' ')).toContain('--demo-account never');
+    expect(serverArgs({ ...o, lanAccess: false }, 8750).join(' ')).toContain('--demo-account loopback');
   });
 });
 
@@ -117,7 +120,14 @@ describe('EmbeddedServer (real server-mock process)', () => {
       return (await res.json()) as T;
     };
     // A LAN server seeds no demo account (its password is published): the first run creates the owner.
+    const demo = await fetch(`${url}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'demo@resume.local', password: 'resume-demo' }) });
+    expect(demo.status).toBe(401);
+    expect(await (await fetch(`${url}/api/v1/registration`)).json()).toEqual({ open: true, needsOwner: true });
     await post('/api/v1/accounts', { login: 'demo@resume.local', password: 'resume-demo' });
+    // Once the owner exists, nobody else may create an account on this household server.
+    expect(await (await fetch(`${url}/api/v1/registration`)).json()).toEqual({ open: false, needsOwner: false });
+    const stranger = await fetch(`${url}/api/v1/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'stranger@lan', password: 'password-123' }) });
+    expect(stranger.status).toBe(403);
     const session = await post<SessionResponse>('/api/v1/sessions', { login: 'demo@resume.local', password: 'resume-demo' });
     const terminal = await post<RegisterTerminalResponse>('/api/v1/terminals', { name: 'Study PC', type: 'pc' }, session.token);
 

@@ -37,6 +37,8 @@ export interface EmbeddedServerOptions {
   mediaDir: string;
   /** Listen on every interface so the LAN can join. */
   lanAccess: boolean;
+  /** Media folders the library watches (`--library`, one each). */
+  libraryFolders?: readonly string[];
   /** The port to try first (the default 8750), or null. */
   preferredPort: number | null;
   /** Ports to try after it, in order (last run's port; 0 = any free port). Default: [0]. */
@@ -88,22 +90,29 @@ export function lanIPv4(interfaces: Record<string, { address: string; family: st
   return [...new Set(out)];
 }
 
-/** The server's command line. */
-export function serverArgs(o: Pick<EmbeddedServerOptions, 'dataDir' | 'webDir' | 'mediaDir' | 'lanAccess'>, port: number): string[] {
+/**
+ * The server's command line. `--demo-account` is explicit rather than left to the server's
+ * default: a server open to the LAN never seeds the demo account (its password is published), so
+ * its first run asks the owner to create the household's account; on this PC only it may (the
+ * published password signs in from this machine alone, README "Household set-up").
+ */
+export function serverArgs(o: Pick<EmbeddedServerOptions, 'dataDir' | 'webDir' | 'mediaDir' | 'lanAccess' | 'libraryFolders'>, port: number): string[] {
   return [
     '--port', String(port),
     '--host', o.lanAccess ? '0.0.0.0' : '127.0.0.1',
+    '--demo-account', o.lanAccess ? 'never' : 'loopback',
     '--data', o.dataDir,
     '--web-dir', o.webDir,
     '--media-dir', o.mediaDir,
     '--log-level', 'warn',
+    ...(o.libraryFolders ?? []).flatMap((f) => ['--library', f]),
   ];
 }
 
 type StartResult = { ok: true; url: string } | { ok: false; error: string };
 
 export class EmbeddedServer {
-  readonly #o: Required<Omit<EmbeddedServerOptions, 'onOutput' | 'onStatus' | 'fallbackPorts'>> & Pick<EmbeddedServerOptions, 'onOutput' | 'onStatus' | 'fallbackPorts'>;
+  readonly #o: Required<Omit<EmbeddedServerOptions, 'onOutput' | 'onStatus' | 'fallbackPorts' | 'libraryFolders'>> & Pick<EmbeddedServerOptions, 'onOutput' | 'onStatus' | 'fallbackPorts' | 'libraryFolders'>;
   #proc: ServerProcess | null = null;
   #status: ServerStatus = { mode: 'embedded', state: 'stopped', url: null, lanUrls: [], error: null };
   #stopping = false;

@@ -7,7 +7,7 @@
 import { resolve, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // Named imports (Electron's ESM entry exports these by name), gathered into one object.
-import { app, BrowserWindow, clipboard, ipcMain, Menu, net, powerMonitor, powerSaveBlocker, protocol, safeStorage, screen, session, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, net, powerMonitor, powerSaveBlocker, protocol, safeStorage, screen, session, shell, utilityProcess } from 'electron';
 import ElectronStore from 'electron-store';
 import { startPcApp, type ElectronApi } from './app.ts';
 import { parseLaunchArgs } from './args.ts';
@@ -15,7 +15,7 @@ import { appLogger } from './logging.ts';
 import { loadProvisioning } from './provisioning.ts';
 import type { StoreBackend, StoreOptions } from './store-open.ts';
 
-const electron: ElectronApi = { app, BrowserWindow, clipboard, ipcMain, Menu, net, powerMonitor, powerSaveBlocker, protocol, safeStorage, screen, session, shell, utilityProcess };
+const electron: ElectronApi = { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, net, powerMonitor, powerSaveBlocker, protocol, safeStorage, screen, session, shell, utilityProcess };
 const args = parseLaunchArgs(process.argv, process.env);
 if (args.dataDir) app.setPath('userData', resolve(args.dataDir));
 // Default log folder, computed after userData moved: ~/Library/Logs/<app> (macOS), <userData>/logs.

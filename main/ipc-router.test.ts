@@ -24,6 +24,13 @@ function handlers(overrides: Partial<IpcHandlers> = {}): IpcHandlers {
     lifecycleDone: () => undefined,
     reportPlayback: () => undefined,
     serverStatus: () => ({ mode: 'embedded', state: 'running', url: APP, lanUrls: [], error: null }),
+    libraryOverview: () => ({ folders: [], files: [], concurrency: 1, programs: [], missingMedia: [] }),
+    libraryAddFolders: () => [],
+    libraryRemoveFolder: () => undefined,
+    libraryScan: () => undefined,
+    libraryEditProgram: () => {
+      throw new Error('not in this test');
+    },
   };
   return { ...base, ...overrides };
 }

@@ -1,17 +1,21 @@
 /**
  * The application menu (desktop mode only; kiosk has none): the standard roles of each
  * platform, plus a "Household" menu that shows the embedded server's status and the address a
- * TV or phone opens, and the set-top launch setting. A pure template builder: main/index.ts
- * passes the actions and rebuilds the menu when the status changes.
+ * TV or phone opens, the library's Add Folder…, and the set-top launch setting. A pure
+ * template builder: main/app.ts passes the actions and the translate function of the app's
+ * language (common/i18n) and rebuilds the menu when the status or the language changes.
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { ServerStatus } from '../common/ipc.ts';
+import type { Translate } from '../common/i18n/index.ts';
 import { KIOSK_EXIT_CHORD } from './kiosk.ts';
 
 /** What the menu shows and does. */
 export interface MenuInputs {
   isMac: boolean;
   appName: string;
+  /** Messages in the app's language (the renderer's setting, else the OS's). */
+  t: Translate;
   server: ServerStatus;
   /** The stored "start in set-top mode" setting. */
   kioskAtStart: boolean;
@@ -32,21 +36,23 @@ export interface MenuInputs {
     openServerLog(): void;
     openLogFolder(): void;
     setStartOnBoot(on: boolean): void;
+    /** Household → Add Folder…: the native folder dialog, then the embedded server's library. */
+    addLibraryFolder(): void;
   };
 }
 
 /** One line that says what the household server is doing. */
-export function serverStatusLabel(s: ServerStatus): string {
-  if (s.mode === 'remote') return s.url ? `Server: ${s.url} (remote)` : 'Server: remote';
+export function serverStatusLabel(s: ServerStatus, t: Translate): string {
+  if (s.mode === 'remote') return t('pc.menu.server.remote', { url: s.url ?? 'none' });
   switch (s.state) {
     case 'running':
-      return `Household server: running at ${s.url ?? '?'}`;
+      return t('pc.menu.server.running', { url: s.url ?? '?' });
     case 'starting':
-      return 'Household server: starting…';
+      return t('pc.menu.server.starting');
     case 'failed':
-      return `Household server: failed — ${s.error ?? 'unknown error'}`;
+      return t('pc.menu.server.failed', { error: s.error ?? t('pc.menu.server.unknownError') });
     case 'stopped':
-      return 'Household server: stopped';
+      return t('pc.menu.server.stopped');
     default: {
       const never: never = s.state;
       return String(never);
@@ -56,31 +62,34 @@ export function serverStatusLabel(s: ServerStatus): string {
 
 /** The whole menu. */
 export function menuTemplate(m: MenuInputs): MenuItemConstructorOptions[] {
+  const { t } = m;
   const tvUrl = m.server.lanUrls[0] ?? null;
   const household: MenuItemConstructorOptions = {
-    label: 'Household',
+    label: t('pc.menu.household'),
     submenu: [
-      { label: serverStatusLabel(m.server), enabled: false },
-      ...m.server.lanUrls.map((u): MenuItemConstructorOptions => ({ label: `TVs and phones open: ${u}`, enabled: false })),
+      { label: serverStatusLabel(m.server, t), enabled: false },
+      ...m.server.lanUrls.map((u): MenuItemConstructorOptions => ({ label: t('pc.menu.lanUrl', { url: u }), enabled: false })),
       ...(m.server.lanUrls.length === 0 && m.server.mode === 'embedded' && m.server.state === 'running'
-        ? [{ label: 'Only this PC can open it (LAN access is off)', enabled: false } as MenuItemConstructorOptions]
+        ? [{ label: t('pc.menu.lanOff'), enabled: false } as MenuItemConstructorOptions]
         : []),
       { type: 'separator' },
-      { label: 'Copy the Address for a TV or Phone', enabled: tvUrl !== null, click: () => tvUrl && m.actions.copyText(tvUrl) },
+      { label: t('pc.menu.copyAddress'), enabled: tvUrl !== null, click: () => tvUrl && m.actions.copyText(tvUrl) },
       {
-        label: 'Let TVs and Phones on This Network Join',
+        label: t('pc.menu.lanAccess'),
         type: 'checkbox',
         checked: m.lanAccess,
         enabled: m.server.mode === 'embedded',
         click: (item) => m.actions.setLanAccess(item.checked),
       },
       { type: 'separator' },
-      { label: 'Start in Set-top (Kiosk) Mode', type: 'checkbox', checked: m.kioskAtStart, enabled: !m.provisioned, click: (item) => m.actions.setKioskAtStart(item.checked) },
-      { label: 'Start When I Log In', type: 'checkbox', checked: m.startOnBoot, click: (item) => m.actions.setStartOnBoot(item.checked) },
-      { label: `Enter Set-top Mode Now (leave with ${KIOSK_EXIT_CHORD})`, click: () => m.actions.enterKioskNow() },
+      { label: t('pc.menu.kioskAtStart'), type: 'checkbox', checked: m.kioskAtStart, enabled: !m.provisioned, click: (item) => m.actions.setKioskAtStart(item.checked) },
+      { label: t('pc.menu.startOnBoot'), type: 'checkbox', checked: m.startOnBoot, click: (item) => m.actions.setStartOnBoot(item.checked) },
+      { label: t('pc.menu.enterKiosk', { chord: KIOSK_EXIT_CHORD }), click: () => m.actions.enterKioskNow() },
       { type: 'separator' },
-      { label: 'Open Data Folder', click: () => m.actions.openDataFolder() },
-      { label: 'Open Server Log', enabled: m.server.mode === 'embedded', click: () => m.actions.openServerLog() },
+      { label: t('pc.menu.addFolder'), enabled: m.server.mode === 'embedded' && m.server.state === 'running', click: () => m.actions.addLibraryFolder() },
+      { type: 'separator' },
+      { label: t('pc.menu.openDataFolder'), click: () => m.actions.openDataFolder() },
+      { label: t('pc.menu.openServerLog'), enabled: m.server.mode === 'embedded', click: () => m.actions.openServerLog() },
     ],
   };
   return [
@@ -93,10 +102,10 @@ export function menuTemplate(m: MenuInputs): MenuItemConstructorOptions[] {
     {
       role: 'help',
       submenu: [
-        { label: `Leave set-top mode: ${KIOSK_EXIT_CHORD}`, enabled: false },
+        { label: t('pc.menu.leaveKiosk', { chord: KIOSK_EXIT_CHORD }), enabled: false },
         { type: 'separator' },
-        { label: `Logs: ${m.logFolder}`, enabled: false },
-        { label: 'Open Log Folder', click: () => m.actions.openLogFolder() },
+        { label: t('pc.menu.logs', { folder: m.logFolder }), enabled: false },
+        { label: t('pc.menu.openLogFolder'), click: () => m.actions.openLogFolder() },
       ],
     },
   ];

@@ -4,11 +4,13 @@
  * CSP that allows no script at all; they never use the bridge (it refuses non-app frames).
  */
 
+import type { Language } from '../common/platform.ts';
+
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** A status page as a data: URL. `lines` are shown as paragraphs (escaped). */
-export function statusPage(title: string, lines: readonly string[]): string {
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+/** A status page as a data: URL, in `lang` (already translated text). `lines` are shown as paragraphs (escaped). */
+export function statusPage(title: string, lines: readonly string[], lang: Language = 'en'): string {
+  const html = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>${escape(title)}</title>
 <style>html,body{height:100%;margin:0}body{display:grid;place-content:center;gap:.5rem;background:#101418;color:#e8eaed;

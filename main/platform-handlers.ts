@@ -7,6 +7,7 @@
 import { AppError } from '../common/errors.ts';
 import type { PlaybackPosition, ServerStatus } from '../common/ipc.ts';
 import type { PlatformInfo, Settings } from '../common/platform.ts';
+import type { LibraryControl } from './library.ts';
 import type { IpcHandlers } from './ipc-router.ts';
 import type { LifecycleCoordinator } from './lifecycle.ts';
 import type { LocalState } from './local-state.ts';
@@ -24,6 +25,8 @@ export interface PlatformHandlerDeps {
   onSettingsChanged: (previous: Settings, next: Settings) => void;
   /** Settings keys fixed for this run (provisioning file, `--server-url`): changing them is refused. */
   locked?: () => string[];
+  /** The embedded server's library (Settings → Library); main holds its admin token. */
+  library: Pick<LibraryControl, 'overview' | 'chooseAndAdd' | 'removeFolder' | 'scan' | 'editProgram'>;
   /** Told every position the renderer reports (the screen stays awake while it plays). */
   onPlayback?: (position: PlaybackPosition | null) => void;
 }
@@ -72,5 +75,10 @@ export function platformHandlers(d: PlatformHandlerDeps): IpcHandlers {
       d.onPlayback?.(position);
     },
     serverStatus: () => d.serverStatus(),
+    libraryOverview: () => d.library.overview(),
+    libraryAddFolders: () => d.library.chooseAndAdd(),
+    libraryRemoveFolder: (_ctx, path) => d.library.removeFolder(path),
+    libraryScan: (_ctx, o) => d.library.scan(o.retryFailed),
+    libraryEditProgram: (_ctx, programId, edits) => d.library.editProgram(programId, edits),
   };
 }

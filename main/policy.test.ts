@@ -5,6 +5,7 @@ import { parseLaunchArgs } from './args.ts';
 import { isBlockedInKiosk, isKioskExitChord, kioskAtLaunch, KIOSK_CSS } from './kiosk.ts';
 import { menuTemplate, serverStatusLabel } from './menu.ts';
 import { statusPage } from './pages.ts';
+import { translator } from '../common/i18n/index.ts';
 import { checkServerUrl } from './platform-handlers.ts';
 import { APP_CSP, isAllowedNavigation, isPermissionAllowed, isTrustedFrame, windowOpenDecision, withCsp } from './security.ts';
 import type { ServerStatus } from '../common/ipc.ts';
@@ -107,8 +108,8 @@ describe('launch arguments', () => {
 
 describe('menu', () => {
   const status: ServerStatus = { mode: 'embedded', state: 'running', url: APP, lanUrls: ['http://192.168.1.5:8750'], error: null };
-  const actions = { copyText: vi.fn(), setKioskAtStart: vi.fn(), enterKioskNow: vi.fn(), setLanAccess: vi.fn(), openDataFolder: vi.fn(), openServerLog: vi.fn(), openLogFolder: vi.fn(), setStartOnBoot: vi.fn() };
-  const more = { startOnBoot: false, logFolder: '/home/u/.config/Resume Anywhere/logs', provisioned: false };
+  const actions = { copyText: vi.fn(), setKioskAtStart: vi.fn(), enterKioskNow: vi.fn(), setLanAccess: vi.fn(), openDataFolder: vi.fn(), openServerLog: vi.fn(), openLogFolder: vi.fn(), setStartOnBoot: vi.fn(), addLibraryFolder: vi.fn() };
+  const more = { startOnBoot: false, logFolder: '/home/u/.config/Resume Anywhere/logs', provisioned: false, t: translator('en') };
 
   it('has the standard roles and the household status', () => {
     const t = menuTemplate({ isMac: false, appName: 'Resume Anywhere', server: status, kioskAtStart: false, lanAccess: true, ...more, actions });
@@ -139,9 +140,22 @@ describe('menu', () => {
   });
 
   it('says what the server is doing', () => {
-    expect(serverStatusLabel(status)).toBe(`Household server: running at ${APP}`);
-    expect(serverStatusLabel({ ...status, state: 'failed', error: 'EADDRINUSE' })).toMatch(/failed — EADDRINUSE/);
-    expect(serverStatusLabel({ ...status, mode: 'remote', url: 'https://tv.example' })).toBe('Server: https://tv.example (remote)');
+    const t = translator('en');
+    expect(serverStatusLabel(status, t)).toBe(`Household server: running at ${APP}`);
+    expect(serverStatusLabel({ ...status, state: 'failed', error: 'EADDRINUSE' }, t)).toMatch(/failed — EADDRINUSE/);
+    expect(serverStatusLabel({ ...status, mode: 'remote', url: 'https://tv.example' }, t)).toBe('Server: https://tv.example (remote)');
+    expect(serverStatusLabel({ ...status, mode: 'remote', url: null }, t)).toBe('Server: remote');
+  });
+
+  it('speaks Simplified Chinese from the same catalogues, with no English label left', () => {
+    const zh = menuTemplate({ isMac: false, appName: 'Resume Anywhere', server: status, kioskAtStart: false, lanAccess: true, ...more, t: translator('zh-CN'), actions });
+    expect(zh[3]?.label).toBe('家庭');
+    const labels = [...(zh[3]?.submenu as { label?: string }[]), ...(zh[5]?.submenu as { label?: string }[])].map((i) => i.label).filter((l): l is string => !!l);
+    expect(labels).toContain('电视和手机打开：http://192.168.1.5:8750');
+    expect(labels).toContain(`家庭服务器：运行中，地址 ${APP}`);
+    expect(labels).toContain('允许这个网络中的电视和手机加入');
+    // Once URLs, paths and the key chord are taken out, no Latin word remains.
+    for (const l of labels) expect(l.replace(more.logFolder, '').replace(/https?:\/\/\S+|Ctrl\+Alt\+Shift\+Q/g, '')).not.toMatch(/[A-Za-z]{3,}/);
   });
 });
 
@@ -170,5 +184,11 @@ describe('status pages', () => {
     expect(html).not.toContain('<script>');
     expect(html).toContain('&#60;script&#62;');
     expect(html).toContain("default-src 'none'");
+  });
+
+  it('carry the language they are written in', () => {
+    const html = decodeURIComponent(statusPage('正在启动家庭服务器…', ['随心续播'], 'zh-CN'));
+    expect(html).toContain('<html lang="zh-CN">');
+    expect(html).toContain('<h1>正在启动家庭服务器…</h1>');
   });
 });

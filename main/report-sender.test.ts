@@ -27,14 +27,15 @@ const json = (body: unknown) => async () => body;
 
 describe('outcomeOf', () => {
   it('maps answers to outbox outcomes', async () => {
-    expect(await outcomeOf(200, json({}))).toEqual({ kind: 'ok' });
-    expect(await outcomeOf(400, json({ code: 'VALIDATION_FAILED', message: 'x', details: { rejected: [{ index: 1, reportId: 'r', code: 'INVALID_POSITION', message: 'm' }] } }))).toMatchObject({
+    expect(await outcomeOf(200, json({}), 3)).toEqual({ kind: 'ok' });
+    expect(await outcomeOf(400, json({ code: 'VALIDATION_FAILED', message: 'x', details: { rejected: [{ index: 1, reportId: 'r', code: 'INVALID_POSITION', message: 'm' }] } }), 3)).toMatchObject({
       kind: 'rejected',
       indexes: [1],
     });
-    expect(await outcomeOf(400, json({ code: 'VALIDATION_FAILED', message: 'x' }))).toMatchObject({ kind: 'rejected', indexes: [] });
-    expect(await outcomeOf(413, async () => Promise.reject(new Error('not json')))).toMatchObject({ kind: 'rejected' });
-    for (const status of [401, 404, 429, 500, 503]) expect(await outcomeOf(status, json({}))).toMatchObject({ kind: 'retry' });
+    // Refused whole, naming none: split (common/outbox.ts), so only a report refused on its own is dropped.
+    expect(await outcomeOf(400, json({ code: 'VALIDATION_FAILED', message: 'x' }), 3)).toMatchObject({ kind: 'split' });
+    expect(await outcomeOf(413, async () => Promise.reject(new Error('not json')), 3)).toMatchObject({ kind: 'split' });
+    for (const status of [401, 404, 429, 500, 503]) expect(await outcomeOf(status, json({}), 3)).toMatchObject({ kind: 'retry' });
   });
 });
 
@@ -94,6 +95,6 @@ describe('flushStoredOutbox', () => {
 
     s.outboxAppend('reports', { seq: 5, item: report(5) });
     const down = await flushStoredOutbox({ state: s, log: memoryLogger(), fetch: async () => ({ status: 503, json: async () => ({}) }) });
-    expect(down).toMatchObject({ sent: 0, pending: 1, stopped: 'server answered 503' });
+    expect(down).toMatchObject({ sent: 0, pending: 1, stopped: '503' });
   });
 });

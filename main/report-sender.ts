@@ -9,7 +9,7 @@
  * idempotent by report id, and removing an already-removed seq is a no-op.
  */
 import Value from 'typebox/value';
-import { Outbox, type OutboxStorage, type SendOutcome } from '../common/outbox.ts';
+import { Outbox, outcomeOfFailure, type OutboxStorage, type SendOutcome } from '../common/outbox.ts';
 import { RejectedReports, TerminalReport, type SyncRequest } from '../common/protocol/api.ts';
 import type { TerminalIdentityRecord } from '../common/platform.ts';
 import type { LocalState } from './local-state.ts';
@@ -21,20 +21,13 @@ export type FetchLike = (url: string, init: { method: string; headers: Record<st
   json(): Promise<unknown>;
 }>;
 
-/** Map one HTTP answer to what the outbox should do with the batch. */
-export async function outcomeOf(status: number, body: () => Promise<unknown>): Promise<SendOutcome> {
+/** Map one HTTP answer to what the outbox should do with the batch: the common policy (common/outbox.ts). */
+export async function outcomeOf(status: number, body: () => Promise<unknown>, batchSize: number): Promise<SendOutcome> {
   if (status >= 200 && status < 300) return { kind: 'ok' };
-  if (status === 400 || status === 413 || status === 422) {
-    const payload = await body().catch(() => null);
-    const details = (payload as { details?: unknown } | null)?.details;
-    if (Value.Check(RejectedReports, details)) {
-      return { kind: 'rejected', indexes: details.rejected.map((r) => r.index), reason: `refused by the server (${status})` };
-    }
-    // Refused without naming reports: the batch as a whole is bad; the outbox drops it.
-    return { kind: 'rejected', indexes: [], reason: `refused by the server (${status})` };
-  }
-  // 401 (credential revoked: kept until the PC is linked again), 404 (no global role), 429, 5xx.
-  return { kind: 'retry', reason: `server answered ${status}` };
+  const payload = status >= 400 && status < 500 ? await body().catch(() => null) : null;
+  const { code, details } = (payload ?? {}) as { code?: unknown; details?: unknown };
+  const named = Value.Check(RejectedReports, details) ? details.rejected.map((r) => r.index) : null;
+  return outcomeOfFailure({ status, code: typeof code === 'string' ? code : null, rejectedIndexes: named }, batchSize);
 }
 
 /** Builds the send callback for an identity. */
@@ -51,7 +44,7 @@ export function reportSender(identity: TerminalIdentityRecord, fetch: FetchLike,
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
-      return await outcomeOf(res.status, () => res.json());
+      return await outcomeOf(res.status, () => res.json(), items.length);
     } catch (err) {
       return { kind: 'retry', reason: `network: ${String(err)}` };
     }

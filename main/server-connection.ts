@@ -179,6 +179,7 @@ export class ServerConnection {
       webDir: this.#d.paths.webDir,
       mediaDir: this.#d.paths.mediaDir,
       lanAccess: prefs.lanAccess && !this.#d.noLan,
+      libraryFolders: prefs.libraryFolders ?? [],
       preferredPort: ports[0] ?? null,
       fallbackPorts: ports.slice(1),
       lanAddresses: this.#d.lanAddresses,

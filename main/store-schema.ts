@@ -69,6 +69,8 @@ export const ServerPrefs = Type.Object(
     lanAccess: Type.Boolean(),
     /** The port it got last time, tried after the default 8750 so the TV's address stays the same. */
     lastPort: Type.Union([Type.Integer({ minimum: 1, maximum: 65535 }), Type.Null()]),
+    /** Media folders chosen with Household → Add Folder…, given to the server as `--library` (optional: older files have none). */
+    libraryFolders: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 4096 }), { maxItems: 200 })),
   },
   { additionalProperties: false },
 );
@@ -108,7 +110,7 @@ export const STORE_DEFAULTS: StoreShape = {
   cache: {},
   window: null,
   launch: { kiosk: false },
-  server: { lanAccess: false, lastPort: null },
+  server: { lanAccess: false, lastPort: null, libraryFolders: [] },
   playback: null,
 };
 

@@ -1,7 +1,9 @@
 /**
  * `npm test`: the whole test suite, as CI runs it (.ci/run calls exactly this).
  *   1. lint (includes the layering rule) and type check;
- *   2. Vitest: unit and integration tests (real SQLite files, real HTTP, real processes);
+ *   2. Vitest: unit and integration tests (real SQLite files, real HTTP, real processes), with
+ *      a throwaway PostgreSQL started for them (scripts/pg-throwaway.ts): the store conformance
+ *      suites run on both stores, then the HTTP integration suites again on PostgreSQL;
  *   3. Playwright: browser suites in e2e/ (once they exist), in Debian's Chromium.
  * Ends with one summary line per runner and a total, "N passed, N failed, N skipped", and
  * exits non-zero if anything failed. A suite that cannot run here says so and why.
@@ -11,9 +13,17 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findPgBin, startThrowawayPg, type ThrowawayPg } from './pg-throwaway.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+/** Suites over the test harness's global (server-mock/testing/harness.ts) that run on either store. */
+const PG_INTEGRATION_SUITES = [
+  'server-mock/global/history.test.ts', 'server-mock/global/device.test.ts', 'server-mock/global/lifecycle.test.ts',
+  'server-mock/global/profiles.test.ts', 'server-mock/global/bad-input.test.ts', 'server-mock/global/devices.test.ts',
+  'server-mock/global/events.test.ts', 'server-mock/global/revocation.test.ts', 'server-mock/global/patent-flow.test.ts',
+  'server-mock/streaming/access.test.ts', 'server-mock/portal/home-json.test.ts',
+];
 const summaries: { name: string; passed: number; failed: number; skipped: number }[] = [];
 let failed = false;
 
@@ -34,17 +44,49 @@ for (const [name, cmd, args] of [
   summaries.push({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0 });
 }
 
-// 2. Vitest, with a JSON report to count from.
-const out = join(mkdtempSync(join(tmpdir(), 'ra-vitest-')), 'report.json');
-run('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
-if (existsSync(out)) {
-  const r = JSON.parse(readFileSync(out, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
-  summaries.push({ name: 'vitest', passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests });
+// 2. A throwaway PostgreSQL for the store tests, stopped however this script ends.
+let pgServer: ThrowawayPg | null = null;
+const pgBin = findPgBin();
+if ('missing' in pgBin) {
+  console.log(`\n=== postgres: the PostgreSQL tests will be skipped — ${pgBin.missing}`);
 } else {
-  summaries.push({ name: 'vitest', passed: 0, failed: 1, skipped: 0 });
+  try {
+    pgServer = await startThrowawayPg(pgBin.bin);
+    process.env.RA_TEST_DATABASE_URL = pgServer.url;
+    console.log(`\n=== postgres: throwaway cluster at ${pgServer.url}`);
+  } catch (err) {
+    console.log(`\n=== postgres: the PostgreSQL tests will be skipped — ${(err as Error).message.trim()}`);
+  }
+}
+process.on('exit', () => pgServer?.stop());
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    pgServer?.stop();
+    process.exit(130);
+  });
 }
 
-// 3. Playwright, when browser suites exist.
+/** Vitest with a JSON report to count from. */
+function vitest(name: string, files: string[], env: Record<string, string> = {}): void {
+  const out = join(mkdtempSync(join(tmpdir(), 'ra-vitest-')), 'report.json');
+  Object.assign(process.env, env);
+  run(name, bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...files]);
+  for (const k of Object.keys(env)) delete process.env[k];
+  if (existsSync(out)) {
+    const r = JSON.parse(readFileSync(out, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+    summaries.push({ name, passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests });
+  } else {
+    summaries.push({ name, passed: 0, failed: 1, skipped: 0 });
+  }
+}
+
+// 3. Vitest: everything (the conformance suites on both stores among it) …
+vitest('vitest', []);
+// … then the HTTP integration suites once more with global on PostgreSQL.
+if (pgServer) vitest('vitest (postgres store)', PG_INTEGRATION_SUITES, { RA_TEST_STORE: 'postgres' });
+else console.log('\n=== vitest (postgres store): skipped — no PostgreSQL (see above)');
+
+// 4. Playwright, when browser suites exist.
 const e2e = join(root, 'e2e');
 const hasSpecs = existsSync(e2e) && readdirSync(e2e, { recursive: true }).some((f) => String(f).endsWith('.spec.ts'));
 if (hasSpecs) {

@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import Type from 'typebox';
+import type { GuardedStore } from './store/integrity.ts';
 import type { Config } from './config.ts';
 import { httpGlobalClient, localGlobalClient, withIntrospectionCache, type GlobalClient } from './global-client.ts';
 import { createGlobal, globalPlugin, type GlobalServices } from './global/plugin.ts';
@@ -22,6 +23,19 @@ import { mediaChecker } from './streaming/media-check.ts';
 import { createStreaming, libraryMediaDirOf, mediaRootsOf, probeTokens, streamingPlugin } from './streaming/plugin.ts';
 import { webPlugin } from './web.ts';
 import type { Store } from './store/types.ts';
+
+/** The /healthz answer. */
+const HealthBody = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('damaged')]),
+  roles: Type.Array(Type.String()),
+  instanceId: Type.String(),
+  storage: Type.Optional(Type.Object({
+    status: Type.Union([Type.Literal('ok'), Type.Literal('damaged')]),
+    where: Type.String({ description: 'the SQLite file or the database URL (no password)' }),
+    problem: Type.Optional(Type.String()),
+    action: Type.Optional(Type.String({ description: 'what to do, one line' })),
+  })),
+});
 
 /** What buildApp needs besides the config. */
 export interface AppDeps {
@@ -100,11 +114,18 @@ export async function buildApp({ config, store, logger, outboxFile }: AppDeps): 
     {
       schema: {
         tags: ['admin'],
-        summary: 'Liveness and which roles this process plays',
-        response: { 200: Type.Object({ status: Type.Literal('ok'), roles: Type.Array(Type.String()), instanceId: Type.String() }) },
+        summary: 'Liveness, which roles this process plays, and the state of its storage (503 when damaged)',
+        response: {
+          200: HealthBody,
+          503: HealthBody,
+        },
       },
     },
-    async () => ({ status: 'ok' as const, roles: config.roles, instanceId: config.instanceId }),
+    async (_req, reply) => {
+      const storage = store && 'health' in store ? (store as GuardedStore).health() : undefined;
+      if (storage?.status === 'damaged') reply.code(503);
+      return { status: storage?.status === 'damaged' ? ('damaged' as const) : ('ok' as const), roles: config.roles, instanceId: config.instanceId, ...(storage ? { storage } : {}) };
+    },
   );
 
   await app.register(webPlugin, {

@@ -3,6 +3,7 @@
  * server-mock command line.
  *   node server-mock/cli.ts [serve] [--port P] [--data DIR] [--roles …] …   start a server
  *   node server-mock/cli.ts import-catalog FILE [--data DIR]                  import programmes
+ *   node server-mock/cli.ts backup FILE | restore FILE [--data DIR]           SQLite backup / restore
  *   node server-mock/cli.ts library add PATH… | status [--data DIR]          package media files (library/cli.ts)
  *   node server-mock/cli.ts --help | --version
  * Flags and their environment variables: server-mock/config.ts (README's table and --help are
@@ -15,7 +16,9 @@ import { verifyPassword } from './auth/passwords.ts';
 import { DEMO_ACCOUNT, isLoopbackHost, readCatalogFile } from './demo/seed.ts';
 import { libraryCommand } from './library/cli.ts';
 import { startServer } from './server.ts';
-import { openSqliteStore } from './store/sqlite.ts';
+import { describeStore, openStore, sqliteFileOf } from './store/open.ts';
+import { backupSqlite, restoreSqlite } from './store/backup.ts';
+import { StoreOpenError } from './store/integrity.ts';
 
 async function serve(argv: string[]): Promise<void> {
   const config = parseConfig(argv, process.env);
@@ -24,6 +27,7 @@ async function serve(argv: string[]): Promise<void> {
     `Resume Anywhere server (${config.roles.join(', ')}) as ${config.instanceId} at ${server.url}`,
     `  API docs:  ${server.url}/docs   (OpenAPI: ${server.url}/openapi.json)`,
     `  data dir:  ${config.dataDir}   admin token: ${join(config.dataDir, 'admin-token')}`,
+    ...(server.global ? [`  store:     ${server.global.store.kind} at ${describeStore(config)}`] : []),
   ];
   if (server.global) {
     // The demo password is published: say it only where the account really exists.
@@ -53,13 +57,31 @@ async function importCatalog(argv: string[]): Promise<void> {
   if (!file || file.startsWith('--')) throw new ConfigError('usage: import-catalog FILE [--data DIR]');
   const config = parseConfig(rest, process.env);
   const programs = await readCatalogFile(file);
-  const store = await openSqliteStore({ file: join(config.dataDir, 'resume.sqlite') });
+  const store = await openStore(config);
   try {
     await store.upsertPrograms(programs);
   } finally {
     await store.close();
   }
-  console.log(`imported ${programs.length} programme(s) into ${config.dataDir}`);
+  console.log(`imported ${programs.length} programme(s) into ${describeStore(config)}`);
+}
+
+/** `backup FILE` / `restore FILE`: SQLite's backup API (PostgreSQL: pg_dump / pg_restore). */
+async function backupOrRestore(which: 'backup' | 'restore', argv: string[]): Promise<void> {
+  const [file, ...rest] = argv;
+  if (!file || file.startsWith('--')) throw new ConfigError(`usage: ${which} FILE [--data DIR]`);
+  const config = parseConfig(rest, process.env);
+  if (config.store.kind !== 'sqlite') {
+    throw new ConfigError(`${which} is for the SQLite store; for PostgreSQL use pg_dump / pg_restore (docs/DEPLOY.md)`);
+  }
+  const live = sqliteFileOf(config.dataDir);
+  if (which === 'backup') {
+    const { pages } = await backupSqlite(live, file);
+    console.log(`backed up ${live} to ${file} (${pages} pages, verified)`);
+  } else {
+    const { version, keptAs } = await restoreSqlite(file, live);
+    console.log(`restored ${file} into ${live} (schema version ${version})${keptAs ? `; the previous file is kept as ${keptAs}` : ''}`);
+  }
 }
 
 /** The version of this checkout (package.json). */
@@ -75,6 +97,8 @@ function helpText(): string {
     'Usage:',
     '  npm run server -- [serve] [options]           start a server (all three roles by default)',
     '  npm run catalog:import -- FILE [--data DIR]   import programmes from a { "programs": [...] } JSON file',
+    '  npm run server -- backup FILE [--data DIR]    online backup of the SQLite store (verified)',
+    '  npm run server -- restore FILE [--data DIR]   replace the SQLite store with a backup (server stopped)',
     '  npm run library -- add PATH… [options]        package media files and folders into the library (docs/LIBRARY.md)',
     '  npm run library -- status [--data DIR]        every library file: ready, failed (why) or queued',
     '  npm run server -- --help | --version',
@@ -97,6 +121,7 @@ async function main(): Promise<void> {
   }
   const [first, ...rest] = argv;
   if (first === 'import-catalog') return importCatalog(rest);
+  if (first === 'backup' || first === 'restore') return backupOrRestore(first, rest);
   if (first === 'library') {
     process.exitCode = await libraryCommand(rest);
     return;
@@ -106,6 +131,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? `error: ${err.message}` : err);
+  // A refused start says what and why in one line (no stack): configuration, or the store.
+  const oneLine = err instanceof ConfigError || err instanceof StoreOpenError || (err as { code?: string })?.code === 'STORE_SCHEMA_VERSION';
+  console.error(oneLine ? `error: ${(err as Error).message}` : err);
   process.exit(err instanceof ConfigError ? 2 : 1);
 });

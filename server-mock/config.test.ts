@@ -55,6 +55,11 @@ const DEFAULTS: Config = {
   bodyLimit: 524_288,
   sessionDays: 30,
   sqliteSynchronous: 'NORMAL',
+  store: { kind: 'sqlite' },
+  dbPoolSize: 10,
+  backupDir: null,
+  backupIntervalHours: 24,
+  backupKeep: 7,
   logLevel: 'info',
   logFormat: 'auto',
   webDir: DEFAULT_WEB_DIR,
@@ -144,6 +149,11 @@ describe('flags and environment', () => {
       RA_REPORT_INTERVAL_SEC: '0',
       RA_DEVICE_CODE_TTL_SEC: '120',
       RA_DEVICE_POLL_INTERVAL_SEC: '2',
+      RA_DATABASE_URL: 'postgres://ra:pw@db.internal:5432/resume',
+      RA_DB_POOL_SIZE: '4',
+      RA_BACKUP_DIR: '/var/backups/ra',
+      RA_BACKUP_INTERVAL_HOURS: '6',
+      RA_BACKUP_KEEP: '3',
     });
     expect(c).toEqual({
       host: '0.0.0.0',
@@ -165,6 +175,11 @@ describe('flags and environment', () => {
       bodyLimit: 2048,
       sessionDays: 1,
       sqliteSynchronous: 'FULL',
+      store: { kind: 'postgres', url: 'postgres://ra:pw@db.internal:5432/resume' },
+      dbPoolSize: 4,
+      backupDir: '/var/backups/ra',
+      backupIntervalHours: 6,
+      backupKeep: 3,
       logLevel: 'warn',
       logFormat: 'json',
       webDir: DEFAULT_WEB_DIR,
@@ -182,6 +197,13 @@ describe('flags and environment', () => {
       libraryRenditions: 3,
       libraryRescanMinutes: 15,
     } satisfies Config);
+  });
+
+  it('takes sqlite or a postgres URL for --store, and names neither the password nor garbage', () => {
+    expect(parseConfig(['--store', 'SQLite'], {}).store).toEqual({ kind: 'sqlite' });
+    expect(parseConfig(['--store', 'postgresql://u@h/db'], {}).store).toEqual({ kind: 'postgres', url: 'postgresql://u@h/db' });
+    expect(() => parseConfig(['--store', 'mysql://u:secret@h/db'], {})).toThrow(/--store: expected sqlite or a postgres:\/\/ URL, got "mysql:\/\/u:\*\*\*@h\/db"/);
+    expect(() => parseConfig(['--db-pool-size', '0'], {})).toThrow(/--db-pool-size/);
   });
 
   it('lets flags win over the environment', () => {

@@ -64,6 +64,16 @@ export interface Config {
   sessionDays: number;
   /** SQLite durability: NORMAL survives a process crash; FULL also a power loss. */
   sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** Where global keeps its state: the embedded SQLite file, or a PostgreSQL database. */
+  store: StoreSpec;
+  /** PostgreSQL: connections per process at most. */
+  dbPoolSize: number;
+  /** Scheduled SQLite backups go here (null = none). */
+  backupDir: string | null;
+  /** How often a scheduled backup is made. */
+  backupIntervalHours: number;
+  /** Scheduled backups kept (older ones deleted). */
+  backupKeep: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Log lines: human-readable, JSON, or pretty exactly when stdout is a terminal. */
   logFormat: 'auto' | 'pretty' | 'json';
@@ -96,6 +106,9 @@ export interface Config {
   /** Media library: full rescan of the watched folders this often (events can be missed on network shares). */
   libraryRescanMinutes: number;
 }
+
+/** Which store global opens (see server-mock/store/open.ts). */
+export type StoreSpec = { kind: 'sqlite' } | { kind: 'postgres'; url: string };
 
 /** One option: its environment variable, its default, and what it means. */
 export interface OptionSpec {
@@ -155,6 +168,19 @@ export const OPTIONS = {
     default: 'NORMAL',
     doc: '`NORMAL` survives a process crash (WAL); `FULL` also a power loss',
   },
+  store: {
+    env: 'RA_DATABASE_URL',
+    default: 'sqlite',
+    doc: '`sqlite` (the embedded `<data>/resume.sqlite`) or a `postgres://user:pass@host:port/db` URL: PostgreSQL for several global instances',
+  },
+  'db-pool-size': { env: 'RA_DB_POOL_SIZE', default: '10', doc: 'PostgreSQL: connections per process at most (callers beyond it wait)' },
+  'backup-dir': {
+    env: 'RA_BACKUP_DIR',
+    default: '',
+    doc: 'scheduled online backups of the SQLite store go here (none when empty; PostgreSQL: use `pg_dump`, docs/DEPLOY.md)',
+  },
+  'backup-interval-hours': { env: 'RA_BACKUP_INTERVAL_HOURS', default: '24', doc: 'how often a scheduled backup is made' },
+  'backup-keep': { env: 'RA_BACKUP_KEEP', default: '7', doc: 'scheduled backups kept; older ones are deleted' },
   'log-level': { env: 'RA_LOG_LEVEL', default: 'info', doc: 'pino level or `silent`; each request is logged at `debug`' },
   'log-format': {
     env: 'RA_LOG_FORMAT',
@@ -325,6 +351,21 @@ function oneOf<T extends string>(name: OptionName, raw: string, allowed: readonl
   return hit;
 }
 
+/** `sqlite` or a postgres:// URL. */
+export function parseStore(raw: string): StoreSpec {
+  const v = raw.trim();
+  if (v === '' || v.toLowerCase() === 'sqlite') return { kind: 'sqlite' };
+  if (/^postgres(ql)?:\/\//i.test(v)) {
+    try {
+      new URL(v);
+    } catch {
+      throw new ConfigError('--store: the postgres:// URL does not parse');
+    }
+    return { kind: 'postgres', url: v };
+  }
+  throw new ConfigError(`--store: expected sqlite or a postgres:// URL, got "${v.replace(/:[^:@/]*@/, ':***@')}"`);
+}
+
 function url(name: OptionName, raw: string): string | null {
   if (!raw) return null;
   try {
@@ -411,6 +452,11 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     bodyLimit: int('body-limit', get('body-limit'), 1024, 64 * 1024 * 1024),
     sessionDays: int('session-days', get('session-days'), 1, 3650),
     sqliteSynchronous: oneOf('sqlite-synchronous', get('sqlite-synchronous'), ['NORMAL', 'FULL'] as const),
+    store: parseStore(get('store')),
+    dbPoolSize: int('db-pool-size', get('db-pool-size'), 1, 1000),
+    backupDir: get('backup-dir') || null,
+    backupIntervalHours: positive('backup-interval-hours', get('backup-interval-hours')),
+    backupKeep: int('backup-keep', get('backup-keep'), 1, 10_000),
     logLevel: oneOf('log-level', get('log-level'), ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     logFormat: oneOf('log-format', get('log-format'), ['auto', 'pretty', 'json'] as const),
     webDir: get('web-dir'),

@@ -9,6 +9,7 @@ import Value from 'typebox/value';
 import { AppError, isErrorCode } from '../common/errors.ts';
 import { ProgramsAnswer, ReportResults, type ClusterReportBatch } from '../common/protocol/api.ts';
 import { Terminal } from '../common/protocol/model.ts';
+import { PresenceReportAnswer, type PresenceUpdate } from '../common/protocol/presence.ts';
 import type { ServiceCredential } from './config.ts';
 import { serviceAuthorization, type TerminalIdentity } from './http/auth.ts';
 import type { GlobalServices } from './global/plugin.ts';
@@ -23,6 +24,8 @@ export interface GlobalClient {
   programs(terminalId?: string): Promise<ProgramsAnswer>;
   /** Report viewing-history records (ms2/ms4). */
   report(batch: ClusterReportBatch): Promise<ReportResults>;
+  /** Report play-session changes for now playing (issue 15); answers how many were applied. */
+  presence(updates: PresenceUpdate[]): Promise<number>;
 }
 
 /** In-process client for the embedded topology. */
@@ -36,6 +39,7 @@ export function localGlobalClient(services: GlobalServices, serviceId: string): 
     terminal: (terminalId) => services.accounts.terminalById(terminalId),
     programs: (terminalId) => services.history.programsFor(terminalId),
     report: (batch) => services.history.ingest({ kind: 'cluster', clusterId: serviceId }, batch.sentAt, batch.reports),
+    presence: (updates) => services.presence.apply(updates),
   };
 }
 
@@ -100,6 +104,7 @@ export function httpGlobalClient(baseUrl: string, credential: ServiceCredential,
     programs: (terminalId) =>
       call('GET', `/global/v1/programs${terminalId ? `?terminalId=${encodeURIComponent(terminalId)}` : ''}`, ProgramsAnswer),
     report: (batch) => call('POST', '/global/v1/history', ReportResults, batch),
+    presence: async (updates) => (await call<PresenceReportAnswer>('POST', '/global/v1/presence', PresenceReportAnswer, { updates })).applied,
   };
 }
 

@@ -33,6 +33,8 @@ describe('/openapi.json and /docs', () => {
         'POST /global/v1/terminals/introspect',
         'DELETE /api/v1/continue-watching/{programId}',
         'GET /api/v1/events',
+        'GET /api/v1/presence',
+        'POST /global/v1/presence',
         'GET /admin/v1/programs',
         'PUT /admin/v1/programs',
         'DELETE /admin/v1/programs/{programId}',

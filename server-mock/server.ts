@@ -10,7 +10,8 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { isLoopbackHost, seedDemo } from './demo/seed.ts';
 import type { GlobalServices } from './global/plugin.ts';
-import { openSqliteStore } from './store/sqlite.ts';
+import { startBackupSchedule } from './store/backup.ts';
+import { openStore, sqliteFileOf } from './store/open.ts';
 import type { Store } from './store/types.ts';
 
 /** A running server. */
@@ -52,13 +53,19 @@ export async function startServer(input: Config, opts: { logger?: boolean | Reco
   };
   let store: Store | undefined;
   if (config.roles.includes('global')) {
-    store = await openSqliteStore({ file: join(config.dataDir, 'resume.sqlite'), synchronous: config.sqliteSynchronous });
+    store = await openStore(config);
   }
   try {
     const { app, global } = await buildApp({ config, store, logger: opts.logger });
     const withAccount = config.demoAccount === 'always' || (config.demoAccount === 'loopback' && isLoopbackHost(config.host));
     const seeded = global && config.seedDemo ? await seedDemo(global.store, global.accounts, withAccount) : { programs: 0, account: false };
     const address = await app.listen({ host: config.host, port: config.port });
+    const stopBackups = store?.kind === 'sqlite' && config.backupDir
+      ? startBackupSchedule({
+        file: sqliteFileOf(config.dataDir), dir: config.backupDir, intervalMs: config.backupIntervalHours * 3_600_000,
+        keep: config.backupKeep, log: app.log,
+      })
+      : () => {};
     const url = address.replace('[::1]', 'localhost');
     let closed: Promise<void> | null = null;
     return {
@@ -69,6 +76,7 @@ export async function startServer(input: Config, opts: { logger?: boolean | Reco
       seeded,
       close: () =>
         (closed ??= (async () => {
+          stopBackups();
           await app.close();
           await store?.close();
         })()),

@@ -16,7 +16,8 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { buildApp } from '../../server-mock/app.ts';
 import { defaultConfig, type Role } from '../../server-mock/config.ts';
-import { openSqliteStore } from '../../server-mock/store/sqlite.ts';
+import { openStore } from '../../server-mock/store/open.ts';
+import type { StoreSpec } from '../../server-mock/config.ts';
 import type { Store } from '../../server-mock/store/types.ts';
 import { BENCH_PLAY_TOKEN_SECRET, BENCH_SERVICE } from './constants.ts';
 
@@ -29,6 +30,10 @@ export type ServerSpec =
       dataDir: string;
       roles: Role[];
       synchronous: 'NORMAL' | 'FULL';
+      /** The store (default: SQLite in `dataDir`). */
+      store?: StoreSpec;
+      /** PostgreSQL schema, when `store` is PostgreSQL. */
+      pgSchema?: string;
     }
   | { kind: 'bare'; homeBody?: string };
 
@@ -62,7 +67,9 @@ async function startApp(spec: Extract<ServerSpec, { kind: 'app' }>) {
     // One report per stop; no batching delay on the streaming side.
     reportIntervalSec: 30,
   });
-  const store: Store = await openSqliteStore({ file: join(spec.dataDir, 'resume.sqlite'), synchronous: spec.synchronous });
+  const store: Store = await openStore({
+    store: spec.store ?? { kind: 'sqlite' }, dataDir: spec.dataDir, sqliteSynchronous: spec.synchronous, pgSchema: spec.pgSchema,
+  });
   const { app } = await buildApp({ config, store, logger: false, outboxFile: join(spec.dataDir, 'outbox.sqlite') });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {

@@ -18,6 +18,7 @@ import {
   ViewingRecord,
 } from './model.ts';
 import { Profile } from './profiles.ts';
+import { PresenceSession } from './presence.ts';
 
 // ---------------------------------------------------------------- accounts and sessions
 
@@ -62,7 +63,15 @@ export type RegisterTerminalRequest = Static<typeof RegisterTerminalRequest>;
 export const RegisterTerminalResponse = Type.Object({ terminal: Terminal, credential: Type.String() });
 export type RegisterTerminalResponse = Static<typeof RegisterTerminalResponse>;
 
-export const RenameTerminalRequest = Type.Object({ name: TerminalName }, { additionalProperties: false });
+export const RenameTerminalRequest = Type.Object(
+  {
+    /** A new name. */
+    name: Type.Optional(TerminalName),
+    /** A new terminal type (a phone registered as a PC, say): its catalogue follows at once. */
+    type: Type.Optional(TerminalType),
+  },
+  { additionalProperties: false, minProperties: 1, description: '`PATCH /api/v1/terminals/:id`: a new name, a new type, or both (at least one)' },
+);
 export type RenameTerminalRequest = Static<typeof RenameTerminalRequest>;
 
 export const TerminalList = Type.Object({ terminals: Type.Array(Terminal) });
@@ -217,6 +226,10 @@ export const PushEvent = Type.Union([
   Type.Object({ type: Type.Literal('history'), record: ViewingRecord, outcome: ReportOutcome, event: ReportEvent }),
   Type.Object({ type: Type.Literal('hidden'), programId: ProgramId, hiddenAt: EpochMillis, profileId: Type.Optional(Id) }),
   Type.Object({ type: Type.Literal('catalogue'), at: EpochMillis }),
+  /** A household session opened or moved (now playing, issue 15). */
+  Type.Object({ type: Type.Literal('presence'), session: PresenceSession }),
+  /** A household session ended (stop, timeout, revocation, or global stopped hearing of it). */
+  Type.Object({ type: Type.Literal('presence-ended'), sessionId: Id, terminalId: Id, profileId: Type.Optional(Id) }),
 ]);
 export type PushEvent = Static<typeof PushEvent>;
 

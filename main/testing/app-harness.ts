@@ -27,7 +27,7 @@ export function electronModule(): Record<string, unknown> {
       },
       construct: (_t, args) => Reflect.construct((current().electron as Record<string, unknown>)[name] as new (...a: unknown[]) => object, args),
     });
-  const names = ['app', 'BrowserWindow', 'clipboard', 'ipcMain', 'Menu', 'net', 'powerMonitor', 'powerSaveBlocker', 'protocol', 'safeStorage', 'screen', 'session', 'shell', 'utilityProcess'];
+  const names = ['app', 'BrowserWindow', 'clipboard', 'dialog', 'ipcMain', 'Menu', 'net', 'powerMonitor', 'powerSaveBlocker', 'protocol', 'safeStorage', 'screen', 'session', 'shell', 'utilityProcess'];
   const electron = Object.fromEntries(names.map((n) => [n, forward(n)]));
   return { ...electron, default: electron };
 }
@@ -48,9 +48,10 @@ export async function electronStoreModule(): Promise<Record<string, unknown>> {
 type Ok<T> = { ok: true; value: T };
 
 /** Start main/index.ts on a fresh fake (env applied while it loads); resolves once the app loaded. */
-export async function startApp(userData: string, appPath: string, started: FakeElectron[], env: Record<string, string> = {}) {
+export async function startApp(userData: string, appPath: string, started: FakeElectron[], env: Record<string, string> = {}, os: { languages?: string[] } = {}) {
   vi.resetModules();
   const f = createFake({ userData, appPath });
+  if (os.languages) f.electron.app.systemLanguages = os.languages;
   fake.current = f;
   started.push(f);
   const saved = { ...process.env };

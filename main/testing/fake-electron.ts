@@ -172,7 +172,10 @@ export function createFake(opts: { userData: string; appPath: string }) {
     getAppPath: () => opts.appPath,
     getVersion: () => '0.1.0',
     getName: () => 'resume-anywhere',
-    getPreferredSystemLanguages: () => ['en-GB', 'zh-CN'],
+    /** The OS's preferred languages (a test sets them before `ready`). */
+    systemLanguages: ['en-GB', 'zh-CN'] as string[],
+    getPreferredSystemLanguages: () => app.systemLanguages,
+    getLocale: () => app.systemLanguages[0] ?? 'en-US',
     requestSingleInstanceLock: () => true,
     whenReady: () => ready,
     relaunch: (o?: unknown) => void app.relaunches.push(o ?? {}),
@@ -226,6 +229,21 @@ export function createFake(opts: { userData: string; appPath: string }) {
       stop: (id: number) => blockers.delete(id),
       isStarted: (id: number) => blockers.has(id),
     },
+    /** Native dialogs: a test queues the folders the user will pick (empty: cancelled) and sees the message boxes. */
+    dialog: {
+      picks: [] as string[][],
+      opened: [] as unknown[],
+      messages: [] as { message: string; detail?: string; buttons?: string[] }[],
+      showOpenDialog: async (...a: unknown[]) => {
+        electron.dialog.opened.push(a.at(-1));
+        const paths = electron.dialog.picks.shift() ?? [];
+        return { canceled: paths.length === 0, filePaths: paths };
+      },
+      showMessageBox: async (...a: unknown[]) => {
+        electron.dialog.messages.push(a.at(-1) as { message: string; detail?: string; buttons?: string[] });
+        return { response: 0, checkboxChecked: false };
+      },
+    },
     ipcMain: {
       handle: (channel: string, listener: Listener) => void handlers.set(channel, listener),
       removeHandler: (channel: string) => void handlers.delete(channel),
@@ -256,9 +274,11 @@ export function createFake(opts: { userData: string; appPath: string }) {
     session: { defaultSession: session },
     shell: { openExternal: async () => undefined, openPath: async () => '' },
     utilityProcess: {
-      fork: (entry: string, args: string[]) => {
+      forks: [] as { entry: string; args: string[]; env?: Record<string, string | undefined> }[],
+      fork: (entry: string, args: string[], options?: { env?: Record<string, string | undefined> }) => {
+        electron.utilityProcess.forks.push({ entry, args, ...(options?.env ? { env: options.env } : {}) });
         // server.mjs is the bundle of server-mock/cli.ts; unbundled, run the source.
-        const child = spawn(process.execPath, [existsSync(entry) ? entry : SERVER_CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [existsSync(entry) ? entry : SERVER_CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(options?.env ? { env: options.env } : {}) });
         children.push(child);
         return child;
       },

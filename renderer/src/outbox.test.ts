@@ -24,11 +24,12 @@ describe('outcomeOfFailure', () => {
 
   it('drops exactly the reports the server names', () => {
     const err = new ApiError('PROGRAM_NOT_FOUND', 'x', 404, { rejected: [{ index: 2, reportId: 'r', code: 'PROGRAM_NOT_FOUND', message: 'm' }] });
-    expect(outcomeOfFailure(err, 3)).toEqual({ kind: 'rejected', indexes: [2], reason: 'PROGRAM_NOT_FOUND' });
+    expect(outcomeOfFailure(err, 3)).toEqual({ kind: 'rejected', indexes: [2], reason: '404 PROGRAM_NOT_FOUND' });
   });
 
-  it('drops the whole batch when a 4xx names none (it would block the queue forever)', () => {
-    expect(outcomeOfFailure(new ApiError('VALIDATION_FAILED', 'x', 400), 2)).toEqual({ kind: 'rejected', indexes: [0, 1], reason: 'VALIDATION_FAILED' });
+  it('splits the batch when a 4xx names none (the outbox isolates the bad report; common/outbox.ts)', () => {
+    expect(outcomeOfFailure(new ApiError('VALIDATION_FAILED', 'x', 400), 2)).toEqual({ kind: 'split', reason: '400 VALIDATION_FAILED' });
+    expect(outcomeOfFailure(new ApiError('BODY_TOO_LARGE', 'x', 413), 2).kind).toBe('split');
   });
 });
 

@@ -9,7 +9,7 @@
  * and a replay after a lost reply is a no-op (idempotent by reportId).
  */
 import Value from 'typebox/value';
-import { Outbox, type OutboxEvent, type OutboxStorage, type SendOutcome } from '../../common/outbox.ts';
+import { Outbox, outcomeOfFailure as policy, type OutboxEvent, type OutboxStorage, type SendOutcome } from '../../common/outbox.ts';
 import type { OutboxName, PlatformBridge } from '../../common/platform.ts';
 import { RejectedReports, TerminalReport } from '../../common/protocol/api.ts';
 import { ApiError, type Api } from './api/http.ts';
@@ -30,23 +30,14 @@ export function bridgeStorage(bridge: Pick<PlatformBridge, 'outboxLoad' | 'outbo
   };
 }
 
-/**
- * What an upload's failure means for the batch. Retry: nothing came back, the server is busy
- * or failing, or this terminal's credential was refused (signing in again resolves it).
- * Otherwise the batch was refused: drop exactly the reports the server names, or — when it
- * names none — the whole batch, which would otherwise block the queue forever.
- */
+/** What an upload's failure means for the batch: the common policy (common/outbox.ts). */
 export function outcomeOfFailure(err: unknown, batchSize: number): SendOutcome {
   if (!(err instanceof ApiError)) return { kind: 'retry', reason: String(err) };
-  if (err.severity === 'recoverable' || err.code === 'UNAUTHENTICATED' || err.code === 'FORBIDDEN') {
-    return { kind: 'retry', reason: err.code };
-  }
+  // Status 0: no answer came (offline, timeout).
+  if (err.status === 0 || err.severity === 'recoverable') return { kind: 'retry', reason: err.code };
   const details = err.details;
-  if (Value.Check(RejectedReports, details)) {
-    const indexes = details.rejected.map((r) => r.index).filter((i) => Number.isInteger(i) && i >= 0 && i < batchSize);
-    if (indexes.length > 0) return { kind: 'rejected', indexes, reason: err.code };
-  }
-  return { kind: 'rejected', indexes: Array.from({ length: batchSize }, (_, i) => i), reason: err.code };
+  const named = Value.Check(RejectedReports, details) ? details.rejected.map((r) => r.index) : null;
+  return policy({ status: err.status, code: err.code, rejectedIndexes: named }, batchSize);
 }
 
 /** The queue the player and the app use. */

@@ -24,6 +24,7 @@ import { createHomeStore, HOME_CACHE_KEY, type HomeStore } from './stores/home.t
 import { localRecords } from './stores/home-merge.ts';
 import { createPlayerStore, type PlayerStore } from './stores/player.ts';
 import { createProfilesStore, type ProfilesStore } from './stores/profiles.ts';
+import { createPresenceStore, type PresenceStore } from './stores/presence.ts';
 import { createSessionStore, type SessionStore } from './stores/session.ts';
 import { createSettingsStore, type SettingsStore } from './stores/settings.ts';
 import { createToastStore, type ToastStore } from './stores/toasts.ts';
@@ -35,6 +36,8 @@ export interface Runtime {
   settings: SettingsStore;
   session: SessionStore;
   home: HomeStore;
+  /** Now playing on the household's other terminals (issue 15). */
+  presence: PresenceStore;
   player: PlayerStore;
   connectivity: ConnectivityStore;
   toasts: ToastStore;
@@ -98,6 +101,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
       lastProfileId = profile?.id ?? null;
     },
   });
+  const presence = createPresenceStore({ api, selfId: () => session.getState().identity?.terminalId ?? null });
   const journal: Journal = createJournal(bridge);
   const session = createSessionStore({
     bridge,
@@ -113,6 +117,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
       profiles.getState().reset();
       settings.getState().setProfileLanguage(null);
       lastProfileId = undefined;
+      presence.getState().reset();
     },
   });
 
@@ -163,9 +168,15 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     void recoverJournal(bridge, q).then(() => q.flush());
     push = createPushStream({
       open: (signal) => api.openEvents(signal),
-      onEvent: (event) => home.getState().applyPush(event),
+      onEvent: (event) => {
+        home.getState().applyPush(event);
+        presence.getState().applyPush(event);
+      },
       // Whatever happened while not connected is in the page: refetch on every (re)connection.
-      onOpen: () => void home.getState().load(),
+      onOpen: () => {
+        void home.getState().load();
+        void presence.getState().load();
+      },
       onState: (s) => connectivity.getState().setPush(s),
     });
     push.start();
@@ -225,6 +236,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     settings,
     session,
     home,
+    presence,
     player,
     connectivity,
     toasts,

@@ -2,6 +2,7 @@
  * Accounts, user sessions and terminals of the global role (the user↔terminal association
  * table, patent [0048]). Owns credential issuing and checking; routes are thin over it.
  */
+import type { PresenceSession } from '../../common/protocol/presence.ts';
 import { AppError } from '../../common/errors.ts';
 import type { AccountExport, DeleteAccountResponse, Device, RegistrationPolicy, RevocationSummary } from '../../common/protocol/account.ts';
 import type { Account, RegisterTerminalResponse, SessionResponse } from '../../common/protocol/api.ts';
@@ -27,6 +28,11 @@ export interface AccountServiceDeps {
   openRegistration: boolean;
   /** A terminal whose record moved within this long (and not by a stop) is "playing now". */
   playingWindowMs?: number;
+  /**
+   * The household's open play sessions as the clusters report them (now playing, issue 15):
+   * a terminal with one plays exactly that, whatever its records say.
+   */
+  livePresence?: (userId: string) => readonly PresenceSession[];
   now?: () => number;
 }
 
@@ -47,9 +53,11 @@ export class AccountService {
   readonly #hub: RevocationHub;
   readonly #open: boolean;
   readonly #playingWindowMs: number;
+  readonly #livePresence: (userId: string) => readonly PresenceSession[];
 
   constructor(deps: AccountServiceDeps) {
     this.#playingWindowMs = deps.playingWindowMs ?? 75_000;
+    this.#livePresence = deps.livePresence ?? (() => []);
     this.#store = deps.store;
     this.#sessionMs = deps.sessionDays * 86_400_000;
     this.#now = deps.now ?? Date.now;
@@ -194,7 +202,14 @@ export class AccountService {
       const cur = newest.get(r.terminalId);
       if (!cur || r.updatedAt > cur.updatedAt) newest.set(r.terminalId, r);
     }
+    const sessions = new Map<string, PresenceSession>();
+    for (const p of this.#livePresence(userId)) if (!sessions.has(p.terminalId)) sessions.set(p.terminalId, p);
     return terminals.map((t) => {
+      const p = sessions.get(t.id);
+      if (p) {
+        const nowPlaying = { programId: p.programId, breakpoint: p.position, ...(p.profileId ? { profileId: p.profileId } : {}), paused: p.paused, updatedAt: p.at };
+        return { ...toTerminal(t), profileId: t.profileId !== null && ids.has(t.profileId) ? t.profileId : first, nowPlaying };
+      }
       const r = newest.get(t.id);
       const live = r && now - r.updatedAt <= this.#playingWindowMs && r.lastEvent !== 'stop' && r.lastEvent !== 'timeout';
       return {
@@ -212,9 +227,12 @@ export class AccountService {
     return rows.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   }
 
-  /** Rename one of the user's terminals. */
-  async renameTerminal(userId: string, terminalId: string, name: string): Promise<Terminal> {
-    if (!(await this.#store.renameTerminal(userId, terminalId, name.trim()))) throw terminalNotFound();
+  /** Rename one of the user's terminals and/or change its type (its catalogue follows). */
+  async renameTerminal(userId: string, terminalId: string, change: { name?: string; type?: TerminalType }): Promise<Terminal> {
+    const current = await this.#store.getTerminal(terminalId);
+    if (!current || current.userId !== userId) throw terminalNotFound();
+    if (change.name !== undefined && !(await this.#store.renameTerminal(userId, terminalId, change.name.trim()))) throw terminalNotFound();
+    if (change.type !== undefined && !(await this.#store.setTerminalType(userId, terminalId, change.type))) throw terminalNotFound();
     const row = await this.#store.getTerminal(terminalId);
     if (!row) throw terminalNotFound();
     return toTerminal(row);

@@ -5,7 +5,7 @@
  */
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addTerminal, ADMIN_TOKEN, clusterReport, dumpDatabase, SERVICE_AUTH, signUp, startTestServer, type TestServer } from '../testing/harness.ts';
+import { addTerminal, ADMIN_TOKEN, clusterReport, SERVICE_AUTH, signUp, startTestServer, type TestServer } from '../testing/harness.ts';
 
 let s: TestServer;
 let alice: string;
@@ -164,14 +164,14 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
   it.each(cases)('%s', async (_name, request, status, code) => {
     // Seed one real record so "unchanged" covers history too.
     await s.app.inject({ method: 'POST', url: '/global/v1/history', headers: { authorization: SERVICE_AUTH }, payload: { sentAt: Date.now(), reports: [clusterReport(aliceTv.id, 'city', 120_000, 100)] } });
-    const before = dumpDatabase(s.dbFile);
+    const before = (await s.dump());
     const res = await s.app.inject(request());
     expect(res.statusCode, res.body).toBe(status);
     const body = res.json();
     expect(body.code).toBe(code);
     expect(typeof body.message).toBe('string');
     expect(body.message.length).toBeGreaterThan(0);
-    expect(dumpDatabase(s.dbFile)).toEqual(before);
+    expect((await s.dump())).toEqual(before);
   });
 });
 

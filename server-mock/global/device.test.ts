@@ -44,10 +44,7 @@ describe('over HTTP', () => {
     expect(res.json()).toEqual({ terminalName: 'Living-room TV', terminalType: 'stb' });
 
     // The TV polls again after the interval (tests rewind its last poll instead of waiting).
-    const { DatabaseSync } = await import('node:sqlite');
-    const db = new DatabaseSync(s.dbFile);
-    db.prepare('UPDATE device_codes SET last_poll_at = last_poll_at - 10000').run();
-    db.close();
+    await s.exec('UPDATE device_codes SET last_poll_at = last_poll_at - 10000');
     const done = await poll(codes.deviceCode);
     expect(done.statusCode, done.body).toBe(200);
     const token = done.json<DeviceTokenResponse>();

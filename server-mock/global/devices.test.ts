@@ -5,8 +5,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeviceList } from '../../common/protocol/account.ts';
+import type { HomePage } from '../../common/protocol/api.ts';
 import type { Profile } from '../../common/protocol/profiles.ts';
-import { addTerminal, clusterReport, dumpDatabase, postReports, signUp, startTestServer, type TestServer } from '../testing/harness.ts';
+import { addTerminal, clusterReport, postReports, signUp, startTestServer, type TestServer } from '../testing/harness.ts';
 
 let s: TestServer;
 let user: string;
@@ -25,6 +26,32 @@ afterEach(async () => {
 });
 
 describe('devices', () => {
+  it('changes a terminal’s type later (a phone registered as a PC): stored, listed, and its catalogue follows', async () => {
+    const catalogue = async (credential: string) => (await s.app.inject({ url: '/portal/v1/home', headers: bearer(credential) })).json<HomePage>().catalogue.map((p) => p.id);
+    expect(await catalogue(pc.credential)).toContain('laptop-only');
+    const changed = await s.app.inject({ method: 'PATCH', url: `/api/v1/terminals/${pc.id}`, headers: bearer(user), payload: { type: 'stb' } });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toMatchObject({ id: pc.id, name: 'Study PC', type: 'stb' });
+    expect((await devices(pc.credential)).find((d) => d.id === pc.id)?.type).toBe('stb');
+    const now = await catalogue(pc.credential);
+    expect(now).toContain('tv-only');
+    expect(now).not.toContain('laptop-only');
+    // Name and type at once.
+    expect((await s.app.inject({ method: 'PATCH', url: `/api/v1/terminals/${pc.id}`, headers: bearer(pc.credential), payload: { name: 'Phone', type: 'mobile' } })).json()).toMatchObject({ name: 'Phone', type: 'mobile' });
+  });
+
+  it('refuses a bad change with a stable code and changes nothing', async () => {
+    const other = await signUp(s.app, 'other@example.com');
+    const before = dumpDatabase(s.dbFile);
+    for (const payload of [{}, { type: 'tv' }, { name: '' }, { type: 'pc', extra: 1 }, { name: 42 }]) {
+      const r = await s.app.inject({ method: 'PATCH', url: `/api/v1/terminals/${tv.id}`, headers: bearer(user), payload });
+      expect(r.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(r.json().code).toBe('VALIDATION_FAILED');
+    }
+    expect((await s.app.inject({ method: 'PATCH', url: `/api/v1/terminals/${tv.id}`, headers: bearer(other), payload: { type: 'pc' } })).json().code).toBe('TERMINAL_NOT_FOUND');
+    expect(dumpDatabase(s.dbFile)).toEqual(before);
+  });
+
   it('lists every terminal with its profile and what it plays now, to a terminal credential too', async () => {
     const list = await devices(pc.credential);
     expect(list.map((d) => [d.name, d.type, d.nowPlaying])).toEqual([['Living-room TV', 'stb', null], ['Study PC', 'pc', null]]);
@@ -41,12 +68,12 @@ describe('devices', () => {
     expect((await s.app.inject({ method: 'PATCH', url: `/api/v1/terminals/${tv.id}`, headers: bearer(pc.credential), payload: { name: 'Den TV' } })).statusCode).toBe(200);
     const kid = (await s.app.inject({ method: 'POST', url: '/api/v1/profiles', headers: bearer(user), payload: { name: 'Kid', maturityLimit: 7 } })).json<Profile>();
     await s.app.inject({ method: 'PUT', url: '/api/v1/terminals/current/profile', headers: bearer(tv.credential), payload: { profileId: kid.id } });
-    const before = dumpDatabase(s.dbFile);
+    const before = (await s.dump());
     const renamed = await s.app.inject({ method: 'PATCH', url: `/api/v1/terminals/${pc.id}`, headers: bearer(tv.credential), payload: { name: 'Mine now' } });
     expect(renamed.statusCode).toBe(403);
     expect(renamed.json().code).toBe('FORBIDDEN');
     expect((await s.app.inject({ method: 'DELETE', url: `/api/v1/terminals/${pc.id}`, headers: bearer(tv.credential) })).json().code).toBe('FORBIDDEN');
-    expect(dumpDatabase(s.dbFile)).toEqual(before);
+    expect((await s.dump())).toEqual(before);
     expect((await devices(tv.credential)).map((d) => [d.name, d.profileId])).toEqual([['Den TV', kid.id], ['Study PC', (await devices(pc.credential))[1]?.profileId]]);
     expect((await s.app.inject({ method: 'DELETE', url: `/api/v1/terminals/${pc.id}`, headers: bearer(pc.credential) })).statusCode).toBe(204);
     expect((await s.app.inject({ url: '/api/v1/me', headers: bearer(pc.credential) })).statusCode).toBe(401);

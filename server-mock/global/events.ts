@@ -2,16 +2,26 @@
  * In-process fan-out of push events to the terminals of one user. Ownership: one bus per
  * global process; the SSE route subscribes per connection and must unsubscribe on close.
  * Listeners run synchronously and must not throw (a throwing listener is dropped).
- * Across several global instances, a shared bus (PostgreSQL LISTEN/NOTIFY) would wrap this.
+ * Across several global instances (PostgreSQL store), fanout.ts relays what is published here
+ * to the other instances and delivers what they publish through `deliver`.
  */
 import type { PushEvent } from '../../common/protocol/api.ts';
 
 /** Receives one user's events. */
 export type PushListener = (event: PushEvent) => void;
 
+/** Told of every event published on this instance (user id, or null for a broadcast). */
+export type PushRelay = (userId: string | null, event: PushEvent) => void;
+
 /** Publish/subscribe keyed by user id. */
 export class EventBus {
   readonly #listeners = new Map<string, Set<PushListener>>();
+  #relay: PushRelay | null = null;
+
+  /** Relay events published here to other instances (one relay; null to stop). */
+  setRelay(relay: PushRelay | null): void {
+    this.#relay = relay;
+  }
 
   /** Subscribe to a user's events; returns the unsubscribe function. */
   subscribe(userId: string, listener: PushListener): () => void {
@@ -24,8 +34,14 @@ export class EventBus {
     };
   }
 
-  /** Deliver an event to every listener of the user. */
+  /** Deliver an event to every listener of the user, here and (through the relay) on other instances. */
   publish(userId: string, event: PushEvent): void {
+    this.deliver(userId, event);
+    this.#relay?.(userId, event);
+  }
+
+  /** Deliver an event to this instance's listeners only (events relayed from other instances). */
+  deliver(userId: string, event: PushEvent): void {
     const set = this.#listeners.get(userId);
     if (!set) return;
     for (const listener of [...set]) {
@@ -39,7 +55,13 @@ export class EventBus {
 
   /** Deliver an event to every listener of every user (catalogue changes). */
   broadcast(event: PushEvent): void {
-    for (const userId of [...this.#listeners.keys()]) this.publish(userId, event);
+    this.deliverAll(event);
+    this.#relay?.(null, event);
+  }
+
+  /** Deliver an event to every listener of this instance only. */
+  deliverAll(event: PushEvent): void {
+    for (const userId of [...this.#listeners.keys()]) this.deliver(userId, event);
   }
 
   /** Number of open subscriptions (for status and tests). */

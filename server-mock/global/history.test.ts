@@ -9,7 +9,6 @@ import {
   addTerminal,
   ADMIN_TOKEN,
   clusterReport,
-  dumpDatabase,
   getHome,
   postReports,
   SERVICE_AUTH,
@@ -40,11 +39,11 @@ describe('reports', () => {
   it('a replayed report is a duplicate and changes nothing', async () => {
     const report = clusterReport(tv.id, 'ocean', 300_000, 1);
     expect((await postReports(s.app, [report])).json().results[0].outcome).toBe('applied');
-    const before = dumpDatabase(s.dbFile);
+    const before = (await s.dump());
     const again = await postReports(s.app, [report]);
     expect(again.statusCode).toBe(200);
     expect(again.json().results[0].outcome).toBe('duplicate');
-    expect(dumpDatabase(s.dbFile)).toEqual(before);
+    expect((await s.dump())).toEqual(before);
   });
 
   it('an older sequence never overwrites a newer breakpoint, whatever its clock says', async () => {
@@ -119,7 +118,7 @@ describe('offline sync from the terminal itself', () => {
   });
 
   it('a batch with one bad report is refused whole and says which', async () => {
-    const before = dumpDatabase(s.dbFile);
+    const before = (await s.dump());
     const res = await sync(phone.credential, {
       sentAt: Date.now(),
       reports: [
@@ -129,7 +128,7 @@ describe('offline sync from the terminal itself', () => {
     });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ code: 'PROGRAM_NOT_FOUND', details: { rejected: [{ index: 1, reportId: 'bad-report-2' }] } });
-    expect(dumpDatabase(s.dbFile)).toEqual(before);
+    expect((await s.dump())).toEqual(before);
   });
 });
 
@@ -171,12 +170,9 @@ describe('aging (patent [0050])', () => {
   it('removes exactly the records older than the retention', async () => {
     await postReports(s.app, [clusterReport(tv.id, 'ocean', 300_000, 1), clusterReport(tv.id, 'city', 200_000, 1)]);
     // Make the ocean record 31 days old, the city record 29 days old.
-    const { DatabaseSync } = await import('node:sqlite');
-    const db = new DatabaseSync(s.dbFile);
     const day = 86_400_000;
-    db.prepare('UPDATE history SET updated_at = ? WHERE program_id = ?').run(Date.now() - 31 * day, 'ocean');
-    db.prepare('UPDATE history SET updated_at = ? WHERE program_id = ?').run(Date.now() - 29 * day, 'city');
-    db.close();
+    await s.exec(`UPDATE history SET updated_at = ${Date.now() - 31 * day} WHERE program_id = 'ocean'`);
+    await s.exec(`UPDATE history SET updated_at = ${Date.now() - 29 * day} WHERE program_id = 'city'`);
     const res = await s.app.inject({ method: 'POST', url: '/admin/v1/retention/run', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(res.statusCode).toBe(200);
     expect(res.json().deletedRecords).toBe(1);

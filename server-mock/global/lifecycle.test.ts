@@ -10,7 +10,7 @@ import Value from 'typebox/value';
 import { AccountExport, type DeleteAccountResponse, type RevocationSummary } from '../../common/protocol/account.ts';
 import type { HomePage } from '../../common/protocol/api.ts';
 import { seedDemo, isLoopbackHost } from '../demo/seed.ts';
-import { addTerminal, clusterReport, dumpDatabase, postReports, signUp, startTestServer, type TestServer } from '../testing/harness.ts';
+import { addTerminal, clusterReport, postReports, signUp, startTestServer, type TestServer } from '../testing/harness.ts';
 
 let s: TestServer;
 afterEach(async () => {
@@ -30,11 +30,11 @@ describe('registration policy', () => {
     expect(first.json().role).toBe('owner');
     expect((await s.app.inject({ url: '/api/v1/registration' })).json()).toEqual({ open: false, needsOwner: false });
 
-    const before = dumpDatabase(s.dbFile);
+    const before = (await s.dump());
     const anonymous = await s.app.inject({ method: 'POST', url: '/api/v1/accounts', payload: { login: 'stranger@example.com', password: PW } });
     expect(anonymous.statusCode).toBe(403);
     expect(anonymous.json().code).toBe('REGISTRATION_CLOSED');
-    expect(dumpDatabase(s.dbFile)).toEqual(before);
+    expect((await s.dump())).toEqual(before);
 
     const owner = login('owner@example.com');
     const ownerToken = (await owner).json<{ token: string }>().token;
@@ -145,7 +145,7 @@ describe('password, sign-out, deletion, export', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json<DeleteAccountResponse>().deleted).toEqual({ accounts: 1, terminals: 2, historyRecords: 1, hiddenProgrammes: 1, sessions: 2, deviceCodes: 0, reportIds: 1, profiles: 1 });
     expect([await me(h.sessionA), await me(h.tv.credential), await me(h.pc.credential), await me(h.other.credential)]).toEqual([401, 401, 401, 200]);
-    const db = dumpDatabase(s.dbFile) as Record<string, { user_id?: string; login?: string }[]>;
+    const db = (await s.dump()) as Record<string, { user_id?: string; login?: string }[]>;
     expect(db.users?.map((u) => u.login)).toEqual(['neighbour@example.com']);
     for (const table of ['terminals', 'history', 'history_reports', 'hidden_programs', 'user_sessions']) {
       expect((db[table] ?? []).filter((r) => r.user_id !== undefined && !(db.users as unknown as { id: string }[]).some((u) => u.id === r.user_id))).toEqual([]);

@@ -10,6 +10,7 @@ import type { Store } from '../store/types.ts';
 import { AccountService } from './accounts-service.ts';
 import { DeviceService } from './device-service.ts';
 import { EventBus } from './events.ts';
+import { isPostgresStore, startFanout } from './fanout.ts';
 import { HistoryService } from './history-service.ts';
 import { accountRoutes } from './routes-accounts.ts';
 import { adminRoutes } from './routes-admin.ts';
@@ -21,6 +22,8 @@ import { revocationRoutes } from './routes-revocations.ts';
 import { RevocationHub } from './revocations.ts';
 import { ProfileService } from './profiles-service.ts';
 import { profileRoutes } from './routes-profiles.ts';
+import { PresenceService } from './presence.ts';
+import { presenceRoutes } from './routes-presence.ts';
 
 /** The services of one global role instance. */
 export interface GlobalServices {
@@ -33,12 +36,16 @@ export interface GlobalServices {
   /** Every revocation of this global (push, in-process streaming and the feed listen to it). */
   revocations: RevocationHub;
   profiles: ProfileService;
+  /** Now playing: the households' open play sessions, reported by the clusters. */
+  presence: PresenceService;
 }
 
 /** Build the global services over a store. */
 export function createGlobal(store: Store, config: Config, now: () => number = Date.now): GlobalServices {
   const bus = new EventBus();
   const revocations = new RevocationHub();
+  // A cluster refreshes every open session with each heartbeat; two missed ones and it is gone.
+  const presence = new PresenceService({ store, bus, revocations, ttlMs: 2 * config.heartbeatIntervalSec * 1000 + 2_000, now });
   const accounts = new AccountService({
     store,
     sessionDays: config.sessionDays,
@@ -46,6 +53,8 @@ export function createGlobal(store: Store, config: Config, now: () => number = D
     openRegistration: config.openRegistration,
     // Plain heartbeats reach global every report interval; a pause or seek at once.
     playingWindowMs: 2 * config.reportIntervalSec * 1000 + 15_000,
+    // Sessions list newest first: a terminal's first is its current one.
+    livePresence: (userId) => presence.list(userId, null),
     now,
   });
   const profiles = new ProfileService({ store, now });
@@ -57,7 +66,7 @@ export function createGlobal(store: Store, config: Config, now: () => number = D
     adminToken: config.adminToken,
   };
   const devices = new DeviceService({ store, now, expiresInSec: config.deviceCodeTtlSec, intervalSec: config.devicePollIntervalSec });
-  return { store, bus, accounts, history, devices, auth, revocations, profiles };
+  return { store, bus, accounts, history, devices, auth, revocations, profiles, presence };
 }
 
 /** Options of the global plugin. */
@@ -84,6 +93,13 @@ export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = asyn
   await app.register(profileRoutes, { profiles, store, auth, authRateLimit: config.authRateLimit });
   await app.register(eventRoutes, { bus, auth, revocations, profiles });
   await app.register(revocationRoutes, { revocations, auth });
+  await app.register(presenceRoutes, { presence: services.presence, profiles, auth });
+  const presenceTimer = setInterval(() => services.presence.sweep(), 1_000);
+  presenceTimer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(presenceTimer);
+    services.presence.close();
+  });
   await app.register(adminRoutes, {
     store,
     history,
@@ -91,14 +107,26 @@ export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = asyn
     onCatalogueChange: () => bus.broadcast({ type: 'catalogue', at: Date.now() }),
   });
 
-  // Aging (patent [0050]): periodically, and once shortly after start.
+  // Several instances over one PostgreSQL: push and revocations reach every instance's clients.
+  if (isPostgresStore(store)) {
+    const stop = startFanout({ store, bus, revocations, log: app.log });
+    app.addHook('onClose', async () => stop());
+  }
+
+  // Aging (patent [0050]): periodically, and once shortly after start; with several instances
+  // on one PostgreSQL, on one instance at a time (a try-lock: the others skip that round).
+  const exclusive = <T>(fn: () => Promise<T>) => (isPostgresStore(store) ? store.withExclusiveLock('aging', fn) : fn());
   const run = () =>
-    Promise.all([
+    exclusive(() => Promise.all([
       history.runRetention(),
       store.deleteExpired(Date.now()),
       store.deleteRevocationsBefore(Date.now() - revocations.windowMs).then(() => revocations.purge()),
-    ]).then(
-      ([r, expired]) => (r.deletedRecords > 0 || expired.sessions > 0) && app.log.info({ ...r, ...expired }, 'aged out old records'),
+    ])).then(
+      (done) => {
+        if (!done) return;
+        const [r, expired] = done;
+        if (r.deletedRecords > 0 || expired.sessions > 0) app.log.info({ ...r, ...expired }, 'aged out old records');
+      },
       (err: unknown) => app.log.error({ err }, 'aging failed'),
     );
   const first = setTimeout(run, 5_000);

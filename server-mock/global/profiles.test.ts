@@ -8,7 +8,7 @@ import type { Profile, ProfileList } from '../../common/protocol/profiles.ts';
 import type { HomePage } from '../../common/protocol/api.ts';
 import type { Program } from '../../common/protocol/model.ts';
 import type { PlayResponse } from '../../common/protocol/stream.ts';
-import { addTerminal, clusterReport, dumpDatabase, getHome, postReports, signUp, startTestServer, type TestServer } from '../testing/harness.ts';
+import { addTerminal, clusterReport, getHome, postReports, signUp, startTestServer, type TestServer } from '../testing/harness.ts';
 import { openEventStream } from '../testing/sse-client.ts';
 import { PIN_MAX_FAILURES } from './profiles-service.ts';
 
@@ -129,10 +129,10 @@ describe('profiles', () => {
   });
 
   it('a profile under a maturity limit cannot manage profiles; at most 8; never the last one', async () => {
-    const before = dumpDatabase(s.dbFile);
+    const before = (await s.dump());
     expect((await inject('PATCH', `/api/v1/profiles/${kid.id}`, tv.credential, { maturityLimit: null })).json().code).toBe('FORBIDDEN');
     expect((await inject('POST', '/api/v1/profiles', tv.credential, { name: 'Sneaky' })).json().code).toBe('FORBIDDEN');
-    expect(dumpDatabase(s.dbFile)).toEqual(before);
+    expect((await s.dump())).toEqual(before);
     for (let i = 3; i <= 8; i++) expect((await inject('POST', '/api/v1/profiles', pc.credential, { name: `P${i}` })).statusCode).toBe(201);
     const ninth = await inject('POST', '/api/v1/profiles', pc.credential, { name: 'P9' });
     expect(ninth.statusCode).toBe(409);
@@ -148,7 +148,7 @@ describe('profiles', () => {
     expect((await inject('DELETE', `/api/v1/profiles/${kid.id}`, user)).statusCode).toBe(204);
     expect((await inject('GET', '/api/v1/profiles', tv.credential)).json<ProfileList>().currentProfileId).toBe(parent.id);
     expect(await rowOf(tv)).toEqual([['ocean', 'PC']]);
-    const db = dumpDatabase(s.dbFile) as Record<string, { profile_id?: string }[]>;
+    const db = (await s.dump()) as Record<string, { profile_id?: string }[]>;
     expect(db.history?.some((r) => r.profile_id === kid.id)).toBe(false);
   });
 

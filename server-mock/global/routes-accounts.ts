@@ -142,9 +142,9 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
     '/api/v1/terminals/:terminalId',
     {
       onRequest: either,
-      schema: { tags, summary: 'Rename a terminal of the household', security: both, params, body: RenameTerminalRequest, response: { 200: Terminal, ...errorResponses } },
+      schema: { tags, summary: 'Rename a terminal of the household and/or change its type (its catalogue follows)', security: both, params, body: RenameTerminalRequest, response: { 200: Terminal, ...errorResponses } },
     },
-    async (req) => accounts.renameTerminal(await managerOf(req), req.params.terminalId, req.body.name),
+    async (req) => accounts.renameTerminal(await managerOf(req), req.params.terminalId, req.body),
   );
 
   app.delete(

@@ -13,6 +13,7 @@ import { errorResponses, security } from '../http/schemas.ts';
 import type { EventBus } from './events.ts';
 import type { RevocationHub } from './revocations.ts';
 import type { ProfileService } from './profiles-service.ts';
+import { inScope as inPresenceScope } from './presence.ts';
 
 /** Options of the events route. */
 export interface EventRoutesOptions {
@@ -90,6 +91,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
         if (!scope) return true;
         if (event.type === 'history') return scope.shared || event.record.profileId === undefined || event.record.profileId === scope.profileId;
         if (event.type === 'hidden') return event.profileId === undefined || event.profileId === scope.profileId;
+        if (event.type === 'presence') return inPresenceScope(scope, event.session.profileId);
+        if (event.type === 'presence-ended') return inPresenceScope(scope, event.profileId);
         return true;
       };
       const unsubscribe = bus.subscribe(p.userId, send);

@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, parseConfig } from '../config.ts';
-import { openSqliteStore } from '../store/sqlite.ts';
+import { openStore } from '../store/open.ts';
 import { libraryMediaDirOf } from '../streaming/plugin.ts';
 import { checkFfmpeg, FfmpegMissingError } from './ffmpeg.ts';
 import { Library } from './library.ts';
@@ -64,7 +64,7 @@ async function add(argv: string[]): Promise<number> {
   const lock = await readLock(config.dataDir);
   if (lock && lock.pid !== process.pid) return addThroughServer(lock, config.dataDir, abs);
   await checkFfmpeg();
-  const store = await openSqliteStore({ file: path.join(config.dataDir, 'resume.sqlite') });
+  const store = await openStore(config);
   const library = await Library.open({ dataDir: config.dataDir, mediaDir: libraryMediaDirOf(config), catalogue: storeCatalogue(store), concurrency: config.libraryJobs ?? undefined, maxRenditions: config.libraryRenditions });
   await writeLock(config.dataDir, { pid: process.pid, url: null });
   const shown = progressWriter(process.stdout);

@@ -152,6 +152,14 @@ export function storeConformance(name: string, makeStore: () => Promise<Store>):
         expect(await store.renameTerminal(alice.id, 'term-unknown', 'X')).toBe(false);
         expect((await store.getTerminal(aliceStb.id))?.name).toBe('Living room');
       });
+      it('changes the type only of a terminal of that user', async () => {
+        expect(await store.setTerminalType(alice.id, alicePhone.id, 'pc')).toBe(true);
+        expect((await store.getTerminal(alicePhone.id))?.type).toBe('pc');
+        expect(await store.setTerminalType(bob.id, alicePhone.id, 'stb')).toBe(false);
+        expect(await store.setTerminalType(alice.id, 'term-unknown', 'stb')).toBe(false);
+        expect((await store.getTerminal(alicePhone.id))?.type).toBe('pc');
+        expect(await store.setTerminalType(alice.id, alicePhone.id, 'mobile')).toBe(true);
+      });
       it('deletes only a terminal of that user, with its history', async () => {
         await apply({ reportId: 'rep-del-1', terminal: aliceStb, seq: 1 });
         await apply({ reportId: 'rep-del-2', terminal: alicePhone, seq: 1 });

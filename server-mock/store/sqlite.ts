@@ -8,7 +8,7 @@
  * `BEGIN IMMEDIATE`, taking the write lock before the read that `decide` depends on, so two
  * writers can never both decide on the same stored row.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { groupCommitter, inTransaction, startCheckpointer } from './sqlite-commit.ts';
@@ -42,7 +42,14 @@ export interface SqliteStoreOptions {
    * power loss at the cost of one fsync per transaction.
    */
   synchronous?: 'NORMAL' | 'FULL';
+  /** Cap the file at this many pages (a quota; SQLITE_FULL beyond it, as on a full disk). */
+  maxPageCount?: number;
+  /** Run the integrity check at open (default true; files over QUICK_CHECK_MAX_BYTES skip it). */
+  check?: boolean;
 }
+
+/** Files up to this size are checked (`PRAGMA quick_check`) at open: the check reads every page. */
+export const QUICK_CHECK_MAX_BYTES = 1024 * 1024 * 1024;
 
 // Raw row shapes as SQLite returns them (type aliases, so they are castable from records).
 type DbUser = {
@@ -72,6 +79,12 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store> 
   const db = new DatabaseSync(opts.file);
   try {
     configure(db, opts.synchronous ?? 'NORMAL', memory);
+    if (opts.maxPageCount) db.exec(`PRAGMA max_page_count = ${Math.floor(opts.maxPageCount)}`);
+    // Bounded integrity check: a damaged file is refused at start rather than written into.
+    if (!memory && opts.check !== false && statSync(opts.file).size <= QUICK_CHECK_MAX_BYTES) {
+      const rows = db.prepare('PRAGMA quick_check(5)').all() as { quick_check: string }[];
+      if (rows[0]?.quick_check !== 'ok') throw new Error(`quick_check failed: ${rows.map((r) => r.quick_check).join('; ')}`);
+    }
     migrateSqlite(db);
     return buildStore(db, memory ? null : { file: opts.file, synchronous: opts.synchronous ?? 'NORMAL' });
   } catch (err) {
@@ -212,6 +225,7 @@ function prepareAll(db: DatabaseSync) {
     terminalByCredential: p('SELECT * FROM terminals WHERE credential_hash = ? AND revoked_at IS NULL'),
     listTerminals: p('SELECT * FROM terminals WHERE user_id = ? ORDER BY created_at, id'),
     renameTerminal: p('UPDATE terminals SET name = ? WHERE id = ? AND user_id = ?'),
+    setTerminalType: p('UPDATE terminals SET type = ? WHERE id = ? AND user_id = ?'),
     // History goes with it through the composite foreign key's ON DELETE CASCADE.
     deleteTerminal: p('DELETE FROM terminals WHERE id = ? AND user_id = ?'),
     // "Seen" only moves forward, so out-of-order touches from parallel requests cannot regress it.
@@ -376,6 +390,9 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
     },
     async renameTerminal(userId, terminalId, name) {
       return changed(s.renameTerminal, name, terminalId, userId) === 1;
+    },
+    async setTerminalType(userId, terminalId, type) {
+      return changed(s.setTerminalType, type, terminalId, userId) === 1;
     },
     async deleteTerminal(userId, terminalId, at) {
       return inTransaction(db, () => {

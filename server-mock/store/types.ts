@@ -233,6 +233,8 @@ export interface Store extends DeviceCodeStore {
   listTerminals(userId: string): Promise<TerminalRow[]>;
   /** Rename a terminal of this user; false when no such terminal of this user. */
   renameTerminal(userId: string, terminalId: string, name: string): Promise<boolean>;
+  /** Change the type of a terminal of this user (its catalogue follows); false when no such terminal of this user. */
+  setTerminalType(userId: string, terminalId: string, type: TerminalType): Promise<boolean>;
   /**
    * Remove a terminal of this user and its history, and record a `terminal` revocation at
    * `at`, in one transaction; false (nothing written) when no such terminal of this user.

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProgramsAnswer } from '../../common/protocol/api.ts';
 import type { PlayResponse } from '../../common/protocol/stream.ts';
-import { addTerminal, dumpDatabase, PLAY_TOKEN_SECRET, SERVICE_AUTH, signUp, startTestServer, type TestServer } from '../testing/harness.ts';
+import { addTerminal, PLAY_TOKEN_SECRET, SERVICE_AUTH, signUp, startTestServer, type TestServer } from '../testing/harness.ts';
 import { DEMO_CATALOG_URL, readCatalogFile } from '../demo/seed.ts';
 import { signPlayToken } from './tokens.ts';
 
@@ -140,7 +140,7 @@ describe('play sessions', () => {
     const q = (await play({ programId: 'harbour-lights' }, phone.credential)).json<PlayResponse>();
     await beat(p, { position: { kind: 'offset', offsetMs: 10_000 }, seq: 1, event: 'pause' });
     await waitFor(async () => (await historyOf(tv.id)).length === 1);
-    const before = dumpDatabase(s.dbFile);
+    const before = (await s.dump());
     const bad: [object, number, string, string?][] = [
       [{ position: { kind: 'offset', offsetMs: -5 }, seq: 2 }, 400, 'VALIDATION_FAILED'],
       [{ position: { kind: 'offset', offsetMs: 'NaN' }, seq: 2 }, 400, 'VALIDATION_FAILED'],
@@ -160,7 +160,7 @@ describe('play sessions', () => {
     const unknown = await s.app.inject({ method: 'POST', url: '/stream/v1/sessions/unknown-session-1/stop', headers: { authorization: `Bearer ${p.playToken}` }, payload: { position: { kind: 'offset', offsetMs: 1 }, seq: 9 } });
     expect(unknown.json().code).toBe('SESSION_NOT_FOUND');
     await new Promise((r) => setTimeout(r, 100));
-    expect(dumpDatabase(s.dbFile)).toEqual(before);
+    expect((await s.dump())).toEqual(before);
     expect(s.app.streaming?.sessions.get(p.sessionId)?.position).toEqual({ kind: 'offset', offsetMs: 10_000 });
   });
 

@@ -16,23 +16,28 @@ import { Reporter, type ReporterOptions } from './reporter.ts';
 type ReporterLog = ReporterOptions['log'];
 import { accessRoutes, linkFor, type LiveStartResolver } from './routes-access.ts';
 import { SessionManager } from './sessions.ts';
+import { PresenceReporter } from './presence.ts';
 import { signPlayToken } from './tokens.ts';
 
 /** The state of one streaming role instance (sessions and the durable reporter). */
 export interface StreamingState {
   sessions: SessionManager;
   reporter: Reporter;
+  /** Sends session changes to global for now playing (issue 15). */
+  presence: PresenceReporter;
 }
 
 /** Build the streaming state; the outbox lives in `outboxFile` (default: in the data dir). */
 export function createStreaming(client: GlobalClient, config: Config, log: ReporterLog, outboxFile?: string): StreamingState {
   const reporter = new Reporter({ client, file: outboxFile ?? outboxFileFor(config), log });
+  const presence = new PresenceReporter({ client, log });
   const sessions = new SessionManager({
     timeoutMs: config.sessionTimeoutSec * 1000,
     reportIntervalMs: config.reportIntervalSec * 1000,
     report: (r) => reporter.report(r),
+    onChange: (s, change) => presence.observe(s, change),
   });
-  return { sessions, reporter };
+  return { sessions, reporter, presence };
 }
 
 /** Options of the streaming plugin. */
@@ -87,7 +92,7 @@ export function outboxFileFor(config: Config): string {
 export const streamingPlugin: FastifyPluginAsyncTypebox<StreamingPluginOptions> = async (app, { client, config, state, revocations }) => {
   if (!config.playTokenSecret) throw new Error('the streaming role needs a play-token secret');
   const tokenKey = Buffer.from(config.playTokenSecret, 'utf8');
-  const { sessions, reporter } = state;
+  const { sessions, reporter, presence } = state;
 
   await app.register(accessRoutes, {
     client,
@@ -147,6 +152,7 @@ export const streamingPlugin: FastifyPluginAsyncTypebox<StreamingPluginOptions> 
     clearInterval(timer);
     clearInterval(catalogueTimer);
     reporter.close();
+    presence.close();
   });
 };
 

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { AppError } from '../../common/errors.ts';
-import { Outbox, type OutboxEntry, type OutboxStorage, type SendOutcome } from '../../common/outbox.ts';
+import { Outbox, outcomeOfFailure, type OutboxEntry, type OutboxStorage, type SendOutcome } from '../../common/outbox.ts';
 import type { ClusterReport, RejectedReports } from '../../common/protocol/api.ts';
 import type { GlobalClient } from '../global-client.ts';
 import type { SessionReport } from './sessions.ts';
@@ -51,13 +51,14 @@ export class SqliteOutboxStorage<T> implements OutboxStorage<T> {
   }
 }
 
-/** Map a send failure to an outbox outcome: refused reports are dropped, the rest retried. */
-export function outcomeOf(err: unknown): SendOutcome {
-  if (err instanceof AppError && err.status < 500 && err.code !== 'RATE_LIMITED') {
-    const rejected = (err.details as RejectedReports | undefined)?.rejected;
-    return { kind: 'rejected', indexes: rejected?.map((r) => r.index) ?? [], reason: `${err.code}: ${err.message}` };
-  }
-  return { kind: 'retry', reason: err instanceof Error ? err.message : String(err) };
+/**
+ * Map a send failure to an outbox outcome by the common policy (common/outbox.ts): a body
+ * too large for global is split, only reports global names are dropped, the rest is retried.
+ */
+export function outcomeOf(err: unknown, batchSize: number): SendOutcome {
+  if (!(err instanceof AppError)) return { kind: 'retry', reason: err instanceof Error ? err.message : String(err) };
+  const rejected = (err.details as RejectedReports | undefined)?.rejected;
+  return outcomeOfFailure({ status: err.status, code: err.code, rejectedIndexes: rejected?.map((r) => r.index) ?? null }, batchSize);
 }
 
 /** Build the wire report of a session event. */
@@ -111,7 +112,7 @@ export class Reporter {
           await o.client.report({ sentAt: this.#now(), reports: [...reports] });
           return { kind: 'ok' };
         } catch (err) {
-          return outcomeOf(err);
+          return outcomeOf(err, reports.length);
         }
       },
       onEvent: (e) => {

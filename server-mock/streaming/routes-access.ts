@@ -160,7 +160,11 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
       }
 
       const sessionId = randomBytes(12).toString('base64url');
-      const { token, expiresAt } = issue({ u: id.userId, t: id.terminal.id, p: program.id, s: sessionId, ...(profileId ? { pf: profileId } : {}) });
+      const resumedFrom = body.breakpoint && program.kind === 'vod' ? start : null;
+      const { token, expiresAt } = issue({
+        u: id.userId, t: id.terminal.id, p: program.id, s: sessionId, ...(profileId ? { pf: profileId } : {}),
+        tt: id.terminal.type, st: t, ...(resumedFrom?.kind === 'offset' ? { rf: resumedFrom.offsetMs } : {}),
+      });
       const minSeq = answer.history.filter((r) => r.terminalId === id.terminal.id).reduce((m, r) => Math.max(m, r.seq), 0);
       o.sessions.open({
         id: sessionId,
@@ -172,7 +176,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         startedAt: t,
         position: start,
         seq: -1,
-        resumedFrom: body.breakpoint && program.kind === 'vod' ? start : null,
+        resumedFrom,
         playToken: token,
       });
       const path = protocol === 'hls' ? (link.hls as string) : link.dash;
@@ -197,15 +201,35 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
   );
 
   /** The open session a request's play token addresses (header, or ?token= for beacons). */
-  function sessionOf(req: FastifyRequest, sessionId: string, allowClosed = false): PlaySession {
+  async function sessionOf(req: FastifyRequest, sessionId: string, allowClosed = false): Promise<PlaySession> {
     const token = bearerToken(req, true) ?? (req.query as { token?: string } | undefined)?.token;
     if (!token) throw new AppError('UNAUTHENTICATED', 'The session’s play token is required');
     const claims = verify(token);
     // A token of another session (another terminal's, say) does not reveal whether this one exists.
     if (claims.s !== sessionId) throw sessionNotFound();
-    const s = o.sessions.get(sessionId);
+    const s = o.sessions.get(sessionId) ?? (await adopt(claims, token));
     if (!s || (s.closedAt !== null && !allowClosed)) throw sessionNotFound();
     return s;
+  }
+
+  /**
+   * Take over a session another node of this cluster opened (behind a load balancer, or after
+   * that node died): everything needed is in its signed token. The next heartbeat or stop sets
+   * the position; reports keep their ids (session + seq), so one sent by both nodes is a
+   * duplicate at global, never a second write.
+   */
+  async function adopt(claims: PlayTokenClaims, token: string): Promise<PlaySession | null> {
+    if (claims.c !== o.clusterId || !claims.tt) return null;
+    const program = (await o.client.programs()).programs.find((p) => p.id === claims.p);
+    if (!program) return null;
+    const existing = o.sessions.get(claims.s);
+    if (existing) return existing;
+    const resumedFrom: Breakpoint | null = claims.rf !== undefined ? { kind: 'offset', offsetMs: claims.rf } : null;
+    return o.sessions.open({
+      id: claims.s, userId: claims.u, terminalId: claims.t, terminalType: claims.tt, profileId: claims.pf ?? null, program,
+      startedAt: claims.st ?? claims.iat * 1000, position: resumedFrom ?? (program.kind === 'live' ? { kind: 'wallclock', epochMs: now() } : { kind: 'offset', offsetMs: 0 }),
+      seq: -1, resumedFrom, playToken: token,
+    });
   }
 
   function checkedPosition(s: PlaySession, position: Breakpoint): Breakpoint {
@@ -231,7 +255,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
       },
     },
     async (req) => {
-      const s = sessionOf(req, req.params.sessionId);
+      const s = await sessionOf(req, req.params.sessionId);
       const position = checkedPosition(s, req.body.position);
       const result = await o.sessions.update(s, {
         position,
@@ -239,7 +263,10 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         event: req.body.event ?? 'heartbeat',
         seekedBack: req.body.seekedBack,
       });
-      const { token, expiresAt } = issue({ u: s.userId, t: s.terminalId, p: s.program.id, s: s.id, ...(s.profileId ? { pf: s.profileId } : {}) });
+      const { token, expiresAt } = issue({
+        u: s.userId, t: s.terminalId, p: s.program.id, s: s.id, ...(s.profileId ? { pf: s.profileId } : {}),
+        tt: s.terminalType, st: s.startedAt, ...(s.resumedFrom?.kind === 'offset' ? { rf: s.resumedFrom.offsetMs } : {}),
+      });
       s.playToken = token;
       return { playToken: token, tokenExpiresAt: expiresAt, nextHeartbeatMs: o.heartbeatIntervalMs, result };
     },
@@ -259,7 +286,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
       },
     },
     async (req) => {
-      const s = sessionOf(req, req.params.sessionId, true);
+      const s = await sessionOf(req, req.params.sessionId, true);
       if (s.closedAt !== null) return { breakpoint: s.position, result: 'already-stopped' as const };
       const position = checkedPosition(s, req.body.position);
       const result = await o.sessions.update(s, { position, seq: req.body.seq, event: 'stop', seekedBack: req.body.seekedBack });

@@ -54,8 +54,13 @@ export interface SessionManagerOptions {
   reportIntervalMs: number;
   /** Durably queue a report for global. */
   report: (r: SessionReport) => Promise<void>;
+  /** Told of every change of a session (now playing, issue 15); must not throw. */
+  onChange?: (session: PlaySession, change: SessionChange) => void;
   now?: () => number;
 }
+
+/** What happened to a session: opened, a heartbeat-family update, or closed. */
+export type SessionChange = 'open' | ReportEvent;
 
 /** How long a closed session is remembered (for idempotent stop retries). */
 const CLOSED_RETENTION_MS = 10 * 60_000;
@@ -74,10 +79,12 @@ export type UpdateResult = 'applied' | 'stale';
 /** The live sessions of one cluster. */
 export class SessionManager {
   readonly #sessions = new Map<string, PlaySession>();
-  readonly #o: Required<SessionManagerOptions>;
+  readonly #o: Required<Omit<SessionManagerOptions, 'onChange'>>;
+  readonly #onChange: (session: PlaySession, change: SessionChange) => void;
 
   constructor(options: SessionManagerOptions) {
     this.#o = { now: Date.now, ...options };
+    this.#onChange = options.onChange ?? (() => {});
   }
 
   /** Register a new session. */
@@ -85,6 +92,7 @@ export class SessionManager {
     const now = this.#o.now();
     const s: PlaySession = { ...session, lastSeenAt: now, reportedSeq: -1, reportedAt: 0, closedAt: null, seekedBack: false };
     this.#sessions.set(s.id, s);
+    this.#onChange(s, 'open');
     return s;
   }
 
@@ -107,13 +115,21 @@ export class SessionManager {
   async update(session: PlaySession, update: PositionUpdate): Promise<UpdateResult> {
     const now = this.#o.now();
     session.lastSeenAt = now;
-    if (update.seq <= session.seq) return 'stale';
+    if (update.seq <= session.seq) {
+      // An out-of-order stop still ends the session; the last good position stands.
+      if (update.event === 'stop' && session.closedAt === null) {
+        session.closedAt = now;
+        this.#onChange(session, 'stop');
+      }
+      return 'stale';
+    }
     session.seq = update.seq;
     session.position = update.position;
     session.seekedBack ||= update.seekedBack === true;
     const due =
       update.event !== 'heartbeat' || session.reportedSeq < 0 || now - session.reportedAt >= this.#o.reportIntervalMs;
     if (update.event === 'stop') session.closedAt = now;
+    this.#onChange(session, update.event);
     if (due) await this.#report(session, update.event);
     return 'applied';
   }
@@ -131,6 +147,7 @@ export class SessionManager {
       if (s.closedAt !== null || !match(s)) continue;
       s.closedAt = now;
       ended.push(s);
+      this.#onChange(s, 'stop');
     }
     for (const s of ended) if (s.seq >= 0 && s.reportedSeq < s.seq) await this.#report(s, 'stop');
     return ended.length;
@@ -148,6 +165,7 @@ export class SessionManager {
       if (now - s.lastSeenAt < this.#o.timeoutMs) continue;
       s.closedAt = now;
       closed++;
+      this.#onChange(s, 'timeout');
       // Only a position global has not seen yet needs the report; seq identifies it.
       if (s.seq >= 0 && s.reportedSeq < s.seq) await this.#report(s, 'timeout');
     }

@@ -23,6 +23,14 @@ export interface PlayTokenClaims {
   c: string;
   /** Household profile the viewing belongs to (tokens from before profiles lack it). */
   pf?: string;
+  /**
+   * Session state any node of the cluster needs to take the session over (stateless nodes):
+   * the terminal's type, when the session started (epoch ms) and, for a resumed VOD viewing,
+   * where it resumed (offset ms; the bad-stop guard needs it). Absent in older tokens.
+   */
+  tt?: 'stb' | 'mobile' | 'pc';
+  st?: number;
+  rf?: number;
   /** Issued at / expires at, epoch seconds. */
   iat: number;
   exp: number;
@@ -62,6 +70,10 @@ export function verifyPlayToken(key: Buffer, token: string, nowSec: number): Pla
   }
   const fields = [claims?.u, claims?.t, claims?.p, claims?.s, claims?.c];
   if (!fields.every((f) => typeof f === 'string') || typeof claims.exp !== 'number' || typeof claims.iat !== 'number' || (claims.pf !== undefined && typeof claims.pf !== 'string')) {
+    return { problem: 'malformed' };
+  }
+  const optional = (v: unknown, type: string) => v === undefined || typeof v === type;
+  if (!optional(claims.st, 'number') || !optional(claims.rf, 'number') || (claims.tt !== undefined && !['stb', 'mobile', 'pc'].includes(claims.tt))) {
     return { problem: 'malformed' };
   }
   if (claims.exp <= nowSec) return { problem: 'expired' };

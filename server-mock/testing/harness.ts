@@ -1,6 +1,7 @@
 /**
- * Test harness for server-mock: a real app over a real SQLite file in a temp dir, plus
- * helpers that speak the public API the way a terminal or a cluster would. Test-only.
+ * Test harness for server-mock: a real app over a real store — a SQLite file in a temp dir, or
+ * with `RA_TEST_STORE=postgres` a fresh schema of the PostgreSQL at `RA_TEST_DATABASE_URL` —
+ * plus helpers that speak the public API the way a terminal or a cluster would. Test-only.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,10 @@ import type { Program, TerminalType } from '../../common/protocol/model.ts';
 import { buildApp } from '../app.ts';
 import { defaultConfig, type Config } from '../config.ts';
 import type { GlobalServices } from '../global/plugin.ts';
-import { openSqliteStore } from '../store/sqlite.ts';
+import pg from 'pg';
+import { openStore } from '../store/open.ts';
+import { PG_TEST_URL, freshSchema } from '../store/postgres-testing.ts';
+import type { Store } from '../store/types.ts';
 
 /** The service credential the harness's global accepts. */
 export const SERVICE = { id: 's1', secret: 'test-service-secret-0123456789' } as const;
@@ -57,12 +61,22 @@ export interface TestServer {
   global: GlobalServices;
   config: Config;
   dataDir: string;
+  /** The SQLite file (exists only when the store is SQLite). */
   dbFile: string;
+  /** Every row of every table of the store, in a stable order (either store). */
+  dump(): Promise<Record<string, unknown[]>>;
+  /** Run one literal SQL statement straight on the store's database (tests that rewind time). */
+  exec(sql: string): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Start an app over a fresh SQLite file with the fixture catalogue (plus `extraPrograms`). */
-export async function startTestServer(overrides: Partial<Config> = {}, extraPrograms: Program[] = []): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+  extraPrograms: Program[] = [],
+  /** Share this PostgreSQL schema with other test servers (several global instances; the creator drops it). */
+  shared: { pgSchema?: string } = {},
+): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ra-test-'));
   const dbFile = join(dataDir, 'resume.sqlite');
   const config = defaultConfig({
@@ -77,7 +91,10 @@ export async function startTestServer(overrides: Partial<Config> = {}, extraProg
     playTokenSecret: PLAY_TOKEN_SECRET,
     ...overrides,
   });
-  const store = await openSqliteStore({ file: dbFile });
+  const schema = shared.pgSchema ?? (testStoreKind() === 'postgres' ? freshSchema() : undefined);
+  const ownsSchema = !shared.pgSchema;
+  const storeSpec = schema ? { kind: 'postgres' as const, url: PG_TEST_URL as string } : { kind: 'sqlite' as const };
+  const store: Store = await openStore({ store: storeSpec, dataDir, pgSchema: schema });
   await store.upsertPrograms([...FIXTURE_PROGRAMS, ...extraPrograms]);
   const { app, global } = await buildApp({ config, store, logger: false, outboxFile: join(dataDir, 'outbox.sqlite') });
   await app.ready();
@@ -87,12 +104,64 @@ export async function startTestServer(overrides: Partial<Config> = {}, extraProg
     config,
     dataDir,
     dbFile,
+    dump: () => (schema ? dumpPostgres(schema) : Promise.resolve(dumpDatabase(dbFile))),
+    async exec(sql) {
+      if (schema) {
+        await withAdmin(async (c) => {
+          await c.query(`SET search_path TO ${schema}`);
+          await c.query(sql);
+        });
+        return;
+      }
+      const db = new DatabaseSync(dbFile);
+      try {
+        db.exec(sql);
+      } finally {
+        db.close();
+      }
+    },
     async close() {
       await app.close();
       await store.close();
+      if (schema && ownsSchema) await dropSchema(schema);
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Which store the harness opens: `RA_TEST_STORE=postgres` (needs `RA_TEST_DATABASE_URL`), else SQLite. */
+export function testStoreKind(): 'sqlite' | 'postgres' {
+  if (process.env.RA_TEST_STORE !== 'postgres') return 'sqlite';
+  if (!PG_TEST_URL) throw new Error('RA_TEST_STORE=postgres needs RA_TEST_DATABASE_URL');
+  return 'postgres';
+}
+
+async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: PG_TEST_URL as string });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Every row of every table of a PostgreSQL schema, like `dumpDatabase` (bigints as numbers). */
+async function dumpPostgres(schema: string): Promise<Record<string, unknown[]>> {
+  return withAdmin(async (c) => {
+    const tables = (await c.query<{ name: string }>(
+      'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema])).rows;
+    const out: Record<string, unknown[]> = {};
+    for (const { name } of tables) {
+      const rows = (await c.query(`SELECT * FROM ${schema}."${name}" ORDER BY 1, 2`)).rows as Record<string, unknown>[];
+      out[name] = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+$/.test(v) && k !== 'id' ? Number(v) : v])));
+    }
+    return out;
+  });
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  await withAdmin((c) => c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
 }
 
 /** Every row of every table, in a stable order: to prove a refused request changed nothing. */

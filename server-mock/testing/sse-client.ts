@@ -9,6 +9,8 @@ export interface EventStream {
   /** Resolve with the first event (already received or future) that matches, or reject on timeout. */
   next(match: (e: PushEvent) => boolean, timeoutMs?: number): Promise<{ event: PushEvent; at: number }>;
   close(): void;
+  /** Resolves (performance.now()) when the server ended the stream. */
+  ended: Promise<number>;
 }
 
 /** Open `/api/v1/events` with a terminal credential; resolves once the `hello` event arrived. */
@@ -22,6 +24,8 @@ export async function openEventStream(baseUrl: string, credential: string, viaQu
   const parser = new SseParser();
   const decoder = new TextDecoder();
   const reader = res.body.getReader();
+  let markEnded!: (at: number) => void;
+  const ended = new Promise<number>((r) => (markEnded = r));
   void (async () => {
     try {
       for (;;) {
@@ -35,6 +39,7 @@ export async function openEventStream(baseUrl: string, credential: string, viaQu
     } catch {
       // aborted
     }
+    markEnded(performance.now());
   })();
   const stream: EventStream = {
     events,
@@ -57,6 +62,7 @@ export async function openEventStream(baseUrl: string, credential: string, viaQu
       });
     },
     close: () => controller.abort(),
+    ended,
   };
   await stream.next((e) => e.type === 'hello');
   return stream;

@@ -8,6 +8,7 @@
  * session's play token; account calls send a user session token passed explicitly (it lives
  * only for the sign-in → name-this-terminal step and is never stored).
  */
+import { PresenceList } from '../../../common/protocol/presence.ts';
 import Type, { type Static, type TSchema } from 'typebox';
 import Value from 'typebox/value';
 import { isErrorCode, type ErrorCode } from '../../../common/errors.ts';
@@ -252,6 +253,8 @@ export function createApi(o: ApiOptions) {
     me: () => call({ method: 'GET', path: '/api/v1/me', auth: { kind: 'terminal' }, schema: WhoAmI }),
     /** The home page model from the portal. */
     home: () => call({ method: 'GET', path: '/portal/v1/home', auth: { kind: 'terminal' }, schema: HomePage }),
+    /** Now playing: the household's open play sessions this terminal's profile may see. */
+    presence: () => call({ method: 'GET', path: '/api/v1/presence', auth: { kind: 'terminal' }, schema: PresenceList }),
     /** Remove a programme from Continue watching (until it is played again). */
     hide: (programId: string) =>
       call({ method: 'DELETE', path: `/api/v1/continue-watching/${encodeURIComponent(programId)}`, auth: { kind: 'terminal' }, schema: HideAnswer }),

@@ -149,6 +149,10 @@ export function createHomeStore(deps: HomeDeps) {
             set({ lastPushAt: now() });
             scheduleRefetch();
             return;
+          case 'presence':
+          case 'presence-ended':
+            // Now playing has its own store (stores/presence.ts).
+            return;
           default:
             assertNever(event, 'push event');
         }

@@ -25,6 +25,7 @@ import { useRemote } from './remote.ts';
 import { rememberedFocus } from './spatial.ts';
 import { TvButton } from './TvButton.tsx';
 import { TvCardOptions } from './TvCardOptions.tsx';
+import { TvNowPlaying } from './TvNowPlaying.tsx';
 
 /** Focus keys of home's items. */
 export const focusKeys = {
@@ -255,6 +256,7 @@ export function TvHome() {
         ) : (
           <>
             {cached && <p className="tv-callout">{t('home.cached')}</p>}
+            <TvNowPlaying />
             <TvRow id="continue" top title={t('home.continue')} hasItems={row.length > 0} empty={t('home.continue.empty')}>
               {row.map((item) => (
                 <TvContinueCard key={item.program.id} item={item} onOptions={setOptionsFor} />

@@ -5,6 +5,7 @@
 import type { ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { ContinueCard } from './ContinueCard.tsx';
+import { NowPlayingRow } from './NowPlaying.tsx';
 import { Catalogue } from './Catalogue.tsx';
 import { useRuntime, useT } from './context.tsx';
 import { Icon } from './icons.tsx';
@@ -111,6 +112,7 @@ export function Home() {
   return (
     <div className="home" data-portal={page.portalId}>
       {cached && <p className="callout subtle">{t('home.cached')}</p>}
+      <NowPlayingRow />
       <section className="section" aria-labelledby="cw-title" data-testid="continue-row">
         <div className="section-head">
           <h2 id="cw-title">{t('home.continue')}</h2>

@@ -10,6 +10,7 @@ import type { Language, UiMode } from '../../../common/platform.ts';
 import { LANGUAGES } from '../../../common/i18n/index.ts';
 import { useRuntime, useT } from './context.tsx';
 import { Icon, TerminalIcon } from './icons.tsx';
+import { LibrarySettings } from './LibrarySettings.tsx';
 import { goHome } from './navigation.ts';
 import { useSignOut } from './useSignOut.ts';
 import { AccountSection } from './AccountSection.tsx';
@@ -129,6 +130,7 @@ export function Settings() {
         <DevicesSection />
         <AccountSection />
         <PeopleSection />
+        <LibrarySettings />
 
         {confirming && (
           <p className="callout" role="alert">

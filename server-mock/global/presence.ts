@@ -1,0 +1,152 @@
+/**
+ * Now playing (issue 15): every open play session of every household, as its cluster reports
+ * it (`POST /global/v1/presence`, or in-process when embedded). Each change is pushed to the
+ * household as a `presence` / `presence-ended` event; `list` answers a terminal's home page.
+ *
+ * Sessions live in memory only: they are seconds-old facts that a restart loses harmlessly
+ * (the clusters' next heartbeat brings each back). An entry a cluster stops refreshing (the
+ * cluster died) expires after `ttlMs`; a revoked terminal's or account's entries go at once.
+ * A closed session is remembered a while, so a late duplicate cannot bring it back.
+ *
+ * Ownership: one PresenceService per global process; `sweep` runs on the plugin's timer.
+ */
+import type { PresenceSession, PresenceUpdate } from '../../common/protocol/presence.ts';
+import type { Store } from '../store/types.ts';
+import type { EventBus } from './events.ts';
+import type { RevocationHub } from './revocations.ts';
+
+/** Which sessions a terminal may see: its profile's, or all when the household shares history. */
+export interface PresenceScope {
+  profileId: string;
+  shared: boolean;
+}
+
+/** Options of the presence service. */
+export interface PresenceOptions {
+  store: Store;
+  bus: EventBus;
+  revocations: RevocationHub;
+  /** An entry not refreshed for this long is dropped (its cluster went silent). */
+  ttlMs: number;
+  now?: () => number;
+}
+
+interface Entry {
+  userId: string;
+  session: PresenceSession;
+}
+
+/** How long an ended session id is remembered against late duplicates. */
+const ENDED_RETENTION_MS = 10 * 60_000;
+
+/** The household's open sessions, and their push. */
+export class PresenceService {
+  readonly #o: Required<PresenceOptions>;
+  readonly #open = new Map<string, Entry>();
+  readonly #ended = new Map<string, number>();
+  readonly #unsubscribe: () => void;
+
+  constructor(options: PresenceOptions) {
+    this.#o = { now: Date.now, ...options };
+    // Synchronous inside the revoking call: a removed terminal's card goes with it.
+    this.#unsubscribe = options.revocations.subscribe((entries) => {
+      for (const [id, e] of [...this.#open]) {
+        const hit = entries.some((r) => (r.kind === 'terminal' ? r.subjectId === e.session.terminalId : r.subjectId === e.userId));
+        if (hit) this.#end(id, e);
+      }
+    });
+  }
+
+  /**
+   * Apply a cluster's batch of session changes (oldest first). An update for a terminal that
+   * is unknown, revoked or not the named user's is skipped; returns how many were applied.
+   */
+  async apply(updates: readonly PresenceUpdate[]): Promise<number> {
+    let applied = 0;
+    for (const u of updates) {
+      if (this.#ended.has(u.sessionId)) continue;
+      if (!u.open) {
+        const e = this.#open.get(u.sessionId);
+        if (e && e.userId === u.userId) this.#end(u.sessionId, e);
+        else this.#ended.set(u.sessionId, this.#o.now());
+        applied++;
+        continue;
+      }
+      if (this.#o.revocations.isRevoked(u.terminalId, u.userId)) continue;
+      const t = await this.#o.store.getTerminal(u.terminalId);
+      if (!t || t.userId !== u.userId || t.revokedAt !== null) continue;
+      // Ended or revoked while the store answered.
+      if (this.#ended.has(u.sessionId) || this.#o.revocations.isRevoked(u.terminalId, u.userId)) continue;
+      const session: PresenceSession = {
+        sessionId: u.sessionId,
+        terminalId: t.id,
+        terminalName: t.name,
+        terminalType: t.type,
+        ...(u.profileId ? { profileId: u.profileId } : {}),
+        programId: u.programId,
+        position: u.position,
+        paused: u.paused,
+        ...(u.starting ? { starting: true as const } : {}),
+        at: this.#o.now(),
+      };
+      this.#open.set(u.sessionId, { userId: u.userId, session });
+      this.#o.bus.publish(u.userId, { type: 'presence', session });
+      applied++;
+    }
+    return applied;
+  }
+
+  /** The household's open sessions a terminal may see, newest first (its own included). */
+  list(userId: string, scope: PresenceScope | null): PresenceSession[] {
+    const now = this.#o.now();
+    const out: PresenceSession[] = [];
+    for (const e of this.#open.values()) {
+      if (e.userId !== userId || now - e.session.at > this.#o.ttlMs) continue;
+      if (!inScope(scope, e.session.profileId)) continue;
+      out.push(e.session);
+    }
+    return out.sort((a, b) => b.at - a.at || a.sessionId.localeCompare(b.sessionId));
+  }
+
+  /** An open session by id with its user (for handoff), or null. */
+  get(sessionId: string): { userId: string; session: PresenceSession } | null {
+    const e = this.#open.get(sessionId);
+    return e ? { userId: e.userId, session: e.session } : null;
+  }
+
+  /** Drop entries whose cluster went silent and forget old ended ids; returns how many expired. */
+  sweep(): number {
+    const now = this.#o.now();
+    let n = 0;
+    for (const [id, e] of [...this.#open]) {
+      if (now - e.session.at > this.#o.ttlMs) {
+        this.#end(id, e);
+        n++;
+      }
+    }
+    for (const [id, at] of [...this.#ended]) if (now - at > ENDED_RETENTION_MS) this.#ended.delete(id);
+    return n;
+  }
+
+  /** Number of open sessions (status and tests). */
+  get size(): number {
+    return this.#open.size;
+  }
+
+  /** Stop listening to revocations. */
+  close(): void {
+    this.#unsubscribe();
+  }
+
+  #end(sessionId: string, e: Entry): void {
+    this.#open.delete(sessionId);
+    this.#ended.set(sessionId, this.#o.now());
+    const { terminalId, profileId } = e.session;
+    this.#o.bus.publish(e.userId, { type: 'presence-ended', sessionId, terminalId, ...(profileId ? { profileId } : {}) });
+  }
+}
+
+/** Whether a session of `profileId` is visible in a scope (null scope: not profile-scoped). */
+export function inScope(scope: PresenceScope | null, profileId: string | undefined): boolean {
+  return !scope || scope.shared || profileId === undefined || profileId === scope.profileId;
+}
