@@ -24,6 +24,7 @@ import { createDeviceLinkStore, type DeviceLinkStore } from './stores/device-lin
 import { createHomeStore, HOME_CACHE_KEY, type HomeStore } from './stores/home.ts';
 import { localRecords } from './stores/home-merge.ts';
 import { createPlayerStore, type PlayerStore } from './stores/player.ts';
+import { createProfilesStore, type ProfilesStore } from './stores/profiles.ts';
 import { createPresenceStore, type PresenceStore } from './stores/presence.ts';
 import { createSessionStore, type SessionStore } from './stores/session.ts';
 import { createSettingsStore, type SettingsStore } from './stores/settings.ts';
@@ -41,6 +42,8 @@ export interface Runtime {
   player: PlayerStore;
   connectivity: ConnectivityStore;
   toasts: ToastStore;
+  /** The household's profiles and who is watching here ("Who's watching?"). */
+  profiles: ProfilesStore;
   /** A TV linking itself by code (RFC 8628): started by the TV's link screen, adopted by the session. */
   deviceLink: DeviceLinkStore;
   /** Options of the page URL (`?type=`, `?mode=`). */
@@ -89,6 +92,19 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
   const settings = createSettingsStore({ bridge });
   const home = createHomeStore({ api, cache: bridge });
   const player = createPlayerStore();
+  let lastProfileId: string | null | undefined;
+  const profiles = createProfilesStore({
+    api,
+    onChanged: (profile) => {
+      settings.getState().setProfileLanguage(profile?.language ?? null);
+      // Another person's row: what was shown (and cached) belongs to the previous profile.
+      if (lastProfileId !== undefined && lastProfileId !== (profile?.id ?? null)) {
+        home.getState().reset();
+        void home.getState().load();
+      }
+      lastProfileId = profile?.id ?? null;
+    },
+  });
   const presence = createPresenceStore({ api, selfId: () => session.getState().identity?.terminalId ?? null });
   const journal: Journal = createJournal(bridge);
   const session = createSessionStore({
@@ -102,6 +118,9 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
       await bridge.outboxRemove('reports', items.map((e) => e.seq));
       await bridge.cacheSet(HOME_CACHE_KEY, null);
       home.getState().reset();
+      profiles.getState().reset();
+      settings.getState().setProfileLanguage(null);
+      lastProfileId = undefined;
       presence.getState().reset();
     },
   });
@@ -166,6 +185,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     });
     push.start();
     void home.getState().load();
+    void profiles.getState().load(true);
   }
 
   function stopTerminal(): void {
@@ -224,6 +244,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     player,
     connectivity,
     toasts,
+    profiles,
     deviceLink,
     options,
     baseUrl: () => serverUrl,

@@ -25,13 +25,28 @@ import {
   type SyncRequest,
 } from '../../../common/protocol/api.ts';
 import {
+  AccountExport,
+  DeleteAccountResponse,
+  DeviceList,
+  RegistrationPolicy,
+  RevocationSummary,
+  type ChangePasswordRequest,
+} from '../../../common/protocol/account.ts';
+import { EpochMillis, ProgramId, Terminal } from '../../../common/protocol/model.ts';
+import {
+  AccountSettings,
+  Profile,
+  ProfileList,
+  type CreateProfileRequest,
+  type UpdateProfileRequest,
+} from '../../../common/protocol/profiles.ts';
+import {
   DeviceAuthorizeResponse,
   DeviceLinkResponse,
   DeviceTokenResponse,
   type DeviceAuthorizeRequest,
   type DeviceLinkRequest,
 } from '../../../common/protocol/device.ts';
-import { EpochMillis, ProgramId } from '../../../common/protocol/model.ts';
 import {
   HeartbeatResponse,
   PlayResponse,
@@ -101,7 +116,7 @@ type Auth = { kind: 'terminal' } | { kind: 'bearer'; token: string } | { kind: '
 export type DeviceLinkAuth = { kind: 'terminal' } | { kind: 'bearer'; token: string };
 
 interface Call<T extends TSchema | null> {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   auth: Auth;
   body?: unknown;
@@ -174,8 +189,11 @@ export function createApi(o: ApiOptions) {
   const session = (id: string, verb: 'heartbeat' | 'stop') => `/stream/v1/sessions/${encodeURIComponent(id)}/${verb}`;
 
   return {
-    /** Create an account (`POST /api/v1/accounts`). */
-    register: (body: RegisterRequest) => call({ method: 'POST', path: '/api/v1/accounts', auth: { kind: 'none' }, body, schema: Account }),
+    /** Create an account (`POST /api/v1/accounts`): anonymously (the first, or open registration), or as the owner (`ownerToken`). */
+    register: (body: RegisterRequest, ownerToken?: string) =>
+      call({ method: 'POST', path: '/api/v1/accounts', auth: ownerToken ? { kind: 'bearer', token: ownerToken } : { kind: 'none' }, body, schema: Account }),
+    /** Whether anyone may create an account here, and whether the server still needs its owner. */
+    registration: (signal?: AbortSignal) => call({ method: 'GET', path: '/api/v1/registration', auth: { kind: 'none' }, schema: RegistrationPolicy, signal }),
     /** Sign in; the user session token is for registering this terminal only. */
     signIn: (body: LoginRequest) => call({ method: 'POST', path: '/api/v1/sessions', auth: { kind: 'none' }, body, schema: SessionResponse }),
     /** End a user session. */
@@ -193,6 +211,44 @@ export function createApi(o: ApiOptions) {
     /** Enter the code shown on a TV, approving it as a terminal of this account. */
     deviceLink: (auth: DeviceLinkAuth, body: DeviceLinkRequest) =>
       call({ method: 'POST', path: '/api/v1/device/link', auth, body, schema: DeviceLinkResponse }),
+    /** Sign this terminal out at the server (its credential dies; its row and history stay). */
+    signOutTerminal: (signal?: AbortSignal) =>
+      call({ method: 'DELETE', path: '/api/v1/sessions/current', auth: { kind: 'terminal' }, schema: null, signal }),
+    /** The household's signed-in terminals, with what each plays now (Settings → Devices). */
+    devices: () => call({ method: 'GET', path: '/api/v1/terminals', auth: { kind: 'terminal' }, schema: DeviceList }),
+    /** Rename a terminal of the household. */
+    renameTerminal: (terminalId: string, name: string) =>
+      call({ method: 'PATCH', path: `/api/v1/terminals/${encodeURIComponent(terminalId)}`, auth: { kind: 'terminal' }, body: { name }, schema: Terminal }),
+    /** Remove a terminal of the household (this one too: then this terminal is signed out). */
+    removeTerminal: (terminalId: string) =>
+      call({ method: 'DELETE', path: `/api/v1/terminals/${encodeURIComponent(terminalId)}`, auth: { kind: 'terminal' }, schema: null }),
+    /** Change the account's password (the old one required); this terminal stays signed in. */
+    changePassword: (body: ChangePasswordRequest) =>
+      call({ method: 'POST', path: '/api/v1/account/password', auth: { kind: 'terminal' }, body, schema: RevocationSummary }),
+    /** Sign out every session and terminal of the account, this one too. */
+    signOutEverywhere: () =>
+      call({ method: 'POST', path: '/api/v1/account/sign-out-everywhere', auth: { kind: 'terminal' }, schema: RevocationSummary }),
+    /** Delete the account and everything of it (the password required). */
+    deleteAccount: (password: string) =>
+      call({ method: 'POST', path: '/api/v1/account/delete', auth: { kind: 'terminal' }, body: { password }, schema: DeleteAccountResponse }),
+    /** Everything the server keeps about the account, as JSON. */
+    exportAccount: () => call({ method: 'GET', path: '/api/v1/account/export', auth: { kind: 'terminal' }, schema: AccountExport }),
+    /** The household's profiles and who is watching on this terminal. */
+    profiles: () => call({ method: 'GET', path: '/api/v1/profiles', auth: { kind: 'terminal' }, schema: ProfileList }),
+    /** Choose who is watching on this terminal (the PIN when the profile has one). */
+    selectProfile: (profileId: string, pin?: string) =>
+      call({ method: 'PUT', path: '/api/v1/terminals/current/profile', auth: { kind: 'terminal' }, body: { profileId, ...(pin ? { pin } : {}) }, schema: Profile }),
+    /** Add a profile (at most 8). */
+    createProfile: (body: CreateProfileRequest) => call({ method: 'POST', path: '/api/v1/profiles', auth: { kind: 'terminal' }, body, schema: Profile }),
+    /** Change a profile (null clears language, PIN or limit). */
+    updateProfile: (profileId: string, body: UpdateProfileRequest) =>
+      call({ method: 'PATCH', path: `/api/v1/profiles/${encodeURIComponent(profileId)}`, auth: { kind: 'terminal' }, body, schema: Profile }),
+    /** Delete a profile with its history (never the last). */
+    deleteProfile: (profileId: string) =>
+      call({ method: 'DELETE', path: `/api/v1/profiles/${encodeURIComponent(profileId)}`, auth: { kind: 'terminal' }, schema: null }),
+    /** The household's shared-history setting. */
+    setSharedHistory: (sharedHistory: boolean) =>
+      call({ method: 'PUT', path: '/api/v1/account/settings', auth: { kind: 'terminal' }, body: { sharedHistory }, schema: AccountSettings }),
     /** Who this terminal is. */
     me: () => call({ method: 'GET', path: '/api/v1/me', auth: { kind: 'terminal' }, schema: WhoAmI }),
     /** The home page model from the portal. */

@@ -6,13 +6,14 @@ import { createSessionStore } from './session.ts';
 const account = { id: 'user-00000001', login: 'ana@example.com', displayName: 'Ana', createdAt: 1_800_000_000_000 };
 const terminal = { id: 'term-aaaaaaaa', name: 'Study PC', type: 'pc' as const, createdAt: 1_800_000_000_000, lastSeenAt: null };
 
-function setup(over: Partial<Record<'signIn' | 'register' | 'registerTerminal' | 'signOut', (...a: never[]) => Promise<unknown>>> = {}) {
+function setup(over: Partial<Record<'signIn' | 'register' | 'registerTerminal' | 'signOut' | 'signOutTerminal', (...a: never[]) => Promise<unknown>>> = {}) {
   const bridge = memoryBridge();
   const api = {
     signIn: vi.fn(async () => ({ token: 'ras_user-session', expiresAt: 1_900_000_000_000, account })),
     register: vi.fn(async () => account),
     registerTerminal: vi.fn(async () => ({ terminal, credential: 'rat_terminal-credential' })),
     signOut: vi.fn(async () => null),
+    signOutTerminal: vi.fn(async () => null),
     ...over,
   };
   const onSignOut = vi.fn(async () => undefined);
@@ -96,5 +97,28 @@ describe('session store', () => {
     expect(onSignOut).toHaveBeenCalled();
     expect(await bridge.loadIdentity()).toBeNull();
     expect(store.getState()).toMatchObject({ phase: 'signed-out', notice: 'terminal-removed', identity: null });
+  });
+
+  it('a chosen sign out tells the server (its credential dies there), then forgets it here', async () => {
+    const { store, bridge, api } = setup();
+    await store.getState().signIn('ana@example.com', 'secret-123');
+    await store.getState().nameTerminal('PC', 'pc');
+    await store.getState().signOut();
+    expect(api.signOutTerminal).toHaveBeenCalledTimes(1);
+    expect(await bridge.loadIdentity()).toBeNull();
+    expect(store.getState()).toMatchObject({ phase: 'signed-out', notice: null });
+  });
+
+  it('an unreachable server does not keep the terminal signed in here; a removed one is not told again', async () => {
+    const { store, bridge, api } = setup({ signOutTerminal: vi.fn(async () => Promise.reject(new ApiError('NETWORK_DOWN', 'down'))) });
+    await store.getState().signIn('ana@example.com', 'secret-123');
+    await store.getState().nameTerminal('PC', 'pc');
+    await Promise.all([store.getState().signOut(), store.getState().signOut('terminal-removed')]);
+    expect(api.signOutTerminal).toHaveBeenCalledTimes(1);
+    expect(await bridge.loadIdentity()).toBeNull();
+    await store.getState().signIn('ana@example.com', 'secret-123');
+    await store.getState().nameTerminal('PC', 'pc');
+    await store.getState().signOut('terminal-removed');
+    expect(api.signOutTerminal).toHaveBeenCalledTimes(1);
   });
 });

@@ -20,8 +20,14 @@ export interface PendingAccount {
   token: string;
 }
 
-/** Why the terminal was signed out without asking. */
-export type SignOutNotice = 'terminal-removed';
+/**
+ * Why the terminal was signed out by the server's doing (the sign-in screen explains it):
+ * removed from the account, every device signed out, the account deleted.
+ */
+export type SignOutNotice = 'terminal-removed' | 'signed-out-everywhere' | 'account-deleted';
+
+/** Counts the sign-in screen reports with a notice (what an account deletion removed). */
+export type NoticeDetail = Readonly<Record<string, number>>;
 
 /** State and actions of the session slice. */
 export interface SessionState {
@@ -33,6 +39,8 @@ export interface SessionState {
   /** The stable code of the last failure, for the form to explain. */
   error: ClientErrorCode | null;
   notice: SignOutNotice | null;
+  /** The notice's counts, if any. */
+  noticeDetail: NoticeDetail | null;
   /** Load the stored identity. */
   boot(): Promise<void>;
   /** Sign in to an existing account; true on success. */
@@ -45,15 +53,21 @@ export interface SessionState {
   adopt(linked: DeviceTokenResponse): Promise<void>;
   /** Leave the naming step for another account. */
   useOtherAccount(): void;
-  /** Forget this terminal's credential (and, through `onSignOut`, its local data). */
-  signOut(notice?: SignOutNotice): Promise<void>;
+  /**
+   * Sign this terminal out at the server (unless the server already did: `notice`), then forget
+   * its credential (and, through `onSignOut`, its local data). Offline, the local part still
+   * happens: the credential is forgotten here even when the server could not be told.
+   */
+  signOut(notice?: SignOutNotice, detail?: NoticeDetail): Promise<void>;
+  /** This terminal was renamed (Settings → Devices): keep the stored identity in step. */
+  renamed(name: string): Promise<void>;
   clearError(): void;
 }
 
 /** Dependencies of the session slice. */
 export interface SessionDeps {
   bridge: Pick<PlatformBridge, 'loadIdentity' | 'saveIdentity'>;
-  api: Pick<Api, 'signIn' | 'register' | 'registerTerminal' | 'signOut'>;
+  api: Pick<Api, 'signIn' | 'register' | 'registerTerminal' | 'signOut' | 'signOutTerminal'>;
   /** The server this terminal talks to. */
   serverUrl: () => string;
   /** Stop what runs for a signed-in terminal and forget its local data. */
@@ -76,6 +90,9 @@ export function createSessionStore(deps: SessionDeps) {
       }
     }
 
+    /** The sign-out under way: a second one (a refused credential meanwhile) joins it. */
+    let signingOut: Promise<void> | null = null;
+
     return {
       phase: 'booting',
       identity: null,
@@ -83,6 +100,7 @@ export function createSessionStore(deps: SessionDeps) {
       busy: false,
       error: null,
       notice: null,
+      noticeDetail: null,
 
       async boot() {
         const identity = await deps.bridge.loadIdentity();
@@ -147,10 +165,36 @@ export function createSessionStore(deps: SessionDeps) {
         set({ phase: 'signed-out', account: null, error: null });
       },
 
-      async signOut(notice) {
-        await deps.onSignOut?.();
-        await deps.bridge.saveIdentity(null);
-        set({ phase: 'signed-out', identity: null, account: null, error: null, notice: notice ?? null });
+      async signOut(notice, detail) {
+        if (signingOut) {
+          // Joined a sign-out under way (say the push stream saw the credential die first):
+          // the more specific reason wins.
+          await signingOut;
+          if (notice && notice !== 'terminal-removed') set({ notice, noticeDetail: detail ?? null });
+          return;
+        }
+        signingOut = (async () => {
+          try {
+            const wasSignedIn = get().identity !== null;
+            await deps.onSignOut?.();
+            // Tell the server, so the credential stops working everywhere (bounded: an
+            // unreachable server must not keep the user on a screen they asked to leave).
+            if (wasSignedIn && !notice) await deps.api.signOutTerminal(AbortSignal.timeout(5_000)).catch(() => undefined);
+            await deps.bridge.saveIdentity(null);
+            set({ phase: 'signed-out', identity: null, account: null, error: null, notice: notice ?? null, noticeDetail: detail ?? null });
+          } finally {
+            signingOut = null;
+          }
+        })();
+        return signingOut;
+      },
+
+      async renamed(name) {
+        const identity = get().identity;
+        if (!identity) return;
+        const next = { ...identity, terminalName: name };
+        await deps.bridge.saveIdentity(next);
+        set({ identity: next });
       },
 
       clearError() {

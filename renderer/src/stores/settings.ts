@@ -23,6 +23,10 @@ export interface SettingsState {
   mode: UiMode;
   /** Take the platform's facts and the stored settings. */
   init(info: PlatformInfo, settings: Settings): void;
+  /** The watching profile's language (BCP-47), applied when this device chose none ("Automatic"). */
+  profileLanguage: string | null;
+  /** The watching profile changed (its language, or null). */
+  setProfileLanguage(language: string | null): void;
   /** Choose a language; null = follow the platform. */
   setLanguage(language: Language | null): Promise<void>;
   /** Remember whether playback starts muted. */
@@ -36,11 +40,12 @@ export interface SettingsDeps {
   bridge: Pick<PlatformBridge, 'saveSettings'>;
 }
 
-const derive = (settings: Settings, info: PlatformInfo | null) => {
+const derive = (settings: Settings, info: PlatformInfo | null, profileLanguage: string | null) => {
   const platformLanguage = pickLanguage(info?.languages ?? []);
   return {
     platformLanguage,
-    language: settings.language ?? platformLanguage,
+    // This device's explicit choice, else the watching profile's language, else the platform's.
+    language: settings.language ?? (profileLanguage ? pickLanguage([profileLanguage]) : platformLanguage),
     mode: settings.mode ?? info?.launchMode ?? 'desktop',
   };
 };
@@ -50,22 +55,26 @@ export function createSettingsStore(deps: SettingsDeps) {
   return createStore<SettingsState>()((set, get) => ({
     settings: DEFAULT_SETTINGS,
     info: null,
-    ...derive(DEFAULT_SETTINGS, null),
+    profileLanguage: null,
+    ...derive(DEFAULT_SETTINGS, null, null),
     init(info, settings) {
-      set({ info, settings, ...derive(settings, info) });
+      set({ info, settings, ...derive(settings, info, get().profileLanguage) });
     },
     async setLanguage(language) {
       // Apply at once; the write follows (a failed write only loses the choice on restart).
       const optimistic = { ...get().settings, language };
-      set({ settings: optimistic, ...derive(optimistic, get().info) });
+      set({ settings: optimistic, ...derive(optimistic, get().info, get().profileLanguage) });
       const settings = await deps.bridge.saveSettings({ language });
-      set({ settings, ...derive(settings, get().info) });
+      set({ settings, ...derive(settings, get().info, get().profileLanguage) });
     },
     async setMode(mode) {
       const optimistic = { ...get().settings, mode };
-      set({ settings: optimistic, ...derive(optimistic, get().info) });
+      set({ settings: optimistic, ...derive(optimistic, get().info, get().profileLanguage) });
       const settings = await deps.bridge.saveSettings({ mode });
-      set({ settings, ...derive(settings, get().info) });
+      set({ settings, ...derive(settings, get().info, get().profileLanguage) });
+    },
+    setProfileLanguage(profileLanguage) {
+      set({ profileLanguage, ...derive(get().settings, get().info, profileLanguage) });
     },
     async setMuted(muted) {
       set({ settings: { ...get().settings, muted } });

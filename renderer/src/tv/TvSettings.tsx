@@ -1,6 +1,7 @@
 /**
  * Settings of the 10-foot interface, a full screen of large buttons moved through with the
- * D-pad: language, start muted, the interface (back to the desktop one), this TV's facts, and
+ * D-pad: language, start muted, the interface (back to the desktop one), this TV's facts, the
+ * household's devices (TvDevices.tsx: remove by remote), and
  * "Unlink this TV" (asks again when reports are still waiting to be sent). Back returns home.
  */
 import { FocusContext, setFocus, useFocusable } from '@noriginmedia/norigin-spatial-navigation';
@@ -15,6 +16,7 @@ import { OfflineBanner } from '../ui/Status.tsx';
 import { goHome } from '../ui/navigation.ts';
 import { useSignOut } from '../ui/useSignOut.ts';
 import { TvButton } from './TvButton.tsx';
+import { TvDevices } from './TvDevices.tsx';
 
 /** The 10-foot settings screen. */
 export function TvSettings() {
@@ -73,6 +75,8 @@ export function TvSettings() {
         </section>
 
         <TerminalFacts className="tv-facts" iconSize={28} />
+
+        <TvDevices />
 
         {confirming && (
           <p className="tv-callout" role="alert">

@@ -1,6 +1,6 @@
 /**
  * The app's top level: first-run screens until this terminal is registered (on a TV: the
- * link-by-code screen), then home (with settings over it), the player, or the page that links a
+ * link-by-code screen), then home (with settings or "Who's watching?" over it), the player, or the page that links a
  * TV, by the URL hash.
  */
 import { useEffect } from 'react';
@@ -17,6 +17,7 @@ import { Settings } from './Settings.tsx';
 import { Shell } from './Shell.tsx';
 import { Toasts } from './Status.tsx';
 import { TvApp } from '../tv/TvApp.tsx';
+import { WhoIsWatching } from './WhoIsWatching.tsx';
 
 /** The whole app. */
 export function App() {
@@ -26,6 +27,7 @@ export function App() {
   const phase = useStore(rt.session, (s) => s.phase);
   const mode = useStore(rt.settings, (s) => s.mode);
   const route = useRoute();
+  const picking = useStore(rt.profiles, (s) => s.picking);
 
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -69,7 +71,8 @@ export function App() {
       return (
         <Shell>
           <Home />
-          {route.name === 'settings' && <Settings />}
+          {route.name === 'settings' && !picking && <Settings />}
+          {picking && <WhoIsWatching />}
         </Shell>
       );
     default:

@@ -1,21 +1,54 @@
 /**
- * First run: sign in or create an account, then name this terminal (its type defaults to the
+ * First run: sign in or create an account (the owner's on a server without one; none offered
+ * when registration is closed — the owner adds people in Settings), then name this terminal (its type defaults to the
  * page's `?type=`, else `pc`). Errors are explained by their stable code.
  */
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { TERMINAL_TYPES, type TerminalType } from '../../../common/protocol/model.ts';
+import { assertNever } from '../../../common/errors.ts';
 import type { ClientErrorCode } from '../api/http.ts';
+import type { RegistrationPolicy } from '../../../common/protocol/account.ts';
+import type { NoticeDetail, SignOutNotice } from '../stores/session.ts';
 import type { MessageKey, Translate } from '../../../common/i18n/index.ts';
 import { browserSignals, proposeTerminalType } from '../platform/device-type.ts';
 import { useRuntime, useT } from './context.tsx';
 import { Icon, TerminalIcon } from './icons.tsx';
 
-const EXPLAINED = new Set<ClientErrorCode>(['BAD_CREDENTIALS', 'ACCOUNT_EXISTS', 'VALIDATION_FAILED', 'RATE_LIMITED', 'NETWORK_DOWN', 'TIMEOUT']);
+const EXPLAINED = new Set<ClientErrorCode>([
+  'BAD_CREDENTIALS',
+  'ACCOUNT_EXISTS',
+  'VALIDATION_FAILED',
+  'RATE_LIMITED',
+  'NETWORK_DOWN',
+  'TIMEOUT',
+  'WRONG_PASSWORD',
+  'REGISTRATION_CLOSED',
+  'OWNER_ONLY',
+  'PROGRAM_RESTRICTED',
+  'PIN_WRONG',
+  'PROFILE_NOT_FOUND',
+  'PROFILE_LIMIT',
+]);
 
 /** The sentence explaining an error code. */
 export function errorText(code: ClientErrorCode, t: Translate): string {
   return EXPLAINED.has(code) ? t(`error.${code}` as MessageKey) : t('error.generic');
+}
+
+/** The sentence explaining why this terminal was signed out. */
+function noticeText(notice: SignOutNotice, detail: NoticeDetail | null, t: Translate): string {
+  const n = (k: string) => detail?.[k] ?? 0;
+  switch (notice) {
+    case 'terminal-removed':
+      return t('auth.terminalRemoved');
+    case 'signed-out-everywhere':
+      return t('auth.signedOutEverywhere', { count: n('terminals') });
+    case 'account-deleted':
+      return t('auth.accountDeleted', { terminals: n('terminals'), history: n('historyRecords'), profiles: n('profiles'), sessions: n('sessions') });
+    default:
+      return assertNever(notice, 'sign-out notice');
+  }
 }
 
 /** A branded card alone on the page (first run, and the link page of a browser that is no terminal). */
@@ -48,14 +81,35 @@ function AuthFrame({ title, lead, children }: { title: string; lead: string; chi
   );
 }
 
-/** Sign in / create account. */
+/** The server's registration policy (null until known, or when it could not be read: both offered). */
+function useRegistrationPolicy(): RegistrationPolicy | null {
+  const rt = useRuntime();
+  const [policy, setPolicy] = useState<RegistrationPolicy | null>(null);
+  const error = useStore(rt.session, (s) => s.error);
+  useEffect(() => {
+    const ctl = new AbortController();
+    rt.api.registration(ctl.signal).then(setPolicy, () => undefined);
+    return () => ctl.abort();
+    // Read again after a failure: REGISTRATION_CLOSED means someone else became the owner.
+  }, [rt, error]);
+  return policy;
+}
+
+/** Sign in / create account (or, on a server without an account yet, create its owner's). */
 export function SignIn() {
   const rt = useRuntime();
   const t = useT();
   const busy = useStore(rt.session, (s) => s.busy);
   const error = useStore(rt.session, (s) => s.error);
   const notice = useStore(rt.session, (s) => s.notice);
+  const detail = useStore(rt.session, (s) => s.noticeDetail);
   const [mode, setMode] = useState<'signIn' | 'register'>('signIn');
+  const policy = useRegistrationPolicy();
+  // A server without an account yet: its first account is the owner's, nothing to sign in to.
+  const owner = policy?.needsOwner === true;
+  // Registration closed: the owner creates accounts in Settings; only sign-in is offered.
+  const closed = policy !== null && !policy.open && !policy.needsOwner;
+  const shown = owner ? 'register' : closed ? 'signIn' : mode;
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
   const [displayName, setDisplayName] = useState('');
@@ -64,7 +118,7 @@ export function SignIn() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const s = rt.session.getState();
-    void (mode === 'signIn' ? s.signIn(login, password) : s.register(login, password, displayName));
+    void (shown === 'signIn' ? s.signIn(login, password) : s.register(login, password, displayName));
   };
   const switchTo = (next: 'signIn' | 'register') => {
     setMode(next);
@@ -72,20 +126,22 @@ export function SignIn() {
   };
 
   return (
-    <AuthFrame title={t(mode === 'signIn' ? 'auth.signIn.title' : 'auth.register.title')} lead={t('auth.lead')}>
-      {notice === 'terminal-removed' && (
-        <p className="callout" role="status">
-          {t('auth.terminalRemoved')}
+    <AuthFrame title={t(owner ? 'auth.owner.title' : shown === 'signIn' ? 'auth.signIn.title' : 'auth.register.title')} lead={t(owner ? 'auth.owner.lead' : 'auth.lead')}>
+      {notice && (
+        <p className="callout" role="status" data-testid="signed-out-notice">
+          {noticeText(notice, detail, t)}
         </p>
       )}
-      <div className="segmented" role="tablist" aria-label={t('app.name')}>
-        <button type="button" role="tab" aria-selected={mode === 'signIn'} onClick={() => switchTo('signIn')}>
-          {t('auth.tab.signIn')}
-        </button>
-        <button type="button" role="tab" aria-selected={mode === 'register'} onClick={() => switchTo('register')}>
-          {t('auth.tab.register')}
-        </button>
-      </div>
+      {!owner && !closed && (
+        <div className="segmented" role="tablist" aria-label={t('app.name')}>
+          <button type="button" role="tab" aria-selected={mode === 'signIn'} onClick={() => switchTo('signIn')}>
+            {t('auth.tab.signIn')}
+          </button>
+          <button type="button" role="tab" aria-selected={mode === 'register'} onClick={() => switchTo('register')}>
+            {t('auth.tab.register')}
+          </button>
+        </div>
+      )}
       <form className="form" onSubmit={submit} noValidate={false} aria-describedby={error ? ids.error : undefined}>
         <label htmlFor={ids.login}>{t('auth.login')}</label>
         <input
@@ -99,7 +155,7 @@ export function SignIn() {
           onChange={(e) => setLogin(e.target.value)}
           autoFocus
         />
-        {mode === 'register' && (
+        {shown === 'register' && (
           <>
             <label htmlFor={ids.name}>
               {t('auth.displayName')} <span className="muted">({t('auth.optional')})</span>
@@ -112,21 +168,26 @@ export function SignIn() {
           id={ids.password}
           name="password"
           type="password"
-          autoComplete={mode === 'signIn' ? 'current-password' : 'new-password'}
+          autoComplete={shown === 'signIn' ? 'current-password' : 'new-password'}
           required
           minLength={8}
           maxLength={200}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        {mode === 'register' && <p className="hint">{t('auth.password.hint')}</p>}
+        {shown === 'register' && <p className="hint">{t('auth.password.hint')}</p>}
         {error && (
           <p className="form-error" id={ids.error} role="alert">
             <Icon name="alert" size={18} /> {errorText(error, t)}
           </p>
         )}
+        {closed && (
+          <p className="hint" data-testid="registration-closed">
+            {t('auth.closed.hint')}
+          </p>
+        )}
         <button className="btn btn-primary btn-block" type="submit" disabled={busy}>
-          {t(mode === 'signIn' ? 'auth.submit.signIn' : 'auth.submit.register')}
+          {t(owner ? 'auth.submit.owner' : shown === 'signIn' ? 'auth.submit.signIn' : 'auth.submit.register')}
         </button>
       </form>
     </AuthFrame>

@@ -1,6 +1,8 @@
 /**
  * Settings, as a dialog over home: language (automatic or chosen), the interface (desktop or
- * the 10-foot TV one), this terminal (name, type, account, server), sign out — which warns when reports are still waiting to be sent.
+ * the 10-foot TV one), this terminal (name, type, account, server), the household's profiles (ProfilesSection.tsx), devices
+ * (Devices.tsx), the account (AccountSection.tsx), people (PeopleSection.tsx: the owner adds accounts), sign out — which warns when reports are still
+ * waiting to be sent.
  */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { useStore } from 'zustand';
@@ -11,6 +13,10 @@ import { Icon, TerminalIcon } from './icons.tsx';
 import { LibrarySettings } from './LibrarySettings.tsx';
 import { goHome } from './navigation.ts';
 import { useSignOut } from './useSignOut.ts';
+import { AccountSection } from './AccountSection.tsx';
+import { DevicesSection } from './Devices.tsx';
+import { PeopleSection } from './PeopleSection.tsx';
+import { ProfilesSection } from './ProfilesSection.tsx';
 
 /** This terminal's facts: name, type, account, server, version (desktop and TV settings). */
 export function TerminalFacts({ className, iconSize = 16 }: { className: string; iconSize?: number }) {
@@ -120,6 +126,10 @@ export function Settings() {
           </span>
         </a>
 
+        <ProfilesSection />
+        <DevicesSection />
+        <AccountSection />
+        <PeopleSection />
         <LibrarySettings />
 
         {confirming && (

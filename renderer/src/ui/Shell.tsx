@@ -8,6 +8,7 @@ import { useRuntime, useT } from './context.tsx';
 import { Icon, TerminalIcon } from './icons.tsx';
 import { isOffline } from '../stores/connectivity.ts';
 import { OfflineBanner, Toasts } from './Status.tsx';
+import { ProfileButton } from './WhoIsWatching.tsx';
 
 /**
  * Whether live updates from the other terminals are on (the push stream is open). Offline wins:
@@ -68,6 +69,7 @@ export function Shell({ children }: { children: ReactNode }) {
         </a>
         <div className="topbar-right">
           <LiveIndicator />
+          <ProfileButton />
           <DeviceChip />
           <a className="icon-btn" href="#/settings" aria-label={t('nav.settings')} title={t('nav.settings')}>
             <Icon name="settings" />
