@@ -184,6 +184,8 @@ export const en = {
   'devices.rename': 'Rename',
   'devices.rename.label': 'Rename {name}',
   'devices.newName': 'New name',
+  'devices.type': 'Device type',
+  'devices.type.hint': 'The type decides which programmes this device is offered.',
   'devices.save': 'Save',
   'devices.remove': 'Remove',
   'devices.remove.label': 'Remove {name}',

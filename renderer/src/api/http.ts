@@ -32,7 +32,7 @@ import {
   RevocationSummary,
   type ChangePasswordRequest,
 } from '../../../common/protocol/account.ts';
-import { EpochMillis, ProgramId, Terminal } from '../../../common/protocol/model.ts';
+import { EpochMillis, ProgramId, Terminal, type TerminalType } from '../../../common/protocol/model.ts';
 import {
   AccountSettings,
   Profile,
@@ -216,9 +216,9 @@ export function createApi(o: ApiOptions) {
       call({ method: 'DELETE', path: '/api/v1/sessions/current', auth: { kind: 'terminal' }, schema: null, signal }),
     /** The household's signed-in terminals, with what each plays now (Settings → Devices). */
     devices: () => call({ method: 'GET', path: '/api/v1/terminals', auth: { kind: 'terminal' }, schema: DeviceList }),
-    /** Rename a terminal of the household. */
-    renameTerminal: (terminalId: string, name: string) =>
-      call({ method: 'PATCH', path: `/api/v1/terminals/${encodeURIComponent(terminalId)}`, auth: { kind: 'terminal' }, body: { name }, schema: Terminal }),
+    /** Rename a terminal of the household, and change its type when `type` is given. */
+    renameTerminal: (terminalId: string, name: string, type?: TerminalType) =>
+      call({ method: 'PATCH', path: `/api/v1/terminals/${encodeURIComponent(terminalId)}`, auth: { kind: 'terminal' }, body: type ? { name, type } : { name }, schema: Terminal }),
     /** Remove a terminal of the household (this one too: then this terminal is signed out). */
     removeTerminal: (terminalId: string) =>
       call({ method: 'DELETE', path: `/api/v1/terminals/${encodeURIComponent(terminalId)}`, auth: { kind: 'terminal' }, schema: null }),

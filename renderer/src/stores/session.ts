@@ -60,7 +60,8 @@ export interface SessionState {
    */
   signOut(notice?: SignOutNotice, detail?: NoticeDetail): Promise<void>;
   /** This terminal was renamed (Settings → Devices): keep the stored identity in step. */
-  renamed(name: string): Promise<void>;
+  /** This terminal was renamed (and, when `type` is given, its type changed) at the server. */
+  renamed(name: string, type?: TerminalType): Promise<void>;
   clearError(): void;
 }
 
@@ -189,10 +190,10 @@ export function createSessionStore(deps: SessionDeps) {
         return signingOut;
       },
 
-      async renamed(name) {
+      async renamed(name, type) {
         const identity = get().identity;
         if (!identity) return;
-        const next = { ...identity, terminalName: name };
+        const next = { ...identity, terminalName: name, ...(type ? { terminalType: type } : {}) };
         await deps.bridge.saveIdentity(next);
         set({ identity: next });
       },

@@ -1,6 +1,7 @@
 /**
  * Settings → Devices: every signed-in terminal of the household — type icon, name, last seen,
- * "this device", what it plays now (title and position) — with rename and remove (confirmed).
+ * "this device", what it plays now (title and position) — with rename / change of type (a phone
+ * registered as a computer by mistake) and remove (confirmed).
  * Removing this device signs it out here too (back to sign-in or, on a TV, the link screen).
  * `useDevices` holds the list and actions; the desktop/phone view is here, the TV's in
  * tv/TvDevices.tsx.
@@ -9,6 +10,7 @@ import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 
 import { useStore } from 'zustand';
 import { programTitle, formatRelative } from '../../../common/i18n/index.ts';
 import type { Device } from '../../../common/protocol/account.ts';
+import { TERMINAL_TYPES, type TerminalType } from '../../../common/protocol/model.ts';
 import { codeOf, type ClientErrorCode } from '../api/http.ts';
 import { errorText } from './Auth.tsx';
 import { useLanguage, useNow, useRuntime, useT } from './context.tsx';
@@ -21,7 +23,8 @@ export interface DevicesModel {
   error: ClientErrorCode | null;
   busy: boolean;
   reload(): Promise<void>;
-  rename(id: string, name: string): Promise<boolean>;
+  /** Rename a device and, when `type` is given, change its type (the catalogue follows it). */
+  rename(id: string, name: string, type?: TerminalType): Promise<boolean>;
   /** Remove a terminal; removing this one signs this terminal out. */
   remove(id: string): Promise<boolean>;
 }
@@ -70,9 +73,13 @@ export function useDevices(): DevicesModel {
     error,
     busy,
     reload,
-    rename: async (id, name) => {
-      const ok = await act(() => rt.api.renameTerminal(id, name.trim()));
-      if (ok && id === myId) rt.session.getState().renamed(name.trim());
+    rename: async (id, name, type) => {
+      const ok = await act(() => rt.api.renameTerminal(id, name.trim(), type));
+      if (ok && id === myId) {
+        await rt.session.getState().renamed(name.trim(), type);
+        // Another type is another catalogue (patent: filtered by terminal type).
+        if (type) void rt.home.getState().load();
+      }
       if (ok) await reload();
       return ok;
     },
@@ -114,7 +121,9 @@ function DeviceRow({ device, model, me }: { device: Device; model: DevicesModel;
   const nowPlaying = useNowPlayingText()(device);
   const [mode, setMode] = useState<'view' | 'rename' | 'remove'>('view');
   const [name, setName] = useState(device.name);
+  const [type, setType] = useState<TerminalType>(device.type);
   const inputId = useId();
+  const typeId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (mode === 'rename') inputRef.current?.focus();
@@ -123,7 +132,7 @@ function DeviceRow({ device, model, me }: { device: Device; model: DevicesModel;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (name.trim() === '') return;
-    if (await model.rename(device.id, name)) setMode('view');
+    if (await model.rename(device.id, name, type !== device.type ? type : undefined)) setMode('view');
   };
   const seen = device.lastSeenAt === null ? t('devices.neverSeen') : t('devices.lastSeen', { when: formatRelative(device.lastSeenAt, now, lang, t) });
 
@@ -149,6 +158,15 @@ function DeviceRow({ device, model, me }: { device: Device; model: DevicesModel;
           <form className="device-rename" onSubmit={(e) => void submit(e)}>
             <label htmlFor={inputId}>{t('devices.newName')}</label>
             <input id={inputId} ref={inputRef} value={name} maxLength={40} onChange={(e) => setName(e.target.value)} required />
+            <label htmlFor={typeId}>{t('devices.type')}</label>
+            <select id={typeId} value={type} data-testid="device-type" onChange={(e) => setType(e.target.value as TerminalType)}>
+              {TERMINAL_TYPES.map((tt) => (
+                <option key={tt} value={tt}>
+                  {t('type', { type: tt })}
+                </option>
+              ))}
+            </select>
+            <p className="muted">{t('devices.type.hint')}</p>
             <div className="row-actions">
               <button type="submit" className="btn btn-primary btn-sm" disabled={model.busy}>
                 {t('devices.save')}
