@@ -136,6 +136,13 @@ export async function runRevocation(t: Topology, path: RevocationPath, login: st
   if (mediaBefore.status !== 200) throw new Error(`media before: ${mediaBefore.status}`);
   // B has heard A's first (forwarded) heartbeat before anything is revoked.
   for (let i = 0; i < 100 && !streamB.events.some((e) => e.type === 'history' && e.record.terminalId === a.id); i++) await new Promise((r) => setTimeout(r, 20));
+  // Presence updates of A's own heartbeats reach the streams asynchronously (the cluster batches
+  // them): let A's stream fall quiet first, so "after the revocation" counts only what follows it.
+  for (let quiet = 0, seen = streamA.events.length, i = 0; quiet < 250 && i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    quiet = streamA.events.length === seen ? quiet + 25 : 0;
+    seen = streamA.events.length;
+  }
   const pushedBefore = streamB.events.length;
   const victimBefore = streamA.events.length;
 
