@@ -93,6 +93,9 @@ test('audio, subtitles and speed chosen on one terminal are resumed on the other
 
   await expect.poll(() => videoTime(a.page), { timeout: 20_000 }).toBeGreaterThan(9);
   const stoppedAt = await videoTime(a.page);
+  // The controls hide after idle, as for a viewer: a mouse move brings them back first.
+  await a.page.mouse.move(40, 40);
+  await a.page.mouse.move(60, 50);
   await a.page.locator('.player-top .icon-btn').click();
   await expect(card(a.page, id)).toBeVisible();
   // The card says how it was watched (and will be resumed).
@@ -111,6 +114,9 @@ test('audio, subtitles and speed chosen on one terminal are resumed on the other
   await expect(b.page.getByTestId('track-menu').locator('[data-section=speed] [data-key="1.5"]')).toHaveAttribute('aria-checked', 'true');
   await expectAccessible(b.page);
   await testInfo.attach('phone-track-menu.png', { body: await b.page.screenshot(), contentType: 'image/png' });
+  // The controls hide after idle, as for a viewer: a mouse move brings them back first.
+  await b.page.mouse.move(40, 40);
+  await b.page.mouse.move(60, 50);
   await b.page.locator('.player-top .icon-btn').click();
   await expect(card(b.page, id)).toBeVisible();
 
