@@ -335,6 +335,17 @@ export function englishLeft(page: Page, allowed: readonly string[] = []): Promis
 
 /** No serious or critical accessibility violations (axe-core) on the page as it is now. */
 export async function expectAccessible(page: Page): Promise<void> {
+  // Let entrance animations (a dialog rising from opacity 0) finish first: axe measures colour
+  // contrast with the opacity of the moment, so a scan mid-fade reports text that is fine once
+  // it is on screen. Endless ones (spinners, the live dot's pulse) are left running.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime ?? Infinity))
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
   const { violations } = await new AxeBuilder({ page }).analyze();
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${v.id}: ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
