@@ -93,7 +93,7 @@ export async function openTerminal(browser: Browser, server: Server, spec: Termi
   const page = await context.newPage();
   page.on('pageerror', (err) => console.log(`[${spec.name}] page error: ${err.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') console.log(`[${spec.name}] console error: ${m.text()}`);
+    if (m.type() === 'error') console.log(`[${spec.name}] console error: ${m.text()} ${m.location().url}`);
   });
   await page.addInitScript(PLAYING_PROBE);
   await page.goto(`${server.url}/${spec.type ? `?type=${spec.type}` : ''}`);
@@ -237,7 +237,7 @@ export async function openTv(browser: Browser, server: Pick<Server, 'url'>, loca
   const page = await context.newPage();
   page.on('pageerror', (err) => console.log(`[TV] page error: ${err.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') console.log(`[TV] console error: ${m.text()}`);
+    if (m.type() === 'error') console.log(`[TV] console error: ${m.text()} ${m.location().url}`);
   });
   await page.addInitScript(PLAYING_PROBE);
   await page.goto(`${server.url}/?mode=tv`);
