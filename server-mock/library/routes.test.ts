@@ -109,6 +109,11 @@ describe('admin API', () => {
     const del = await s.app.inject({ method: 'DELETE', url: `/admin/v1/library/folders?path=${encodeURIComponent(films)}`, headers: admin });
     expect(del.statusCode).toBe(204);
     expect(await s.global.store.getProgram(p.programId)).toBeNull();
-    expect((await play(p.programId)).json()).toMatchObject({ code: 'PROGRAM_NOT_FOUND' });
+    // Withdrawn, not deleted: a play says so; the library still lists it, flagged.
+    const refused = await play(p.programId);
+    expect([refused.statusCode, refused.json()]).toEqual([410, expect.objectContaining({ code: 'PROGRAM_WITHDRAWN' })]);
+    expect(await s.global.store.listWithdrawn()).toEqual([{ id: p.programId, withdrawnAt: expect.any(Number) }]);
+    const listed = await s.app.inject({ url: '/admin/v1/library/programs', headers: admin });
+    expect(listed.json<{ programs: unknown[] }>().programs).toEqual([expect.objectContaining({ programId: p.programId, withdrawn: true, files: [], media: 'missing', program: null })]);
   }, 60_000);
 });
