@@ -79,6 +79,12 @@ export const ERROR_STATUS = {
   STORAGE_FULL: 507,
   /** The server's database is damaged: it refuses writes until restored (/healthz says how). */
   STORAGE_DAMAGED: 503,
+  /**
+   * The programme was withdrawn: its media library file was removed. It is out of the catalogue
+   * and cannot be played; its viewing records stay until they age out, and it comes back with
+   * them if the same file returns.
+   */
+  PROGRAM_WITHDRAWN: 410,
 } as const;
 
 /** A stable error code. */

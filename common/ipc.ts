@@ -159,6 +159,8 @@ export const LibraryProgram = Type.Object({
   programId: ProgramId,
   files: Type.Array(Type.String()),
   media: MediaState,
+  /** No file holds it any more: out of the catalogue, its viewing records kept until they age out. */
+  withdrawn: Type.Boolean(),
   program: Nullable(Program),
   edits: LibraryProgramEdits,
   audio: Type.Array(Type.Object({ language: Type.String(), label: Type.String() })),
@@ -210,7 +212,7 @@ export const IPC_INVOKE = {
   serverStatus: spec(NoArgs, ServerStatus, 'Extension: the household server’s state and LAN URLs.'),
   libraryOverview: spec(NoArgs, LibraryOverview, 'Extension: the embedded server’s library (folders, jobs, programmes, missing media).'),
   libraryAddFolders: spec(NoArgs, Type.Array(Type.String()), 'Extension: the native folder dialog, then watch the chosen folders; replies with those added.'),
-  libraryRemoveFolder: spec(Type.Tuple([Type.String({ minLength: 1, maxLength: 4096 })]), Type.Void(), 'Extension: stop watching a folder (its programmes go).'),
+  libraryRemoveFolder: spec(Type.Tuple([Type.String({ minLength: 1, maxLength: 4096 })]), Type.Void(), 'Extension: stop watching a folder (its programmes are withdrawn).'),
   libraryScan: spec(Type.Tuple([Type.Object({ retryFailed: Type.Boolean() }, { additionalProperties: false })]), Type.Void(), 'Extension: rescan the watched folders (and retry failed files).'),
   libraryEditProgram: spec(Type.Tuple([ProgramId, LibraryProgramEdits]), LibraryProgram, 'Extension: the owner edits a library programme.'),
 } as const satisfies Record<string, InvokeSpec>;

@@ -94,11 +94,12 @@ describe('the media library from the PC app (fake electron, real server, real ff
     const after = await again.call<LibraryOverview>('libraryOverview');
     expect(after.folders.map((x) => x.path)).toEqual([films]);
     expect(after.programs.map((p) => p.program?.title)).toEqual(['海港漫步']);
-    // Removing the folder removes its programme, and the app forgets it.
+    // Removing the folder withdraws its programme (listed as such: its viewing records stay until
+    // they age out), and the app forgets the folder.
     await again.call('libraryRemoveFolder', films);
     const gone = await again.call<LibraryOverview>('libraryOverview');
     expect(gone.folders).toEqual([]);
-    expect(gone.programs).toEqual([]);
+    expect(gone.programs).toEqual([expect.objectContaining({ programId: prog?.programId, withdrawn: true, files: [], program: null })]);
     const stored = JSON.parse(readFileSync(join(userData, 'resume-anywhere.json'), 'utf8')) as { server: { libraryFolders: string[] } };
     expect(stored.server.libraryFolders).toEqual([]);
     await quitApp(again.f);

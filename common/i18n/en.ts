@@ -361,6 +361,7 @@ export const en = {
   'library.programs': 'Programmes',
   'library.noPrograms': 'No programme from your folders yet.',
   'library.media.missing': '{media, select, missing {Media missing} unreachable {CDN unreachable} other {Media OK}}',
+  'library.withdrawn': 'Withdrawn: its file was removed. Viewing history is kept until it ages out; adding the file again brings it back.',
   'library.missingMedia': 'Programmes that cannot play',
   'library.edit': 'Edit',
   'library.edit.label': 'Edit {title}',

@@ -362,6 +362,7 @@ export const zhCN: Record<MessageKey, string> = {
   'library.programs': '节目',
   'library.noPrograms': '你的文件夹中还没有节目。',
   'library.media.missing': '{media, select, missing {媒体缺失} unreachable {CDN 无法访问} other {媒体正常}}',
+  'library.withdrawn': '已下架：文件已被移除。观看记录保留至过期；重新添加该文件即可恢复。',
   'library.missingMedia': '无法播放的节目',
   'library.edit': '编辑',
   'library.edit.label': '编辑 {title}',

@@ -7,7 +7,7 @@
 import Type, { type Static } from 'typebox';
 import { Account, Password } from './api.ts';
 import { Profile } from './profiles.ts';
-import { Breakpoint, EpochMillis, Id, Millis, ProgramId, ProgressStatus, Terminal, TerminalName, TerminalType } from './model.ts';
+import { Breakpoint, EpochMillis, Id, Millis, ProgramId, ProgressStatus, Terminal, TerminalName, TerminalType, TrackChoice } from './model.ts';
 
 /** `GET /api/v1/registration`: what the sign-in screen may offer. */
 export const RegistrationPolicy = Type.Object({
@@ -90,6 +90,8 @@ export const ExportedRecord = Type.Object({
   updatedAt: EpochMillis,
   status: ProgressStatus,
   profileId: Type.Optional(Id),
+  /** The viewing's audio, subtitles and speed, when it reported any. */
+  tracks: Type.Optional(TrackChoice),
 });
 
 /** `GET /api/v1/account/export`: everything the server keeps about the account. */

@@ -179,6 +179,11 @@ export const ProgramsAnswer = Type.Object({
    * and whose history (or the household's, when shared) `history` is.
    */
   profile: Type.Optional(Type.Union([Profile, Type.Null()])),
+  /**
+   * Without a terminal: the ids of withdrawn programmes (their source is gone; out of the
+   * catalogue, their records kept until they age out), so a play of one says so.
+   */
+  withdrawn: Type.Optional(Type.Array(ProgramId)),
 });
 export type ProgramsAnswer = Static<typeof ProgramsAnswer>;
 
@@ -244,6 +249,12 @@ export const ProgramUpsertRequest = Type.Object(
 );
 export type ProgramUpsertRequest = Static<typeof ProgramUpsertRequest>;
 
-export const RetentionRunResponse = Type.Object({ deletedRecords: Type.Integer(), deletedReports: Type.Integer(), cutoff: EpochMillis });
+export const RetentionRunResponse = Type.Object({
+  deletedRecords: Type.Integer(),
+  deletedReports: Type.Integer(),
+  /** Withdrawn programmes forgotten: withdrawn before the cutoff and no record left. */
+  deletedPrograms: Type.Integer(),
+  cutoff: EpochMillis,
+});
 export type RetentionRunResponse = Static<typeof RetentionRunResponse>;
 

@@ -102,7 +102,8 @@ test('PC app (fake bridge, real server): add a folder, watch the job finish, edi
 
   await lib.getByRole('button', { name: `停止监视 ${FOLDER}` }).click();
   await expect(lib).toContainText('还没有文件夹');
-  await expect(lib.getByTestId('library-programs')).not.toContainText('两种声音');
+  // Its programme is withdrawn, and listed as such (its viewing records stay until they age out).
+  await expect(lib.getByTestId('library-withdrawn')).toHaveText('已下架：文件已被移除。观看记录保留至过期；重新添加该文件即可恢复。');
   await context.close();
 });
 

@@ -8,12 +8,12 @@
  * menu and switches back to English. Axe finds nothing serious with the menus open.
  */
 import { mkdtempSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { h264TwoLanguages } from '../../server-mock/library/test-media.ts';
-import { card, createAccount, expect, expectAccessible, linkTv, openTerminal, playFromCatalogue, test, tvFocus, videoTime, waitPlaying, type Server } from '../fixtures.ts';
+import { card, createAccount, expect, expectAccessible, linkTv, openTerminal, playFromCatalogue, test, tvFocus, videoTime, waitPlaying } from '../fixtures.ts';
+import { packaged, shakaState } from '../library-fixtures.ts';
 
 const LIBRARY = mkdtempSync(join(tmpdir(), 'ra-e2e-tracks-'));
 // One long cue, so it is on screen whenever the test looks.
@@ -28,35 +28,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await rm(LIBRARY, { recursive: true, force: true });
 });
-
-/** The programme id once the library has packaged the file. */
-async function packaged(server: Server): Promise<string> {
-  const token = (await readFile(join(server.dataDir, 'admin-token'), 'utf8')).trim();
-  let files: { state: string; programId: string | null }[] = [];
-  await expect
-    .poll(
-      async () => {
-        const res = await fetch(`${server.url}/admin/v1/library`, { headers: { authorization: `Bearer ${token}` } });
-        files = ((await res.json()) as { files: typeof files }).files;
-        return files.map((f) => f.state).join(',');
-      },
-      { timeout: 120_000, intervals: [500] },
-    )
-    .toBe('ready');
-  return files[0]?.programId as string;
-}
-
-/** What Shaka plays in this page: active audio and text languages, and the video's speed. */
-function shakaState(page: Page): Promise<{ audio: string | null; text: string | null; rate: number }> {
-  return page.locator('video').evaluate((v: HTMLVideoElement) => {
-    const p = (v as unknown as { shakaPlayer?: { getAudioTracks(): { language: string; active: boolean }[]; getTextTracks(): { language: string; active: boolean }[] } }).shakaPlayer;
-    return {
-      audio: p?.getAudioTracks().find((t) => t.active)?.language ?? null,
-      text: p?.getTextTracks().find((t) => t.active)?.language ?? null,
-      rate: v.playbackRate,
-    };
-  });
-}
 
 test('audio, subtitles and speed chosen on one terminal are resumed on the others; the TV opens its menu by remote', async ({ browser, server }, testInfo) => {
   test.setTimeout(240_000);

@@ -345,6 +345,7 @@ export class AccountService {
           updatedAt: r.updatedAt,
           status: r.status,
           profileId: r.profileId,
+          ...(r.tracks ? { tracks: r.tracks } : {}),
         })),
       hidden,
       profiles: profiles.map(toProfile),

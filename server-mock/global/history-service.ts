@@ -77,7 +77,10 @@ export class HistoryService {
         continue;
       }
       if (!program) {
-        reject('PROGRAM_NOT_FOUND', 'Unknown programme');
+        // Rare (a bad id, or a viewing whose file was removed): worth the extra read to say which.
+        const withdrawn = (await this.#store.listWithdrawn()).some((w) => w.id === report.programId);
+        if (withdrawn) reject('PROGRAM_WITHDRAWN', 'The programme was withdrawn (its media was removed)');
+        else reject('PROGRAM_NOT_FOUND', 'Unknown programme');
         continue;
       }
       if (!program.terminalTypes.includes(terminal.type)) {
@@ -157,7 +160,8 @@ export class HistoryService {
    */
   async programsFor(terminalId: string | undefined): Promise<ProgramsAnswer> {
     if (terminalId === undefined) {
-      return { programs: await this.#store.listPrograms(), history: [], hidden: [], terminal: null };
+      const [programs, withdrawn] = await Promise.all([this.#store.listPrograms(), this.#store.listWithdrawn()]);
+      return { programs, history: [], hidden: [], terminal: null, withdrawn: withdrawn.map((w) => w.id) };
     }
     const terminal = await this.#store.getTerminal(terminalId);
     if (!terminal) throw new AppError('TERMINAL_NOT_FOUND', 'Unknown terminal');
@@ -185,9 +189,9 @@ export class HistoryService {
   }
 
   /** Age out records older than the retention (patent [0050]). */
-  async runRetention(): Promise<{ deletedRecords: number; deletedReports: number; cutoff: number }> {
+  async runRetention(): Promise<{ deletedRecords: number; deletedReports: number; deletedPrograms: number; cutoff: number }> {
     const cutoff = this.#now() - this.#retentionMs;
-    const { records, reports } = await this.#store.deleteOlderThan(cutoff);
-    return { deletedRecords: records, deletedReports: reports, cutoff };
+    const { records, reports, programs } = await this.#store.deleteOlderThan(cutoff);
+    return { deletedRecords: records, deletedReports: reports, deletedPrograms: programs, cutoff };
   }
 }

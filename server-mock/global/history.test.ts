@@ -179,3 +179,32 @@ describe('aging (patent [0050])', () => {
     expect((await historyOf(tv.id)).map((r) => r.programId)).toEqual(['city']);
   });
 });
+
+describe('withdrawn programmes (their media library file was removed)', () => {
+  it('leave the catalogue and the row, refuse new reports, keep their records until they age out', async () => {
+    await postReports(s.app, [clusterReport(tv.id, 'ocean', 300_000, 1), clusterReport(tv.id, 'city', 200_000, 1)]);
+    expect((await getHome(s.app, tv.credential)).json<HomePage>().continueWatching.map((c) => c.program.id).sort()).toEqual(['city', 'ocean']);
+    expect(await s.global.store.withdrawProgram('ocean', Date.now())).toBe(true);
+
+    // Continue watching hides it (its card could not play); the catalogue and search leave it out.
+    const home = (await getHome(s.app, tv.credential)).json<HomePage>();
+    expect(home.continueWatching.map((c) => c.program.id)).toEqual(['city']);
+    expect(home.catalogue.some((p) => p.id === 'ocean')).toBe(false);
+    expect(home.progress.some((p) => p.programId === 'ocean')).toBe(false);
+    // Its record is kept; a new report of it is refused by name, so an outbox drops just that one.
+    expect((await historyOf(tv.id)).map((r) => r.programId).sort()).toEqual(['city', 'ocean']);
+    const late = await postReports(s.app, [clusterReport(tv.id, 'ocean', 400_000, 2)]);
+    expect([late.statusCode, late.json().code, late.json().details.rejected[0].code]).toEqual([410, 'PROGRAM_WITHDRAWN', 'PROGRAM_WITHDRAWN']);
+    const catalogueOnly = (await s.app.inject({ url: '/global/v1/programs', headers: { authorization: SERVICE_AUTH } })).json<ProgramsAnswer>();
+    expect(catalogueOnly.withdrawn).toEqual(['ocean']);
+
+    // The aging job: the record goes when it is older than the retention, then the programme too.
+    const day = 86_400_000;
+    await s.exec(`UPDATE history SET updated_at = ${Date.now() - 31 * day} WHERE program_id = 'ocean'`);
+    await s.exec(`UPDATE programs SET withdrawn_at = ${Date.now() - 31 * day} WHERE id = 'ocean'`);
+    const res = await s.app.inject({ method: 'POST', url: '/admin/v1/retention/run', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(res.json()).toMatchObject({ deletedRecords: 1, deletedPrograms: 1 });
+    expect((await historyOf(tv.id)).map((r) => r.programId)).toEqual(['city']);
+    expect(await s.global.store.listWithdrawn()).toEqual([]);
+  });
+});

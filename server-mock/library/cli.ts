@@ -105,7 +105,7 @@ async function add(argv: string[]): Promise<number> {
 
 async function status(argv: string[]): Promise<number> {
   const config = parseConfig(argv, process.env);
-  const library = await Library.open({ dataDir: config.dataDir, mediaDir: libraryMediaDirOf(config), catalogue: { upsert: async () => {}, remove: async () => {} } });
+  const library = await Library.open({ dataDir: config.dataDir, mediaDir: libraryMediaDirOf(config), catalogue: { upsert: async () => {}, withdraw: async () => {} } });
   try {
     const s = library.status();
     for (const f of s.folders) console.log(`folder  ${f.path}  (${f.source}, ${f.ready} ready, ${f.failed} failed, ${f.pending} pending)`);

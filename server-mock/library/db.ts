@@ -40,7 +40,7 @@ export interface FolderRow {
   addedAt: number;
 }
 
-/** A programme the library made. */
+/** A programme the library made (kept when its files go: the programme is withdrawn, not forgotten). */
 export interface LibraryProgramRow {
   programId: string;
   hash: string;
@@ -187,7 +187,4 @@ export class LibraryDb {
     this.db.prepare('UPDATE programs SET edits = ? WHERE program_id = ?').run(edits, programId);
   }
 
-  deleteProgram(programId: string): void {
-    this.db.prepare('DELETE FROM programs WHERE program_id = ?').run(programId);
-  }
 }

@@ -10,8 +10,11 @@
  * - idempotent by content: a file whose content hash already has a complete package (moved,
  *   copied, added twice) links to that programme without repackaging;
  * - one bad file fails alone with a clear message; the queue carries on;
- * - a removed file removes its programme (once no other file holds the same content); a watched
- *   folder that is itself missing (an unplugged disk) removes nothing and is flagged instead.
+ * - a removed file withdraws its programme (once no other file holds the same content): it leaves
+ *   the catalogue, its package is deleted, its viewing records stay (they age out as usual) and
+ *   the library keeps the content hash → programme id, so the same file coming back repackages
+ *   into the same programme and its records return; a watched folder that is itself missing (an
+ *   unplugged disk) removes nothing and is flagged instead.
  */
 import { EventEmitter } from 'node:events';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
@@ -31,8 +34,10 @@ import { TreeWatchers } from './watch.ts';
 
 /** Where the library's programmes go in the catalogue (the global role's store). */
 export interface CatalogueSink {
+  /** Put a complete programme in the catalogue (back in, when it was withdrawn). */
   upsert(program: Program): Promise<void>;
-  remove(programId: string): Promise<void>;
+  /** Take a programme out of the catalogue, keeping its viewing records (they age out). */
+  withdraw(programId: string): Promise<void>;
 }
 
 /** Minimal logger (pino's shape). */
@@ -149,7 +154,7 @@ export class Library extends EventEmitter<{ progress: [JobProgress]; changed: []
     return added;
   }
 
-  /** Stop watching a folder and remove the programmes of its files. False when unknown. */
+  /** Stop watching a folder and withdraw the programmes of its files. False when unknown. */
   async removeFolder(folder: string): Promise<boolean> {
     const abs = path.resolve(folder);
     if (!this.db.removeFolder(abs)) return false;
@@ -407,7 +412,7 @@ export class Library extends EventEmitter<{ progress: [JobProgress]; changed: []
     }
   }
 
-  /** Forget a file; its programme goes when no other file holds it. */
+  /** Forget a file; its programme is withdrawn when no other file holds it. */
   private async removeFile(row: FileRow): Promise<void> {
     this.running.get(row.path)?.abort();
     this.db.deleteFile(row.path);
@@ -415,11 +420,15 @@ export class Library extends EventEmitter<{ progress: [JobProgress]; changed: []
     this.emit('changed');
   }
 
+  /**
+   * Withdraw a programme no file holds any more. The library keeps its row (content hash → id,
+   * the owner's edits), so the same content returning is packaged into the same programme,
+   * which the catalogue then takes back with its records; the package itself is deleted.
+   */
   private async dropIfOrphan(programId: string): Promise<void> {
     if (this.db.filesOfProgram(programId).length > 0) return;
-    this.db.deleteProgram(programId);
-    await this.o.catalogue.remove(programId);
+    await this.o.catalogue.withdraw(programId);
     await rm(path.join(this.mediaDir, programId), { recursive: true, force: true });
-    this.log.info({ programId }, 'library: programme removed (its file is gone)');
+    this.log.info({ programId }, 'library: programme withdrawn (its file is gone; its viewing records stay until they age out)');
   }
 }

@@ -34,8 +34,8 @@ export function storeCatalogue(store: Store, onChange: () => void = () => {}): C
       await store.upsertPrograms([program]);
       onChange();
     },
-    async remove(programId) {
-      if (await store.deleteProgram(programId)) onChange();
+    async withdraw(programId) {
+      if (await store.withdrawProgram(programId, Date.now())) onChange();
     },
   };
 }

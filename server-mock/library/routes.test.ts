@@ -106,9 +106,38 @@ describe('admin API', () => {
     const sheet = await s.app.inject({ url: `/media/${p.programId}/thumbs-1.jpg?token=${encodeURIComponent(token)}` });
     expect([sheet.statusCode, sheet.headers['content-type']]).toEqual([200, 'image/jpeg']);
 
+    // A Continue-watching card's frame: the thumbnails take the terminal's own credential (a
+    // record's play token expires long before the card leaves the row) — only the thumbnails.
+    const byTerminal = (file: string, credential = tv.credential) => s.app.inject({ url: `/media/${p.programId}/${file}`, headers: { authorization: `Bearer ${credential}` } });
+    expect([(await byTerminal('thumbnails.vtt')).statusCode, (await byTerminal('thumbs-1.jpg')).headers['content-type']]).toEqual([200, 'image/jpeg']);
+    expect((await byTerminal('thumbnails.vtt')).body).toContain('thumbs-1.jpg#xywh=');
+    for (const file of ['manifest.mpd', 'sub-0.vtt', 'init-0.m4s']) expect([file, (await byTerminal(file)).json().code]).toEqual([file, 'TOKEN_INVALID']);
+    expect((await byTerminal('thumbnails.vtt', 'rat_not-a-real-credential')).json().code).toBe('UNAUTHENTICATED');
+    // A signed-out (revoked) terminal gets 401 at once.
+    const phone = await addTerminal(s.app, await (async () => {
+      const session = await s.app.inject({ method: 'POST', url: '/api/v1/sessions', payload: { login: 'owner@example.com', password: 'correct-horse-battery' } });
+      return session.json<{ token: string }>().token;
+    })(), 'Phone', 'mobile');
+    expect((await byTerminal('thumbnails.vtt', phone.credential)).statusCode).toBe(200);
+    expect((await s.app.inject({ method: 'DELETE', url: '/api/v1/sessions/current', headers: { authorization: `Bearer ${phone.credential}` } })).statusCode).toBe(204);
+    const revoked = await byTerminal('thumbnails.vtt', phone.credential);
+    expect([revoked.statusCode, revoked.json().code]).toEqual([401, 'UNAUTHENTICATED']);
+    // A terminal not offered the programme gets none of its frames; nor does the public artwork route.
+    await s.app.inject({ method: 'PATCH', url: `/admin/v1/library/programs/${p.programId}`, headers: admin, payload: { terminalTypes: ['pc'] } });
+    expect((await byTerminal('thumbnails.vtt')).statusCode).toBe(404);
+    await s.app.inject({ method: 'PATCH', url: `/admin/v1/library/programs/${p.programId}`, headers: admin, payload: { terminalTypes: null } });
+    expect((await byTerminal('thumbnails.vtt')).statusCode).toBe(200);
+    expect((await s.app.inject({ url: `/artwork/${p.programId}/thumbs-1.jpg` })).statusCode).toBe(404);
+    expect((await s.app.inject({ url: `/artwork/${p.programId}/poster.jpg` })).statusCode).toBe(200);
+
     const del = await s.app.inject({ method: 'DELETE', url: `/admin/v1/library/folders?path=${encodeURIComponent(films)}`, headers: admin });
     expect(del.statusCode).toBe(204);
     expect(await s.global.store.getProgram(p.programId)).toBeNull();
-    expect((await play(p.programId)).json()).toMatchObject({ code: 'PROGRAM_NOT_FOUND' });
+    // Withdrawn, not deleted: a play says so; the library still lists it, flagged.
+    const refused = await play(p.programId);
+    expect([refused.statusCode, refused.json()]).toEqual([410, expect.objectContaining({ code: 'PROGRAM_WITHDRAWN' })]);
+    expect(await s.global.store.listWithdrawn()).toEqual([{ id: p.programId, withdrawnAt: expect.any(Number) }]);
+    const listed = await s.app.inject({ url: '/admin/v1/library/programs', headers: admin });
+    expect(listed.json<{ programs: unknown[] }>().programs).toEqual([expect.objectContaining({ programId: p.programId, withdrawn: true, files: [], media: 'missing', program: null })]);
   }, 60_000);
 });

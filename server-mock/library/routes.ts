@@ -55,6 +55,7 @@ const LibraryProgram = Type.Object({
   programId: ProgramId,
   files: Type.Array(Type.String()),
   media: Type.Union([Type.Literal('ok'), Type.Literal('missing'), Type.Literal('unreachable')]),
+  withdrawn: Type.Boolean({ description: 'No file holds it any more: out of the catalogue, its viewing records kept until they age out; the same file added again brings it back' }),
   program: Type.Union([Program, Type.Null()], { description: 'The catalogue entry (null while not in the catalogue)' }),
   edits: ProgramEdits,
   audio: Type.Array(Track),
@@ -108,7 +109,7 @@ export const libraryRoutes: FastifyPluginAsyncTypebox<LibraryRoutesOptions> = as
 
   app.delete(
     '/admin/v1/library/folders',
-    { onRequest, schema: { tags, summary: 'Stop watching a folder; the programmes of its files are removed', security: sec, querystring: Type.Object({ path: FolderPath }), response: { 204: Type.Null(), ...errorResponses } } },
+    { onRequest, schema: { tags, summary: 'Stop watching a folder; the programmes of its files are withdrawn (their viewing records age out as usual)', security: sec, querystring: Type.Object({ path: FolderPath }), response: { 204: Type.Null(), ...errorResponses } } },
     async (req, reply) => {
       if (!(await library.removeFolder(path.resolve(req.query.path)))) throw new AppError('NOT_FOUND', 'That folder is not watched');
       return reply.code(204).send(null);
@@ -151,10 +152,12 @@ export const libraryRoutes: FastifyPluginAsyncTypebox<LibraryRoutesOptions> = as
     if (!row) return null;
     const desc = await readDescription(path.join(library.mediaDir, programId));
     const program = await store.getProgram(programId);
+    const files = library.db.filesOfProgram(programId).map((f) => f.path);
     return {
       programId,
-      files: library.db.filesOfProgram(programId).map((f) => f.path),
+      files,
       media: program ? await media.check(linkOf(program), programId) : desc ? ('ok' as const) : ('missing' as const),
+      withdrawn: files.length === 0,
       program,
       edits: JSON.parse(row.edits) as ProgramEdits,
       audio: desc?.audio.map((a) => ({ language: a.language, label: a.label })) ?? [],

@@ -1,8 +1,9 @@
 /**
  * A watched folder in a running server process (`--library DIR`): a file added, changed and
- * removed while the server runs becomes, changes and leaves its programme by itself.
+ * removed while the server runs becomes, changes and leaves its programme by itself; a removed
+ * programme is withdrawn (its viewing records stay) and returns with them when its file does.
  */
-import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -61,12 +62,54 @@ it('picks up a file added, changed and removed while the server runs', async () 
   const changed = await until('the changed programme', async () => (await catalogue()).find((p) => p.id === added.id && p.durationMs > 7500));
   expect(changed).toMatchObject({ id: added.id, title: 'Kanal' });
 
-  // Removed: its programme leaves the catalogue.
+  // Someone watches it: a viewing record.
+  const viewer = await signUpTerminal();
+  const report = { reportId: 'watch-test-report-1', programId: added.id, breakpoint: { kind: 'offset', offsetMs: 3000 }, seq: 1, event: 'stop', observedAt: Date.now() };
+  expect((await api('POST', '/api/v1/history/sync', viewer, { sentAt: Date.now(), reports: [report] })).status).toBe(200);
+  const records = async () => ((await (await api('GET', '/api/v1/account/export', viewer)).json()) as { history: { programId: string; breakpoint: unknown }[] }).history;
+  expect(await records()).toEqual([expect.objectContaining({ programId: added.id, breakpoint: { kind: 'offset', offsetMs: 3000 } })]);
+
+  // Removed: its programme is withdrawn — out of the catalogue, no new plays — but the viewing
+  // record stays (it ages out as usual).
+  const keep = path.join(work, 'staging', 'kept.mp4');
+  await copyFile(path.join(watched, 'Night Walk.mp4'), keep);
   await rm(path.join(watched, 'Night Walk.mp4'));
   await until('the programme to go', async () => !(await catalogue()).some((p) => p.id === added.id));
   const after = (await (await fetch(`${server.url}/admin/v1/library`, { headers: { authorization: `Bearer ${token}` } })).json()) as { files: unknown[] };
   expect(after.files).toEqual([]);
-}, 180_000);
+  const refused = await api('POST', '/stream/v1/play', viewer, { programId: added.id });
+  expect([refused.status, ((await refused.json()) as { code: string }).code]).toEqual([410, 'PROGRAM_WITHDRAWN']);
+  expect((await records()).map((r) => r.programId)).toEqual([added.id]);
+
+  // The same file (same content) comes back: the same programme, with its record.
+  await rename(keep, path.join(watched, 'Back Again.mp4'));
+  const back = await until('the programme to return', async () => (await catalogue()).find((p) => p.id === added.id));
+  expect(back.durationMs).toBe(changed.durationMs);
+  expect((await records()).map((r) => r.programId)).toEqual([added.id]);
+  expect((await api('POST', '/stream/v1/play', viewer, { programId: added.id })).status).toBe(200);
+  await rm(path.join(watched, 'Back Again.mp4'));
+  await until('the programme to go again', async () => !(await catalogue()).some((p) => p.id === added.id));
+}, 240_000);
+
+/** JSON to the server with a bearer credential. */
+function api(method: string, route: string, credential: string, body?: unknown): Promise<Response> {
+  return fetch(`${server.url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${credential}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+/** An account with one PC terminal; its credential. */
+async function signUpTerminal(): Promise<string> {
+  const login = { login: 'watcher', password: 'correct-horse-battery' };
+  const post = (route: string, body: unknown, auth?: string) =>
+    fetch(`${server.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${auth}` } : {}) }, body: JSON.stringify(body) });
+  expect((await post('/api/v1/accounts', login)).status).toBe(201);
+  const session = ((await (await post('/api/v1/sessions', login)).json()) as { token: string }).token;
+  const terminal = await post('/api/v1/terminals', { name: 'Test PC', type: 'pc' }, session);
+  return ((await terminal.json()) as { credential: string }).credential;
+}
 
 it('survives kill -9 mid-packaging: no half programme in the catalogue, and the job resumes at the next start', async () => {
   // 120 s at 640x360: a quiet machine remuxes it at ~25× realtime, so the job runs for seconds

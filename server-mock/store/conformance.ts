@@ -428,13 +428,13 @@ export function storeConformance(name: string, makeStore: () => Promise<Store>):
         await apply({ reportId: 'rep-age-1', terminal: aliceStb, seq: 1, now: T0 - 1 });
         await apply({ reportId: 'rep-age-2', terminal: alicePhone, seq: 1, now: T0 });
         await apply({ reportId: 'rep-age-3', terminal: bobPc, seq: 1, now: T0 + 1 });
-        expect(await store.deleteOlderThan(T0)).toEqual({ records: 1, reports: 1 });
+        expect(await store.deleteOlderThan(T0)).toEqual({ records: 1, reports: 1, programs: 0 });
         expect((await store.listHistory(alice.id)).map((r) => r.terminalId)).toEqual([alicePhone.id]);
         expect(await store.listHistory(bob.id)).toHaveLength(1);
         // Forgotten ids are decided again; remembered ones are still duplicates.
         expect((await apply({ reportId: 'rep-age-1', terminal: aliceStb, seq: 1, now: T0 + 5 })).outcome).toBe('applied');
         expect((await apply({ reportId: 'rep-age-2', terminal: alicePhone, seq: 1 })).outcome).toBe('duplicate');
-        expect(await store.deleteOlderThan(T0)).toEqual({ records: 0, reports: 0 });
+        expect(await store.deleteOlderThan(T0)).toEqual({ records: 0, reports: 0, programs: 0 });
       });
     });
 

@@ -255,6 +255,16 @@ CREATE INDEX hidden_programs_program ON hidden_programs (program_id);
 ALTER TABLE history ADD COLUMN tracks TEXT NULL;
 `,
   },
+  {
+    version: 6,
+    name: 'withdrawn programmes',
+    up: `
+-- A programme whose source is gone (the media library's file was removed) is withdrawn rather
+-- than deleted: it leaves the catalogue, its viewing records stay and age out as usual, and it
+-- comes back with them when the same content returns. NULL = in the catalogue.
+ALTER TABLE programs ADD COLUMN withdrawn_at BIGINT NULL;
+`,
+  },
 ]);
 
 /** The highest version this code knows. */

@@ -9,6 +9,7 @@ import { T0, programFixture, reportInput, storeConformance, terminalFixture, use
 import { accountConformance } from './conformance-accounts.ts';
 import { deviceCodeConformance } from './conformance-device.ts';
 import { profileConformance } from './conformance-profiles.ts';
+import { withdrawnConformance } from './conformance-withdrawn.ts';
 import { latestVersion } from './migrations.ts';
 import { PG_SKIP_REASON, PG_TEST_URL, dropTestSchemas, freshPostgresStore, freshSchema } from './postgres-testing.ts';
 
@@ -22,6 +23,7 @@ if (PG_SKIP_REASON) {
   deviceCodeConformance('postgres', () => freshPostgresStore());
   accountConformance('postgres', () => freshPostgresStore());
   profileConformance('postgres', () => freshPostgresStore());
+  withdrawnConformance('postgres', () => freshPostgresStore());
 
   describe('postgres store specifics', () => {
     const url = PG_TEST_URL as string;

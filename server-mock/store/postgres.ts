@@ -173,7 +173,7 @@ function buildStore(pool: pg.Pool, listener: Listener, schema: string): Postgres
     if (catalogue && listener.connected) return catalogue;
     const gen = generation;
     // COLLATE "C": byte-wise title order, as SQLite sorts.
-    const rows = (await q<{ doc: string }>('SELECT doc FROM programs ORDER BY title COLLATE "C", id COLLATE "C"')).rows;
+    const rows = (await q<{ doc: string }>('SELECT doc FROM programs WHERE withdrawn_at IS NULL ORDER BY title COLLATE "C", id COLLATE "C"')).rows;
     const list = rows.map((r) => deepFreeze(JSON.parse(r.doc) as Program));
     const cat: Catalogue = { all: Object.freeze(list), byId: new Map(list.map((p) => [p.id, p])), byType: new Map() };
     // Keep it only if nothing changed while we read and the invalidation channel is listening.
@@ -219,7 +219,7 @@ function buildStore(pool: pg.Pool, listener: Listener, schema: string): Postgres
         for (const prog of programs) {
           await t.query(`INSERT INTO programs (id, doc, title, kind, updated_at) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, title = excluded.title, kind = excluded.kind,
-              updated_at = excluded.updated_at`, [prog.id, JSON.stringify(prog), prog.title, prog.kind, now]);
+              updated_at = excluded.updated_at, withdrawn_at = NULL`, [prog.id, JSON.stringify(prog), prog.title, prog.kind, now]);
           await t.query('DELETE FROM program_terminal_types WHERE program_id = $1', [prog.id]);
           for (const type of prog.terminalTypes) {
             await t.query('INSERT INTO program_terminal_types (program_id, terminal_type) VALUES ($1, $2)', [prog.id, type]);
@@ -249,6 +249,19 @@ function buildStore(pool: pg.Pool, listener: Listener, schema: string): Postgres
       });
       drop();
       return deleted;
+    },
+    async withdrawProgram(id, at) {
+      const found = await tx(async (t) => {
+        const n = (await t.query('UPDATE programs SET withdrawn_at = COALESCE(withdrawn_at, $1) WHERE id = $2', [at, id])).rowCount === 1;
+        if (n) await announceCatalogue(t);
+        return n;
+      });
+      drop();
+      return found;
+    },
+    async listWithdrawn() {
+      const rows = (await q<{ id: string; withdrawn_at: string | number }>('SELECT id, withdrawn_at FROM programs WHERE withdrawn_at IS NOT NULL ORDER BY id COLLATE "C"')).rows;
+      return rows.map((r) => ({ id: r.id, withdrawnAt: Number(r.withdrawn_at) }));
     },
     async countPrograms() {
       return (await q<{ n: number }>('SELECT COUNT(*) AS n FROM programs')).rows[0]?.n ?? 0;
@@ -290,6 +303,9 @@ function buildStore(pool: pg.Pool, listener: Listener, schema: string): Postgres
       return tx(async (t) => ({
         records: (await t.query('DELETE FROM history WHERE updated_at < $1', [cutoff])).rowCount ?? 0,
         reports: (await t.query('DELETE FROM history_reports WHERE received_at < $1', [cutoff])).rowCount ?? 0,
+        // After the records, so a programme whose last record aged out now goes in the same run.
+        programs: (await t.query(`DELETE FROM programs WHERE withdrawn_at < $1
+          AND NOT EXISTS (SELECT 1 FROM history h WHERE h.program_id = programs.id)`, [cutoff])).rowCount ?? 0,
       }));
     },
 

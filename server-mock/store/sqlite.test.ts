@@ -13,6 +13,7 @@ import { T0, programFixture, reportInput, storeConformance, terminalFixture, use
 import { accountConformance } from './conformance-accounts.ts';
 import { deviceCodeConformance } from './conformance-device.ts';
 import { profileConformance } from './conformance-profiles.ts';
+import { withdrawnConformance } from './conformance-withdrawn.ts';
 import { MIGRATIONS, SchemaVersionError, latestVersion, type Migration } from './migrations.ts';
 import { migrateSqlite, openSqliteStore } from './sqlite.ts';
 
@@ -25,6 +26,7 @@ storeConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
 deviceCodeConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
 accountConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
 profileConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
+withdrawnConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
 storeConformance('sqlite :memory:', () => openSqliteStore({ file: ':memory:', synchronous: 'FULL' }));
 
 /** Read something straight from the file, bypassing the store. */

@@ -238,17 +238,21 @@ function prepareAll(db: DatabaseSync) {
 
     upsertProgram: p(`INSERT INTO programs (id, doc, title, kind, updated_at) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, title = excluded.title, kind = excluded.kind,
-        updated_at = excluded.updated_at`),
+        updated_at = excluded.updated_at, withdrawn_at = NULL`),
     clearProgramTypes: p('DELETE FROM program_terminal_types WHERE program_id = ?'),
     insertProgramType: p('INSERT INTO program_terminal_types (program_id, terminal_type) VALUES (?, ?)'),
     // Byte-wise title order in SQLite; a PostgreSQL store needs COLLATE "C" to match.
-    listPrograms: p('SELECT doc FROM programs ORDER BY title, id'),
+    listPrograms: p('SELECT doc FROM programs WHERE withdrawn_at IS NULL ORDER BY title, id'),
     listProgramIdsFor: p(`SELECT p.id FROM programs p
       JOIN program_terminal_types t ON t.program_id = p.id AND t.terminal_type = ?
-      ORDER BY p.title, p.id`),
+      WHERE p.withdrawn_at IS NULL ORDER BY p.title, p.id`),
     // Changes whenever another connection (another process) commits to the file.
     dataVersion: p('PRAGMA data_version'),
     deleteProgram: p('DELETE FROM programs WHERE id = ?'),
+    withdrawProgram: p('UPDATE programs SET withdrawn_at = COALESCE(withdrawn_at, ?) WHERE id = ?'),
+    listWithdrawn: p('SELECT id, withdrawn_at FROM programs WHERE withdrawn_at IS NOT NULL ORDER BY id'),
+    ageWithdrawn: p(`DELETE FROM programs WHERE withdrawn_at < ?
+      AND NOT EXISTS (SELECT 1 FROM history h WHERE h.program_id = programs.id)`),
     countPrograms: p('SELECT COUNT(*) AS n FROM programs'),
 
     rememberReport: p(`INSERT INTO history_reports (user_id, report_id, received_at) VALUES (?, ?, ?)
@@ -446,6 +450,13 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
       catalogue = null;
       return inTransaction(db, () => changed(s.deleteProgram, id) === 1);
     },
+    async withdrawProgram(id, at) {
+      catalogue = null;
+      return changed(s.withdrawProgram, at, id) === 1;
+    },
+    async listWithdrawn() {
+      return all<{ id: string; withdrawn_at: number }>(s.listWithdrawn).map((r) => ({ id: r.id, withdrawnAt: r.withdrawn_at }));
+    },
     async countPrograms() {
       return count(s.countPrograms);
     },
@@ -478,6 +489,8 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
       return inTransaction(db, () => ({
         records: changed(s.ageHistory, cutoff),
         reports: changed(s.ageReports, cutoff),
+        // After the records, so a programme whose last record aged out now goes in the same run.
+        programs: changed(s.ageWithdrawn, cutoff),
       }));
     },
 

@@ -260,13 +260,22 @@ export interface Store extends DeviceCodeStore {
   touchTerminal(terminalId: string, at: number): Promise<void>;
 
   // programmes
-  /** Insert or replace programmes by id, all or none. */
+  /** Insert or replace programmes by id, all or none; a withdrawn one is back in the catalogue. */
   upsertPrograms(programs: readonly Program[]): Promise<void>;
+  /** A programme of the catalogue (never a withdrawn one). */
   getProgram(id: string): Promise<Program | null>;
-  /** The catalogue, optionally only programmes allowed for a terminal type; ordered by title. */
+  /** The catalogue (withdrawn programmes left out), optionally only programmes allowed for a terminal type; ordered by title. */
   listPrograms(terminalType?: TerminalType): Promise<Program[]>;
   /** Delete a programme and its history; false when unknown. */
   deleteProgram(id: string): Promise<boolean>;
+  /**
+   * Withdraw a programme as of `at`: it leaves the catalogue, its history stays (and ages out);
+   * `upsertPrograms` brings it back. Already withdrawn: kept as it was (true). False when unknown.
+   */
+  withdrawProgram(id: string, at: number): Promise<boolean>;
+  /** Withdrawn programmes, by id. */
+  listWithdrawn(): Promise<{ id: string; withdrawnAt: number }[]>;
+  /** Every programme row, withdrawn ones included. */
   countPrograms(): Promise<number>;
 
   // history
@@ -286,10 +295,11 @@ export interface Store extends DeviceCodeStore {
 
   // aging (patent [0050])
   /**
-   * Delete history rows whose updatedAt < cutoff, and remembered report ids received before
-   * the cutoff; returns how many of each.
+   * Delete history rows whose updatedAt < cutoff, remembered report ids received before the
+   * cutoff, and programmes withdrawn before the cutoff that no history row names any more;
+   * returns how many of each.
    */
-  deleteOlderThan(cutoff: number): Promise<{ records: number; reports: number }>;
+  deleteOlderThan(cutoff: number): Promise<{ records: number; reports: number; programs: number }>;
   /** Delete user sessions and device codes that expired before `now`; returns how many. */
   deleteExpired(now: number): Promise<{ sessions: number; deviceCodes: number }>;
 

@@ -5,7 +5,12 @@
  *   players that cannot set headers, `?token=` — in which case manifests are rewritten so
  *   every segment URL carries the token too (manifest-token.ts). Live programmes also serve
  *   the virtual `live.mpd` and `live-*.m4s` of the emulated channel (live.ts).
- * - `GET /artwork/*` public poster images, for home pages rendered before any play token.
+ * - Seek-preview thumbnails (`thumbnails.vtt`, `thumbs-N.jpg`) also admit the terminal
+ *   credential of a terminal whose catalogue holds the programme, so a Continue-watching card
+ *   shows the frame at its breakpoint however old its record's play token is; a revoked or
+ *   signed-out terminal gets 401 like everywhere else.
+ * - `GET /artwork/*` public poster images, for home pages rendered before any play token
+ *   (never the thumbnail sheets: frames of a programme are for those who may watch it).
  *
  * Nothing outside the media directory is reachable (send-entity.ts explains how); a malformed
  * path is a 400, anything absent, hidden or outside is a 404, never a 5xx.
@@ -52,6 +57,12 @@ export interface MediaRoutesOptions {
   liveProgramIds?: readonly string[];
   /** Timeshift window of a live programme in seconds; default 1800. */
   timeshiftWindowSec?: (programId: string) => number;
+  /**
+   * Admit a terminal credential (`rat_…`) to a programme's thumbnails: `ok`, `unauthenticated`
+   * (unknown, signed out or revoked), or `not-found` (not in that terminal's catalogue). Absent:
+   * thumbnails need a play token like the rest.
+   */
+  admitTerminal?: (credential: string, programId: string) => Promise<'ok' | 'unauthenticated' | 'not-found'>;
 }
 
 /** Cache policy: manifests are revalidated every time, segments and images are immutable. */
@@ -82,6 +93,9 @@ function presentedToken(req: FastifyRequest): TokenUse | 'ambiguous' | null {
   return typeof q === 'string' && q.length > 0 ? { token: q, fromQuery: true } : null;
 }
 
+/** Seek-preview thumbnails of a programme folder: the WebVTT track and its JPEG sheets. */
+const THUMBNAIL_FILE = /^(thumbnails\.vtt|thumbs-\d{1,6}\.jpg)$/;
+
 /** True for files that are manifests (rewritten for query tokens, never cached). */
 const isManifest = (name: string) => name.endsWith('.mpd') || name.endsWith('.m3u8');
 
@@ -108,11 +122,27 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async 
     throw notFound();
   };
 
-  /** onRequest: admit only a valid, unexpired token for this very programme. */
+  /** Thumbnails presented with a terminal credential: admitted, or refused as the credential deserves. */
+  async function admitTerminal(req: FastifyRequest, reply: FastifyReply, use: TokenUse): Promise<boolean> {
+    const { programId, '*': rest } = req.params as { programId?: string; '*'?: string };
+    if (!opts.admitTerminal || use.fromQuery || !use.token.startsWith('rat_') || !programId || !THUMBNAIL_FILE.test(rest ?? '')) return false;
+    const verdict = await opts.admitTerminal(use.token, programId);
+    if (verdict === 'unauthenticated') {
+      reply.header('www-authenticate', 'Bearer realm="media", error="invalid_token"');
+      throw new AppError('UNAUTHENTICATED', 'A valid terminal credential is required');
+    }
+    if (verdict === 'not-found') throw notFound();
+    reply.removeHeader('www-authenticate');
+    tokenUses.set(req, use);
+    return true;
+  }
+
+  /** onRequest: admit only a valid, unexpired token for this very programme (or a terminal, for thumbnails). */
   async function requirePlayToken(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const presented = presentedToken(req);
     reply.header('www-authenticate', 'Bearer realm="media"');
     if (presented === null) throw new AppError('UNAUTHENTICATED', 'A play token is required (Authorization: Bearer or ?token=)');
+    if (presented !== 'ambiguous' && (await admitTerminal(req, reply, presented))) return;
     const claims = presented === 'ambiguous' ? null : verifyPlayToken(opts.tokenKey, presented.token, Math.floor(clock() / 1000));
     const programId = (req.params as { programId?: string }).programId;
     const revoked = claims !== null && isClaims(claims) && opts.isRevoked?.(claims.t, claims.u) === true;
@@ -193,6 +223,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async 
         summary: 'Media server: DASH/HLS manifests and segments of a programme (play token for that programme)',
         description:
           'Token as `Authorization: Bearer <play token>` or `?token=` (manifests then carry it into every segment URL). ' +
+          'The seek-preview thumbnails (`thumbnails.vtt`, `thumbs-N.jpg`) also take `Authorization: Bearer <terminal credential>` of a terminal offered the programme. ' +
           'Single byte ranges, ETag/Last-Modified, HEAD. Live programmes also serve `live.mpd` and `live-*.m4s`.',
         params: Type.Object({ programId: ProgramId, '*': Type.String({ maxLength: 1024 }) }),
         querystring: Type.Object({ token: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })) }),
@@ -215,7 +246,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async 
     {
       schema: {
         tags: ['streaming'],
-        summary: 'Public artwork (posters) of the media library; images only',
+        summary: 'Public artwork (posters) of the media library; images only, never the thumbnail sheets',
         params: Type.Object({ '*': Type.String({ maxLength: 1024 }) }),
         response: { ...errorResponses },
       },
@@ -225,7 +256,8 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async 
       if (!parts) throw new AppError('VALIDATION_FAILED', 'Malformed artwork path');
       const name = parts.at(-1) as string;
       const ext = path.extname(name).toLowerCase();
-      const { root } = IMAGE_EXTS.has(ext) ? await rootOf(parts[0] as string).catch(() => ({ root: null })) : { root: null };
+      const image = IMAGE_EXTS.has(ext) && !THUMBNAIL_FILE.test(name);
+      const { root } = image ? await rootOf(parts[0] as string).catch(() => ({ root: null })) : { root: null };
       const real = root ? await containedRealpath(root, path.join(root, ...parts)) : null;
       const f = real ? await openRegular(real) : null;
       if (!f) throw new AppError('NOT_FOUND', 'No such artwork');

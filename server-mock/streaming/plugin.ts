@@ -131,6 +131,13 @@ export const streamingPlugin: FastifyPluginAsyncTypebox<StreamingPluginOptions> 
     extraMediaDirs: mediaRootsOf(config).slice(1),
     tokenKey,
     isRevoked: (terminalId, userId) => revocations.isRevoked(terminalId, userId),
+    // A card's breakpoint frame: the terminal's own credential, checked as the access server does.
+    admitTerminal: async (credential, programId) => {
+      const id = await client.introspect(credential);
+      if (!id || revocations.isRevoked(id.terminal.id, id.userId)) return 'unauthenticated';
+      const { programs } = await client.programs(id.terminal.id);
+      return programs.some((p) => p.id === programId) ? 'ok' : 'not-found';
+    },
     timeshiftWindowSec: (programId) => windows.get(programId) ?? DEFAULT_TIMESHIFT_SEC,
   });
 

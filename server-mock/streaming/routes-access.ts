@@ -129,6 +129,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
           throw new AppError('PROGRAM_NOT_ALLOWED', 'Programme is not offered to this terminal type');
         }
         if (known) throw new AppError('PROGRAM_RESTRICTED', 'This profile’s maturity limit does not allow this programme');
+        if (all.withdrawn?.includes(body.programId)) throw new AppError('PROGRAM_WITHDRAWN', 'The programme was withdrawn (its media was removed)');
         throw new AppError('PROGRAM_NOT_FOUND', 'Unknown programme');
       }
       const profileId = answer.profile?.id ?? null;

@@ -5,130 +5,60 @@
  * token to every media request (request filter; renewed before it expires), feeds Shaka and
  * media-element events into the player store, and drives the reporter (reporter.ts).
  *
- * Errors: a refused token is renewed and the stream reloaded where it was; network trouble
- * mid-play shows "reconnecting" and retries when the network is back; a programme that is
- * gone or not allowed, or media this browser cannot play, ends in an error state.
- *
- * Tracks: the viewing starts with the choice it is handed (the previous episode's, carried on)
- * or the access server's (this user's newest for the programme or its series); the user's
- * audio, subtitle and speed changes are applied, kept across reloads, and reported at once.
- * Seek-preview tiles come from the manifest's image track (sheets fetched with the play token).
- *
- * The engine is made by `deps.engines` (engine.ts): Shaka in the app, a fake in unit tests.
+ * Its parts, each a small module with a factory: the contract (controller-types.ts), the engine
+ * set-up (engine-setup.ts; the engine itself is made by `deps.engines`, engine.ts: Shaka in the
+ * app, a fake in unit tests), error recovery (recovery.ts: a refused token is renewed and the
+ * stream reloaded; network trouble mid-play shows "reconnecting" and retries; a programme that
+ * is gone, or media this browser cannot play, ends in an error state), the tracks
+ * (track-control.ts: the viewing starts with the choice it is handed — the previous episode's,
+ * carried on — or the access server's; the user's audio, subtitle and speed changes are
+ * applied, kept across reloads, and reported at once), seek-preview tiles (thumbnails.ts) and
+ * the PC app's position feed (position-feed.ts).
  *
  * Ownership: created by the Player view for its <video>; `close()` ends the viewing (position
  * captured before anything is unloaded); `destroy()` releases the engine and every listener.
  */
-import type { PlaybackPosition } from '../../../common/ipc.ts';
-import type { Breakpoint, Program, TrackChoice } from '../../../common/protocol/model.ts';
+import type { Breakpoint, Program } from '../../../common/protocol/model.ts';
 import { mergeTracks } from '../../../common/tracks.ts';
 import type { PlayResponse } from '../../../common/protocol/stream.ts';
-import { codeOf, type Api } from '../api/http.ts';
-import type { ReportQueue } from '../outbox.ts';
-import { errorKindOf, type PlayerStore, type Timeline } from '../stores/player.ts';
-import type { Journal } from './journal.ts';
+import { codeOf } from '../api/http.ts';
+import type { Timeline } from '../stores/player.ts';
+import type { ControllerDeps, OpenRequest, PlayerController } from './controller-types.ts';
+import type { PlayerEngine } from './engine.ts';
+import { setUpEngine } from './engine-setup.ts';
 import { breakpointAt, clampSeek, isSeekBack, startTimeOf } from './position.ts';
 import { createPositionFeed } from './position-feed.ts';
+import { createRecovery } from './recovery.ts';
 import { createReporter, type Reporter, type StopOutcome } from './reporter.ts';
-import { classifyError, type EngineFactory, type PlayerEngine } from './engine.ts';
 import { createThumbnails } from './thumbnails.ts';
-import { audioOptions, choiceNow, matchLanguage, nearestRate, pickSubtitles, subtitleOptions, type PreviewTile } from './tracks.ts';
+import { createTrackControl } from './track-control.ts';
 
-/** What to play. */
-export interface OpenRequest {
-  programId: string;
-  /** The programme as the home page knows it (for the title while loading). */
-  program: Program | null;
-  /** Where to start; null = from the beginning (VOD) or at the live edge. */
-  breakpoint: Breakpoint | null;
-  /** The terminal the resume point was left on, when another one. */
-  fromTerminal: string | null;
-  /** Start with these tracks (carried on from the previous episode); wins over the server's. */
-  tracks?: TrackChoice | null;
-}
-
-/** What the controller needs. */
-export interface ControllerDeps {
-  api: Api;
-  nextSeq: (atLeast: number) => Promise<number>;
-  queue: ReportQueue;
-  journal: Journal;
-  store: PlayerStore;
-  isOnline: () => boolean;
-  /** Subscribe to "the network is back"; returns the unsubscribe. */
-  onOnline: (fn: () => void) => () => void;
-  /** The programme turned out to be gone (refresh the home page). */
-  onProgramGone?: (programId: string) => void;
-  /** The PC app's position feed to main (bridge `reportPlayback`); absent on the web. */
-  reportPosition?: (position: PlaybackPosition | null) => void;
-  /** Makes the playback engine (Shaka; a fake under test). */
-  engines: EngineFactory;
-  /** Where subtitles are drawn (styled by the app); null = the engine's native text tracks. */
-  textContainer?: HTMLElement | null;
-  /** Fetch for thumbnail sheets (default: global fetch). */
-  fetch?: typeof fetch;
-  /** Called once when the controller is destroyed (the runtime forgets it). */
-  onDestroyed?: () => void;
-}
-
-/** The controller's commands. */
-export interface PlayerController {
-  open(request: OpenRequest): Promise<void>;
-  /** Play if paused, else pause (watching again after the end); returns what it asked the video for. */
-  togglePlay(): 'play' | 'pause';
-  /** Play (idempotent: a press while playback is starting keeps it starting). */
-  play(): void;
-  /** Pause (idempotent). */
-  pause(): void;
-  /** Whether this viewing has played at least once (its first `playing` event). */
-  hasPlayed(): boolean;
-  seekTo(t: number): void;
-  seekBy(dt: number): void;
-  goLive(): void;
-  setVolume(volume: number): void;
-  toggleMute(): void;
-  /** Play this audio language. */
-  selectAudio(language: string): void;
-  /** Show subtitles in this language; null = off. */
-  selectSubtitles(language: string | null): void;
-  /** Playback speed (snapped to the offered speeds, 0.5–2). */
-  setRate(rate: number): void;
-  /** The audio, subtitles and speed playing now. */
-  trackChoice(): TrackChoice;
-  /** The seek-preview tile at `t` seconds, `width` px wide; null when there are no thumbnails. */
-  thumbnailAt(t: number, width: number): Promise<PreviewTile | null>;
-  /** Try again after an error (or reload where it was). */
-  retry(): Promise<void>;
-  /** End the viewing: report the stop (position read first), then unload. */
-  close(): Promise<StopOutcome>;
-  /** The page is going away (`pagehide`): stop synchronously. */
-  closeOnUnload(): void;
-  /** The page is hidden (may be frozen or killed): report now. */
-  suspend(): void;
-  destroy(): void;
-}
-
-/** Retry policy of manifest and segment requests (short outages pass unnoticed). */
-const RETRY = { maxAttempts: 4, baseDelay: 500, backoffFactor: 2, fuzzFactor: 0.5, timeout: 20_000, stallTimeout: 10_000, connectionTimeout: 10_000 };
+export type { ControllerDeps, OpenRequest, PlayerController } from './controller-types.ts';
 
 /** Create a controller for `video`. */
 export function createPlayerController(video: HTMLVideoElement, deps: ControllerDeps): PlayerController {
   const { store } = deps;
   let player: PlayerEngine | null = null;
-  /** The choice to keep applying (initial, then the user's); null = the engine's defaults. */
-  let choice: TrackChoice | null = null;
-  /** Subtitles are on (the engine has a text track loaded because we asked for one). */
-  let subtitlesOn = false;
-  const thumbnails = createThumbnails({ engine: () => (closed ? null : player), token: async () => (reporter ? reporter.freshToken() : null), fetch: deps.fetch });
   let reporter: Reporter | null = null;
   let play: PlayResponse | null = null;
   let request: OpenRequest | null = null;
   let hasPlayed = false;
   let closed = false;
   let pendingSeek = false;
-  let tokenRecoveries = 0;
-  let retryTimer: ReturnType<typeof setTimeout> | null = null;
   const cleanups: (() => void)[] = [];
+  const tracks = createTrackControl({ video, store, engine: () => player, closed: () => closed, onUserChange: () => void reporter?.tracksChanged() });
+  /** A valid play token for media requests (renewed before it expires); null = no viewing open. */
+  const freshToken = async () => (reporter ? reporter.freshToken() : null);
+  const thumbnails = createThumbnails({ engine: () => (closed ? null : player), token: freshToken, fetch: deps.fetch });
+  const recovery = createRecovery({
+    store,
+    isOnline: deps.isOnline,
+    engine: () => player,
+    closed: () => closed,
+    renewToken: () => reporter?.renew() ?? null,
+    reload: () => reloadHere(),
+    onGone: () => request && deps.onProgramGone?.(request.programId),
+  });
   const feed = deps.reportPosition ? createPositionFeed(deps.reportPosition) : null;
   let resumedFrom: Breakpoint | null = null;
   let seekedBack = false;
@@ -177,28 +107,6 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
     feedPosition();
   };
 
-  const fail = (code: string) => {
-    const kind = errorKindOf(code);
-    store.getState().fail(kind, code);
-    if (kind === 'removed' && request) deps.onProgramGone?.(request.programId);
-  };
-
-  /**
-   * Retry streaming after a network failure, with backoff, until playback recovers (`playing`
-   * clears `reconnecting`; a retry while streaming is fine is a no-op in Shaka); offline, the
-   * `online` event retries at once instead.
-   */
-  const scheduleRetry = (delayMs = 2_000) => {
-    store.getState().setReconnecting(true);
-    if (retryTimer !== null) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      if (closed || !player || !store.getState().reconnecting) return;
-      if (deps.isOnline()) player.retryStreaming();
-      scheduleRetry(Math.min(15_000, delayMs * 2));
-    }, delayMs);
-  };
-
   /** Load the manifest again at the current point (after a token refusal or an outage). */
   async function reloadHere(): Promise<void> {
     if (!play || !player || closed) return;
@@ -206,106 +114,27 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
     await load(at);
   }
 
-  function onShakaError(err: unknown, duringLoad: boolean): void {
-    if (closed) return;
-    const meaning = classifyError(err);
-    if (meaning.kind === 'not-engine') return fail(codeOf(err));
-    if (meaning.kind === 'ignore') return;
-    if (meaning.kind === 'network') {
-      const status = meaning.status;
-      if ((status === 401 || status === 403) && reporter && tokenRecoveries++ < 3) {
-        // The media server refused the token (expired while the device slept): renew, reload.
-        void reporter.renew().then(reloadHere);
-        return;
-      }
-      if (status === 404) return fail('PROGRAM_NOT_FOUND');
-      if (!duringLoad) return scheduleRetry();
-      return fail(deps.isOnline() ? 'UPSTREAM_UNAVAILABLE' : 'NETWORK_DOWN');
-    }
-    if (meaning.kind === 'critical') fail('MEDIA');
-  }
-
-  /** Put the tracks on offer and playing into the store. */
-  function syncTracks(): void {
-    if (!player || closed) return;
-    const audio = player.getAudioTracks();
-    const text = player.getTextTracks();
-    const now = choiceNow(audio, text, subtitlesOn, video.playbackRate);
-    store.getState().setTracks({
-      audioTracks: audioOptions(audio),
-      subtitleTracks: subtitleOptions(text),
-      audioLanguage: now.audioLanguage ?? null,
-      subtitleLanguage: now.subtitleLanguage ?? null,
-      playbackRate: now.playbackRate ?? 1,
-      hasThumbnails: player.getImageTracks().length > 0,
-    });
-  }
-
-  /** Apply the kept choice to what is loaded (after every load: the engine starts afresh). */
-  function applyChoice(): void {
-    if (!player) return;
-    const c = choice;
-    if (c?.audioLanguage) {
-      const tracks = player.getAudioTracks();
-      const want = matchLanguage(tracks, c.audioLanguage);
-      if (want && !want.active) player.selectAudioTrack(want);
-    }
-    const text = c?.subtitleLanguage ? pickSubtitles(player.getTextTracks(), c.subtitleLanguage) : null;
-    subtitlesOn = text !== null;
-    player.selectTextTrack(text);
-    if (c?.playbackRate !== undefined) video.playbackRate = nearestRate(c.playbackRate);
-    syncTracks();
-  }
-
-  /** The user changed a track: keep it, show it, report it now. */
-  function chose(change: TrackChoice): void {
-    choice = mergeTracks(choice, change);
-    syncTracks();
-    void reporter?.tracksChanged();
-  }
-
-  async function makePlayer(): Promise<PlayerEngine> {
-    const p = deps.engines.create(deps.textContainer ?? null);
-    await p.attach(video);
-    // Diagnostics: the engine is reachable from its element (as Shaka's own UI does), for
-    // support sessions and the e2e suite, which reads Shaka's track state through it.
-    Object.defineProperty(video, 'shakaPlayer', { value: p, configurable: true });
-    p.configure({
-      streaming: {
-        bufferingGoal: 40,
-        rebufferingGoal: 2,
-        bufferBehind: 30,
-        retryParameters: RETRY,
-        failureCallback: (error: unknown) => onShakaError(error, false),
-      },
-      manifest: { retryParameters: RETRY },
-      // Languages first chosen by the engine itself (applyChoice then makes sure).
-      ...(choice?.audioLanguage ? { preferredAudio: [{ language: choice.audioLanguage }] } : {}),
-    });
-    p.getNetworkingEngine()?.registerRequestFilter(async (_type, req) => {
-      if (!reporter) return;
-      req.headers['Authorization'] = `Bearer ${await reporter.freshToken()}`;
-    });
-    p.addEventListener('buffering', (e) => store.getState().setBuffering((e as unknown as { buffering: boolean }).buffering));
-    p.addEventListener('error', (e) => onShakaError((e as unknown as { detail: unknown }).detail, false));
-    for (const type of ['trackschanged', 'variantchanged', 'textchanged', 'adaptation']) p.addEventListener(type, syncTracks);
-    return p;
-  }
-
   async function load(startTime: number | null): Promise<void> {
     if (!play) return;
     try {
-      player ??= await makePlayer();
+      player ??= await setUpEngine(video, {
+        engines: deps.engines,
+        textContainer: deps.textContainer ?? null,
+        preferredAudio: tracks.preferredAudio(),
+        token: freshToken,
+        onError: (err) => recovery.onError(err, false),
+        onBuffering: (buffering) => store.getState().setBuffering(buffering),
+        onTracks: tracks.sync,
+      });
       if (closed) return;
       await player.load(play.manifestUrl, startTime);
     } catch (err) {
-      return onShakaError(err, true);
+      return recovery.onError(err, true);
     }
     if (closed) return;
-    tokenRecoveries = 0;
-    store.getState().setReconnecting(false);
+    recovery.loaded();
     store.getState().loaded(play.program, play.liveEpochMs ?? null, timeline());
-    applyChoice();
+    tracks.apply();
     video.muted = store.getState().muted;
     video.play().catch(() => store.getState().setPaused(true)); // autoplay refused: the big play button shows
   }
@@ -313,18 +142,18 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
   async function open(req: OpenRequest): Promise<void> {
     request = req;
     store.getState().begin(req.programId, req.program, { breakpoint: req.breakpoint, terminalName: req.fromTerminal });
-    if (!deps.engines.supported()) return fail('MEDIA');
+    if (!deps.engines.supported()) return recovery.fail('MEDIA');
     let answer: PlayResponse;
     try {
       answer = await deps.api.play({ programId: req.programId, protocol: 'dash', ...(req.breakpoint ? { breakpoint: req.breakpoint } : {}) });
     } catch (err) {
-      if (!closed) fail(codeOf(err));
+      if (!closed) recovery.fail(codeOf(err));
       return;
     }
     if (closed) return;
     play = answer;
     // The carried-on choice wins over the server's, field by field.
-    choice = mergeTracks(answer.tracks ?? null, req.tracks ?? null);
+    tracks.reset(mergeTracks(answer.tracks ?? null, req.tracks ?? null));
     resumedFrom = req.breakpoint && answer.program.kind === 'vod' ? answer.start : null;
     reporter?.destroy();
     reporter = createReporter(
@@ -337,7 +166,7 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
         programId: answer.program.id,
         resumedFrom: req.breakpoint && answer.program.kind === 'vod' ? answer.start : null,
       },
-      { api: deps.api, nextSeq: deps.nextSeq, queue: deps.queue, journal: deps.journal, position, isOnline: deps.isOnline, tracks: () => (player ? controller.trackChoice() : null) },
+      { api: deps.api, nextSeq: deps.nextSeq, queue: deps.queue, journal: deps.journal, position, isOnline: deps.isOnline, tracks: () => (player ? tracks.now() : null) },
     );
     setMediaSession(answer.program);
     await load(startTimeOf(answer));
@@ -381,13 +210,13 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
     if (hasPlayed && !closed) void reporter?.event('pause');
   });
   on(video, 'volumechange', () => store.getState().setVolume(video.volume, video.muted));
-  on(video, 'ratechange', syncTracks);
+  on(video, 'ratechange', tracks.sync);
   if (typeof document !== 'undefined') on(document, 'fullscreenchange', () => store.getState().setFullscreen(document.fullscreenElement !== null));
   cleanups.push(
     deps.onOnline(() => {
       if (closed) return;
       if (store.getState().status === 'error' && store.getState().error === 'offline') void controller.retry();
-      else if (store.getState().reconnecting && player) player.retryStreaming();
+      else recovery.online();
     }),
   );
 
@@ -439,30 +268,10 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
     toggleMute() {
       video.muted = !video.muted;
     },
-    selectAudio(language) {
-      const want = player ? matchLanguage(player.getAudioTracks(), language) : null;
-      if (!player || !want) return;
-      player.selectAudioTrack(want);
-      player.configure({ preferredAudio: [{ language: want.language }] });
-      chose({ audioLanguage: want.language });
-    },
-    selectSubtitles(language) {
-      if (!player) return;
-      const text = pickSubtitles(player.getTextTracks(), language);
-      if (language !== null && !text) return;
-      subtitlesOn = text !== null;
-      player.selectTextTrack(text);
-      chose({ subtitleLanguage: text ? text.language : null });
-    },
-    setRate(rate) {
-      const r = nearestRate(rate);
-      video.playbackRate = r;
-      chose({ playbackRate: r });
-    },
-    trackChoice() {
-      if (!player) return choice ?? {};
-      return choiceNow(player.getAudioTracks(), player.getTextTracks(), subtitlesOn, video.playbackRate);
-    },
+    selectAudio: tracks.selectAudio,
+    selectSubtitles: tracks.selectSubtitles,
+    setRate: tracks.setRate,
+    trackChoice: tracks.now,
     thumbnailAt(t, width) {
       return closed ? Promise.resolve(null) : thumbnails.at(t, width);
     },
@@ -491,8 +300,7 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
     },
     destroy() {
       closed = true;
-      if (retryTimer !== null) clearTimeout(retryTimer);
-      retryTimer = null;
+      recovery.destroy();
       for (const c of cleanups.splice(0)) c();
       if (reporter && !reporter.closed) reporter.destroy();
       const p = player;

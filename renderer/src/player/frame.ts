@@ -1,10 +1,11 @@
 /**
  * The frame at a breakpoint, for Continue-watching cards: the programme's WebVTT thumbnails
  * track (`thumbnails.vtt`, cues `thumbs-N.jpg#xywh=x,y,w,h`, written by the media library) gives
- * the tile at the breakpoint; the sheet is media, so both are fetched with the record's play
- * token (patent [0098]: the viewing's token, which any terminal of the user may present). When
- * there is no such track, the token has expired, or the media lives on another cluster or a CDN,
- * the card keeps its poster. Results are cached per programme and point for the page's life.
+ * the tile at the breakpoint. Both are fetched with this terminal's own credential, which the
+ * media server admits for thumbnails of a programme in the terminal's catalogue — not the
+ * record's play token, which expires within hours while the row keeps its cards for weeks. A
+ * revoked terminal gets 401 and the card keeps its poster, as it does when there is no such
+ * track or the media lives on a CDN. Results are cached per programme and point for the page's life.
  */
 import type { ContinueItem } from '../../../common/protocol/api.ts';
 
@@ -69,18 +70,17 @@ export function thumbnailTrackUrl(baseUrl: string, item: ContinueItem): string |
 
 const cache = new Map<string, Promise<CardFrame | null>>();
 
-/** The frame at the card's breakpoint, or null (keep the poster). */
-export function loadCardFrame(baseUrl: string, item: ContinueItem, doFetch: typeof fetch = (...a) => fetch(...a)): Promise<CardFrame | null> {
+/** The frame at the card's breakpoint, or null (keep the poster); `credential`: this terminal's. */
+export function loadCardFrame(baseUrl: string, item: ContinueItem, credential: string | null, doFetch: typeof fetch = (...a) => fetch(...a)): Promise<CardFrame | null> {
   const { record } = item;
-  const token = record.playToken;
   const track = thumbnailTrackUrl(baseUrl, item);
-  if (!token || !track || record.breakpoint.kind !== 'offset') return Promise.resolve(null);
+  if (!credential || !track || record.breakpoint.kind !== 'offset') return Promise.resolve(null);
   const key = `${item.program.id}@${record.breakpoint.offsetMs}`;
   let frame = cache.get(key);
   if (!frame) {
     const t = record.breakpoint.offsetMs / 1000;
     frame = (async () => {
-      const headers = { Authorization: `Bearer ${token}` };
+      const headers = { Authorization: `Bearer ${credential}` };
       const vtt = await doFetch(track, { headers });
       if (!vtt.ok) return null;
       const cue = cueAt(parseThumbnailVtt(await vtt.text()), t);

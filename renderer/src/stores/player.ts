@@ -88,6 +88,7 @@ export function errorKindOf(code: ClientErrorCode | string): PlayerErrorKind {
     case 'UPSTREAM_UNAVAILABLE':
       return 'offline';
     case 'PROGRAM_NOT_FOUND':
+    case 'PROGRAM_WITHDRAWN':
     case 'NOT_FOUND':
       return 'removed';
     case 'PROGRAM_NOT_ALLOWED':

@@ -129,11 +129,15 @@ function LibraryPanel({ lib }: { lib: LibraryBridge }) {
           <ul className="library-list" data-testid="library-programs">
             {overview.programs.map((p) => (
               <li key={p.programId}>
-                <strong className="ellipsis">{p.program ? programTitle(p.program, lang) : p.programId}</strong>
-                <span className="muted">
-                  {t('library.tracks', { audio: p.audio.length, subtitles: p.subtitles.length })}
-                  {p.media !== 'ok' && ` · ${t('library.media.missing', { media: p.media })}`}
-                </span>
+                <strong className="ellipsis">{p.program ? programTitle(p.program, lang) : (p.edits.title ?? p.programId)}</strong>
+                {p.withdrawn ? (
+                  <span className="muted" data-testid="library-withdrawn">{t('library.withdrawn')}</span>
+                ) : (
+                  <span className="muted">
+                    {t('library.tracks', { audio: p.audio.length, subtitles: p.subtitles.length })}
+                    {p.media !== 'ok' && ` · ${t('library.media.missing', { media: p.media })}`}
+                  </span>
+                )}
                 <button type="button" className="btn btn-ghost" aria-label={t('library.edit.label', { title: p.program?.title ?? p.programId })} onClick={() => setEditing(editing === p.programId ? null : p.programId)}>
                   {t('library.edit')}
                 </button>
