@@ -16,10 +16,10 @@ import { join } from 'node:path';
 import type { TerminalType } from '../common/protocol/model.ts';
 import type { StoreSpec } from '../server-mock/config.ts';
 import { openEventStream } from '../server-mock/testing/sse-client.ts';
-import { findPgBin, startThrowawayPg, type ThrowawayPg } from '../scripts/pg-throwaway.ts';
 import { benchCatalog } from './lib/catalog.ts';
 import { BENCH_SERVICE_AUTH } from './lib/constants.ts';
 import { closedLoop } from './lib/load.ts';
+import { benchPostgres, skippedOutput } from './lib/pg.ts';
 import { reportGenerator } from './lib/reports.ts';
 import { startChild, type ChildServer } from './lib/server-child.ts';
 import type { ServerSpec } from './lib/server-entry.ts';
@@ -90,14 +90,9 @@ const bench: Benchmark = {
   number: 7,
   title: 'PostgreSQL next to SQLite: ingest on 1 and 2 instances, handoff across instances',
   async run(ctx: BenchContext): Promise<BenchOutput> {
-    let pg: ThrowawayPg | null = null;
-    let url = process.env.RA_BENCH_DATABASE_URL ?? null;
-    if (!url) {
-      const bin = findPgBin();
-      if ('missing' in bin) return skipped(bin.missing);
-      pg = await startThrowawayPg(bin.bin);
-      url = pg.url;
-    }
+    const pg = await benchPostgres();
+    if ('missing' in pg) return skippedOutput('PostgreSQL benchmarks', pg.missing);
+    const url = pg.url;
     const started: ChildServer[] = [];
     try {
       const spec = (label: string, store: StoreSpec): ServerSpec => {
@@ -155,19 +150,15 @@ const bench: Benchmark = {
         notes: [
           'Every server is a child process; PostgreSQL 15 runs on the same machine (2 cores shared with the load generator and the other servers), so the 2-instance ratio is bounded by cores, not by the design.',
           'Stores start empty with the 200-programme bench catalogue and 30 terminals; the home page at 1 M records is benchmark 2 (SQLite only, see the header).',
-          pg ? 'PostgreSQL: a throwaway cluster with fsync off (scripts/pg-throwaway.ts), so commits cost what the server work costs, not the disk.' : 'PostgreSQL: RA_BENCH_DATABASE_URL.',
+          pg.throwaway ? 'PostgreSQL: a throwaway cluster with fsync off (scripts/pg-throwaway.ts), so commits cost what the server work costs, not the disk.' : 'PostgreSQL: RA_BENCH_DATABASE_URL.',
         ],
         data: { ingest: { sqlite: iSqlite, pg1: iPg1, pg2: iPg2 }, handoff: { pg: hPg, sqlite: hSqlite }, seconds, handoffs: n },
       };
     } finally {
       for (const s of started.reverse()) await s.stop().catch(() => {});
-      pg?.stop();
+      pg.release();
     }
   },
 };
-
-function skipped(reason: string): BenchOutput {
-  return { tables: [], targets: [{ target: 'PostgreSQL benchmarks', measured: `skipped: ${reason}`, met: null }], notes: [`skipped: ${reason}`], data: { skipped: reason } };
-}
 
 export default bench;
