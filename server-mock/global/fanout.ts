@@ -69,8 +69,7 @@ export function startFanout({ store, bus, revocations, log }: FanoutOptions): ()
 
   /** Deliver a history change another instance committed: the record as the store has it now. */
   async function deliverHistory(m: Extract<PushMessage, { t: 'history' }>): Promise<void> {
-    const rows = await store.listHistory(m.u, m.profileId || null);
-    const row = rows.find((r) => r.terminalId === m.terminalId && r.programId === m.programId);
+    const row = await store.getHistoryRecord(m.u, m.terminalId, m.profileId || null, m.programId);
     if (!row) return;
     const record = toViewingRecord({ ...row, playToken: null });
     bus.deliver(m.u, { type: 'history', record, outcome: m.outcome, event: m.event });
