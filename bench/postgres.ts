@@ -7,9 +7,9 @@
  *   LISTEN/NOTIFY), next to the same handoff within one SQLite global. Target: ≤ 50 ms p99.
  * The PostgreSQL is `RA_BENCH_DATABASE_URL`, else a throwaway cluster (scripts/pg-throwaway.ts);
  * without either the benchmark reports itself skipped. Stores start empty with the bench
- * catalogue (the 1 M-record home page is benchmark 2 on SQLite; its bulk seeder writes SQLite
- * pages directly and has no PostgreSQL twin yet, and seeding 1 M records through the store
- * would take longer than this shared machine's budget for one benchmark).
+ * catalogue (the 1 M-record home page on both stores is benchmark 8, bench/postgres-home.ts).
+ * The handoff is printed in two halves — the report acknowledged by global 1, then the event
+ * at B — next to the floor under it: one bare NOTIFY heard by a LISTEN on another connection.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -188,7 +188,7 @@ const bench: Benchmark = {
         ],
         notes: [
           'Every server is a child process; PostgreSQL 15 runs on the same machine (2 cores shared with the load generator and the other servers), so the 2-instance ratio is bounded by cores, not by the design.',
-          'Stores start empty with the 200-programme bench catalogue and 30 terminals; the home page at 1 M records is benchmark 2 (SQLite only, see the header).',
+          'Stores start empty with the 200-programme bench catalogue and 30 terminals; the home page at 1 M records on both stores is benchmark 8.',
           pg.throwaway ? 'PostgreSQL: a throwaway cluster with fsync off (scripts/pg-throwaway.ts), so commits cost what the server work costs, not the disk.' : 'PostgreSQL: RA_BENCH_DATABASE_URL.',
         ],
         data: { ingest: { sqlite: iSqlite, pg1: iPg1, pg2: iPg2 }, handoff: { pg: hPg, sqlite: hSqlite, floor, pgAck: half(pgRaw.ack), pgAfterAck: half(pgRaw.afterAck) }, seconds, handoffs: n },
