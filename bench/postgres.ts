@@ -7,19 +7,20 @@
  *   LISTEN/NOTIFY), next to the same handoff within one SQLite global. Target: ≤ 50 ms p99.
  * The PostgreSQL is `RA_BENCH_DATABASE_URL`, else a throwaway cluster (scripts/pg-throwaway.ts);
  * without either the benchmark reports itself skipped. Stores start empty with the bench
- * catalogue (the 1 M-record home page is benchmark 2 on SQLite; its bulk seeder writes SQLite
- * pages directly and has no PostgreSQL twin yet, and seeding 1 M records through the store
- * would take longer than this shared machine's budget for one benchmark).
+ * catalogue (the 1 M-record home page on both stores is benchmark 8, bench/postgres-home.ts).
+ * The handoff is printed in two halves — the report acknowledged by global 1, then the event
+ * at B — next to the floor under it: one bare NOTIFY heard by a LISTEN on another connection.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import type { TerminalType } from '../common/protocol/model.ts';
 import type { StoreSpec } from '../server-mock/config.ts';
 import { openEventStream } from '../server-mock/testing/sse-client.ts';
-import { findPgBin, startThrowawayPg, type ThrowawayPg } from '../scripts/pg-throwaway.ts';
 import { benchCatalog } from './lib/catalog.ts';
 import { BENCH_SERVICE_AUTH } from './lib/constants.ts';
 import { closedLoop } from './lib/load.ts';
+import { benchPostgres, skippedOutput } from './lib/pg.ts';
 import { reportGenerator } from './lib/reports.ts';
 import { startChild, type ChildServer } from './lib/server-child.ts';
 import type { ServerSpec } from './lib/server-entry.ts';
@@ -63,10 +64,18 @@ async function ingest(servers: ChildServer[], gen: ReturnType<typeof reportGener
   return { rps: runs.reduce((t, r) => t + r.rps, 0), p99: Math.max(...runs.map((r) => r.latency.p99)) };
 }
 
+/** Handoff samples, ms: the whole path, and its two halves (report acknowledged; acknowledgement → event at B). */
+interface HandoffSamples {
+  total: number[];
+  ack: number[];
+  afterAck: number[];
+}
+
 /** `n` handoffs: stop of terminal A reported to `to`, B's stream open on `from`. */
-async function handoffs(to: string, from: string, a: { id: string }, b: { credential: string }, n: number): Promise<number[]> {
+async function handoffs(to: string, from: string, a: { id: string }, b: { credential: string }, n: number): Promise<HandoffSamples> {
   const stream = await openEventStream(from, b.credential);
-  const samples: number[] = [];
+  const out: HandoffSamples = { total: [], ack: [], afterAck: [] };
+  const programId = benchCatalog().find((p) => p.kind === 'vod' && p.terminalTypes.includes('stb'))?.id;
   try {
     for (let seq = 1; seq <= n; seq++) {
       const arrived = stream.next((e) => e.type === 'history' && e.record.terminalId === a.id && e.record.seq === 2_000_000_000 + seq, 10_000);
@@ -74,13 +83,38 @@ async function handoffs(to: string, from: string, a: { id: string }, b: { creden
       const t0 = performance.now();
       const r = await call(to, 'POST', '/global/v1/history', BENCH_SERVICE_AUTH, {
         sentAt: Date.now(),
-        reports: [{ reportId: `h-${process.pid}-${seq}`, terminalId: a.id, programId: benchCatalog().find((p) => p.kind === 'vod' && p.terminalTypes.includes('stb'))?.id, breakpoint: { kind: 'offset', offsetMs: 60_000 + seq * 1000 }, seq: 2_000_000_000 + seq, event: 'stop', observedAt: Date.now() }],
+        reports: [{ reportId: `h-${process.pid}-${seq}`, terminalId: a.id, programId, breakpoint: { kind: 'offset', offsetMs: 60_000 + seq * 1000 }, seq: 2_000_000_000 + seq, event: 'stop', observedAt: Date.now() }],
       });
+      const acked = performance.now();
       if (r.status !== 200) throw new Error(`handoff report: ${r.status}`);
-      samples.push((await arrived).at - t0);
+      const at = (await arrived).at;
+      out.total.push(at - t0);
+      out.ack.push(acked - t0);
+      out.afterAck.push(Math.max(0, at - acked));
     }
   } finally {
     stream.close();
+  }
+  return out;
+}
+
+/** The floor under a cross-instance handoff: one NOTIFY from one connection heard by a LISTEN on another. */
+async function notifyRoundTrips(url: string, n: number): Promise<number[]> {
+  const listen = new pg.Client({ connectionString: url });
+  const send = new pg.Client({ connectionString: url });
+  await Promise.all([listen.connect(), send.connect()]);
+  const samples: number[] = [];
+  try {
+    await listen.query('LISTEN bench_floor');
+    for (let i = 0; i < n; i++) {
+      const heard = new Promise<void>((resolve) => listen.once('notification', () => resolve()));
+      const t0 = performance.now();
+      await send.query("SELECT pg_notify('bench_floor', $1)", [String(i)]);
+      await heard;
+      samples.push(performance.now() - t0);
+    }
+  } finally {
+    await Promise.all([listen.end(), send.end()]);
   }
   return samples;
 }
@@ -90,14 +124,9 @@ const bench: Benchmark = {
   number: 7,
   title: 'PostgreSQL next to SQLite: ingest on 1 and 2 instances, handoff across instances',
   async run(ctx: BenchContext): Promise<BenchOutput> {
-    let pg: ThrowawayPg | null = null;
-    let url = process.env.RA_BENCH_DATABASE_URL ?? null;
-    if (!url) {
-      const bin = findPgBin();
-      if ('missing' in bin) return skipped(bin.missing);
-      pg = await startThrowawayPg(bin.bin);
-      url = pg.url;
-    }
+    const pg = await benchPostgres();
+    if ('missing' in pg) return skippedOutput('PostgreSQL benchmarks', pg.missing);
+    const url = pg.url;
     const started: ChildServer[] = [];
     try {
       const spec = (label: string, store: StoreSpec): ServerSpec => {
@@ -125,8 +154,12 @@ const bench: Benchmark = {
       ctx.log(`${n} handoffs per path`);
       const [a, b] = pgTerms as [(typeof pgTerms)[number], (typeof pgTerms)[number]];
       const [sa, sb] = sqliteTerms as [(typeof sqliteTerms)[number], (typeof sqliteTerms)[number]];
-      const hPg = summarize(await handoffs(g1.url, g2.url, a, b, n));
-      const hSqlite = summarize(await handoffs(sqlite.url, sqlite.url, sa, sb, n));
+      const pgRaw = await handoffs(g1.url, g2.url, a, b, n);
+      const sqRaw = await handoffs(sqlite.url, sqlite.url, sa, sb, n);
+      const hPg = summarize(pgRaw.total);
+      const hSqlite = summarize(sqRaw.total);
+      const floor = summarize(await notifyRoundTrips(url, n));
+      const half = (xs: number[]) => summarize(xs);
 
       return {
         tables: [
@@ -141,10 +174,11 @@ const bench: Benchmark = {
           },
           {
             title: `Handoff — stop reported → SSE event at B, ${n} handoffs`,
-            columns: ['path', 'p50', 'p99', 'max'],
+            columns: ['path', 'p50', 'p99', 'max', 'report acknowledged p50 / p99', 'acknowledged → event p50 / p99'],
             rows: [
-              ['SQLite, one instance', ms(hSqlite.p50), ms(hSqlite.p99), ms(hSqlite.max)],
-              ['PostgreSQL, report to global 1, SSE on global 2', ms(hPg.p50), ms(hPg.p99), ms(hPg.max)],
+              ['SQLite, one instance', ms(hSqlite.p50), ms(hSqlite.p99), ms(hSqlite.max), `${ms(half(sqRaw.ack).p50)} / ${ms(half(sqRaw.ack).p99)}`, `${ms(half(sqRaw.afterAck).p50)} / ${ms(half(sqRaw.afterAck).p99)}`],
+              ['PostgreSQL, report to global 1, SSE on global 2', ms(hPg.p50), ms(hPg.p99), ms(hPg.max), `${ms(half(pgRaw.ack).p50)} / ${ms(half(pgRaw.ack).p99)}`, `${ms(half(pgRaw.afterAck).p50)} / ${ms(half(pgRaw.afterAck).p99)}`],
+              ['floor: NOTIFY on one connection → heard by LISTEN on another (no server)', ms(floor.p50), ms(floor.p99), ms(floor.max), '', ''],
             ],
           },
         ],
@@ -154,20 +188,16 @@ const bench: Benchmark = {
         ],
         notes: [
           'Every server is a child process; PostgreSQL 15 runs on the same machine (2 cores shared with the load generator and the other servers), so the 2-instance ratio is bounded by cores, not by the design.',
-          'Stores start empty with the 200-programme bench catalogue and 30 terminals; the home page at 1 M records is benchmark 2 (SQLite only, see the header).',
-          pg ? 'PostgreSQL: a throwaway cluster with fsync off (scripts/pg-throwaway.ts), so commits cost what the server work costs, not the disk.' : 'PostgreSQL: RA_BENCH_DATABASE_URL.',
+          'Stores start empty with the 200-programme bench catalogue and 30 terminals; the home page at 1 M records on both stores is benchmark 8.',
+          pg.throwaway ? 'PostgreSQL: a throwaway cluster with fsync off (scripts/pg-throwaway.ts), so commits cost what the server work costs, not the disk.' : 'PostgreSQL: RA_BENCH_DATABASE_URL.',
         ],
-        data: { ingest: { sqlite: iSqlite, pg1: iPg1, pg2: iPg2 }, handoff: { pg: hPg, sqlite: hSqlite }, seconds, handoffs: n },
+        data: { ingest: { sqlite: iSqlite, pg1: iPg1, pg2: iPg2 }, handoff: { pg: hPg, sqlite: hSqlite, floor, pgAck: half(pgRaw.ack), pgAfterAck: half(pgRaw.afterAck) }, seconds, handoffs: n },
       };
     } finally {
       for (const s of started.reverse()) await s.stop().catch(() => {});
-      pg?.stop();
+      pg.release();
     }
   },
 };
-
-function skipped(reason: string): BenchOutput {
-  return { tables: [], targets: [{ target: 'PostgreSQL benchmarks', measured: `skipped: ${reason}`, met: null }], notes: [`skipped: ${reason}`], data: { skipped: reason } };
-}
 
 export default bench;

@@ -67,13 +67,26 @@ export function startFanout({ store, bus, revocations, log }: FanoutOptions): ()
     send('push', { o: origin, t: 'event', u: userId, e: event } satisfies PushMessage);
   });
 
+  // Read-backs in flight per record: two notifications close together are read on two pooled
+  // connections, and the newer state may come back first; the older one is then not pushed
+  // (a terminal's card would otherwise stay on the older point until the next change).
+  const inFlight = new Map<string, { pending: number; seq: number }>();
+
   /** Deliver a history change another instance committed: the record as the store has it now. */
   async function deliverHistory(m: Extract<PushMessage, { t: 'history' }>): Promise<void> {
-    const rows = await store.listHistory(m.u, m.profileId || null);
-    const row = rows.find((r) => r.terminalId === m.terminalId && r.programId === m.programId);
-    if (!row) return;
-    const record = toViewingRecord({ ...row, playToken: null });
-    bus.deliver(m.u, { type: 'history', record, outcome: m.outcome, event: m.event });
+    const key = [m.u, m.terminalId, m.profileId, m.programId].join('\u0000');
+    const slot = inFlight.get(key) ?? { pending: 0, seq: -1 };
+    slot.pending++;
+    inFlight.set(key, slot);
+    try {
+      const row = await store.getHistoryRecord(m.u, m.terminalId, m.profileId || null, m.programId);
+      if (!row || row.seq < slot.seq) return;
+      slot.seq = row.seq;
+      const record = toViewingRecord({ ...row, playToken: null });
+      bus.deliver(m.u, { type: 'history', record, outcome: m.outcome, event: m.event });
+    } finally {
+      if (--slot.pending === 0) inFlight.delete(key);
+    }
   }
 
   const unsubPush = store.listener.subscribe('push', {

@@ -66,6 +66,8 @@ export function guardStore(store: Store, where: string): GuardedStore {
     }
   };
   const guarded = new Proxy(store, {
+    // `'health' in store` is how the server tells a guarded store (app.ts's /healthz).
+    has: (target, prop) => prop === 'health' || Reflect.has(target, prop),
     get(target, prop, receiver) {
       if (prop === 'health') {
         return (): StorageHealth => (damaged ? { status: 'damaged', where, problem: damaged.problem, action } : { status: 'ok', where });

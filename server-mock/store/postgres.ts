@@ -41,6 +41,8 @@ export interface PostgresStore extends Store {
   readonly listener: Listener;
   /** Send a notification on `channel` (≤ MAX_NOTIFY_BYTES; ids, not records). */
   notify(channel: string, payload: string): Promise<void>;
+  /** One record with its terminal's name (what a fan-out delivers), or null. */
+  getHistoryRecord(userId: string, terminalId: string, profileId: string | null, programId: string): Promise<LabelledHistoryRow | null>;
   /** Run `fn` only if no other instance holds the named lock now; null when one does. */
   withExclusiveLock<T>(name: string, fn: () => Promise<T>): Promise<T | null>;
 }
@@ -286,6 +288,14 @@ function buildStore(pool: pg.Pool, listener: Listener, schema: string): Postgres
         ? (await q<DbHistory & { terminal_name: string }>(sql, [userId])).rows
         : (await q<DbHistory & { terminal_name: string }>(`${sql} AND h.profile_id = $2`, [userId, profileId])).rows;
       return rows.map((r) => ({ ...toHistory(r), terminalName: r.terminal_name }));
+    },
+    async getHistoryRecord(userId, terminalId, profileId, programId) {
+      // The fan-out's read-back: by the record's key, not the user's whole history.
+      const r = (await q<DbHistory & { terminal_name: string }>(`SELECT ${HISTORY_COLUMNS}, t.name AS terminal_name FROM history h
+        JOIN terminals t ON t.id = h.terminal_id AND t.user_id = h.user_id
+        WHERE h.user_id = $1 AND h.terminal_id = $2 AND h.program_id = $3 AND ($4::text IS NULL OR h.profile_id = $4)
+        ORDER BY h.updated_at DESC LIMIT 1`, [userId, terminalId, programId, profileId])).rows[0];
+      return r ? { ...toHistory(r), terminalName: r.terminal_name } : null;
     },
     async hideProgram(userId, profileId, programId, at) {
       await q(`INSERT INTO hidden_programs (user_id, profile_id, program_id, hidden_at) VALUES ($1, $2, $3, $4)
