@@ -222,17 +222,37 @@ export const HomePage = Type.Object({
 export type HomePage = Static<typeof HomePage>;
 
 /**
- * One card of the home document's Continue-watching row: a `ContinueItem` whose programme is
- * named by id — the programme itself is in the catalogue the terminal already holds.
+ * One card of the home document's Continue-watching row: a `ContinueItem` without what the
+ * terminal can work out itself (common/home-document.ts expands it, exactly). The programme
+ * is named by id (it is in the catalogue the terminal holds); terminals are indexes into the
+ * document's `terminals`; the record's user is the document's, its programme the card's, its
+ * status `in-progress` (the row holds nothing else), its profile the document's unless named;
+ * percentages and time left follow from the breakpoints and the programme's runtime.
  */
+const CardPoint = {
+  /** Index into the document's `terminals`. */
+  terminal: Type.Integer({ minimum: 0 }),
+  breakpoint: Breakpoint,
+  progressAt: EpochMillis,
+};
 export const HomeCard = Type.Object({
   programId: ProgramId,
-  record: ViewingRecord,
-  percent: Type.Number({ minimum: 0, maximum: 100 }),
-  remainingMs: Millis,
-  others: Type.Array(OtherPoint),
+  ...CardPoint,
+  durationMs: ViewingRecord.properties.durationMs,
+  seq: ViewingRecord.properties.seq,
+  updatedAt: EpochMillis,
+  playToken: ViewingRecord.properties.playToken,
+  tracks: ViewingRecord.properties.tracks,
+  /** Absent: the document's profile. */
+  profileId: Type.Optional(Id),
+  /** The other terminals' in-progress points, newest first. */
+  others: Type.Array(Type.Object(CardPoint)),
 });
 export type HomeCard = Static<typeof HomeCard>;
+
+/** A terminal a home document's cards refer to. */
+export const HomeTerminal = Type.Object({ id: Id, name: TerminalName, type: TerminalType });
+export type HomeTerminal = Static<typeof HomeTerminal>;
 
 /** Which catalogue a home document was built over (`GET /portal/v1/catalogue` serves it). */
 export const CatalogueRef = Type.Object({
@@ -250,7 +270,11 @@ export type CatalogueRef = Static<typeof CatalogueRef>;
  */
 export const HomeDocument = Type.Object({
   terminal: Terminal,
+  /** The user whose records the cards are. */
+  userId: Id,
+  terminals: Type.Array(HomeTerminal),
   continueWatching: Type.Array(HomeCard),
+  /** Progress of the programmes not on the row (a card's progress is its own point). */
   progress: HomePage.properties.progress,
   catalogue: CatalogueRef,
   generatedAt: EpochMillis,

@@ -12,6 +12,7 @@ import { CataloguePage, type HomeDocument, type HomePage } from '../../common/pr
 import type { Program } from '../../common/protocol/model.ts';
 import type { Profile } from '../../common/protocol/profiles.ts';
 import { ADMIN_TOKEN, addTerminal, clusterReport, FIXTURE_PROGRAMS, getHome, postReports, signUp, startTestServer, type TestServer } from '../testing/harness.ts';
+import { expandHome, StaleCatalogueError } from '../../common/home-document.ts';
 import { matchesIfNoneMatch } from './catalogue-cache.ts';
 
 const rated = (id: string, ageRating: number | undefined): Program => ({
@@ -43,6 +44,7 @@ beforeAll(async () => {
   const chose = await s.app.inject({ method: 'PUT', url: '/api/v1/terminals/current/profile', headers: bearer(kidTv.credential), payload: { profileId: kid.id } });
   expect(chose.statusCode).toBe(200);
   await postReports(s.app, [clusterReport(tv.id, 'thriller', 5 * 60_000, 1), clusterReport(pc.id, 'ocean', 10 * 60_000, 1)]);
+  await postReports(s.app, [clusterReport(pc.id, 'thriller', 3 * 60_000, 2, { tracks: { audioLanguage: 'en', playbackRate: 1.5 } })], Date.now() - 60_000);
 });
 afterAll(async () => {
   await s.close();
@@ -59,11 +61,14 @@ describe('home document', () => {
     expect(d.continueWatching.map((c) => c.programId).sort()).toEqual(['ocean', 'thriller']);
     const page = (await get(s, '/portal/v1/catalogue', tv.credential)).json<CataloguePage>();
     expect(d.catalogue).toEqual({ version: page.version, total: page.programs.length });
-    // The same rows as the old shape, programme by id.
+    expect(d.terminals.map((t) => t.id).sort()).toEqual([pc.id, tv.id].sort());
+    // Expanded over the catalogue: the old page exactly (progress order aside).
     const old = (await getHome(s.app, tv.credential)).json<HomePage>();
-    expect(d.continueWatching).toEqual(old.continueWatching.map(({ program, ...c }) => ({ programId: program.id, ...c })));
-    expect(old.catalogue).toEqual(page.programs);
-    expect(d.progress).toEqual(old.progress);
+    expect(old.continueWatching.some((c) => c.others.length > 0)).toBe(true);
+    const expanded = expandHome(d, page.programs);
+    const byProgramme = (p: HomePage['progress']) => [...p].sort((a, b) => a.programId.localeCompare(b.programId));
+    expect({ ...expanded, progress: byProgramme(expanded.progress) }).toEqual({ ...old, generatedAt: d.generatedAt, terminal: d.terminal, progress: byProgramme(old.progress) });
+    expect(() => expandHome(d, page.programs.filter((p) => p.id !== 'thriller'))).toThrow(StaleCatalogueError);
   });
 });
 

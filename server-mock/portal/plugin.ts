@@ -15,6 +15,7 @@ import Type from 'typebox';
 import { CATALOGUE_PAGE_MAX, CatalogueQuery, CataloguePage, HomeDocument, HomePage } from '../../common/protocol/api.ts';
 import type { Terminal } from '../../common/protocol/model.ts';
 import { buildContinueWatching, buildProgress } from '../../common/home.ts';
+import { compactHome } from '../../common/home-document.ts';
 import type { ResumeRules } from '../../common/resume.ts';
 import type { GlobalClient } from '../global-client.ts';
 import type { RevocationSource } from '../revocation-feed.ts';
@@ -137,19 +138,12 @@ export const portalPlugin: FastifyPluginAsyncTypebox<PortalPluginOptions> = asyn
       },
     },
     async (req, reply) => {
-      const { terminal } = principalOf(req, 'terminal');
+      const { terminal, userId } = principalOf(req, 'terminal');
       const { programs, continueWatching, progress, now, profile } = await homeParts(terminal);
       const { version, total } = catalogueEntry(programs, programsSerializer(reply));
       reply.header('cache-control', 'no-store');
-      const doc: HomeDocument = {
-        terminal,
-        continueWatching: continueWatching.map(({ program, ...card }) => ({ programId: program.id, ...card })),
-        progress,
-        catalogue: { version, total },
-        generatedAt: now,
-        portalId,
-        ...(profile ? { profile } : {}),
-      };
+      const page = { terminal, continueWatching, progress, generatedAt: now, portalId, ...(profile ? { profile } : {}) };
+      const doc: HomeDocument = compactHome(page, userId, { version, total });
       return doc;
     },
   );
