@@ -10,7 +10,7 @@
  */
 import { PresenceList } from '../../../common/protocol/presence.ts';
 import Type, { type Static, type TSchema } from 'typebox';
-import Value from 'typebox/value';
+import { Check } from 'typebox/value';
 import { isErrorCode, type ErrorCode } from '../../../common/errors.ts';
 import {
   Account,
@@ -197,7 +197,7 @@ export function createApi(o: ApiOptions) {
       throw new ApiError(code, typeof body.message === 'string' ? body.message : `HTTP ${res.status}`, res.status, body.details);
     }
     if (c.schema === null) return { body: null as T extends TSchema ? Static<T> : null, status: res.status, etag };
-    if (!Value.Check(c.schema, json)) throw new ApiError('BAD_RESPONSE', `Unexpected answer from ${c.path}`, res.status);
+    if (!Check(c.schema, json)) throw new ApiError('BAD_RESPONSE', `Unexpected answer from ${c.path}`, res.status);
     return { body: json as T extends TSchema ? Static<T> : null, status: res.status, etag };
   }
 

@@ -1,42 +1,49 @@
 /**
- * Shaka Player (DASH build), imported once. Its CommonJS build's typings describe
- * `exports.default`, while bundlers hand an ES import `module.exports` itself: take whichever
- * holds the library, typed as the library.
+ * The real engine factory, Shaka loaded on demand: Shaka is ~600 kB of the renderer's script,
+ * and a set-top box parses every byte before home is interactive, so the library
+ * (shaka-lib.ts) is a chunk of its own that `load()` fetches — when a player opens, or earlier
+ * when `prefetchShaka` runs at an idle moment after home is up (so a resume press rarely waits).
  */
-import shakaModule from 'shaka-player/dist/shaka-player.dash.js';
-import type { EngineFactory, PlayerEngine } from './engine.ts';
+import type { EngineFactory } from './engine.ts';
+// Type-only (erased): the library itself is only ever the dynamic import() below.
+import type * as ShakaLibModule from './shaka-lib.ts';
 
-type Shaka = typeof shakaModule.default;
+type ShakaLib = typeof ShakaLibModule;
 
-/** The Shaka library. */
-export const shaka: Shaka = ((shakaModule as unknown as { default?: Shaka }).default ?? shakaModule) as Shaka;
+let lib: ShakaLib | null = null;
+let loading: Promise<ShakaLib> | null = null;
 
-/** A Shaka player instance. */
-export type ShakaPlayer = InstanceType<Shaka['Player']>;
+/** Fetch (once) and evaluate the Shaka chunk. A failed fetch may be tried again. */
+export function loadShaka(): Promise<ShakaLib> {
+  loading ??= import('./shaka-lib.ts').then(
+    (m) => (lib = m),
+    (err: unknown) => {
+      loading = null;
+      throw err;
+    },
+  );
+  return loading;
+}
 
-/** A Shaka error (stable numeric code, category, severity, data). */
-export type ShakaError = InstanceType<Shaka['util']['Error']>;
-
-let installed = false;
-
-/** Install Shaka's browser polyfills once; false when this browser cannot play (no MSE). */
-export function prepareShaka(): boolean {
-  if (!installed) {
-    shaka.polyfill.installAll();
-    installed = true;
-  }
-  return shaka.Player.isBrowserSupported();
+/** Warm the Shaka chunk when the browser is idle (no effect once loaded); errors are left for `load()`. */
+export function prefetchShaka(): void {
+  if (lib || loading) return;
+  const run = () => void loadShaka().catch(() => undefined);
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 5_000 });
+  else setTimeout(run, 1_000);
 }
 
 /**
- * The real engine factory: a `shaka.Player` whose subtitles Shaka's UITextDisplayer draws as
- * DOM in `textContainer` (so the app's CSS sizes them for a TV and gives them a background);
- * without a container, Shaka's native text tracks.
+ * `shaka.Player`s whose subtitles Shaka's UITextDisplayer draws as DOM in the container
+ * (shaka-lib.ts). `load()` must have resolved before `supported()` or `create()`.
  */
 export const shakaEngines: EngineFactory = {
-  supported: prepareShaka,
+  async load() {
+    await loadShaka();
+  },
+  supported: () => (lib ? lib.prepareShaka() : false),
   create(textContainer) {
-    const engine: PlayerEngine = new shaka.Player(undefined, textContainer ?? undefined);
-    return engine;
+    if (!lib) throw new Error('Shaka is not loaded yet (EngineFactory.load)');
+    return lib.shakaEngines.create(textContainer);
   },
 };

@@ -6,7 +6,7 @@
  * expanded over the copy (common/home-document.ts).
  */
 import Type, { type Static } from 'typebox';
-import Value from 'typebox/value';
+import { Check } from 'typebox/value';
 import { expandHome, StaleCatalogueError } from '../../../common/home-document.ts';
 import type { HomeDocument, HomePage } from '../../../common/protocol/api.ts';
 import { Program } from '../../../common/protocol/model.ts';
@@ -39,7 +39,7 @@ export function createCatalogueHolder(deps: CatalogueDeps) {
     if (restored) return;
     restored = true;
     const stored = await deps.cache.cacheGet(CATALOGUE_CACHE_KEY).catch(() => null);
-    if (!held && Value.Check(HeldCatalogue, stored)) held = stored;
+    if (!held && Check(HeldCatalogue, stored)) held = stored;
   }
 
   /** Read every page; the held copy's tag revalidates the first (304: the held copy stands). */

@@ -6,7 +6,7 @@
  * refetch shortly after; a (re)connected push stream refetches whatever it may have missed.
  * The last good page is cached through the bridge, so the app starts offline.
  */
-import Value from 'typebox/value';
+import { Check } from 'typebox/value';
 import { createStore } from 'zustand/vanilla';
 import { assertNever } from '../../../common/errors.ts';
 import type { PlatformBridge } from '../../../common/platform.ts';
@@ -89,7 +89,7 @@ export function createHomeStore(deps: HomeDeps) {
         }
         const cachedPage = await deps.cache.cacheGet(HOME_CACHE_KEY).catch(() => null);
         if (gen !== generation) return;
-        if (Value.Check(HomePage, cachedPage)) set({ page: local(cachedPage), status: 'ready', cached: true, error });
+        if (Check(HomePage, cachedPage)) set({ page: local(cachedPage), status: 'ready', cached: true, error });
         else set({ status: 'error', error });
       }
     }

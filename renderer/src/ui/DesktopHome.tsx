@@ -1,0 +1,28 @@
+/**
+ * The desktop (PC, phone) screens inside the shell: home with settings or the profile picker
+ * over it, or the link page. One chunk (App.tsx loads it on demand), so a set-top box never
+ * fetches it.
+ */
+import { Home } from './Home.tsx';
+import { LinkPage } from './LinkPage.tsx';
+import { Settings } from './Settings.tsx';
+import { Shell } from './Shell.tsx';
+import { WhoIsWatching } from './WhoIsWatching.tsx';
+
+/** Home (with settings or the picker over it), or the link page when `link` is given. */
+export function DesktopHome({ settings = false, picking = false, link }: { settings?: boolean; picking?: boolean; link?: string | null }) {
+  if (link !== undefined) {
+    return (
+      <Shell>
+        <LinkPage code={link} />
+      </Shell>
+    );
+  }
+  return (
+    <Shell>
+      <Home />
+      {settings && !picking && <Settings />}
+      {picking && <WhoIsWatching />}
+    </Shell>
+  );
+}
