@@ -25,12 +25,26 @@ export function loadShaka(): Promise<ShakaLib> {
   return loading;
 }
 
-/** Warm the Shaka chunk when the browser is idle (no effect once loaded); errors are left for `load()`. */
-export function prefetchShaka(): void {
-  if (lib || loading) return;
-  const run = () => void loadShaka().catch(() => undefined);
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 5_000 });
-  else setTimeout(run, 1_000);
+/** How long after home is up the prefetch waits (so it never competes with the start itself). */
+const PREFETCH_DELAY_MS = 1_500;
+let prefetching = false;
+
+/**
+ * Warm the player's code (Shaka, and whatever `also` loads: the player screen's chunk) once
+ * home is up: after a pause, at an idle moment. No effect once started; errors are left for
+ * `load()`.
+ */
+export function prefetchShaka(also?: () => Promise<unknown>): void {
+  if (prefetching || lib) return;
+  prefetching = true;
+  const run = () => {
+    void loadShaka().catch(() => undefined);
+    void also?.().catch(() => undefined);
+  };
+  setTimeout(() => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 5_000 });
+    else run();
+  }, PREFETCH_DELAY_MS);
 }
 
 /**

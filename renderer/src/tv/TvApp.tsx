@@ -3,14 +3,17 @@
  * hash, like the desktop one, over spatial navigation. Back closes settings (the player and
  * home handle their own keys); a linked TV has nothing to link, so `#/link` shows home.
  */
+import { lazy, Suspense } from 'react';
 import type { Route } from '../route.ts';
 import { goHome } from '../ui/navigation.ts';
 import { useRemote } from './remote.ts';
 import { ensureSpatialNavigation } from './spatial.ts';
 import { TvHome } from './TvHome.tsx';
-import { TvPlayer } from './TvPlayer.tsx';
-import { TvSettings } from './TvSettings.tsx';
 import './tv.css';
+
+// The player and settings are chunks of their own: a set-top box parses them when opened, not before home.
+const TvPlayer = lazy(() => import('./TvPlayer.tsx').then((m) => ({ default: m.TvPlayer })));
+const TvSettings = lazy(() => import('./TvSettings.tsx').then((m) => ({ default: m.TvSettings })));
 
 /** The TV interface for a route. */
 export function TvApp({ route }: { route: Route }) {
@@ -24,7 +27,12 @@ export function TvApp({ route }: { route: Route }) {
     return true;
   }, route.name === 'settings');
 
-  if (route.name === 'watch') return <TvPlayer key={route.programId} programId={route.programId} start={route.start} />;
-  if (route.name === 'settings') return <TvSettings />;
+  if (route.name === 'watch' || route.name === 'settings') {
+    return (
+      <Suspense fallback={<div className="tv-loading" aria-busy="true" />}>
+        {route.name === 'watch' ? <TvPlayer key={route.programId} programId={route.programId} start={route.start} /> : <TvSettings />}
+      </Suspense>
+    );
+  }
   return <TvHome />;
 }

@@ -56,10 +56,11 @@ export function App() {
   useEffect(() => {
     document.documentElement.dataset.mode = mode;
   }, [mode]);
-  // Signed in: warm the player's chunk while nothing else is going on.
+  // Home is up: warm the player's chunks (Shaka, the player screen) while nothing else is going on.
+  const homeShown = useStore(rt.home, (s) => s.page !== null);
   useEffect(() => {
-    if (phase === 'ready') prefetchShaka();
-  }, [phase]);
+    if (phase === 'ready' && homeShown) prefetchShaka(mode === 'tv' ? () => import('../tv/TvPlayer.tsx') : () => import('./Player.tsx'));
+  }, [phase, homeShown, mode]);
 
   return <Screens>{screenOf(phase, mode, route, picking)}</Screens>;
 }
