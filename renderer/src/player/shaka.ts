@@ -30,17 +30,13 @@ const PREFETCH_DELAY_MS = 1_500;
 let prefetching = false;
 
 /**
- * Warm the player's code (Shaka, and whatever `also` loads: the player screen's chunk) once
- * home is up: after a pause, at an idle moment. No effect once started; errors are left for
- * `load()`.
+ * Warm Shaka once home is up: after a pause, at an idle moment. No effect once started; errors
+ * are left for `load()` (which tries again).
  */
-export function prefetchShaka(also?: () => Promise<unknown>): void {
+export function prefetchShaka(): void {
   if (prefetching || lib) return;
   prefetching = true;
-  const run = () => {
-    void loadShaka().catch(() => undefined);
-    void also?.().catch(() => undefined);
-  };
+  const run = () => void loadShaka().catch(() => undefined);
   setTimeout(() => {
     if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 5_000 });
     else run();

@@ -9,10 +9,11 @@ import { goHome } from '../ui/navigation.ts';
 import { useRemote } from './remote.ts';
 import { ensureSpatialNavigation } from './spatial.ts';
 import { TvHome } from './TvHome.tsx';
+import { TvPlayer } from './TvPlayer.tsx';
 import './tv.css';
 
-// The player and settings are chunks of their own: a set-top box parses them when opened, not before home.
-const TvPlayer = lazy(() => import('./TvPlayer.tsx').then((m) => ({ default: m.TvPlayer })));
+// Settings is a chunk of its own: a set-top box parses it when opened, not before home. The
+// player screen is not (it is small, and must open offline too); Shaka is (player/shaka.ts).
 const TvSettings = lazy(() => import('./TvSettings.tsx').then((m) => ({ default: m.TvSettings })));
 
 /** The TV interface for a route. */
@@ -27,10 +28,11 @@ export function TvApp({ route }: { route: Route }) {
     return true;
   }, route.name === 'settings');
 
-  if (route.name === 'watch' || route.name === 'settings') {
+  if (route.name === 'watch') return <TvPlayer key={route.programId} programId={route.programId} start={route.start} />;
+  if (route.name === 'settings') {
     return (
-      <Suspense fallback={<div className="tv-loading" aria-busy="true" />}>
-        {route.name === 'watch' ? <TvPlayer key={route.programId} programId={route.programId} start={route.start} /> : <TvSettings />}
+      <Suspense fallback={<div aria-busy="true" />}>
+        <TvSettings />
       </Suspense>
     );
   }

@@ -3,7 +3,7 @@
  * link-by-code screen), then home (with settings or "Who's watching?" over it), the player, or the page that links a
  * TV, by the URL hash.
  */
-import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { Component, lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { assertNever } from '../../../common/errors.ts';
 import type { UiMode } from '../../../common/platform.ts';
@@ -16,13 +16,38 @@ import { useRoute } from './navigation.ts';
 import { Toasts } from './Status.tsx';
 
 // Each mode's screens are chunks of their own (dynamic import): a set-top box fetches and
-// parses the TV screens only, a PC the desktop ones, and the player (with Shaka, player/shaka.ts)
-// comes when a programme opens — or at an idle moment once home is up. docs/BENCHMARKS.md (set-top).
+// parses the TV screens only, a PC the desktop ones, and Shaka (player/shaka.ts) comes when a
+// programme opens — or at an idle moment once home is up. docs/BENCHMARKS.md (issue 17). The
+// service worker keeps every chunk (shell-assets.json), so an offline start still opens them.
 const TvApp = lazy(() => import('../tv/TvApp.tsx').then((m) => ({ default: m.TvApp })));
 const TvLink = lazy(() => import('../tv/TvLink.tsx').then((m) => ({ default: m.TvLink })));
 const DesktopHome = lazy(() => import('./DesktopHome.tsx').then((m) => ({ default: m.DesktopHome })));
 const LinkPage = lazy(() => import('./LinkPage.tsx').then((m) => ({ default: m.LinkPage })));
-const Player = lazy(() => import('./Player.tsx').then((m) => ({ default: m.Player })));
+// The desktop player is in the desktop chunk (loaded with home): it opens offline too.
+const Player = lazy(() => import('./DesktopHome.tsx').then((m) => ({ default: m.Player })));
+
+/** A screen's chunk that could not be fetched (offline before it was ever kept): say so, offer a reload. */
+function ChunkFailed() {
+  const t = useT();
+  return (
+    <div className="splash" role="alert">
+      <p>{t('error.NETWORK_DOWN')}</p>
+      <button type="button" onClick={() => location.reload()}>
+        {t('home.retry')}
+      </button>
+    </div>
+  );
+}
+
+class ChunkBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError(): { failed: boolean } {
+    return { failed: true };
+  }
+  override render(): ReactNode {
+    return this.state.failed ? <ChunkFailed /> : this.props.children;
+  }
+}
 
 /** What shows while a screen's chunk loads: the boot splash. */
 function Splash() {
@@ -36,7 +61,11 @@ function Splash() {
 }
 
 function Screens({ children }: { children: ReactNode }) {
-  return <Suspense fallback={<Splash />}>{children}</Suspense>;
+  return (
+    <ChunkBoundary>
+      <Suspense fallback={<Splash />}>{children}</Suspense>
+    </ChunkBoundary>
+  );
 }
 
 /** The whole app. */
@@ -59,7 +88,7 @@ export function App() {
   // Home is up: warm the player's chunks (Shaka, the player screen) while nothing else is going on.
   const homeShown = useStore(rt.home, (s) => s.page !== null);
   useEffect(() => {
-    if (phase === 'ready' && homeShown) prefetchShaka(mode === 'tv' ? () => import('../tv/TvPlayer.tsx') : () => import('./Player.tsx'));
+    if (phase === 'ready' && homeShown) prefetchShaka();
   }, [phase, homeShown, mode]);
 
   return <Screens>{screenOf(phase, mode, route, picking)}</Screens>;

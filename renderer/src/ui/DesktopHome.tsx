@@ -1,9 +1,10 @@
 /**
- * The desktop (PC, phone) screens inside the shell: home with settings or the profile picker
- * over it, or the link page. One chunk (App.tsx loads it on demand), so a set-top box never
- * fetches it.
+ * The desktop (PC, phone) screens: home with settings or the profile picker over it, the link
+ * page, and the player (re-exported: App.tsx loads it from this chunk, so it is there — offline
+ * too — whenever home was). One chunk, loaded on demand, so a set-top box never fetches it.
  */
 import { Home } from './Home.tsx';
+export { Player } from './Player.tsx';
 import { LinkPage } from './LinkPage.tsx';
 import { Settings } from './Settings.tsx';
 import { Shell } from './Shell.tsx';
