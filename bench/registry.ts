@@ -33,6 +33,7 @@ export const REGISTRY: readonly RegistryEntry[] = [
   { number: 7, name: 'postgres', title: 'PostgreSQL next to SQLite: ingest on 1 and 2 instances, handoff across instances', module: './postgres.ts' },
   // Seeding PostgreSQL at 1 M records takes ~2–3 min of the budget on a shared machine.
   { number: 8, name: 'postgres-home', title: 'Home page at 1 M records on PostgreSQL next to SQLite', module: './postgres-home.ts', timeoutSec: { full: 600, quick: 120 } },
+  { number: 9, name: 'settop-chromium', title: 'Set-top client in Chromium (CPU 6×)', module: './settop-chromium.ts', timeoutSec: { full: 600, quick: 240 } },
 ];
 
 /** Whether the entry's module exists. */

@@ -99,7 +99,7 @@ export function breakpoints(n: number): number[] {
 }
 
 /** The web terminal to serve: RA_BENCH_WEB_DIR, or renderer/dist (built when missing). */
-async function webDir(ctx: BenchContext): Promise<string> {
+export async function webDir(ctx: BenchContext): Promise<string> {
   const fromEnv = process.env.RA_BENCH_WEB_DIR;
   if (fromEnv) {
     const dir = resolve(fromEnv);

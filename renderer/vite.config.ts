@@ -19,10 +19,23 @@ const root = `${import.meta.dirname}/`;
 const backend = process.env.RA_DEV_BACKEND ?? 'http://127.0.0.1:8750';
 const proxied = ['/api', '/portal', '/stream', '/media', '/artwork', '/global', '/docs', '/openapi.json'];
 
+/**
+ * `shell-assets.json` at the root of dist: every script and style of the build. The script is
+ * in chunks loaded on demand (ui/App.tsx), which index.html does not name, and the service
+ * worker keeps them all (sw/service-worker.ts), so an offline start can open any screen.
+ */
+const shellAssetList = {
+  name: 'ra-shell-asset-list',
+  generateBundle(this: { emitFile(f: { type: 'asset'; fileName: string; source: string }): void }, _options: unknown, bundle: Record<string, unknown>) {
+    const files = Object.keys(bundle).filter((f) => f.startsWith('assets/') && !f.endsWith('.map'));
+    this.emitFile({ type: 'asset', fileName: 'shell-assets.json', source: JSON.stringify(files.sort()) });
+  },
+};
+
 export default defineConfig({
   root,
   base: './',
-  plugins: [react()],
+  plugins: [react(), shellAssetList],
   define: RENDERER_DEFINE,
   build: {
     outDir: 'dist',

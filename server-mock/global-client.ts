@@ -20,8 +20,11 @@ export interface GlobalClient {
   introspect(credential: string): Promise<TerminalIdentity | null>;
   /** A terminal by id (for admitting a play token's bearer), or null. */
   terminal(terminalId: string): Promise<TerminalIdentity | null>;
-  /** Catalogue for the terminal's type plus its user's history (ms1/ms3). */
-  programs(terminalId?: string): Promise<ProgramsAnswer>;
+  /**
+   * Catalogue for the terminal's type plus its user's history (ms1/ms3); `history: false`
+   * skips the history (the terminal's catalogue only, still within its profile's limit).
+   */
+  programs(terminalId?: string, opts?: { history?: boolean }): Promise<ProgramsAnswer>;
   /** Report viewing-history records (ms2/ms4). */
   report(batch: ClusterReportBatch): Promise<ReportResults>;
   /** Report play-session changes for now playing (issue 15); answers how many were applied. */
@@ -37,7 +40,7 @@ export function localGlobalClient(services: GlobalServices, serviceId: string): 
       return id;
     },
     terminal: (terminalId) => services.accounts.terminalById(terminalId),
-    programs: (terminalId) => services.history.programsFor(terminalId),
+    programs: (terminalId, opts) => services.history.programsFor(terminalId, opts),
     report: (batch) => services.history.ingest({ kind: 'cluster', clusterId: serviceId }, batch.sentAt, batch.reports),
     presence: (updates) => services.presence.apply(updates),
   };
@@ -101,8 +104,13 @@ export function httpGlobalClient(baseUrl: string, credential: ServiceCredential,
         throw err;
       }
     },
-    programs: (terminalId) =>
-      call('GET', `/global/v1/programs${terminalId ? `?terminalId=${encodeURIComponent(terminalId)}` : ''}`, ProgramsAnswer),
+    programs: (terminalId, opts) => {
+      const query = new URLSearchParams();
+      if (terminalId) query.set('terminalId', terminalId);
+      if (opts?.history === false) query.set('history', 'false');
+      const q = query.toString();
+      return call('GET', `/global/v1/programs${q ? `?${q}` : ''}`, ProgramsAnswer);
+    },
     report: (batch) => call('POST', '/global/v1/history', ReportResults, batch),
     presence: async (updates) => (await call<PresenceReportAnswer>('POST', '/global/v1/presence', PresenceReportAnswer, { updates })).applied,
   };

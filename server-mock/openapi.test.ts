@@ -40,6 +40,8 @@ describe('/openapi.json and /docs', () => {
         'DELETE /admin/v1/programs/{programId}',
         'POST /admin/v1/retention/run',
         'GET /portal/v1/home',
+        'GET /portal/v2/home',
+        'GET /portal/v1/catalogue',
         'GET /healthz',
         'GET /global/v1/terminals/{terminalId}',
         'POST /stream/v1/play',

@@ -4,7 +4,7 @@
  * checked, and an unreachable global is a clear 503, not a crash.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HomePage } from '../common/protocol/api.ts';
+import type { CataloguePage, HomeDocument, HomePage } from '../common/protocol/api.ts';
 import { buildApp } from './app.ts';
 import { defaultConfig } from './config.ts';
 import { addTerminal, clusterReport, postReports, SERVICE, signUp, startTestServer, type TestServer } from './testing/harness.ts';
@@ -49,6 +49,14 @@ describe('portal in its own process space', () => {
         ['city', 'TV', { kind: 'offset', offsetMs: 240_000 }],
       ]);
       expect(home.catalogue.some((p) => p.id === 'tv-only')).toBe(false);
+      // The split home page over HTTP: the document names the version the catalogue route serves.
+      const doc = (await p2.inject({ url: '/portal/v2/home', headers: { authorization: `Bearer ${b.credential}` } })).json<HomeDocument>();
+      const cat = await p2.inject({ url: '/portal/v1/catalogue', headers: { authorization: `Bearer ${b.credential}` } });
+      expect(cat.json<CataloguePage>().programs).toEqual(home.catalogue);
+      expect(doc.catalogue).toEqual({ version: cat.json<CataloguePage>().version, total: home.catalogue.length });
+      expect(doc.continueWatching.map((c) => c.programId)).toEqual(['city']);
+      const again = await p2.inject({ url: '/portal/v1/catalogue', headers: { authorization: `Bearer ${b.credential}`, 'if-none-match': String(cat.headers.etag) } });
+      expect(again.statusCode).toBe(304);
       // The portal serves no global routes of its own.
       expect((await p2.inject({ method: 'POST', url: '/global/v1/history', payload: {} })).statusCode).toBe(404);
       // A forged terminal credential is refused by the portal after asking global.

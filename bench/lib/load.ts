@@ -101,6 +101,8 @@ export interface OpenLoopOptions {
   /** Requests allowed in flight; a request due beyond this counts as failed (default 256). */
   maxInFlight?: number;
   timeoutMs?: number;
+  /** The status that counts as answered (default any 2xx; e.g. 304 for revalidations). */
+  expectStatus?: number;
 }
 
 /** Result of an open-loop run. */
@@ -180,7 +182,8 @@ export function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
           res.on('data', () => {});
           res.on('end', () => {
             const end = performance.now();
-            if (res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300) {
+            const code = res.statusCode ?? 0;
+            if (o.expectStatus === undefined ? code >= 200 && code < 300 : code === o.expectStatus) {
               ok++;
               fromScheduled.push(end - scheduledAt);
               fromSend.push(end - sentAt);

@@ -4,7 +4,7 @@
  * parent. Kinds:
  * - `app`: the real server (`buildApp`) over a SQLite file, on 127.0.0.1, port 0;
  * - `bare`: a bare Fastify app in the same kind of process — the baselines: `POST /ingest`
- *   (parse a JSON body, answer a small JSON reply), `GET /home` (answer a given JSON document),
+ *   (parse a JSON body, answer a small JSON reply), `GET /home` (answer a given JSON document), `GET /not-modified` (a 304),
  *   `GET /api/v1/events` + `POST /stop` (an SSE stream, and a route that writes one frame to every
  *   open stream before answering).
  * Messages over IPC: parent → `{ type: 'cpu' }` | `{ type: 'stop' }`; child → `{ type: 'ready', url }`,
@@ -89,6 +89,8 @@ async function startBare(spec: Extract<ServerSpec, { kind: 'bare' }>) {
     return { results: body.reports.map((r) => ({ reportId: r.reportId, outcome: 'applied' })) };
   });
   app.get('/home', async () => home);
+  // Baseline of a revalidation: a bare route that answers 304 with an entity tag.
+  app.get('/not-modified', async (_req, reply) => reply.code(304).header('etag', '"bare"').send());
   const streams = new Set<ServerResponse>();
   let id = 0;
   app.get('/api/v1/events', (req, reply) => {

@@ -226,6 +226,89 @@ export const HomePage = Type.Object({
 });
 export type HomePage = Static<typeof HomePage>;
 
+/**
+ * One card of the home document's Continue-watching row: a `ContinueItem` without what the
+ * terminal can work out itself (common/home-document.ts expands it, exactly). The programme
+ * is named by id (it is in the catalogue the terminal holds); terminals are indexes into the
+ * document's `terminals`; the record's user is the document's, its programme the card's, its
+ * status `in-progress` (the row holds nothing else), its profile the document's unless named;
+ * percentages and time left follow from the breakpoints and the programme's runtime.
+ */
+const CardPoint = {
+  /** Index into the document's `terminals`. */
+  terminal: Type.Integer({ minimum: 0 }),
+  breakpoint: Breakpoint,
+  progressAt: EpochMillis,
+};
+export const HomeCard = Type.Object({
+  programId: ProgramId,
+  ...CardPoint,
+  durationMs: ViewingRecord.properties.durationMs,
+  seq: ViewingRecord.properties.seq,
+  updatedAt: EpochMillis,
+  playToken: ViewingRecord.properties.playToken,
+  tracks: ViewingRecord.properties.tracks,
+  /** Absent: the document's profile. */
+  profileId: Type.Optional(Id),
+  /** The other terminals' in-progress points, newest first. */
+  others: Type.Array(Type.Object(CardPoint)),
+});
+export type HomeCard = Static<typeof HomeCard>;
+
+/** A terminal a home document's cards refer to. */
+export const HomeTerminal = Type.Object({ id: Id, name: TerminalName, type: TerminalType });
+export type HomeTerminal = Static<typeof HomeTerminal>;
+
+/** Which catalogue a home document was built over (`GET /portal/v1/catalogue` serves it). */
+export const CatalogueRef = Type.Object({
+  /** Derived from the catalogue's content: equal on every portal for equal content. */
+  version: Type.String({ minLength: 1, maxLength: 64 }),
+  /** Programmes in it (all pages). */
+  total: Type.Integer({ minimum: 0 }),
+});
+export type CatalogueRef = Static<typeof CatalogueRef>;
+
+/**
+ * `GET /portal/v2/home`: the per-profile part of the home page only (Continue watching,
+ * progress, who is watching) and the version of the terminal's catalogue; a terminal fetches
+ * the catalogue (`GET /portal/v1/catalogue`) only when that version is not the one it holds.
+ */
+export const HomeDocument = Type.Object({
+  terminal: Terminal,
+  /** The user whose records the cards are. */
+  userId: Id,
+  terminals: Type.Array(HomeTerminal),
+  continueWatching: Type.Array(HomeCard),
+  /** Progress of the programmes not on the row (a card's progress is its own point). */
+  progress: HomePage.properties.progress,
+  catalogue: CatalogueRef,
+  generatedAt: EpochMillis,
+  portalId: Type.String(),
+  profile: Type.Optional(Profile),
+});
+export type HomeDocument = Static<typeof HomeDocument>;
+
+/** Most programmes in one catalogue page. */
+export const CATALOGUE_PAGE_MAX = 1000;
+
+export const CatalogueQuery = Type.Object(
+  {
+    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: CATALOGUE_PAGE_MAX, default: CATALOGUE_PAGE_MAX })),
+  },
+  { additionalProperties: false },
+);
+export type CatalogueQuery = Static<typeof CatalogueQuery>;
+
+/** `GET /portal/v1/catalogue`: one page of the calling terminal's catalogue (its type, its profile's limit). */
+export const CataloguePage = Type.Object({
+  version: CatalogueRef.properties.version,
+  total: CatalogueRef.properties.total,
+  offset: Type.Integer({ minimum: 0 }),
+  programs: Type.Array(Program),
+});
+export type CataloguePage = Static<typeof CataloguePage>;
+
 // ---------------------------------------------------------------- server push
 
 /** One server-sent event to a terminal. `history` = another terminal's record changed. */

@@ -77,7 +77,7 @@ test('a programme removed from the catalogue says so and leaves the home page', 
   // Hold this page's home refetches, so it still offers the programme after the removal.
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route('**/portal/v1/home', async (route) => {
+  await page.route('**/portal/v2/home', async (route) => {
     await held;
     await route.continue();
   });

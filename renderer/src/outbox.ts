@@ -8,7 +8,7 @@
  * Each report carries its own `seq` from the bridge, so the server orders them per terminal
  * and a replay after a lost reply is a no-op (idempotent by reportId).
  */
-import Value from 'typebox/value';
+import { Check } from 'typebox/value';
 import { Outbox, outcomeOfFailure as policy, type OutboxEvent, type OutboxStorage, type SendOutcome } from '../../common/outbox.ts';
 import type { OutboxName, PlatformBridge } from '../../common/platform.ts';
 import { RejectedReports, TerminalReport } from '../../common/protocol/api.ts';
@@ -21,9 +21,9 @@ export function bridgeStorage(bridge: Pick<PlatformBridge, 'outboxLoad' | 'outbo
   return {
     async load() {
       const entries = await bridge.outboxLoad(NAME);
-      const bad = entries.filter((e) => !Value.Check(TerminalReport, e.item)).map((e) => e.seq);
+      const bad = entries.filter((e) => !Check(TerminalReport, e.item)).map((e) => e.seq);
       if (bad.length > 0) await bridge.outboxRemove(NAME, bad);
-      return entries.filter((e) => Value.Check(TerminalReport, e.item)) as { seq: number; item: TerminalReport }[];
+      return entries.filter((e) => Check(TerminalReport, e.item)) as { seq: number; item: TerminalReport }[];
     },
     append: (entry) => bridge.outboxAppend(NAME, entry),
     remove: (seqs) => bridge.outboxRemove(NAME, [...seqs]),
@@ -36,7 +36,7 @@ export function outcomeOfFailure(err: unknown, batchSize: number): SendOutcome {
   // Status 0: no answer came (offline, timeout).
   if (err.status === 0 || err.severity === 'recoverable') return { kind: 'retry', reason: err.code };
   const details = err.details;
-  const named = Value.Check(RejectedReports, details) ? details.rejected.map((r) => r.index) : null;
+  const named = Check(RejectedReports, details) ? details.rejected.map((r) => r.index) : null;
   return policy({ status: err.status, code: err.code, rejectedIndexes: named }, batchSize);
 }
 

@@ -82,5 +82,12 @@ describe.skipIf(PG_SKIP_REASON !== null)(`several global instances on PostgreSQL
       if (!seen) await new Promise((r) => setTimeout(r, 20));
     }
     expect(seen).toBe(true);
+    // The catalogue's version is the content's: the same on both instances, so a copy revalidates on either.
+    const version = async (app: typeof one.app) =>
+      (await app.inject({ url: '/portal/v2/home', headers: { authorization: `Bearer ${tv.credential}` } })).json<{ catalogue: { version: string } }>().catalogue.version;
+    expect(await version(one.app)).toBe(await version(two.app));
+    const tag = (await one.app.inject({ url: '/portal/v1/catalogue', headers: { authorization: `Bearer ${tv.credential}` } })).headers.etag;
+    const again = await two.app.inject({ url: '/portal/v1/catalogue', headers: { authorization: `Bearer ${tv.credential}`, 'if-none-match': String(tag) } });
+    expect(again.statusCode).toBe(304);
   });
 });

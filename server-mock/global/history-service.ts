@@ -35,6 +35,24 @@ interface Rejection {
 }
 
 /** History operations. */
+/**
+ * The programmes of a (frozen, shared) catalogue list a maturity limit allows, as one frozen
+ * list per list and limit: the portal caches a catalogue's JSON and version by list identity
+ * (portal/catalogue-cache.ts), so a restricted profile's filtered list must be the same array
+ * every time, not a new one per request. A list nobody holds any more is dropped with it.
+ */
+const filtered = new WeakMap<readonly Program[], Map<number, readonly Program[]>>();
+function withinLimit(programs: readonly Program[], profile: { maturityLimit: number | null }): Program[] {
+  const limit = profile.maturityLimit;
+  if (limit === null) return programs as Program[];
+  if (!Object.isFrozen(programs)) return programs.filter((p) => allowedFor(profile, p));
+  let byLimit = filtered.get(programs);
+  if (!byLimit) filtered.set(programs, (byLimit = new Map()));
+  let list = byLimit.get(limit);
+  if (!list) byLimit.set(limit, (list = Object.freeze(programs.filter((p) => allowedFor(profile, p)))));
+  return list as Program[];
+}
+
 export class HistoryService {
   readonly #store: Store;
   readonly #bus: EventBus;
@@ -156,23 +174,26 @@ export class HistoryService {
 
   /**
    * A portal's query: with a terminal id, the catalogue for that terminal's type plus the
-   * history of every terminal of its user; without one, the catalogue only.
+   * history of every terminal of its user; without one, the catalogue only. `history: false`
+   * answers the terminal's catalogue (its type, its current profile's maturity limit) without
+   * reading any history — what the portal's catalogue route needs.
    */
-  async programsFor(terminalId: string | undefined): Promise<ProgramsAnswer> {
+  async programsFor(terminalId: string | undefined, opts: { history?: boolean } = {}): Promise<ProgramsAnswer> {
     if (terminalId === undefined) {
       const [programs, withdrawn] = await Promise.all([this.#store.listPrograms(), this.#store.listWithdrawn()]);
       return { programs, history: [], hidden: [], terminal: null, withdrawn: withdrawn.map((w) => w.id) };
     }
     const terminal = await this.#store.getTerminal(terminalId);
     if (!terminal) throw new AppError('TERMINAL_NOT_FOUND', 'Unknown terminal');
+    const withHistory = opts.history !== false;
     // household → profile → the records of all the household's terminals for that profile.
-    const [profile, shared] = await Promise.all([this.#profiles.currentOf(terminal), this.#profiles.sharedHistory(terminal.userId)]);
+    const [profile, shared] = await Promise.all([this.#profiles.currentOf(terminal), withHistory ? this.#profiles.sharedHistory(terminal.userId) : false]);
     const [programs, rows, hidden] = await Promise.all([
       this.#store.listPrograms(terminal.type),
-      this.#store.listHistory(terminal.userId, shared ? null : profile.id),
-      this.#store.listHidden(terminal.userId, profile.id),
+      withHistory ? this.#store.listHistory(terminal.userId, shared ? null : profile.id) : [],
+      withHistory ? this.#store.listHidden(terminal.userId, profile.id) : [],
     ]);
-    const allowed = profile.maturityLimit === null ? programs : programs.filter((p) => allowedFor(profile, p));
+    const allowed = withinLimit(programs, profile);
     return { programs: allowed, history: rows.map(toViewingRecord), hidden, terminal: toTerminal(terminal), profile: toProfile(profile) };
   }
 

@@ -77,11 +77,18 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = as
         tags: ['global'],
         summary: 'Catalogue (filtered by the terminal’s type) and the history of all terminals of its user (patent ms1/ms3)',
         security: security.service,
-        querystring: Type.Object({ terminalId: Type.Optional(Id) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            terminalId: Type.Optional(Id),
+            /** `false`: the terminal's catalogue only (no history read; `history` and `hidden` empty). */
+            history: Type.Optional(Type.Boolean({ default: true })),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: ProgramsAnswer, ...errorResponses },
       },
     },
-    async (req) => history.programsFor(req.query.terminalId),
+    async (req) => history.programsFor(req.query.terminalId, { history: req.query.history }),
   );
 
   app.post(

@@ -11,7 +11,7 @@
  *
  * Ownership: one stream per signed-in terminal; `stop()` aborts the request and every timer.
  */
-import Value from 'typebox/value';
+import { Check } from 'typebox/value';
 import { SseParser } from '../../../common/sse.ts';
 import { PushEvent } from '../../../common/protocol/api.ts';
 import { ApiError, type ClientErrorCode } from './http.ts';
@@ -110,7 +110,7 @@ export function createPushStream(options: PushStreamOptions): PushStream {
           } catch {
             continue;
           }
-          if (!Value.Check(PushEvent, data)) continue;
+          if (!Check(PushEvent, data)) continue;
           if (data.type === 'hello') {
             opened = true;
             failures = 0;

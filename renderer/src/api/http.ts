@@ -10,10 +10,12 @@
  */
 import { PresenceList } from '../../../common/protocol/presence.ts';
 import Type, { type Static, type TSchema } from 'typebox';
-import Value from 'typebox/value';
+import { Check } from 'typebox/value';
 import { isErrorCode, type ErrorCode } from '../../../common/errors.ts';
 import {
   Account,
+  CataloguePage,
+  HomeDocument,
   HomePage,
   RegisterTerminalResponse,
   ReportResults,
@@ -124,7 +126,14 @@ interface Call<T extends TSchema | null> {
   schema: T;
   keepalive?: boolean;
   signal?: AbortSignal;
+  /** Extra request headers (If-None-Match). */
+  headers?: Record<string, string>;
+  /** A 304 is an answer (null), not an error. */
+  notModified?: boolean;
 }
+
+/** A catalogue page, or that the one named by `etag` is still current. */
+export type CatalogueAnswer = { notModified: true } | { notModified: false; page: CataloguePage; etag: string | null };
 
 const HideAnswer = Type.Object({ programId: ProgramId, hiddenAt: EpochMillis });
 
@@ -140,7 +149,11 @@ export function createApi(o: ApiOptions) {
   const timeoutMs = o.timeoutMs ?? 15_000;
 
   async function call<T extends TSchema | null>(c: Call<T>): Promise<T extends TSchema ? Static<T> : null> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    return (await exchange(c)).body;
+  }
+
+  async function exchange<T extends TSchema | null>(c: Call<T>): Promise<{ body: T extends TSchema ? Static<T> : null; status: number; etag: string | null }> {
+    const headers: Record<string, string> = { accept: 'application/json', ...c.headers };
     if (c.body !== undefined) headers['content-type'] = 'application/json';
     const token = c.auth.kind === 'terminal' ? o.credential() : c.auth.kind === 'bearer' ? c.auth.token : null;
     if (c.auth.kind === 'terminal' && !token) throw new ApiError('UNAUTHENTICATED', 'This terminal is not registered');
@@ -166,6 +179,8 @@ export function createApi(o: ApiOptions) {
       throw new ApiError('NETWORK_DOWN', err instanceof Error ? err.message : 'Network request failed');
     }
     o.onReachability?.(true);
+    const etag = res.headers?.get?.('etag') ?? null;
+    if (res.status === 304 && c.notModified) return { body: null as T extends TSchema ? Static<T> : null, status: 304, etag };
     const text = await res.text().catch(() => '');
     let json: unknown = null;
     if (text !== '') {
@@ -181,9 +196,9 @@ export function createApi(o: ApiOptions) {
       if (code === 'UNAUTHENTICATED' && c.auth.kind === 'terminal') o.onCredentialRefused?.();
       throw new ApiError(code, typeof body.message === 'string' ? body.message : `HTTP ${res.status}`, res.status, body.details);
     }
-    if (c.schema === null) return null as T extends TSchema ? Static<T> : null;
-    if (!Value.Check(c.schema, json)) throw new ApiError('BAD_RESPONSE', `Unexpected answer from ${c.path}`, res.status);
-    return json as T extends TSchema ? Static<T> : null;
+    if (c.schema === null) return { body: null as T extends TSchema ? Static<T> : null, status: res.status, etag };
+    if (!Check(c.schema, json)) throw new ApiError('BAD_RESPONSE', `Unexpected answer from ${c.path}`, res.status);
+    return { body: json as T extends TSchema ? Static<T> : null, status: res.status, etag };
   }
 
   const session = (id: string, verb: 'heartbeat' | 'stop') => `/stream/v1/sessions/${encodeURIComponent(id)}/${verb}`;
@@ -251,8 +266,22 @@ export function createApi(o: ApiOptions) {
       call({ method: 'PUT', path: '/api/v1/account/settings', auth: { kind: 'terminal' }, body: { sharedHistory }, schema: AccountSettings }),
     /** Who this terminal is. */
     me: () => call({ method: 'GET', path: '/api/v1/me', auth: { kind: 'terminal' }, schema: WhoAmI }),
-    /** The home page model from the portal. */
+    /** The home page model from the portal, catalogue inlined (deprecated route; kept for one release). */
     home: () => call({ method: 'GET', path: '/portal/v1/home', auth: { kind: 'terminal' }, schema: HomePage }),
+    /** The home document: the rows and the version of this terminal's catalogue (stores/catalogue.ts). */
+    homeDocument: () => call({ method: 'GET', path: '/portal/v2/home', auth: { kind: 'terminal' }, schema: HomeDocument }),
+    /** One page of this terminal's catalogue; with `etag`, "not modified" when that page is still current. */
+    catalogue: async (offset: number, etag?: string | null): Promise<CatalogueAnswer> => {
+      const r = await exchange({
+        method: 'GET',
+        path: `/portal/v1/catalogue${offset > 0 ? `?offset=${offset}` : ''}`,
+        auth: { kind: 'terminal' },
+        schema: CataloguePage,
+        notModified: true,
+        ...(etag ? { headers: { 'if-none-match': etag } } : {}),
+      });
+      return r.status === 304 || r.body === null ? { notModified: true } : { notModified: false, page: r.body, etag: r.etag };
+    },
     /** Now playing: the household's open play sessions this terminal's profile may see. */
     presence: () => call({ method: 'GET', path: '/api/v1/presence', auth: { kind: 'terminal' }, schema: PresenceList }),
     /** Remove a programme from Continue watching (until it is played again). */

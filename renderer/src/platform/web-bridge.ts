@@ -12,7 +12,7 @@
  * Ownership: one bridge per page. Two tabs of one browser profile are one terminal and share
  * the storage; the sequence counter is taken under a Web Lock where the browser has them.
  */
-import Value from 'typebox/value';
+import { Check } from 'typebox/value';
 import type { OutboxEntry } from '../../../common/outbox.ts';
 import {
   DEFAULT_SETTINGS,
@@ -81,7 +81,7 @@ export function createWebBridge(env: WebBridgeEnv = pageEnv()): PlatformBridge {
   const loadSettings = async (): Promise<Settings> => {
     const v = readJson(storage, K.settings);
     const merged = { ...DEFAULT_SETTINGS, ...(v && typeof v === 'object' ? v : {}) };
-    return Value.Check(Settings, merged) ? merged : { ...DEFAULT_SETTINGS };
+    return Check(Settings, merged) ? merged : { ...DEFAULT_SETTINGS };
   };
 
   return {
@@ -99,7 +99,7 @@ export function createWebBridge(env: WebBridgeEnv = pageEnv()): PlatformBridge {
     async loadIdentity() {
       const v = readJson(storage, K.identity);
       // A corrupt or outdated identity is treated as none: the user signs in again.
-      return Value.Check(TerminalIdentityRecord, v) ? v : null;
+      return Check(TerminalIdentityRecord, v) ? v : null;
     },
 
     async saveIdentity(identity) {
@@ -112,7 +112,7 @@ export function createWebBridge(env: WebBridgeEnv = pageEnv()): PlatformBridge {
     async saveSettings(patch) {
       const current = await loadSettings();
       const next = { ...current, ...patch };
-      if (!Value.Check(Settings, next)) throw new Error('invalid settings');
+      if (!Check(Settings, next)) throw new Error('invalid settings');
       storage.setItem(K.settings, JSON.stringify(next));
       return next;
     },

@@ -212,6 +212,26 @@ describe('player controller over the engine seam', () => {
     expect(store.getState().error).toBe('media');
   });
 
+  it('waits for an engine loaded on demand; one that cannot be fetched fails as a network problem, and the next open loads it', async () => {
+    const { engines, controller, store, w } = world();
+    let attempts = 0;
+    let loaded = false;
+    engines.load = async () => {
+      attempts++;
+      if (attempts === 1) throw new TypeError('Failed to fetch dynamically imported module');
+      loaded = true;
+    };
+    const supported = engines.supported.bind(engines);
+    engines.supported = () => loaded && supported();
+    await open(controller);
+    expect(store.getState().errorCode).toBe('UPSTREAM_UNAVAILABLE'); // isOnline() says online: the server side
+    expect(w.plays).toHaveLength(0);
+    await open(controller);
+    expect(attempts).toBe(2);
+    expect(store.getState().status).toBe('ready');
+    expect(engines.made).toHaveLength(1);
+  });
+
   it('destroy releases the engine and tells its owner, once', async () => {
     const { engines, controller, w, store } = world();
     await open(controller);

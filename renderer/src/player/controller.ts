@@ -142,6 +142,14 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
   async function open(req: OpenRequest): Promise<void> {
     request = req;
     store.getState().begin(req.programId, req.program, { breakpoint: req.breakpoint, terminalName: req.fromTerminal });
+    try {
+      await deps.engines.load?.();
+    } catch {
+      // The engine's chunk did not arrive (offline, or a deploy replaced it): a network problem.
+      if (!closed) recovery.fail(deps.isOnline() ? 'UPSTREAM_UNAVAILABLE' : 'NETWORK_DOWN');
+      return;
+    }
+    if (closed) return;
     if (!deps.engines.supported()) return recovery.fail('MEDIA');
     let answer: PlayResponse;
     try {

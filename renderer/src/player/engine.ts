@@ -36,6 +36,8 @@ export interface PlayerEngine {
 
 /** Makes engines. */
 export interface EngineFactory {
+  /** Fetch the engine's code when it is loaded on demand (shaka.ts); before `supported`/`create`. */
+  load?(): Promise<void>;
   /** Whether this browser can play at all (installs polyfills once). */
   supported(): boolean;
   /** A new engine; subtitles are drawn in `textContainer` (styled by the app) when given. */

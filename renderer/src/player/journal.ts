@@ -5,7 +5,7 @@
  * the journal's report goes into the outbox as a stop. A heartbeat that got through, a stop,
  * or a report queued in the outbox clears it (the server or the outbox has newer news).
  */
-import Value from 'typebox/value';
+import { Check } from 'typebox/value';
 import type { PlatformBridge } from '../../../common/platform.ts';
 import { TerminalReport } from '../../../common/protocol/api.ts';
 import type { ReportQueue } from '../outbox.ts';
@@ -41,7 +41,7 @@ export function createJournal(cache: Pick<PlatformBridge, 'cacheSet'>): Journal 
 export async function recoverJournal(cache: Pick<PlatformBridge, 'cacheGet' | 'cacheSet'>, queue: Pick<ReportQueue, 'enqueue'>): Promise<boolean> {
   const report = await cache.cacheGet(JOURNAL_KEY);
   if (report === null || report === undefined) return false;
-  if (Value.Check(TerminalReport, report)) await queue.enqueue(report);
+  if (Check(TerminalReport, report)) await queue.enqueue(report);
   await cache.cacheSet(JOURNAL_KEY, null);
-  return Value.Check(TerminalReport, report);
+  return Check(TerminalReport, report);
 }

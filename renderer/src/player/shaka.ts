@@ -1,42 +1,59 @@
 /**
- * Shaka Player (DASH build), imported once. Its CommonJS build's typings describe
- * `exports.default`, while bundlers hand an ES import `module.exports` itself: take whichever
- * holds the library, typed as the library.
+ * The real engine factory, Shaka loaded on demand: Shaka is ~600 kB of the renderer's script,
+ * and a set-top box parses every byte before home is interactive, so the library
+ * (shaka-lib.ts) is a chunk of its own that `load()` fetches — when a player opens, or earlier
+ * when `prefetchShaka` runs at an idle moment after home is up (so a resume press rarely waits).
  */
-import shakaModule from 'shaka-player/dist/shaka-player.dash.js';
-import type { EngineFactory, PlayerEngine } from './engine.ts';
+import type { EngineFactory } from './engine.ts';
+// Type-only (erased): the library itself is only ever the dynamic import() below.
+import type * as ShakaLibModule from './shaka-lib.ts';
 
-type Shaka = typeof shakaModule.default;
+type ShakaLib = typeof ShakaLibModule;
 
-/** The Shaka library. */
-export const shaka: Shaka = ((shakaModule as unknown as { default?: Shaka }).default ?? shakaModule) as Shaka;
+let lib: ShakaLib | null = null;
+let loading: Promise<ShakaLib> | null = null;
 
-/** A Shaka player instance. */
-export type ShakaPlayer = InstanceType<Shaka['Player']>;
+/** Fetch (once) and evaluate the Shaka chunk. A failed fetch may be tried again. */
+export function loadShaka(): Promise<ShakaLib> {
+  loading ??= import('./shaka-lib.ts').then(
+    (m) => (lib = m),
+    (err: unknown) => {
+      loading = null;
+      throw err;
+    },
+  );
+  return loading;
+}
 
-/** A Shaka error (stable numeric code, category, severity, data). */
-export type ShakaError = InstanceType<Shaka['util']['Error']>;
+/** How long after home is up the prefetch waits (so it never competes with the start itself). */
+const PREFETCH_DELAY_MS = 1_500;
+let prefetching = false;
 
-let installed = false;
-
-/** Install Shaka's browser polyfills once; false when this browser cannot play (no MSE). */
-export function prepareShaka(): boolean {
-  if (!installed) {
-    shaka.polyfill.installAll();
-    installed = true;
-  }
-  return shaka.Player.isBrowserSupported();
+/**
+ * Warm Shaka once home is up: after a pause, at an idle moment. No effect once started; errors
+ * are left for `load()` (which tries again).
+ */
+export function prefetchShaka(): void {
+  if (prefetching || lib) return;
+  prefetching = true;
+  const run = () => void loadShaka().catch(() => undefined);
+  setTimeout(() => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 5_000 });
+    else run();
+  }, PREFETCH_DELAY_MS);
 }
 
 /**
- * The real engine factory: a `shaka.Player` whose subtitles Shaka's UITextDisplayer draws as
- * DOM in `textContainer` (so the app's CSS sizes them for a TV and gives them a background);
- * without a container, Shaka's native text tracks.
+ * `shaka.Player`s whose subtitles Shaka's UITextDisplayer draws as DOM in the container
+ * (shaka-lib.ts). `load()` must have resolved before `supported()` or `create()`.
  */
 export const shakaEngines: EngineFactory = {
-  supported: prepareShaka,
+  async load() {
+    await loadShaka();
+  },
+  supported: () => (lib ? lib.prepareShaka() : false),
   create(textContainer) {
-    const engine: PlayerEngine = new shaka.Player(undefined, textContainer ?? undefined);
-    return engine;
+    if (!lib) throw new Error('Shaka is not loaded yet (EngineFactory.load)');
+    return lib.shakaEngines.create(textContainer);
   },
 };

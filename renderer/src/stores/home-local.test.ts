@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { TerminalReport } from '../../../common/protocol/api.ts';
 import { DEFAULT_RESUME_RULES } from '../../../common/resume.ts';
-import { homePage, item, memoryBridge, NOW, record, settle, vod } from '../testing/fixtures.ts';
+import { fakeHomeRoutes, homePage, item, memoryBridge, NOW, record, settle, vod } from '../testing/fixtures.ts';
 import { createHomeStore } from './home.ts';
 import { localRecords, withLocalPoints } from './home-merge.ts';
 
@@ -34,7 +34,8 @@ describe('this terminal’s unsent points on its own card', () => {
   });
 
   it('the home store shows them over a fetched page and over the cached one', async () => {
-    const api = { home: vi.fn(async () => serverPage), hide: vi.fn() };
+    const routes = fakeHomeRoutes(async () => serverPage);
+    const api = { homeDocument: routes.homeDocument, catalogue: routes.catalogue, hide: vi.fn() };
     const store = createHomeStore({ api, cache: memoryBridge(), now: () => NOW });
     store.getState().setLocal(localRecords([report(3, 433_000, NOW - 10_000)], me, 'u'));
     await store.getState().load();

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { HomePage } from '../../../common/protocol/api.ts';
 import { ApiError } from '../api/http.ts';
-import { homePage, item, liveChannel, memoryBridge, NOW, record, settle, vod } from '../testing/fixtures.ts';
+import { fakeHomeRoutes, homePage, item, liveChannel, memoryBridge, NOW, record, settle, vod } from '../testing/fixtures.ts';
 import { createHomeStore, HOME_CACHE_KEY } from './home.ts';
 import { applyHidden, mergeRecord, recordsOf } from './home-merge.ts';
 import { DEFAULT_RESUME_RULES } from '../../../common/resume.ts';
@@ -13,12 +13,14 @@ const catalogue = [harbour, dumpling, liveChannel()];
 function setup(answers: (HomePage | Error)[]) {
   const bridge = memoryBridge();
   const queue = [...answers];
+  const routes = fakeHomeRoutes(async () => {
+    const next = queue.length > 1 ? queue.shift() : queue[0];
+    if (next instanceof Error) throw next;
+    return next as HomePage;
+  });
   const api = {
-    home: vi.fn(async () => {
-      const next = queue.length > 1 ? queue.shift() : queue[0];
-      if (next instanceof Error) throw next;
-      return next as HomePage;
-    }),
+    homeDocument: vi.fn(routes.homeDocument),
+    catalogue: vi.fn(routes.catalogue),
     hide: vi.fn(async (programId: string) => ({ programId, hiddenAt: NOW })),
   };
   const timers: (() => void)[] = [];
@@ -67,7 +69,7 @@ describe('home store', () => {
   it('loads, caches, and coalesces concurrent loads', async () => {
     const { store, api, bridge } = setup([homePage([], catalogue)]);
     await Promise.all([store.getState().load(), store.getState().load(), store.getState().load()]);
-    expect(api.home).toHaveBeenCalledTimes(2); // one, plus one for what was asked meanwhile
+    expect(api.homeDocument).toHaveBeenCalledTimes(2); // one, plus one for what was asked meanwhile
     expect(store.getState()).toMatchObject({ status: 'ready', cached: false });
     expect(bridge.cache.get(HOME_CACHE_KEY)).toMatchObject({ portalId: 'P1' });
   });
@@ -97,8 +99,9 @@ describe('home store', () => {
     expect(timers).toHaveLength(1);
     timers[0]?.();
     await settle();
-    expect(api.home).toHaveBeenCalledTimes(2);
-    expect(store.getState().page).toEqual(confirmed);
+    expect(api.homeDocument).toHaveBeenCalledTimes(2);
+    // The page as the portal sends it, expanded (a card's progress is its own point).
+    expect(store.getState().page).toEqual({ ...confirmed, progress: [{ programId: 'harbour-lights', status: 'in-progress', percent: 33.3 }] });
   });
 
   it('removes a card optimistically and puts it back when the server cannot be told', async () => {

@@ -1,10 +1,12 @@
 /**
  * Home slice: the home page model from the portal (Continue watching + catalogue), kept live.
+ * It is the home document over the catalogue copy this terminal holds (catalogue.ts), which is
+ * fetched only when the document names another version.
  * A push from another terminal is applied locally at once (home-merge.ts) and confirmed by a
  * refetch shortly after; a (re)connected push stream refetches whatever it may have missed.
  * The last good page is cached through the bridge, so the app starts offline.
  */
-import Value from 'typebox/value';
+import { Check } from 'typebox/value';
 import { createStore } from 'zustand/vanilla';
 import { assertNever } from '../../../common/errors.ts';
 import type { PlatformBridge } from '../../../common/platform.ts';
@@ -13,6 +15,7 @@ import { DEFAULT_RESUME_RULES, type ResumeRules } from '../../../common/resume.t
 import { codeOf, type Api, type ClientErrorCode } from '../api/http.ts';
 import type { ViewingRecord } from '../../../common/protocol/model.ts';
 import { applyHidden, mergeRecord, withLocalPoints, type HiddenMark } from './home-merge.ts';
+import { createCatalogueHolder } from './catalogue.ts';
 
 /** Cache key of the last good home page. */
 export const HOME_CACHE_KEY = 'home';
@@ -44,7 +47,7 @@ export interface HomeState {
 
 /** Dependencies of the home slice. */
 export interface HomeDeps {
-  api: Pick<Api, 'home' | 'hide'>;
+  api: Pick<Api, 'homeDocument' | 'catalogue' | 'hide'>;
   cache: Pick<PlatformBridge, 'cacheGet' | 'cacheSet'>;
   rules?: ResumeRules;
   now?: () => number;
@@ -64,6 +67,7 @@ export function createHomeStore(deps: HomeDeps) {
   let again = false;
   let refetchTimer: unknown = null;
   let generation = 0;
+  const catalogue = createCatalogueHolder({ api: deps.api, cache: deps.cache });
 
   return createStore<HomeState>()((set, get) => {
     /** A page with this terminal's unsent points over the server's. */
@@ -72,7 +76,7 @@ export function createHomeStore(deps: HomeDeps) {
     async function fetchOnce(gen: number): Promise<void> {
       if (!get().page) set({ status: 'loading' });
       try {
-        const page = await deps.api.home();
+        const page = await catalogue.homePage();
         if (gen !== generation) return;
         set({ page: local(page), status: 'ready', cached: false, error: null });
         deps.cache.cacheSet(HOME_CACHE_KEY, page).catch(() => undefined);
@@ -85,7 +89,7 @@ export function createHomeStore(deps: HomeDeps) {
         }
         const cachedPage = await deps.cache.cacheGet(HOME_CACHE_KEY).catch(() => null);
         if (gen !== generation) return;
-        if (Value.Check(HomePage, cachedPage)) set({ page: local(cachedPage), status: 'ready', cached: true, error });
+        if (Check(HomePage, cachedPage)) set({ page: local(cachedPage), status: 'ready', cached: true, error });
         else set({ status: 'error', error });
       }
     }
@@ -181,6 +185,7 @@ export function createHomeStore(deps: HomeDeps) {
 
       reset() {
         generation++;
+        catalogue.reset();
         if (refetchTimer !== null) clearTimer(refetchTimer);
         refetchTimer = null;
         set({ status: 'idle', page: null, cached: false, error: null, hidden: [], lastPushAt: null, local: [] });

@@ -34,9 +34,20 @@ async function shellAssets(html: string): Promise<string[]> {
   return [...urls];
 }
 
-/** Fetch and keep the assets `html` names that the cache lacks. */
+/** The build's chunks loaded on demand (`shell-assets.json`, vite.config.ts); none when unreadable. */
+async function chunkAssets(): Promise<string[]> {
+  try {
+    const res = await fetch(new URL('./shell-assets.json', scope()).href, { cache: 'no-cache' });
+    const list: unknown = res.ok ? await res.json() : [];
+    return Array.isArray(list) ? list.filter((f): f is string => typeof f === 'string' && f.startsWith('assets/')).map((f) => new URL(f, scope()).href) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Fetch and keep the assets `html` names, and the build's chunks, that the cache lacks. */
 async function cacheMissing(cache: Cache, html: string): Promise<void> {
-  for (const url of await shellAssets(html)) {
+  for (const url of new Set([...(await shellAssets(html)), ...(await chunkAssets())])) {
     if (await cache.match(url)) continue;
     const r = await fetch(url).catch(() => null);
     if (r?.ok) await cache.put(url, r);

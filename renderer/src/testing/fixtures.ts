@@ -3,6 +3,8 @@ import type { OutboxEntry } from '../../../common/outbox.ts';
 import { DEFAULT_SETTINGS, type PlatformBridge, type Settings, type TerminalIdentityRecord } from '../../../common/platform.ts';
 import type { ContinueItem, HomePage } from '../../../common/protocol/api.ts';
 import type { Breakpoint, Program, ViewingRecord } from '../../../common/protocol/model.ts';
+import { compactHome } from '../../../common/home-document.ts';
+import type { CatalogueAnswer } from '../api/http.ts';
 
 export const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
 
@@ -123,4 +125,38 @@ export function memoryBridge(identity: TerminalIdentityRecord | null = null): Pl
 /** Let pending promise callbacks run. */
 export async function settle(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setTimeout(r, 0));
+}
+
+/** A stand-in version of a catalogue (the server's is a SHA-256 of its JSON). */
+export function fakeCatalogueVersion(programs: readonly Program[]): string {
+  let h = 2166136261;
+  for (const ch of JSON.stringify(programs)) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return `c1-test-${h.toString(36)}`;
+}
+
+/**
+ * The portal's two home routes over pages the test hands out: `homeDocument` compacts the next
+ * page (common/home-document.ts, as the portal does), `catalogue` serves that page's catalogue
+ * in pages of `pageSize`, with an entity tag and 304 on revalidation. `calls` counts both.
+ */
+export function fakeHomeRoutes(next: () => Promise<HomePage>, pageSize = 1000) {
+  let current: readonly Program[] = [];
+  const calls = { homeDocument: 0, catalogue: [] as { offset: number; etag: string | null }[] };
+  return {
+    calls,
+    async homeDocument() {
+      calls.homeDocument++;
+      const page = await next();
+      current = page.catalogue;
+      const userId = page.continueWatching[0]?.record.userId ?? 'user-00000001';
+      return compactHome(page, userId, { version: fakeCatalogueVersion(current), total: current.length });
+    },
+    async catalogue(offset: number, etag?: string | null): Promise<CatalogueAnswer> {
+      calls.catalogue.push({ offset, etag: etag ?? null });
+      const version = fakeCatalogueVersion(current);
+      const tag = `"${version}.${offset}"`;
+      if (etag === tag) return { notModified: true };
+      return { notModified: false, page: { version, total: current.length, offset, programs: current.slice(offset, offset + pageSize) }, etag: tag };
+    },
+  };
 }

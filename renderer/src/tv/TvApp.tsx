@@ -3,14 +3,18 @@
  * hash, like the desktop one, over spatial navigation. Back closes settings (the player and
  * home handle their own keys); a linked TV has nothing to link, so `#/link` shows home.
  */
+import { lazy, Suspense } from 'react';
 import type { Route } from '../route.ts';
 import { goHome } from '../ui/navigation.ts';
 import { useRemote } from './remote.ts';
 import { ensureSpatialNavigation } from './spatial.ts';
 import { TvHome } from './TvHome.tsx';
 import { TvPlayer } from './TvPlayer.tsx';
-import { TvSettings } from './TvSettings.tsx';
 import './tv.css';
+
+// Settings is a chunk of its own: a set-top box parses it when opened, not before home. The
+// player screen is not (it is small, and must open offline too); Shaka is (player/shaka.ts).
+const TvSettings = lazy(() => import('./TvSettings.tsx').then((m) => ({ default: m.TvSettings })));
 
 /** The TV interface for a route. */
 export function TvApp({ route }: { route: Route }) {
@@ -25,6 +29,12 @@ export function TvApp({ route }: { route: Route }) {
   }, route.name === 'settings');
 
   if (route.name === 'watch') return <TvPlayer key={route.programId} programId={route.programId} start={route.start} />;
-  if (route.name === 'settings') return <TvSettings />;
+  if (route.name === 'settings') {
+    return (
+      <Suspense fallback={<div aria-busy="true" />}>
+        <TvSettings />
+      </Suspense>
+    );
+  }
   return <TvHome />;
 }

@@ -3,21 +3,70 @@
  * link-by-code screen), then home (with settings or "Who's watching?" over it), the player, or the page that links a
  * TV, by the URL hash.
  */
-import { useEffect } from 'react';
+import { Component, lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { assertNever } from '../../../common/errors.ts';
-import { TvLink } from '../tv/TvLink.tsx';
+import type { UiMode } from '../../../common/platform.ts';
+import type { Route } from '../route.ts';
+import type { SessionPhase } from '../stores/session.ts';
+import { prefetchShaka } from '../player/shaka.ts';
 import { NameTerminal, SignIn } from './Auth.tsx';
 import { useLanguage, useRuntime, useT } from './context.tsx';
-import { Home } from './Home.tsx';
-import { LinkPage } from './LinkPage.tsx';
 import { useRoute } from './navigation.ts';
-import { Player } from './Player.tsx';
-import { Settings } from './Settings.tsx';
-import { Shell } from './Shell.tsx';
 import { Toasts } from './Status.tsx';
-import { TvApp } from '../tv/TvApp.tsx';
-import { WhoIsWatching } from './WhoIsWatching.tsx';
+
+// Each mode's screens are chunks of their own (dynamic import): a set-top box fetches and
+// parses the TV screens only, a PC the desktop ones, and Shaka (player/shaka.ts) comes when a
+// programme opens — or at an idle moment once home is up. docs/BENCHMARKS.md (issue 17). The
+// service worker keeps every chunk (shell-assets.json), so an offline start still opens them.
+const TvApp = lazy(() => import('../tv/TvApp.tsx').then((m) => ({ default: m.TvApp })));
+const TvLink = lazy(() => import('../tv/TvLink.tsx').then((m) => ({ default: m.TvLink })));
+const DesktopHome = lazy(() => import('./DesktopHome.tsx').then((m) => ({ default: m.DesktopHome })));
+const LinkPage = lazy(() => import('./LinkPage.tsx').then((m) => ({ default: m.LinkPage })));
+// The desktop player is in the desktop chunk (loaded with home): it opens offline too.
+const Player = lazy(() => import('./DesktopHome.tsx').then((m) => ({ default: m.Player })));
+
+/** A screen's chunk that could not be fetched (offline before it was ever kept): say so, offer a reload. */
+function ChunkFailed() {
+  const t = useT();
+  return (
+    <div className="splash" role="alert">
+      <p>{t('error.NETWORK_DOWN')}</p>
+      <button type="button" onClick={() => location.reload()}>
+        {t('home.retry')}
+      </button>
+    </div>
+  );
+}
+
+class ChunkBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError(): { failed: boolean } {
+    return { failed: true };
+  }
+  override render(): ReactNode {
+    return this.state.failed ? <ChunkFailed /> : this.props.children;
+  }
+}
+
+/** What shows while a screen's chunk loads: the boot splash. */
+function Splash() {
+  const t = useT();
+  return (
+    <div className="splash" aria-busy="true">
+      <img src="./icon.svg" alt="" width={64} height={64} />
+      <span className="sr-only">{t('app.loading')}</span>
+    </div>
+  );
+}
+
+function Screens({ children }: { children: ReactNode }) {
+  return (
+    <ChunkBoundary>
+      <Suspense fallback={<Splash />}>{children}</Suspense>
+    </ChunkBoundary>
+  );
+}
 
 /** The whole app. */
 export function App() {
@@ -36,15 +85,20 @@ export function App() {
   useEffect(() => {
     document.documentElement.dataset.mode = mode;
   }, [mode]);
+  // Home is up: warm the player's chunks (Shaka, the player screen) while nothing else is going on.
+  const homeShown = useStore(rt.home, (s) => s.page !== null);
+  useEffect(() => {
+    if (phase === 'ready' && homeShown) prefetchShaka();
+  }, [phase, homeShown, mode]);
 
+  return <Screens>{screenOf(phase, mode, route, picking)}</Screens>;
+}
+
+/** The screen for the session's phase, the display mode and the route. */
+function screenOf(phase: SessionPhase, mode: UiMode, route: Route, picking: boolean): ReactNode {
   switch (phase) {
     case 'booting':
-      return (
-        <div className="splash" aria-busy="true">
-          <img src="./icon.svg" alt="" width={64} height={64} />
-          <span className="sr-only">{t('app.loading')}</span>
-        </div>
-      );
+      return <Splash />;
     case 'signed-out':
       // A TV is linked by a code entered elsewhere: nobody types a password with a remote.
       if (mode === 'tv') return <TvLink />;
@@ -60,21 +114,9 @@ export function App() {
       return <NameTerminal />;
     case 'ready':
       if (mode === 'tv') return <TvApp route={route} />;
-      if (route.name === 'link') {
-        return (
-          <Shell>
-            <LinkPage code={route.code} />
-          </Shell>
-        );
-      }
+      if (route.name === 'link') return <DesktopHome link={route.code} />;
       if (route.name === 'watch') return <Player key={`${route.programId}`} programId={route.programId} start={route.start} />;
-      return (
-        <Shell>
-          <Home />
-          {route.name === 'settings' && !picking && <Settings />}
-          {picking && <WhoIsWatching />}
-        </Shell>
-      );
+      return <DesktopHome settings={route.name === 'settings'} picking={picking} />;
     default:
       return assertNever(phase, 'session phase');
   }
