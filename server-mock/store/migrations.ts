@@ -255,6 +255,28 @@ CREATE INDEX hidden_programs_program ON hidden_programs (program_id);
 ALTER TABLE history ADD COLUMN tracks TEXT NULL;
 `,
   },
+  {
+    // Reserved: migration 6 belongs to another branch merged beside this one (the lead replaces
+    // this entry by it at merge). A no-op so versions stay consecutive here.
+    version: 6,
+    name: 'reserved for a parallel branch',
+    up: `SELECT 1`,
+  },
+  {
+    version: 7,
+    name: 'wrong-PIN counts in the store',
+    up: `
+-- Wrong PINs per profile, so the limit holds across restarts and across global instances
+-- (the counts used to live in one process's memory). One row per profile that has failures:
+-- the count within the window that started at window_start, and the lock once it was reached.
+CREATE TABLE pin_failures (
+  profile_id   TEXT PRIMARY KEY REFERENCES profiles (id) ON DELETE CASCADE,
+  failures     INTEGER NOT NULL CHECK (failures >= 0),
+  window_start BIGINT NOT NULL,
+  locked_until BIGINT NULL
+);
+`,
+  },
 ]);
 
 /** The highest version this code knows. */

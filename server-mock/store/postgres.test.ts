@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { T0, programFixture, reportInput, storeConformance, terminalFixture, userFixture } from './conformance.ts';
 import { accountConformance } from './conformance-accounts.ts';
 import { deviceCodeConformance } from './conformance-device.ts';
+import { pinConformance } from './conformance-pins.ts';
 import { profileConformance } from './conformance-profiles.ts';
 import { latestVersion } from './migrations.ts';
 import { PG_SKIP_REASON, PG_TEST_URL, dropTestSchemas, freshPostgresStore, freshSchema } from './postgres-testing.ts';
@@ -22,6 +23,7 @@ if (PG_SKIP_REASON) {
   deviceCodeConformance('postgres', () => freshPostgresStore());
   accountConformance('postgres', () => freshPostgresStore());
   profileConformance('postgres', () => freshPostgresStore());
+  pinConformance('postgres', () => freshPostgresStore());
 
   describe('postgres store specifics', () => {
     const url = PG_TEST_URL as string;
