@@ -2,28 +2,34 @@
  * The 10-foot interface of a registered terminal: home, settings and the player by the URL
  * hash, like the desktop one, over spatial navigation. Back closes settings (the player and
  * home handle their own keys); a linked TV has nothing to link, so `#/link` shows home.
+ * "Who's watching?" (TvWhoIsWatching.tsx) takes the whole screen while it is open.
  */
+import { useStore } from 'zustand';
 import type { Route } from '../route.ts';
+import { useRuntime } from '../ui/context.tsx';
 import { goHome } from '../ui/navigation.ts';
 import { useRemote } from './remote.ts';
 import { ensureSpatialNavigation } from './spatial.ts';
 import { TvHome } from './TvHome.tsx';
 import { TvPlayer } from './TvPlayer.tsx';
 import { TvSettings } from './TvSettings.tsx';
+import { TvWhoIsWatching } from './TvWhoIsWatching.tsx';
 import './tv.css';
 
 /** The TV interface for a route. */
 export function TvApp({ route }: { route: Route }) {
   // Before the first focusable registers (children's effects run before this component's).
   ensureSpatialNavigation();
+  const picking = useStore(useRuntime().profiles, (s) => s.picking);
 
   // Back closes settings; home and the player take their keys through the same path (remote.ts).
   useRemote(({ action, phase }) => {
     if (action !== 'back') return false;
     if (phase === 'down') goHome();
     return true;
-  }, route.name === 'settings');
+  }, route.name === 'settings' && !picking);
 
+  if (picking) return <TvWhoIsWatching />;
   if (route.name === 'watch') return <TvPlayer key={route.programId} programId={route.programId} start={route.start} />;
   if (route.name === 'settings') return <TvSettings />;
   return <TvHome />;
