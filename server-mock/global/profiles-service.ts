@@ -46,6 +46,8 @@ export function allowedFor(profile: Pick<ProfileRow, 'maturityLimit'> | null, pr
 export interface PushScope {
   profileId: string;
   shared: boolean;
+  /** The profile's maturity limit: events about programmes above it are never pushed. */
+  maturityLimit: number | null;
 }
 
 /** Profile operations. */
@@ -56,6 +58,8 @@ export class ProfileService {
   readonly #current = new Map<string, string>();
   /** userId → shared history. */
   readonly #shared = new Map<string, boolean>();
+  /** profileId → maturity limit, for the profiles of #current. */
+  readonly #limits = new Map<string, number | null>();
 
   constructor(deps: { store: Store; now?: () => number }) {
     this.#store = deps.store;
@@ -128,6 +132,7 @@ export class ProfileService {
     if (patch.pinHash !== undefined) await this.#store.clearPinFailures(profileId);
     const row = await this.#store.getProfile(profileId);
     if (!row) throw profileNotFound();
+    if (this.#limits.has(profileId)) this.#limits.set(profileId, row.maturityLimit);
     return toProfile(row);
   }
 
@@ -165,6 +170,7 @@ export class ProfileService {
     }
     if (!(await this.#store.setTerminalProfile(userId, terminalId, profileId))) throw profileNotFound();
     this.#current.set(terminalId, profileId);
+    this.#limits.set(profileId, profile.maturityLimit);
     return toProfile(profile);
   }
 
@@ -188,14 +194,25 @@ export class ProfileService {
   /** Load a terminal's push scope (at stream open). */
   async loadScope(terminalId: string, userId: string): Promise<void> {
     const t = await this.#store.getTerminal(terminalId);
-    if (t) this.#current.set(terminalId, (await this.currentOf(t)).id);
+    if (t) {
+      const profile = await this.currentOf(t);
+      this.#current.set(terminalId, profile.id);
+      this.#limits.set(profile.id, profile.maturityLimit);
+    }
     this.#shared.set(userId, await this.sharedHistory(userId));
   }
 
   /** A terminal's push scope from memory (null when not loaded). */
   scopeOf(terminalId: string, userId: string): PushScope | null {
     const profileId = this.#current.get(terminalId);
-    return profileId === undefined ? null : { profileId, shared: this.#shared.get(userId) === true };
+    return profileId === undefined ? null : { profileId, shared: this.#shared.get(userId) === true, maturityLimit: this.#limits.get(profileId) ?? null };
+  }
+
+  /** Whether a programme may be shown under a maturity limit (unknown programmes: no). */
+  async programAllowed(maturityLimit: number | null, programId: string): Promise<boolean> {
+    if (maturityLimit === null) return true;
+    const program = await this.#store.getProgram(programId);
+    return program !== null && allowedFor({ maturityLimit }, program);
   }
 }
 
