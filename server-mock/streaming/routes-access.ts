@@ -203,6 +203,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         clusterId: o.clusterId,
         admittedByToken: byToken,
         ...(tracks ? { tracks } : {}),
+        ...(profileId ? { profileId } : {}),
       };
     },
   );
