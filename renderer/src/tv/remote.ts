@@ -8,6 +8,7 @@
  * The listener runs in the capture phase, ahead of Norigin's, so it also gates the repeats of a
  * held arrow for navigation (at most one move per NAV_REPEAT_MS; separate presses always act).
  * Number keys are not actions: they go to a separate stack of digit handlers (the PIN pad).
+ * A focused text field (renaming a device) keeps its typing keys: they are no remote actions.
  */
 import { useEffect, useRef } from 'react';
 import { createRepeatGate, remoteAction, remoteDigit, type RemoteAction } from './keymap.ts';
@@ -47,8 +48,20 @@ export function dispatchRemote(press: RemotePress): boolean {
   return false;
 }
 
+/** Keys a focused text field keeps for itself (typing, caret, delete): no remote action. */
+const TEXT_FIELD_KEYS = new Set(['Backspace', 'Delete', ' ', 'ArrowLeft', 'ArrowRight', 'Home', 'End']);
+
+/** A text field has focus (the TV's rename field: the platform's own keyboard types into it). */
+function inTextField(e: KeyboardEvent): boolean {
+  const el = e.target;
+  return el instanceof HTMLInputElement && (el.type === 'text' || el.type === 'search');
+}
+
 function onKey(e: KeyboardEvent): void {
   const input = { key: e.key, keyCode: e.keyCode, ctrlKey: e.ctrlKey, altKey: e.altKey, metaKey: e.metaKey };
+  // In a text field, typing is typing: only OK (Enter), Back (Escape, a remote's Back code)
+  // and Up / Down (leave the field) stay remote actions.
+  if (inTextField(e) && (TEXT_FIELD_KEYS.has(e.key) || e.key.length === 1)) return;
   const action = remoteAction(input);
   if (!action) {
     const digit = remoteDigit(input);
