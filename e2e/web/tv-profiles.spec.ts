@@ -8,7 +8,7 @@
  * Axe scans of the picker and the pad; the same screens in 简体中文 with no English left.
  */
 import type { Page } from '@playwright/test';
-import { createAccount, englishLeft, expect, expectAccessible, linkTv, openTerminal, test, tvFocus, type Server, type Terminal } from '../fixtures.ts';
+import { createAccount, englishLeft, expect, expectAccessible, keepScreenshot, linkTv, openTerminal, test, tvFocus, type Server, type Terminal } from '../fixtures.ts';
 
 /** Press `key` until `focusKey` has focus. */
 async function moveTo(tv: Page, key: string, focusKey: string, max = 14): Promise<void> {
@@ -41,7 +41,7 @@ async function household(browser: Parameters<typeof linkTv>[0], server: Server, 
   return { pc, tv, kidId };
 }
 
-test('TV by keys only: who is watching, the PIN pad, switching profile', async ({ browser, server }) => {
+test('TV by keys only: who is watching, the PIN pad, switching profile', async ({ browser, server }, testInfo) => {
   test.setTimeout(150_000);
   const { tv, kidId } = await household(browser, server, { locale: 'en-GB', tv: 'Living-room TV', kid: 'Mia' }, 'tvwho@example.com');
   const who = tv.getByTestId('tv-who');
@@ -52,6 +52,7 @@ test('TV by keys only: who is watching, the PIN pad, switching profile', async (
   await expect.poll(() => tvFocus(tv)).toMatch(/^who:/);
   await expect(who.locator('[aria-pressed=true]')).toContainText('Sam');
   await expectAccessible(tv);
+  await keepScreenshot(testInfo, 'tv-1080p-who.png', await tv.screenshot());
 
   // Mia has a PIN: OK opens the pad, focus on 1.
   await moveTo(tv, 'ArrowRight', `who:${kidId}`);
@@ -75,6 +76,7 @@ test('TV by keys only: who is watching, the PIN pad, switching profile', async (
   await expect(pad.getByTestId('pin-error')).toContainText('That PIN is not right. 4 more wrong tries lock the profile');
   await expect(boxes).toHaveAttribute('data-count', '0');
   await expectAccessible(tv);
+  await keepScreenshot(testInfo, 'tv-1080p-pin-wrong.png', await tv.screenshot());
 
   // The right one: 4 with the arrows (down from 1) and OK, then 3 2 1 on the number keys.
   await tv.keyboard.press('ArrowDown');

@@ -1,5 +1,5 @@
 /**
- * A 4-digit PIN by remote: an on-screen keypad (1–9, then Delete, 0) moved through with the
+ * A 4-digit PIN by remote: an on-screen keypad (1–9, then 0 and Delete) moved through with the
  * arrows, OK entering the focused digit; the remote's number keys type digits directly
  * (remote.ts `useRemoteDigits`); Back deletes the last digit, and on an empty PIN closes the
  * pad. The fourth digit submits; a refused PIN empties the boxes and the reason is read out
@@ -13,8 +13,8 @@ import { useRemote, useRemoteDigits } from './remote.ts';
 import { TvButton } from './TvButton.tsx';
 
 const PIN_LENGTH = 4;
-/** Keypad rows as on a phone; null is the Delete key. */
-const ROWS: readonly (readonly (number | null)[])[] = [[1, 2, 3], [4, 5, 6], [7, 8, 9], [null, 0]];
+/** The keypad as on a phone (a 3-column grid: 0 under 8, Delete right of it); null is Delete. */
+const KEYS: readonly (number | null)[] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 0, null];
 
 /** Props of the pad. */
 export interface TvPinPadProps {
@@ -79,21 +79,17 @@ export function TvPinPad({ name, busy, error, onSubmit, onCancel }: TvPinPadProp
       )}
       <FocusContext.Provider value={focusKey}>
         <div className="tv-pin-pad" role="group" aria-labelledby={leadId}>
-          {ROWS.map((row, r) => (
-            <div key={r} className="tv-pin-row">
-              {row.map((d) =>
-                d === null ? (
-                  <TvButton key="del" focusKey="pin:del" className="tv-btn tv-pin-key" label={t('profiles.pin.delete')} onPress={erase}>
-                    <Icon name="back" size={32} />
-                  </TvButton>
-                ) : (
-                  <TvButton key={d} focusKey={`pin:${d}`} className="tv-btn tv-pin-key" onPress={() => type(d)}>
-                    {d}
-                  </TvButton>
-                ),
-              )}
-            </div>
-          ))}
+          {KEYS.map((d) =>
+            d === null ? (
+              <TvButton key="del" focusKey="pin:del" className="tv-btn tv-pin-key" label={t('profiles.pin.delete')} onPress={erase}>
+                <Icon name="back" size={32} />
+              </TvButton>
+            ) : (
+              <TvButton key={d} focusKey={`pin:${d}`} className={`tv-btn tv-pin-key${d === 0 ? ' tv-pin-zero' : ''}`} onPress={() => type(d)}>
+                {d}
+              </TvButton>
+            ),
+          )}
         </div>
       </FocusContext.Provider>
       <p className="tv-hints" aria-hidden="true">
