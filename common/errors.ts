@@ -65,6 +65,11 @@ export const ERROR_STATUS = {
   PROGRAM_RESTRICTED: 403,
   /** Profiles: the PIN given to choose a profile is wrong (retry; guesses are rate-limited). */
   PIN_WRONG: 403,
+  /**
+   * Profiles: too many wrong PINs for this profile (on any terminal); it is locked for the
+   * `retryAfterSec` of the details (also Retry-After), unless chosen with the account password.
+   */
+  PIN_LOCKED: 429,
   /** Profiles: the profile does not exist or is not of this household. */
   PROFILE_NOT_FOUND: 404,
   /** Profiles: a household has at most 8 profiles, and at least one. */

@@ -67,7 +67,15 @@ export const UpdateProfileRequest = Type.Object(
 export type UpdateProfileRequest = Static<typeof UpdateProfileRequest>;
 
 /** `PUT /api/v1/terminals/current/profile`: who is watching on this terminal. */
-export const SelectProfileRequest = Type.Object({ profileId: Id, pin: Type.Optional(ProfilePin) }, { additionalProperties: false });
+export const SelectProfileRequest = Type.Object(
+  {
+    profileId: Id,
+    pin: Type.Optional(ProfilePin),
+    /** The account's password instead of the PIN: the owner's way in, also past a lock. */
+    password: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
 export type SelectProfileRequest = Static<typeof SelectProfileRequest>;
 
 /** `PUT /api/v1/account/settings` (user session: the household's password holder). */

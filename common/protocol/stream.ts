@@ -66,6 +66,12 @@ export const PlayResponse = Type.Object({
    * programme, else for the newest-watched episode of its series (absent = none known).
    */
   tracks: Type.Optional(TrackChoice),
+  /**
+   * Whose viewing this is (the terminal's profile when it was admitted). A report the terminal
+   * keeps offline names it, so it lands in this profile's history even if the terminal has
+   * switched profile by the time it is uploaded.
+   */
+  profileId: Type.Optional(Id),
 });
 export type PlayResponse = Static<typeof PlayResponse>;
 

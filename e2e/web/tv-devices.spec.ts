@@ -54,3 +54,56 @@ test('TV devices by remote: remove another device, then this TV', async ({ brows
   await pc.page.goto(`${server.url}/#/settings`);
   await expect(pc.page.getByTestId('devices').getByTestId('device')).toHaveCount(1);
 });
+
+test('TV devices by remote: rename this TV in the platform text field (OK saves, Back cancels)', async ({ browser, server }) => {
+  test.setTimeout(120_000);
+  const login = 'tvrename@example.com';
+  await createAccount(server, login);
+  const pc = await openTerminal(browser, server, { login, name: 'Study PC' });
+  const tv = await linkTv(browser, server, pc, 'Bedroom TV');
+  await moveTo(tv, 'ArrowUp', 'tv-settings');
+  await tv.keyboard.press('Enter');
+  await expect(tv.getByTestId('tv-settings')).toBeVisible();
+  const me = tv.locator('[data-testid=device][data-this=true]');
+  const myId = await me.getAttribute('data-terminal-id');
+  const field = tv.getByTestId('tv-device-rename').locator('input');
+
+  await moveTo(tv, 'ArrowDown', `device:${myId}`);
+  await tv.keyboard.press('ArrowRight');
+  await expect.poll(() => tvFocus(tv)).toBe(`device-rename:${myId}`);
+  await tv.keyboard.press('Enter');
+  await expect.poll(() => tvFocus(tv)).toBe(`device-name:${myId}`);
+  await expectAccessible(tv);
+  // Typing replaces the selected old name; space, Backspace and ◀ ▶ are the field's, not the remote's.
+  await tv.keyboard.type('Kids room TVX');
+  await tv.keyboard.press('Backspace');
+  await tv.keyboard.press('ArrowLeft');
+  await expect.poll(() => tvFocus(tv)).toBe(`device-name:${myId}`);
+  await expect(field).toHaveValue('Kids room TV');
+  await tv.keyboard.press('Enter');
+  await expect(me).toContainText('Kids room TV');
+  await expect(field).toHaveCount(0);
+  await expect.poll(() => tvFocus(tv)).toBe(`device-rename:${myId}`);
+
+  // Back cancels (and does not leave settings).
+  await tv.keyboard.press('Enter');
+  await expect.poll(() => tvFocus(tv)).toBe(`device-name:${myId}`);
+  await tv.keyboard.type('zzz');
+  await tv.keyboard.press('Escape');
+  await expect(field).toHaveCount(0);
+  await expect(tv.getByTestId('tv-settings')).toBeVisible();
+  await expect(me).toContainText('Kids room TV');
+  await expect.poll(() => tvFocus(tv)).toBe(`device-rename:${myId}`);
+
+  // A name the platform's IME commits (Chinese), saved with OK.
+  await tv.keyboard.press('Enter');
+  await expect.poll(() => tvFocus(tv)).toBe(`device-name:${myId}`);
+  await tv.keyboard.insertText('儿童房电视');
+  await tv.keyboard.press('Enter');
+  await expect(me).toContainText('儿童房电视');
+  // Back home: the TV's own chip has the new name; the PC lists it too.
+  await tv.keyboard.press('Escape');
+  await expect(tv.getByTestId('device-chip')).toHaveText('儿童房电视');
+  await pc.page.goto(`${server.url}/#/settings`);
+  await expect(pc.page.getByTestId('devices').getByTestId('device').filter({ hasText: '儿童房电视' })).toHaveCount(1);
+});

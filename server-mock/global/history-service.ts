@@ -193,8 +193,21 @@ export class HistoryService {
       withHistory ? this.#store.listHistory(terminal.userId, shared ? null : profile.id) : [],
       withHistory ? this.#store.listHidden(terminal.userId, profile.id) : [],
     ]);
-    const allowed = withinLimit(programs, profile);
-    return { programs: allowed, history: rows.map(toViewingRecord), hidden, terminal: toTerminal(terminal), profile: toProfile(profile) };
+    if (profile.maturityLimit === null || !withHistory) return { programs: withinLimit(programs, profile), history: rows.map(toViewingRecord), hidden, terminal: toTerminal(terminal), profile: toProfile(profile) };
+    // Under a limit, neither the catalogue nor any record (shared history, a limit set later)
+    // names a programme above it — including programmes of other terminal types.
+    const rated = new Map((await this.#store.listPrograms()).map((p) => [p.id, p]));
+    const visible = (id: string) => {
+      const p = rated.get(id);
+      return p !== undefined && allowedFor(profile, p);
+    };
+    return {
+      programs: withinLimit(programs, profile),
+      history: rows.filter((r) => visible(r.programId)).map(toViewingRecord),
+      hidden: hidden.filter((h) => visible(h.programId)),
+      terminal: toTerminal(terminal),
+      profile: toProfile(profile),
+    };
   }
 
   /** "Remove from Continue watching" for the terminal's current profile: sticks until played again. */

@@ -1,7 +1,7 @@
 /**
  * Household profiles of the global role: an account (household) has 1–8 profiles; a terminal
  * has a current one. This service owns the profile rows, choosing a profile on a terminal
- * (PIN checked, guesses limited), the maturity rule, and — for push — an in-memory view of
+ * (PIN checked, wrong PINs counted in the store and locked at a limit), the maturity rule, and — for push — an in-memory view of
  * each terminal's current profile and each household's shared-history choice, kept in step
  * with every write made through it.
  */
@@ -10,12 +10,26 @@ import type { Program } from '../../common/protocol/model.ts';
 import { MAX_PROFILES, type CreateProfileRequest, type Profile, type ProfileList, type UpdateProfileRequest } from '../../common/protocol/profiles.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { newId } from '../auth/tokens.ts';
+import { DEMO_ACCOUNT } from '../demo/seed.ts';
+import { lockInForce, type PinPolicy } from '../store/pins.ts';
 import type { ProfilePatch, ProfileRow, Store, TerminalRow } from '../store/types.ts';
 
-/** Wrong PINs allowed per (terminal, profile) within the window before choosing is refused. */
+/** Wrong PINs a profile may get within the window; the last of them locks it. */
 export const PIN_MAX_FAILURES = 5;
-/** The window (and lock-out) of PIN guesses. */
+/** The window of PIN guesses. */
 export const PIN_WINDOW_MS = 15 * 60_000;
+/** How long a profile stays locked after too many wrong PINs. */
+export const PIN_LOCK_MS = 15 * 60_000;
+const PIN_POLICY: PinPolicy = { maxFailures: PIN_MAX_FAILURES, windowMs: PIN_WINDOW_MS, lockMs: PIN_LOCK_MS };
+
+/** What proves a caller may choose a profile with a PIN. */
+export interface SelectProof {
+  pin?: string | undefined;
+  /** The account's password: chooses any profile without its PIN, and lifts its lock. */
+  password?: string | undefined;
+  /** The request came from the server's own machine (the demo password works only there). */
+  fromThisMachine?: boolean;
+}
 
 /** Wire form of a profile (never the PIN hash). */
 export function toProfile(row: ProfileRow): Profile {
@@ -32,6 +46,8 @@ export function allowedFor(profile: Pick<ProfileRow, 'maturityLimit'> | null, pr
 export interface PushScope {
   profileId: string;
   shared: boolean;
+  /** The profile's maturity limit: events about programmes above it are never pushed. */
+  maturityLimit: number | null;
 }
 
 /** Profile operations. */
@@ -42,8 +58,8 @@ export class ProfileService {
   readonly #current = new Map<string, string>();
   /** userId → shared history. */
   readonly #shared = new Map<string, boolean>();
-  /** `${terminalId}/${profileId}` → recent wrong-PIN times. */
-  readonly #failures = new Map<string, number[]>();
+  /** profileId → maturity limit, for the profiles of #current. */
+  readonly #limits = new Map<string, number | null>();
 
   constructor(deps: { store: Store; now?: () => number }) {
     this.#store = deps.store;
@@ -112,8 +128,11 @@ export class ProfileService {
     if (req.maturityLimit !== undefined) patch.maturityLimit = req.maturityLimit;
     if (req.pin !== undefined) patch.pinHash = req.pin === null ? null : await hashPassword(req.pin);
     if (!(await this.#store.updateProfile(userId, profileId, patch))) throw profileNotFound();
+    // A new (or no) PIN starts the count again: the owner's way to lift a lock.
+    if (patch.pinHash !== undefined) await this.#store.clearPinFailures(profileId);
     const row = await this.#store.getProfile(profileId);
     if (!row) throw profileNotFound();
+    if (this.#limits.has(profileId)) this.#limits.set(profileId, row.maturityLimit);
     return toProfile(row);
   }
 
@@ -126,30 +145,43 @@ export class ProfileService {
   }
 
   /**
-   * Choose who is watching on a terminal. A profile with a PIN needs it; after
-   * PIN_MAX_FAILURES wrong guesses within PIN_WINDOW_MS, this terminal may not try that
-   * profile again until the window has passed (RATE_LIMITED, with `retryAfterSec`).
+   * Choose who is watching on a terminal. A profile with a PIN needs it — or the account's
+   * password, the owner's way in that also lifts a lock. PIN_MAX_FAILURES wrong PINs within
+   * PIN_WINDOW_MS (on any terminal, any global instance: the counts are in the store) lock the
+   * profile for PIN_LOCK_MS: PIN_LOCKED with `retryAfterSec`, whatever PIN is given.
    */
-  async select(userId: string, terminalId: string, profileId: string, pin: string | undefined): Promise<Profile> {
+  async select(userId: string, terminalId: string, profileId: string, proof: SelectProof = {}): Promise<Profile> {
     const profile = await this.#store.getProfile(profileId);
     if (!profile || profile.userId !== userId) throw profileNotFound();
-    if (profile.pinHash !== null) {
-      const key = `${terminalId}/${profileId}`;
+    if (proof.password !== undefined) {
+      await this.#checkAccountPassword(userId, proof.password, proof.fromThisMachine ?? true);
+      await this.#store.clearPinFailures(profileId);
+    } else if (profile.pinHash !== null) {
       const now = this.#now();
-      const recent = (this.#failures.get(key) ?? []).filter((t) => now - t < PIN_WINDOW_MS);
-      if (recent.length >= PIN_MAX_FAILURES) {
-        const retryAfterSec = Math.ceil((PIN_WINDOW_MS - (now - (recent[0] as number))) / 1000);
-        throw new AppError('RATE_LIMITED', 'Too many wrong PINs for this profile; try again later', { retryAfterSec });
+      const lockedUntil = lockInForce(await this.#store.getPinState(profileId), now);
+      if (lockedUntil !== null) throw pinLocked(lockedUntil, now);
+      if (!proof.pin || !(await verifyPassword(proof.pin, profile.pinHash))) {
+        const state = await this.#store.recordPinFailure(profileId, now, PIN_POLICY);
+        if (!state) throw profileNotFound(); // deleted meanwhile
+        if (state.lockedUntil !== null) throw pinLocked(state.lockedUntil, now);
+        throw new AppError('PIN_WRONG', 'Wrong PIN for this profile', { attemptsLeft: PIN_MAX_FAILURES - state.failures });
       }
-      if (!pin || !(await verifyPassword(pin, profile.pinHash))) {
-        this.#failures.set(key, [...recent, now]);
-        throw new AppError('PIN_WRONG', 'Wrong PIN for this profile');
-      }
-      this.#failures.delete(key);
+      await this.#store.clearPinFailures(profileId);
     }
     if (!(await this.#store.setTerminalProfile(userId, terminalId, profileId))) throw profileNotFound();
     this.#current.set(terminalId, profileId);
+    this.#limits.set(profileId, profile.maturityLimit);
     return toProfile(profile);
+  }
+
+  /** The account's password (the demo's published one only from the server's own machine). */
+  async #checkAccountPassword(userId: string, password: string, fromThisMachine: boolean): Promise<void> {
+    const user = await this.#store.getUser(userId);
+    if (!user) throw new AppError('UNAUTHENTICATED', 'The account no longer exists');
+    const published = user.login === DEMO_ACCOUNT.login && password === DEMO_ACCOUNT.password;
+    if (!(await verifyPassword(password, user.passwordHash)) || (published && !fromThisMachine)) {
+      throw new AppError('WRONG_PASSWORD', 'The account password is wrong; nothing was changed');
+    }
   }
 
   /** Set the household's shared-history choice. */
@@ -162,15 +194,28 @@ export class ProfileService {
   /** Load a terminal's push scope (at stream open). */
   async loadScope(terminalId: string, userId: string): Promise<void> {
     const t = await this.#store.getTerminal(terminalId);
-    if (t) this.#current.set(terminalId, (await this.currentOf(t)).id);
+    if (t) {
+      const profile = await this.currentOf(t);
+      this.#current.set(terminalId, profile.id);
+      this.#limits.set(profile.id, profile.maturityLimit);
+    }
     this.#shared.set(userId, await this.sharedHistory(userId));
   }
 
   /** A terminal's push scope from memory (null when not loaded). */
   scopeOf(terminalId: string, userId: string): PushScope | null {
     const profileId = this.#current.get(terminalId);
-    return profileId === undefined ? null : { profileId, shared: this.#shared.get(userId) === true };
+    return profileId === undefined ? null : { profileId, shared: this.#shared.get(userId) === true, maturityLimit: this.#limits.get(profileId) ?? null };
+  }
+
+  /** Whether a programme may be shown under a maturity limit (unknown programmes: no). */
+  async programAllowed(maturityLimit: number | null, programId: string): Promise<boolean> {
+    if (maturityLimit === null) return true;
+    const program = await this.#store.getProgram(programId);
+    return program !== null && allowedFor({ maturityLimit }, program);
   }
 }
 
 const profileNotFound = () => new AppError('PROFILE_NOT_FOUND', 'No such profile in this household');
+const pinLocked = (until: number, now: number) =>
+  new AppError('PIN_LOCKED', 'Too many wrong PINs for this profile; try again later, or choose it with the account password', { retryAfterSec: Math.max(1, Math.ceil((until - now) / 1000)) });

@@ -113,15 +113,17 @@ describe('profiles', () => {
     expect(await rowOf(pc)).toEqual([]); // the kid's viewing is not on the parent's row
   });
 
-  it('a PIN is required to choose a profile, and guesses are limited', async () => {
+  it('a PIN is required to choose a profile, and guesses are limited (pin-lock.test.ts has the rest)', async () => {
     expect((await inject('PATCH', `/api/v1/profiles/${parent.id}`, user, { pin: '4321' })).json<Profile>().hasPin).toBe(true);
     expect((await select(tv, parent.id)).json().code).toBe('PIN_WRONG');
-    for (let i = 1; i < PIN_MAX_FAILURES; i++) expect((await select(tv, parent.id, '0000')).json().code).toBe('PIN_WRONG');
+    for (let i = 1; i < PIN_MAX_FAILURES; i++) expect((await select(tv, parent.id, '0000')).json().code).toBe(i < PIN_MAX_FAILURES - 1 ? 'PIN_WRONG' : 'PIN_LOCKED');
     const locked = await select(tv, parent.id, '4321');
     expect(locked.statusCode).toBe(429);
-    expect(locked.json().code).toBe('RATE_LIMITED');
+    expect(locked.json().code).toBe('PIN_LOCKED');
     expect((await inject('GET', '/api/v1/profiles', tv.credential)).json<ProfileList>().currentProfileId).toBe(kid.id);
-    // Another terminal has its own count; the right PIN chooses the profile.
+    // The lock is the profile's, on every terminal; the owner's new PIN lifts it.
+    expect((await select(phone, parent.id, '4321')).json().code).toBe('PIN_LOCKED');
+    expect((await inject('PATCH', `/api/v1/profiles/${parent.id}`, user, { pin: '4321' })).statusCode).toBe(200);
     expect((await select(phone, parent.id, '4321')).statusCode).toBe(200);
     expect((await inject('GET', '/api/v1/profiles', phone.credential)).json<ProfileList>().currentProfileId).toBe(parent.id);
     // The PIN is never sent back.

@@ -80,10 +80,28 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
       res.write('retry: 2000\n\n');
       res.write(sseFrame(++id, { type: 'hello', terminalId: p.terminal.id, at: Date.now() }));
       // Belt and braces: never write to a stream whose terminal is revoked (it is closed instead).
+      const write = (event: PushEvent) => {
+        if (revocations.isRevoked(p.terminal.id, p.userId)) return close();
+        if (!res.writableEnded) res.write(sseFrame(++id, event));
+      };
+      // Under a maturity limit an event naming a programme waits for its rating to be read;
+      // later events queue behind it so the stream keeps the bus's order.
+      let queue: Promise<void> | null = null;
       const send = (event: PushEvent) => {
         if (revocations.isRevoked(p.terminal.id, p.userId)) return close();
         if (!inScope(event)) return;
-        res.write(sseFrame(++id, event));
+        const limit = profiles.scopeOf(p.terminal.id, p.userId)?.maturityLimit ?? null;
+        const programId = event.type === 'history' ? event.record.programId : event.type === 'presence' ? event.session.programId : null;
+        if (queue === null && (limit === null || programId === null)) return write(event);
+        const mine: Promise<void> = (queue ?? Promise.resolve())
+          .then(async () => {
+            if (programId === null || (await profiles.programAllowed(limit, programId))) write(event);
+          })
+          .catch(() => close()) // the store failed: end the stream (the terminal reconnects and refetches)
+          .finally(() => {
+            if (queue === mine) queue = null;
+          });
+        queue = mine;
       };
       // Another profile's viewing or removal is not this terminal's business (unless shared).
       const inScope = (event: PushEvent): boolean => {

@@ -48,7 +48,12 @@ export const presenceRoutes: FastifyPluginAsyncTypebox<PresenceRoutesOptions> = 
     async (req) => {
       const p = principalOf(req, 'terminal');
       await profiles.loadScope(p.terminal.id, p.userId);
-      return { sessions: presence.list(p.userId, profiles.scopeOf(p.terminal.id, p.userId)), now: Date.now() };
+      const scope = profiles.scopeOf(p.terminal.id, p.userId);
+      const sessions = presence.list(p.userId, scope);
+      // Under a maturity limit, what others play above it is not shown either.
+      const limit = scope?.maturityLimit ?? null;
+      const allowed = await Promise.all(sessions.map((s) => profiles.programAllowed(limit, s.programId)));
+      return { sessions: sessions.filter((_, i) => allowed[i]), now: Date.now() };
     },
   );
 };

@@ -11,6 +11,7 @@ import { AppError } from '../../common/errors.ts';
 import { Id } from '../../common/protocol/model.ts';
 import { AccountSettings, CreateProfileRequest, Profile, ProfileList, SelectProfileRequest, UpdateProfileRequest } from '../../common/protocol/profiles.ts';
 import { guard, principalOf, type Authenticator } from '../http/auth.ts';
+import { isLoopbackHost } from '../demo/seed.ts';
 import { errorResponses, security } from '../http/schemas.ts';
 import type { Store } from '../store/types.ts';
 import type { ProfileService } from './profiles-service.ts';
@@ -89,7 +90,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<ProfileRoutesOptions> = as
       onRequest: guard(auth, ['terminal']),
       schema: {
         tags,
-        summary: 'Choose who is watching on this terminal (the PIN if the profile has one; wrong guesses are limited)',
+        summary: 'Choose who is watching on this terminal: the PIN if the profile has one (5 wrong in 15 min lock it for 15 min: PIN_LOCKED, Retry-After), or the account password',
         security: security.terminal,
         body: SelectProfileRequest,
         response: { 200: Profile, ...errorResponses },
@@ -97,7 +98,8 @@ export const profileRoutes: FastifyPluginAsyncTypebox<ProfileRoutesOptions> = as
     },
     async (req) => {
       const { userId, terminal } = principalOf(req, 'terminal');
-      return profiles.select(userId, terminal.id, req.body.profileId, req.body.pin);
+      const { pin, password } = req.body;
+      return profiles.select(userId, terminal.id, req.body.profileId, { pin, password, fromThisMachine: isLoopbackHost(req.ip) });
     },
   );
 

@@ -82,7 +82,11 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const { status, body, internal } = toErrorResponse(error);
-    if (status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', '60');
+    if (status === 429 && !reply.hasHeader('retry-after')) {
+      // A refusal that knows its wait (PIN_LOCKED's `retryAfterSec`) says it; else a minute.
+      const wait = (body.details as { retryAfterSec?: unknown } | undefined)?.retryAfterSec;
+      reply.header('retry-after', typeof wait === 'number' && Number.isInteger(wait) && wait > 0 ? String(wait) : '60');
+    }
     if (status < 500) {
       // A refusal is the caller's business: it appears on the request's debug line, with its code.
       noteRefusal(request, body.code);

@@ -265,6 +265,21 @@ ALTER TABLE history ADD COLUMN tracks TEXT NULL;
 ALTER TABLE programs ADD COLUMN withdrawn_at BIGINT NULL;
 `,
   },
+  {
+    version: 7,
+    name: 'wrong-PIN counts in the store',
+    up: `
+-- Wrong PINs per profile, so the limit holds across restarts and across global instances
+-- (the counts used to live in one process's memory). One row per profile that has failures:
+-- the count within the window that started at window_start, and the lock once it was reached.
+CREATE TABLE pin_failures (
+  profile_id   TEXT PRIMARY KEY REFERENCES profiles (id) ON DELETE CASCADE,
+  failures     INTEGER NOT NULL CHECK (failures >= 0),
+  window_start BIGINT NOT NULL,
+  locked_until BIGINT NULL
+);
+`,
+  },
 ]);
 
 /** The highest version this code knows. */

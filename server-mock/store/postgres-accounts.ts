@@ -52,7 +52,8 @@ const REVOKE = `INSERT INTO revocations (kind, subject_id, at) VALUES ($1, $2, $
 type Methods = Omit<Store,
   | 'kind' | 'createTerminal' | 'getTerminal' | 'findTerminalByCredential' | 'listTerminals' | 'renameTerminal' | 'setTerminalType' | 'touchTerminal'
   | 'upsertPrograms' | 'getProgram' | 'listPrograms' | 'deleteProgram' | 'withdrawProgram' | 'listWithdrawn' | 'countPrograms' | 'applyReport' | 'applyReports'
-  | 'listHistory' | 'hideProgram' | 'listHidden' | 'deleteOlderThan' | 'close'>;
+  | 'listHistory' | 'hideProgram' | 'listHidden' | 'deleteOlderThan' | 'close'
+  | 'recordPinFailure' | 'getPinState' | 'clearPinFailures'>;
 
 /** The methods of this file over a query function and a transaction runner. */
 export function pgAccountMethods(q: Q, tx: TxRunner): Methods {

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { T0, programFixture, reportInput, storeConformance, terminalFixture, userFixture } from './conformance.ts';
 import { accountConformance } from './conformance-accounts.ts';
 import { deviceCodeConformance } from './conformance-device.ts';
+import { pinConformance } from './conformance-pins.ts';
 import { profileConformance } from './conformance-profiles.ts';
 import { withdrawnConformance } from './conformance-withdrawn.ts';
 import { latestVersion } from './migrations.ts';
@@ -24,6 +25,7 @@ if (PG_SKIP_REASON) {
   accountConformance('postgres', () => freshPostgresStore());
   profileConformance('postgres', () => freshPostgresStore());
   withdrawnConformance('postgres', () => freshPostgresStore());
+  pinConformance('postgres', () => freshPostgresStore());
 
   describe('postgres store specifics', () => {
     const url = PG_TEST_URL as string;

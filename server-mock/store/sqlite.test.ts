@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { T0, programFixture, reportInput, storeConformance, terminalFixture, userFixture } from './conformance.ts';
 import { accountConformance } from './conformance-accounts.ts';
 import { deviceCodeConformance } from './conformance-device.ts';
+import { pinConformance } from './conformance-pins.ts';
 import { profileConformance } from './conformance-profiles.ts';
 import { withdrawnConformance } from './conformance-withdrawn.ts';
 import { MIGRATIONS, SchemaVersionError, latestVersion, type Migration } from './migrations.ts';
@@ -27,6 +28,7 @@ deviceCodeConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
 accountConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
 profileConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
 withdrawnConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
+pinConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
 storeConformance('sqlite :memory:', () => openSqliteStore({ file: ':memory:', synchronous: 'FULL' }));
 
 /** Read something straight from the file, bypassing the store. */

@@ -17,6 +17,7 @@ export { groupCommitter, inTransaction };
 import { accountMethods } from './sqlite-accounts.ts';
 import { decodeTracks, tracksOf } from './rows.ts';
 import { deviceCodeMethods } from './sqlite-device.ts';
+import { pinMethods } from './sqlite-pins.ts';
 import type { Breakpoint, Program, ProgressStatus, TerminalType } from '../../common/protocol/model.ts';
 import { mergeTracks } from '../../common/tracks.ts';
 import type { ReportEvent } from '../../common/protocol/api.ts';
@@ -366,6 +367,7 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
   return {
     ...deviceCodeMethods(db, (fn) => inTransaction(db, fn)),
     ...accounts.methods,
+    ...pinMethods(db, (fn) => inTransaction(db, fn)),
     kind: 'sqlite',
 
     async getUser(id) {

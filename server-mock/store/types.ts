@@ -10,6 +10,7 @@ import type { Breakpoint, Program, ProgressStatus, TerminalType, TrackChoice } f
 import type { AccountRole, ReportEvent, ReportOutcome } from '../../common/protocol/api.ts';
 import type { Revocation } from '../../common/protocol/account.ts';
 import type { Decision, StoredPoint } from '../../common/resume.ts';
+import type { PinPolicy, PinState } from './pins.ts';
 
 /** A user account row. */
 export interface UserRow {
@@ -210,6 +211,17 @@ export interface Store extends DeviceCodeStore {
   deleteProfile(userId: string, profileId: string): Promise<'deleted' | 'not-found' | 'last'>;
   /** Make a profile of this user current on a terminal of this user; false otherwise. */
   setTerminalProfile(userId: string, terminalId: string, profileId: string): Promise<boolean>;
+
+  // wrong PINs (pins.ts; migration 7)
+  /**
+   * Count one wrong PIN for a profile at `at` under `policy` (atomic: concurrent failures on
+   * any instance all count) and return the state after; null when the profile does not exist.
+   */
+  recordPinFailure(profileId: string, at: number, policy: PinPolicy): Promise<PinState | null>;
+  /** A profile's stored wrong-PIN state (null = none). */
+  getPinState(profileId: string): Promise<PinState | null>;
+  /** Forget a profile's wrong PINs (the right PIN was given, or the PIN was changed). */
+  clearPinFailures(profileId: string): Promise<void>;
   /** Replace a user's password hash; false when no such user. */
   setPasswordHash(userId: string, passwordHash: string): Promise<boolean>;
   /**

@@ -204,6 +204,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         clusterId: o.clusterId,
         admittedByToken: byToken,
         ...(tracks ? { tracks } : {}),
+        ...(profileId ? { profileId } : {}),
       };
     },
   );

@@ -173,6 +173,7 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
         minSeq: answer.minSeq,
         programId: answer.program.id,
         resumedFrom: req.breakpoint && answer.program.kind === 'vod' ? answer.start : null,
+        profileId: answer.profileId,
       },
       { api: deps.api, nextSeq: deps.nextSeq, queue: deps.queue, journal: deps.journal, position, isOnline: deps.isOnline, tracks: () => (player ? tracks.now() : null) },
     );

@@ -33,6 +33,8 @@ export interface ReporterSession {
   programId: string;
   /** Where this viewing started when it resumed a breakpoint (the bad-stop rule). */
   resumedFrom: Breakpoint | null;
+  /** Whose viewing it is (the play answer's profile): offline reports name it. */
+  profileId?: string | undefined;
 }
 
 /** What a reporter needs. */
@@ -157,6 +159,7 @@ export function createReporter(initial: ReporterSession, deps: ReporterDeps): Re
     ...(seekedBack ? { seekedBack: true } : {}),
     playToken: session.playToken,
     ...tracks,
+    ...(session.profileId ? { profileId: session.profileId } : {}),
   });
 
   const isLost = (err: unknown) => isApiError(err, 'SESSION_NOT_FOUND', 'TOKEN_INVALID');
@@ -172,6 +175,7 @@ export function createReporter(initial: ReporterSession, deps: ReporterDeps): Re
       tokenExpiresAt: play.tokenExpiresAt,
       heartbeatIntervalMs: play.heartbeatIntervalMs || session.heartbeatIntervalMs,
       minSeq: Math.max(session.minSeq, play.minSeq),
+      profileId: play.profileId ?? session.profileId,
     };
     lost = false;
     deps.onSession?.(session);

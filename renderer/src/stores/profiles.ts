@@ -7,7 +7,23 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { Profile } from '../../../common/protocol/profiles.ts';
-import { codeOf, type Api, type ClientErrorCode } from '../api/http.ts';
+import { ApiError, codeOf, type Api, type ClientErrorCode } from '../api/http.ts';
+
+/** The detail of a PIN refusal (PIN_WRONG: `attemptsLeft`; PIN_LOCKED: `retryAfterSec`). */
+export interface PinErrorDetail {
+  attemptsLeft?: number;
+  retryAfterSec?: number;
+}
+
+/** The numeric fields of an error's details that explain a PIN refusal. */
+function pinDetail(e: unknown): PinErrorDetail | null {
+  const d = e instanceof ApiError ? (e.details as Record<string, unknown> | null | undefined) : null;
+  if (!d || typeof d !== 'object') return null;
+  const out: PinErrorDetail = {};
+  if (typeof d.attemptsLeft === 'number') out.attemptsLeft = d.attemptsLeft;
+  if (typeof d.retryAfterSec === 'number') out.retryAfterSec = d.retryAfterSec;
+  return Object.keys(out).length > 0 ? out : null;
+}
 
 /** State and actions of the profiles slice. */
 export interface ProfilesState {
@@ -19,6 +35,8 @@ export interface ProfilesState {
   busy: boolean;
   /** The last failure (PIN_WRONG, RATE_LIMITED …), for the picker to explain. */
   error: ClientErrorCode | null;
+  /** What the server said with it: tries left before a lock, or the lock's wait. */
+  errorDetail: PinErrorDetail | null;
   /** Read the profiles; `ask` opens the picker when the household needs a choice. */
   load(ask?: boolean): Promise<void>;
   /** Choose who is watching; true on success. */
@@ -53,6 +71,7 @@ export function createProfilesStore(deps: ProfilesDeps) {
     picking: false,
     busy: false,
     error: null,
+    errorDetail: null,
 
     async load(ask = false) {
       try {
@@ -67,7 +86,7 @@ export function createProfilesStore(deps: ProfilesDeps) {
     },
 
     async choose(profileId, pin) {
-      set({ busy: true, error: null });
+      set({ busy: true, error: null, errorDetail: null });
       try {
         const profile = await deps.api.selectProfile(profileId, pin);
         const profiles = (get().profiles ?? []).map((p) => (p.id === profile.id ? profile : p));
@@ -75,7 +94,7 @@ export function createProfilesStore(deps: ProfilesDeps) {
         deps.onChanged(profile);
         return true;
       } catch (e) {
-        set({ error: codeOf(e) });
+        set({ error: codeOf(e), errorDetail: pinDetail(e) });
         return false;
       } finally {
         set({ busy: false });
@@ -83,17 +102,17 @@ export function createProfilesStore(deps: ProfilesDeps) {
     },
 
     open() {
-      set({ picking: true, error: null });
+      set({ picking: true, error: null, errorDetail: null });
       void get().load();
     },
     close() {
-      if (get().currentId) set({ picking: false, error: null });
+      if (get().currentId) set({ picking: false, error: null, errorDetail: null });
     },
     clearError() {
-      set({ error: null });
+      set({ error: null, errorDetail: null });
     },
     reset() {
-      set({ profiles: null, currentId: null, sharedHistory: false, picking: false, busy: false, error: null });
+      set({ profiles: null, currentId: null, sharedHistory: false, picking: false, busy: false, error: null, errorDetail: null });
     },
   }));
 }

@@ -2,8 +2,8 @@
  * Settings → Devices on the 10-foot interface, by remote only: every terminal of the household
  * (type icon, name, last seen, "this device", what it plays now) as a focusable row; OK on a row
  * asks "Remove?" with Remove / Cancel; removing this TV unlinks it (back to the link screen).
- * Renaming needs text, which a remote does not type: it is done from a phone or computer (the
- * list here shows the new name on its next refresh).
+ * Rename (the button right of a row) opens the platform's text field (TvDeviceRename.tsx says
+ * why not an on-screen keyboard of ours).
  */
 import { setFocus } from '@noriginmedia/norigin-spatial-navigation';
 import { useState } from 'react';
@@ -15,6 +15,7 @@ import { useLanguage, useNow, useRuntime, useT } from '../ui/context.tsx';
 import { useDevices, useNowPlayingText } from '../ui/Devices.tsx';
 import { TerminalIcon } from '../ui/icons.tsx';
 import { TvButton } from './TvButton.tsx';
+import { TvDeviceRename } from './TvDeviceRename.tsx';
 
 /** The TV's Devices group. */
 export function TvDevices() {
@@ -26,8 +27,10 @@ export function TvDevices() {
   const model = useDevices();
   const playing = useNowPlayingText();
   const [confirming, setConfirming] = useState<string | null>(null);
+  const [renaming, setRenaming] = useState<string | null>(null);
 
   const ask = (d: Device) => {
+    setRenaming(null);
     setConfirming(d.id);
     // The confirmation's Cancel gets focus: OK twice by accident removes nothing.
     setTimeout(() => setFocus(`device-cancel:${d.id}`), 0);
@@ -35,6 +38,15 @@ export function TvDevices() {
   const cancel = (d: Device) => {
     setConfirming(null);
     setTimeout(() => setFocus(`device:${d.id}`), 0);
+  };
+  const startRename = (d: Device) => {
+    setConfirming(null);
+    setRenaming(d.id);
+  };
+  const endRename = (d: Device) => {
+    // Focus first (the button exists throughout), so an OK pressed at once acts on it.
+    setFocus(`device-rename:${d.id}`);
+    setRenaming(null);
   };
   const remove = async (d: Device) => {
     if (await model.remove(d.id)) {
@@ -73,6 +85,10 @@ export function TvDevices() {
                   )}
                 </span>
               </TvButton>
+              <TvButton focusKey={`device-rename:${d.id}`} className="tv-btn tv-device-rename-btn" label={t('devices.rename.label', { name: d.name })} onPress={() => startRename(d)}>
+                {t('devices.rename')}
+              </TvButton>
+              {renaming === d.id && <TvDeviceRename device={d} busy={model.busy} rename={(name) => model.rename(d.id, name)} onDone={() => endRename(d)} />}
               {confirming === d.id && (
                 <div className="tv-device-confirm" role="alert">
                   <p>{t(me ? 'devices.remove.confirmThis' : 'devices.remove.confirm', { name: d.name })}</p>

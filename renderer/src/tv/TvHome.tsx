@@ -27,12 +27,14 @@ import { TvButton } from './TvButton.tsx';
 import { CardFrame } from '../ui/CardFrame.tsx';
 import { TvCardOptions } from './TvCardOptions.tsx';
 import { TvNowPlaying } from './TvNowPlaying.tsx';
+import { TvProfileButton } from './TvWhoIsWatching.tsx';
 
 /** Focus keys of home's items. */
 export const focusKeys = {
   card: (programId: string) => `cw:${programId}`,
   tile: (programId: string) => `cat:${programId}`,
   settings: 'tv-settings',
+  profile: 'tv-profile',
   retry: 'tv-retry',
 } as const;
 
@@ -153,7 +155,7 @@ function TvTile({ program, progress, inRow }: { program: Program; progress: Home
   );
 }
 
-/** The top bar: brand, live-updates indicator, this terminal, settings. */
+/** The top bar: brand, live-updates indicator, this terminal, who is watching, settings. */
 function TvHeader() {
   const t = useT();
   return (
@@ -165,6 +167,7 @@ function TvHeader() {
       <span className="tv-top-right">
         <LiveIndicator />
         <DeviceChip iconSize={24} />
+        <TvProfileButton focusKey={focusKeys.profile} />
         <TvButton focusKey={focusKeys.settings} className="tv-btn tv-icon-btn" label={t('nav.settings')} onPress={() => navigate({ name: 'settings' })}>
           <Icon name="settings" size={32} />
         </TvButton>

@@ -1,6 +1,6 @@
 /**
  * Settings of the 10-foot interface, a full screen of large buttons moved through with the
- * D-pad: language, start muted, the interface (back to the desktop one), this TV's facts, the
+ * D-pad: who is watching (switch profile), language, start muted, the interface (back to the desktop one), this TV's facts, the
  * household's devices (TvDevices.tsx: remove by remote), and
  * "Unlink this TV" (asks again when reports are still waiting to be sent). Back returns home.
  */
@@ -17,6 +17,23 @@ import { goHome } from '../ui/navigation.ts';
 import { useSignOut } from '../ui/useSignOut.ts';
 import { TvButton } from './TvButton.tsx';
 import { TvDevices } from './TvDevices.tsx';
+import { TvProfileButton } from './TvWhoIsWatching.tsx';
+
+/** Who is watching here, and switching (only when the household has a choice). */
+function TvSettingsProfile() {
+  const rt = useRuntime();
+  const t = useT();
+  const count = useStore(rt.profiles, (s) => s.profiles?.length ?? 0);
+  if (count < 2) return null;
+  return (
+    <section className="tv-settings-group" aria-label={t('profiles.title')}>
+      <h2>{t('profiles.title')}</h2>
+      <div className="tv-choices">
+        <TvProfileButton focusKey="tv-settings-profile" withLabel />
+      </div>
+    </section>
+  );
+}
 
 /** The 10-foot settings screen. */
 export function TvSettings() {
@@ -49,6 +66,8 @@ export function TvSettings() {
       <div ref={ref} className="tv-settings" data-testid="tv-settings">
         <h1 className="tv-settings-title">{t('settings.title')}</h1>
         <OfflineBanner />
+
+        <TvSettingsProfile />
 
         <section className="tv-settings-group" aria-label={t('settings.language')}>
           <h2>{t('settings.language')}</h2>

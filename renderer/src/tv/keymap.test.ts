@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRepeatGate, noriginKeyMap, remoteAction, seekStepSeconds } from './keymap.ts';
+import { createRepeatGate, noriginKeyMap, remoteAction, remoteDigit, seekStepSeconds } from './keymap.ts';
 
 describe('remote key maps', () => {
   it.each([
@@ -27,6 +27,16 @@ describe('remote key maps', () => {
     expect(remoteAction({ key: 'ArrowLeft', ctrlKey: true })).toBeNull();
     expect(remoteAction({ key: 'q' })).toBeNull();
     expect(remoteAction({ key: 'Unidentified', keyCode: 9999 })).toBeNull();
+  });
+
+  it('reads number keys as digits, never as actions', () => {
+    expect(['0', '5', '9'].map((key) => remoteDigit({ key }))).toEqual([0, 5, 9]);
+    expect(remoteDigit({ key: 'Unidentified', keyCode: 52 })).toBe(4); // Tizen / webOS number keys
+    expect(remoteDigit({ key: '', keyCode: 103 })).toBe(7); // numpad
+    expect(remoteDigit({ key: '5', ctrlKey: true })).toBeNull();
+    expect(remoteDigit({ key: 'a', keyCode: 65 })).toBeNull();
+    expect(remoteDigit({ key: 'Enter', keyCode: 13 })).toBeNull();
+    expect(remoteAction({ key: '5' })).toBeNull();
   });
 
   it('gives Norigin every name and code of the directions and OK', () => {

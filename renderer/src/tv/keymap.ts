@@ -96,6 +96,22 @@ export function remoteAction(e: RemoteKeyInput, maps: readonly RemoteKeyMap[] = 
   return null;
 }
 
+/**
+ * The digit of a number key (0–9: the remote's number pad, a keyboard's top row or numpad;
+ * Tizen and webOS send the same legacy codes 48–57), or null. Digits are not actions: only a
+ * screen that takes numbers (the PIN pad) listens for them (remote.ts `useRemoteDigits`).
+ */
+export function remoteDigit(e: RemoteKeyInput): number | null {
+  if (e.ctrlKey || e.altKey || e.metaKey) return null;
+  if (/^[0-9]$/.test(e.key)) return Number(e.key);
+  const c = e.keyCode;
+  if (c !== undefined && (e.key === '' || e.key === 'Unidentified')) {
+    if (c >= 48 && c <= 57) return c - 48;
+    if (c >= 96 && c <= 105) return c - 96;
+  }
+  return null;
+}
+
 /** Key names to hand to Norigin's `setKeyMap` (directions and OK, names and codes). */
 export function noriginKeyMap(maps: readonly RemoteKeyMap[] = REMOTE_KEY_MAPS): Record<'left' | 'right' | 'up' | 'down' | 'enter', (string | number)[]> {
   const out = { left: [] as (string | number)[], right: [] as (string | number)[], up: [] as (string | number)[], down: [] as (string | number)[], enter: [] as (string | number)[] };

@@ -27,6 +27,7 @@ const EXPLAINED = new Set<ClientErrorCode>([
   'OWNER_ONLY',
   'PROGRAM_RESTRICTED',
   'PIN_WRONG',
+  'PIN_LOCKED',
   'PROFILE_NOT_FOUND',
   'PROFILE_LIMIT',
 ]);
