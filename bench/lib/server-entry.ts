@@ -15,7 +15,7 @@ import type { ServerResponse } from 'node:http';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { buildApp } from '../../server-mock/app.ts';
-import { defaultConfig, type Role } from '../../server-mock/config.ts';
+import { defaultConfig, type Config, type Role } from '../../server-mock/config.ts';
 import { openStore } from '../../server-mock/store/open.ts';
 import type { StoreSpec } from '../../server-mock/config.ts';
 import type { Store } from '../../server-mock/store/types.ts';
@@ -34,8 +34,23 @@ export type ServerSpec =
       store?: StoreSpec;
       /** PostgreSQL schema, when `store` is PostgreSQL. */
       pgSchema?: string;
+      /** Streaming settings a benchmark needs (sessions that stay open, a report interval). */
+      overrides?: Partial<Pick<Config, 'instanceId' | 'reportIntervalSec' | 'heartbeatIntervalSec' | 'sessionTimeoutSec' | 'playTokenTtlSec'>>;
     }
   | { kind: 'bare'; homeBody?: string };
+
+/** What a `stats` query answers: the heap after a full GC (when exposed) and the streaming role's counters. */
+export interface HeapStats {
+  heapUsed: number;
+  rss: number;
+  external: number;
+  /** Whether `--expose-gc` let the child collect before measuring. */
+  collected: boolean;
+  /** Open play sessions and reports queued for global since start (streaming role; 0 without it). */
+  sessions: number;
+  reportsQueued: number;
+  reportsPending: number;
+}
 
 /** CPU time used by the child since it started, and wall time. */
 export interface CpuSample {
@@ -48,7 +63,7 @@ export interface CpuSample {
   gc: { count: number; totalMs: number; maxMs: number };
 }
 
-type FromParent = { type: 'cpu' } | { type: 'stop' };
+type FromParent = { type: 'cpu' } | { type: 'stats' } | { type: 'stop' };
 
 async function startApp(spec: Extract<ServerSpec, { kind: 'app' }>) {
   const config = defaultConfig({
@@ -66,6 +81,7 @@ async function startApp(spec: Extract<ServerSpec, { kind: 'app' }>) {
     playTokenSecret: BENCH_PLAY_TOKEN_SECRET,
     // One report per stop; no batching delay on the streaming side.
     reportIntervalSec: 30,
+    ...spec.overrides,
   });
   const store: Store = await openStore({
     store: spec.store ?? { kind: 'sqlite' }, dataDir: spec.dataDir, sqliteSynchronous: spec.synchronous, pgSchema: spec.pgSchema,
@@ -74,6 +90,10 @@ async function startApp(spec: Extract<ServerSpec, { kind: 'app' }>) {
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url,
+    streaming: () => {
+      const st = app.streaming;
+      return st ? { sessions: st.sessions.openCount, reportsQueued: st.reporter.queued, reportsPending: st.reporter.pending } : null;
+    },
     close: async () => {
       await app.close();
       await store.close();
@@ -89,6 +109,12 @@ async function startBare(spec: Extract<ServerSpec, { kind: 'bare' }>) {
     return { results: body.reports.map((r) => ({ reportId: r.reportId, outcome: 'applied' })) };
   });
   app.get('/home', async () => home);
+  // The heartbeat baseline: parse the body, answer a reply of the same shape and size.
+  const token = `pt1.${'x'.repeat(300)}`;
+  app.post('/stream/v1/sessions/:sessionId/heartbeat', async (req) => {
+    const body = req.body as { seq: number };
+    return { playToken: token, tokenExpiresAt: Date.now() + 1_800_000, nextHeartbeatMs: 5_000, result: body.seq >= 0 ? 'applied' : 'stale' };
+  });
   const streams = new Set<ServerResponse>();
   let id = 0;
   app.get('/api/v1/events', (req, reply) => {
@@ -108,6 +134,7 @@ async function startBare(spec: Extract<ServerSpec, { kind: 'bare' }>) {
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url,
+    streaming: () => null,
     close: async () => {
       for (const res of streams) res.end();
       await app.close();
@@ -135,6 +162,19 @@ async function main(): Promise<void> {
       send({ type: 'cpu', userUs: c.user, systemUs: c.system, wallMs: performance.now() - started, rssBytes: process.memoryUsage().rss, loopDelay, gc });
       loop.reset();
       gc = { count: 0, totalMs: 0, maxMs: 0 };
+    } else if (msg.type === 'stats') {
+      const gcNow = (globalThis as { gc?: () => void }).gc;
+      if (gcNow) {
+        gcNow();
+        gcNow();
+      }
+      const m = process.memoryUsage();
+      const st = server.streaming();
+      const stats: HeapStats = {
+        heapUsed: m.heapUsed, rss: m.rss, external: m.external, collected: gcNow !== undefined,
+        sessions: st?.sessions ?? 0, reportsQueued: st?.reportsQueued ?? 0, reportsPending: st?.reportsPending ?? 0,
+      };
+      send({ type: 'stats', ...stats });
     } else if (msg.type === 'stop') {
       void server.close().finally(() => process.exit(0));
     }
