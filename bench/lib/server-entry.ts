@@ -11,7 +11,8 @@
  * `{ type: 'cpu', … }`, `{ type: 'error', message }`.
  */
 import { join } from 'node:path';
-import type { ServerResponse } from 'node:http';
+import http, { type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { buildApp } from '../../server-mock/app.ts';
@@ -37,7 +38,9 @@ export type ServerSpec =
       /** Streaming settings a benchmark needs (sessions that stay open, a report interval). */
       overrides?: Partial<Pick<Config, 'instanceId' | 'reportIntervalSec' | 'heartbeatIntervalSec' | 'sessionTimeoutSec' | 'playTokenTtlSec'>>;
     }
-  | { kind: 'bare'; homeBody?: string };
+  | { kind: 'bare'; homeBody?: string }
+  /** A bare node:http SSE server (no framework): the floor of an idle push connection's memory. */
+  | { kind: 'bare-sse' };
 
 /** What a `stats` query answers: the heap after a full GC (when exposed) and the streaming role's counters. */
 export interface HeapStats {
@@ -142,10 +145,39 @@ async function startBare(spec: Extract<ServerSpec, { kind: 'bare' }>) {
   };
 }
 
+/** `GET /api/v1/events`: headers, `retry` and a hello frame, then idle (one keep-alive timer for all). */
+async function startBareSse() {
+  const streams = new Set<ServerResponse>();
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'GET' || !req.url?.startsWith('/api/v1/events')) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+    res.write(`retry: 2000\n\nid: 1\nevent: hello\ndata: ${JSON.stringify({ type: 'hello', terminalId: 'bare-terminal', at: Date.now() })}\n\n`);
+    streams.add(res);
+    req.on('close', () => streams.delete(res));
+  });
+  const keepAlive = setInterval(() => {
+    for (const res of streams) res.write(': keep-alive\n\n');
+  }, 15_000);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    streaming: () => null,
+    close: async () => {
+      clearInterval(keepAlive);
+      for (const res of streams) res.end();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? '{}') as ServerSpec;
   const started = performance.now();
-  const server = spec.kind === 'app' ? await startApp(spec) : await startBare(spec);
+  const server = spec.kind === 'app' ? await startApp(spec) : spec.kind === 'bare-sse' ? await startBareSse() : await startBare(spec);
   const cpuAtReady = process.cpuUsage();
   // What stalls the loop, for the tables' notes: event-loop delay and GC pauses between samples.
   const loop = monitorEventLoopDelay({ resolution: 1 });
