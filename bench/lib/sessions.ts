@@ -48,8 +48,8 @@ export function benchSessions(n: number, terminals: readonly { id: string; userI
     const list = playable.get(t.type) as Program[];
     const p = list[i % list.length] as Program;
     const id = `hb${tag}${String(i).padStart(8, '0')}`;
-    // The seeded profile of a user has the user's id (bench/seed.ts).
-    const token = signPlayToken(key, { u: t.userId, t: t.id, p: p.id, s: id, c: BENCH_CLUSTER_ID, pf: t.userId, tt: t.type, st: Date.now(), iat, exp: iat + 86_400 });
+    // The seeded default profile of a user is 'p-' + its id (bench/seed.ts).
+    const token = signPlayToken(key, { u: t.userId, t: t.id, p: p.id, s: id, c: BENCH_CLUSTER_ID, pf: `p-${t.userId}`, tt: t.type, st: Date.now(), iat, exp: iat + 86_400 });
     return { id, path: `/stream/v1/sessions/${id}/heartbeat`, authorization: `Bearer ${token}`, durationMs: p.durationMs };
   });
 }
