@@ -1,5 +1,5 @@
 /**
- * Profile the server under one benchmark's load: `node bench/profile.ts ingest|replay|home [SIZE] [SECONDS]`.
+ * Profile the server under one benchmark's load: `node bench/profile.ts ingest|replay|home|heartbeat [SIZE] [SECONDS]`.
  * Starts the real server (child process, `--cpu-prof`) over a copy of a seeded store, loads it,
  * stops it, and prints the top self-time functions of the profile (the .cpuprofile file stays
  * in the printed directory for Chrome DevTools). Loopback only, bounded in time.
@@ -11,12 +11,36 @@ import { BENCH_SERVICE_AUTH } from './lib/constants.ts';
 import { closedLoop, openLoop } from './lib/load.ts';
 import { reportGenerator } from './lib/reports.ts';
 import { startGlobal } from './lib/servers.ts';
+import { benchSessions, BENCH_CLUSTER_ID, roundRobin, seededTerminals } from './lib/sessions.ts';
 import { seededStore } from './seed.ts';
 
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
+}
+
+const frameKey = (f: ProfileNode['callFrame']) => `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(node_modules|work\/[^/]+\/[^/]+)\//, '')}:${f.lineNumber + 1}`;
+
+/** Top total-time (self + callees) frames of our own code (server-mock/, common/) in a .cpuprofile file. */
+export function topInclusive(file: string, n = 25): string[] {
+  const prof = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[] };
+  const byId = new Map(prof.nodes.map((x) => [x.id, x]));
+  const total = prof.nodes.reduce((s, x) => s + (x.hitCount ?? 0), 0);
+  const incl = new Map<string, number>();
+  // Count each sample once per frame key on its stack (recursion does not double-count).
+  const walk = (node: ProfileNode, onStack: Set<string>) => {
+    const key = frameKey(node.callFrame);
+    const own = /server-mock\/|common\//.test(node.callFrame.url) && !onStack.has(key);
+    const sub = (x: ProfileNode): number => (x.hitCount ?? 0) + (x.children ?? []).reduce((s, c) => s + sub(byId.get(c) as ProfileNode), 0);
+    if (own) incl.set(key, (incl.get(key) ?? 0) + sub(node));
+    if (own) onStack.add(key);
+    for (const c of node.children ?? []) walk(byId.get(c) as ProfileNode, onStack);
+    if (own) onStack.delete(key);
+  };
+  walk(prof.nodes[0] as ProfileNode, new Set());
+  return [...incl.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${((v / total) * 100).toFixed(1).padStart(5)} %  ${k}`);
 }
 
 /** Top self-time frames of a .cpuprofile file. */
@@ -25,8 +49,7 @@ export function topFrames(file: string, n = 30): string[] {
   const total = prof.nodes.reduce((s, x) => s + (x.hitCount ?? 0), 0);
   const by = new Map<string, number>();
   for (const x of prof.nodes) {
-    const f = x.callFrame;
-    const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(node_modules|work\/main)\//, '')}:${f.lineNumber + 1}`;
+    const key = frameKey(x.callFrame);
     by.set(key, (by.get(key) ?? 0) + (x.hitCount ?? 0));
   }
   return [...by.entries()]
@@ -41,10 +64,20 @@ async function main(): Promise<void> {
   const profDir = mkdtempSync(join(tmpdir(), 'ra-prof-'));
   const work = mkdtempSync(join(tmpdir(), 'ra-prof-work-'));
   process.env.BENCH_CPU_PROF = profDir;
-  const server = await startGlobal(work, 'p', seed);
+  const server =
+    what === 'heartbeat'
+      ? await startGlobal(work, 'p', seed, { roles: ['global', 'portal', 'streaming'], overrides: { instanceId: BENCH_CLUSTER_ID, reportIntervalSec: 3, heartbeatIntervalSec: 600, sessionTimeoutSec: 3600 } })
+      : await startGlobal(work, 'p', seed);
   delete process.env.BENCH_CPU_PROF;
   try {
-    if (what === 'ingest' || what === 'replay') {
+    if (what === 'heartbeat') {
+      // As bench/heartbeat.ts: open the sessions, then heartbeats round-robin (each visited ~ every 0.5 s).
+      const n = Number(process.env.SESSIONS ?? 2_000);
+      const sessions = benchSessions(n, seededTerminals(server.dbFile, n), 'p');
+      await closedLoop({ url: server.url, method: 'POST', path: '/', request: roundRobin(sessions), connections: 20, durationSec: 300, amount: n });
+      const r = await closedLoop({ url: server.url, method: 'POST', path: '/', request: roundRobin(sessions), connections: 10, durationSec: Number(secondsArg) });
+      console.log(`heartbeat: ${r.rps.toFixed(0)} heartbeats/s, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms`);
+    } else if (what === 'ingest' || what === 'replay') {
       const gen = reportGenerator('profile', seed.sampleTerminals);
       // replay: the same report again and again (a duplicate: everything but the writes).
       const first = gen.next();
@@ -64,6 +97,8 @@ async function main(): Promise<void> {
   if (!file) throw new Error('no profile written');
   console.log(`profile: ${join(profDir, file)}`);
   for (const line of topFrames(join(profDir, file))) console.log(line);
+  console.log('total time (self + callees), our code:');
+  for (const line of topInclusive(join(profDir, file))) console.log(line);
 }
 
 if (import.meta.main) await main();

@@ -21,7 +21,7 @@ describe('npm run bench', () => {
   it('lists the benchmarks, with the slot for resume-chromium', () => {
     const r = bench('--list');
     expect(r.status).toBe(0);
-    for (const name of ['ingest', 'home', 'handoff', 'resume-chromium', 'growth']) expect(r.stdout).toContain(name);
+    for (const name of ['ingest', 'home', 'handoff', 'resume-chromium', 'growth', 'heartbeat', 'sse-memory']) expect(r.stdout).toContain(name);
   });
 
   it('refuses an unknown benchmark name', () => {

@@ -33,8 +33,19 @@ export interface ClosedLoopOptions {
   headers?: Record<string, string>;
   /** A fresh body per request (JSON text). */
   body?: () => string;
+  /** A fresh request per send (path, headers, body), instead of `path`/`body` (many sessions). */
+  request?: () => PerRequest;
   connections: number;
   durationSec: number;
+  /** Send exactly this many requests instead of running for `durationSec` (autocannon's `amount`). */
+  amount?: number;
+}
+
+/** One request of a generator that varies path and headers (sessions, terminals). */
+export interface PerRequest {
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
 }
 
 /** Result of a closed-loop run. */
@@ -53,23 +64,25 @@ export interface ClosedLoopResult {
 export function closedLoop(o: ClosedLoopOptions): Promise<ClosedLoopResult> {
   assertLoopback(o.url);
   const samples: number[] = [];
-  const headers = { ...(o.body ? { 'content-type': 'application/json' } : {}), ...o.headers };
+  const headers = { ...(o.body || o.request ? { 'content-type': 'application/json' } : {}), ...o.headers };
   const makeBody = o.body;
+  const makeRequest = o.request;
+  const setup = makeRequest
+    ? (req: autocannon.Request) => {
+        const r = makeRequest();
+        return { ...req, path: r.path, headers: { ...headers, ...r.headers }, ...(r.body !== undefined ? { body: r.body } : {}) };
+      }
+    : makeBody
+      ? (req: autocannon.Request) => ({ ...req, body: makeBody() })
+      : null;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
         url: o.url,
         connections: o.connections,
-        duration: o.durationSec,
+        ...(o.amount !== undefined ? { amount: o.amount } : { duration: o.durationSec }),
         timeout: 10,
-        requests: [
-          {
-            method: o.method,
-            path: o.path,
-            headers,
-            ...(makeBody ? { setupRequest: (req: autocannon.Request) => ({ ...req, body: makeBody() }) } : {}),
-          },
-        ],
+        requests: [{ method: o.method, path: o.path, headers, ...(setup ? { setupRequest: setup } : {}) }],
       },
       (err, result) => {
         if (err) return reject(err instanceof Error ? err : new Error(String(err)));
@@ -95,6 +108,8 @@ export interface OpenLoopOptions {
   url: string;
   path: string;
   headers?: Record<string, string>;
+  /** POSTs instead of GETs: a fresh request per send (path, headers, JSON body). */
+  request?: () => PerRequest;
   /** Requests per second, sent evenly spaced. */
   rate: number;
   durationSec: number;
@@ -122,7 +137,10 @@ export interface OpenLoopResult {
   generatorLoopDelay: { p99Ms: number; maxMs: number };
 }
 
-/** Send GETs to `url + path` at a fixed rate for `durationSec`; never runs past duration + timeout. */
+/**
+ * Send GETs to `url + path` (or the POSTs `request` makes) at a fixed rate for `durationSec`;
+ * never runs past duration + timeout.
+ */
 export function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   const u = assertLoopback(o.url);
   const maxInFlight = o.maxInFlight ?? 256;
@@ -174,10 +192,12 @@ export function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
         return;
       }
       inFlight++;
+      const r = o.request?.();
+      const headers = r ? { 'content-type': 'application/json', ...o.headers, ...r.headers } : o.headers;
       const sentAt = performance.now();
       lags.push(sentAt - scheduledAt);
       const req = http.request(
-        { agent, host: u.hostname, port: u.port, path: o.path, method: 'GET', headers: o.headers },
+        { agent, host: u.hostname, port: u.port, path: r ? r.path : o.path, method: r ? 'POST' : 'GET', headers },
         (res) => {
           res.on('data', () => {});
           res.on('end', () => {
@@ -199,7 +219,7 @@ export function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
         failed++;
         done();
       });
-      req.end();
+      req.end(r?.body);
     };
     const tick = () => {
       if (finished) return;

@@ -7,7 +7,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { CpuSample, ServerSpec } from './server-entry.ts';
+import type { CpuSample, HeapStats, ServerSpec } from './server-entry.ts';
 
 const ENTRY = fileURLToPath(new URL('./server-entry.ts', import.meta.url));
 
@@ -17,6 +17,8 @@ export interface ChildServer {
   pid: number;
   /** CPU time used since it was ready. */
   cpu(): Promise<CpuSample>;
+  /** Heap (after a full GC when the child runs with --expose-gc) and streaming counters. */
+  stats(): Promise<HeapStats>;
   /** Graceful stop (closes the store); SIGKILL after `timeoutMs`. */
   stop(timeoutMs?: number): Promise<void>;
   /** SIGKILL now, as a crash would (no close, no checkpoint). */
@@ -27,8 +29,8 @@ export interface ChildServer {
  * Fork a server child; rejects when it does not come up within `timeoutMs`. `entry` may name the
  * server-entry.ts of another checkout, to compare two versions of the server in one run.
  */
-export function startChild(spec: ServerSpec, timeoutMs = 60_000, entry = ENTRY): Promise<ChildServer> {
-  const execArgv = [...process.execArgv];
+export function startChild(spec: ServerSpec, timeoutMs = 60_000, entry = ENTRY, nodeArgs: readonly string[] = []): Promise<ChildServer> {
+  const execArgv = [...process.execArgv, ...nodeArgs];
   if (process.env.BENCH_CPU_PROF) execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`);
   // Extra Node flags for the servers (e.g. --max-semi-space-size=32), to try runtime settings.
   if (process.env.BENCH_SERVER_NODE_ARGS) execArgv.push(...process.env.BENCH_SERVER_NODE_ARGS.split(/\s+/).filter(Boolean));
@@ -62,18 +64,8 @@ export function startChild(spec: ServerSpec, timeoutMs = 60_000, entry = ENTRY):
       resolve({
         url: msg.url as string,
         pid: child.pid as number,
-        cpu: () =>
-          new Promise<CpuSample>((res, rej) => {
-            const t = setTimeout(() => rej(new Error('bench server did not answer a CPU query')), 5_000);
-            const on = (m: { type: string } & CpuSample) => {
-              if (m.type !== 'cpu') return;
-              clearTimeout(t);
-              child.off('message', on);
-              res(m);
-            };
-            child.on('message', on);
-            child.send({ type: 'cpu' });
-          }),
+        cpu: () => ask<CpuSample>(child, 'cpu'),
+        stats: () => ask<HeapStats>(child, 'stats'),
         stop: async (stopTimeoutMs = 15_000) => {
           if (!alive()) return;
           child.send({ type: 'stop' });
@@ -84,6 +76,21 @@ export function startChild(spec: ServerSpec, timeoutMs = 60_000, entry = ENTRY):
         kill: killNow,
       });
     });
+  });
+}
+
+/** Ask the child one IPC question (`cpu`, `stats`) and wait for the answer of that type. */
+function ask<T>(child: ChildProcess, type: 'cpu' | 'stats', timeoutMs = 30_000): Promise<T> {
+  return new Promise<T>((res, rej) => {
+    const t = setTimeout(() => rej(new Error(`bench server did not answer a ${type} query`)), timeoutMs);
+    const on = (m: { type: string } & T) => {
+      if (m.type !== type) return;
+      clearTimeout(t);
+      child.off('message', on);
+      res(m);
+    };
+    child.on('message', on);
+    child.send({ type });
   });
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Role } from '../../server-mock/config.ts';
 import { copySeed, type SeedInfo } from '../seed.ts';
 import { startChild, type ChildServer } from './server-child.ts';
+import type { ServerSpec } from './server-entry.ts';
 
 /** A started real server and where its data lives. */
 export interface GlobalUnderTest extends ChildServer {
@@ -16,17 +17,30 @@ export async function startGlobal(
   workDir: string,
   label: string,
   seed: SeedInfo,
-  opts: { synchronous?: 'NORMAL' | 'FULL'; roles?: Role[]; reuse?: boolean } = {},
+  opts: {
+    synchronous?: 'NORMAL' | 'FULL';
+    roles?: Role[];
+    reuse?: boolean;
+    overrides?: Extract<ServerSpec, { kind: 'app' }>['overrides'];
+    /** Node flags of the child (e.g. --expose-gc, to measure the heap after a full collection). */
+    nodeArgs?: string[];
+  } = {},
 ): Promise<GlobalUnderTest> {
   const dataDir = join(workDir, label);
   mkdirSync(dataDir, { recursive: true });
   const dbFile = opts.reuse ? join(dataDir, 'resume.sqlite') : copySeed(seed, dataDir);
-  const child = await startChild({
-    kind: 'app',
-    dataDir,
-    roles: opts.roles ?? ['global', 'portal'],
-    synchronous: opts.synchronous ?? 'NORMAL',
-  });
+  const child = await startChild(
+    {
+      kind: 'app',
+      dataDir,
+      roles: opts.roles ?? ['global', 'portal'],
+      synchronous: opts.synchronous ?? 'NORMAL',
+      ...(opts.overrides ? { overrides: opts.overrides } : {}),
+    },
+    undefined,
+    undefined,
+    opts.nodeArgs,
+  );
   return { ...child, dataDir, dbFile };
 }
 

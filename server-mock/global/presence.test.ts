@@ -173,4 +173,21 @@ describe('PresenceService', () => {
     expect(got).toEqual(['presence', 'presence-ended']);
     svc.close();
   });
+
+  it('reads the terminal once per session, not per heartbeat; a revocation still ends it and a late heartbeat cannot reopen it', async () => {
+    const bus = new EventBus();
+    const revocations = new RevocationHub();
+    let reads = 0;
+    const store = { getTerminal: async () => (reads++, { id: 'term-0000001', userId: 'user-00000001', name: 'TV', type: 'stb', revokedAt: null }) };
+    const svc = new PresenceService({ store: store as never, bus, revocations, ttlMs: 60_000 });
+    const update = (offsetMs: number) => ({ sessionId: 'sess-0001aaaa', userId: 'user-00000001', terminalId: 'term-0000001', profileId: null, programId: 'ocean', position: { kind: 'offset' as const, offsetMs }, paused: false, open: true });
+    for (let i = 0; i < 5; i++) expect(await svc.apply([update(i * 1000)])).toBe(1);
+    expect(reads).toBe(1);
+    expect(svc.list('user-00000001', null)[0]).toMatchObject({ terminalName: 'TV', terminalType: 'stb', position: { offsetMs: 4000 } });
+    revocations.revoke([{ kind: 'terminal', subjectId: 'term-0000001', at: Date.now() }]);
+    expect(svc.size).toBe(0);
+    expect(await svc.apply([update(5000)])).toBe(0);
+    expect(svc.size).toBe(0);
+    svc.close();
+  });
 });

@@ -43,7 +43,18 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
       if (entries.some((e) => (e.kind === 'terminal' ? e.subjectId === who.terminalId : e.subjectId === who.userId))) close();
     }
   });
-  app.addHook('onClose', async () => unsubscribeRevocations());
+  // One keep-alive timer for every stream (a timer per stream cost each idle connection a
+  // Timeout and its closure: bench/sse-memory.ts). Each stream still hears a comment at least
+  // every `keepAliveMs`.
+  const idle = new Set<{ write(chunk: string): unknown }>();
+  const keepAlive = setInterval(() => {
+    for (const res of idle) res.write(': keep-alive\n\n');
+  }, keepAliveMs);
+  keepAlive.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(keepAlive);
+    unsubscribeRevocations();
+  });
   // End open streams before the server waits for connections to drain, or a shutdown with a
   // terminal connected would hang until the client goes away.
   app.addHook('preClose', async () => {
@@ -114,9 +125,9 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
         return true;
       };
       const unsubscribe = bus.subscribe(p.userId, send);
-      const timer = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
+      idle.add(res);
       function close() {
-        clearInterval(timer);
+        idle.delete(res);
         unsubscribe();
         open.delete(close);
         owners.delete(close);

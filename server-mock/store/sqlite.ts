@@ -71,7 +71,7 @@ type DbHistory = {
   tracks: string | null;
 };
 type DbLabelled = DbHistory & { terminal_name: string };
-type DbPoint = Pick<DbHistory, 'user_id' | 'breakpoint_kind' | 'breakpoint_value' | 'seq' | 'progress_at' | 'play_token'>;
+type DbPoint = Pick<DbHistory, 'user_id' | 'breakpoint_kind' | 'breakpoint_value' | 'seq' | 'progress_at' | 'play_token' | 'tracks'>;
 
 const HISTORY_COLUMNS = `h.terminal_id, h.program_id, h.user_id, h.terminal_type, h.breakpoint_kind,
   h.breakpoint_value, h.duration_ms, h.seq, h.progress_at, h.updated_at, h.status, h.last_event, h.play_token, h.profile_id, h.tracks`;
@@ -258,7 +258,8 @@ function prepareAll(db: DatabaseSync) {
 
     rememberReport: p(`INSERT INTO history_reports (user_id, report_id, received_at) VALUES (?, ?, ?)
       ON CONFLICT (user_id, report_id) DO NOTHING`),
-    currentPoint: p(`SELECT user_id, breakpoint_kind, breakpoint_value, seq, progress_at, play_token
+    // The tracks too: one B-tree lookup per report for the row's state, not two.
+    currentPoint: p(`SELECT user_id, breakpoint_kind, breakpoint_value, seq, progress_at, play_token, tracks
       FROM history WHERE terminal_id = ? AND profile_id = ? AND program_id = ?`),
     upsertHistory: p(`INSERT INTO history (terminal_id, program_id, user_id, terminal_type, breakpoint_kind,
         breakpoint_value, duration_ms, seq, progress_at, updated_at, status, last_event, play_token, profile_id)
@@ -268,7 +269,6 @@ function prepareAll(db: DatabaseSync) {
         breakpoint_value = excluded.breakpoint_value, duration_ms = excluded.duration_ms, seq = excluded.seq,
         progress_at = excluded.progress_at, updated_at = excluded.updated_at, status = excluded.status,
         last_event = excluded.last_event, play_token = excluded.play_token`),
-    currentTracks: p('SELECT tracks FROM history WHERE terminal_id = ? AND profile_id = ? AND program_id = ?'),
     setTracks: p('UPDATE history SET tracks = ? WHERE terminal_id = ? AND profile_id = ? AND program_id = ?'),
     // Joined on the terminal's owner as well: a row is only ever listed for its terminal's user.
     listHistory: p(`SELECT ${HISTORY_COLUMNS}, t.name AS terminal_name FROM history h
@@ -357,7 +357,7 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
       row.progressAt, row.updatedAt, row.status, row.lastEvent, row.playToken, row.profileId,
     );
     // The track choice, field by field over the stored one (a report without it changes nothing).
-    const storedTracks = decodeTracks(get<{ tracks: string | null }>(s.currentTracks, input.terminalId, input.profileId, input.programId)?.tracks ?? null);
+    const storedTracks = decodeTracks(cur?.tracks ?? null);
     const tracks = input.tracks ? mergeTracks(storedTracks, input.tracks) : storedTracks;
     if (input.tracks) s.setTracks.run(tracks ? JSON.stringify(tracks) : null, input.terminalId, input.profileId, input.programId);
     if (tracks) row.tracks = tracks;

@@ -7,7 +7,7 @@
  * min), renewed by every heartbeat. Bound to a user, a programme, and the session it was
  * issued for; media requests are checked against the programme.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /** What a play token asserts. */
 export interface PlayTokenClaims {
@@ -41,8 +41,17 @@ export type TokenProblem = 'malformed' | 'bad-signature' | 'expired';
 
 const PREFIX = 'pt1.';
 
+/**
+ * The key as a KeyObject, made once per key: `createHmac` with a Buffer imports the key anew on
+ * every call, which cost 4–8× the HMAC itself (~40 µs against ~5 µs per token here; every
+ * heartbeat verifies one token and signs another, every media request verifies one).
+ */
+const keyObjects = new WeakMap<Buffer, KeyObject>();
+
 function mac(key: Buffer, body: string): Buffer {
-  return createHmac('sha256', key).update(body).digest();
+  let k = keyObjects.get(key);
+  if (!k) keyObjects.set(key, (k = createSecretKey(key)));
+  return createHmac('sha256', k).update(body).digest();
 }
 
 /** Issue a token. */
