@@ -34,6 +34,8 @@ export interface PresenceOptions {
 interface Entry {
   userId: string;
   session: PresenceSession;
+  /** The session's latest play token (for a handoff; never pushed). */
+  playToken: string | null;
 }
 
 /** How long an ended session id is remembered against late duplicates. */
@@ -89,7 +91,7 @@ export class PresenceService {
         ...(u.starting ? { starting: true as const } : {}),
         at: this.#o.now(),
       };
-      this.#open.set(u.sessionId, { userId: u.userId, session });
+      this.#open.set(u.sessionId, { userId: u.userId, session, playToken: u.playToken ?? this.#open.get(u.sessionId)?.playToken ?? null });
       this.#o.bus.publish(u.userId, { type: 'presence', session });
       applied++;
     }
@@ -108,10 +110,21 @@ export class PresenceService {
     return out.sort((a, b) => b.at - a.at || a.sessionId.localeCompare(b.sessionId));
   }
 
-  /** An open session by id with its user (for handoff), or null. */
-  get(sessionId: string): { userId: string; session: PresenceSession } | null {
+  /** An open, unexpired session by id with its user and play token (for handoff), or null. */
+  get(sessionId: string): { userId: string; session: PresenceSession; playToken: string | null } | null {
     const e = this.#open.get(sessionId);
-    return e ? { userId: e.userId, session: e.session } : null;
+    if (!e || this.#o.now() - e.session.at > this.#o.ttlMs) return null;
+    return { userId: e.userId, session: e.session, playToken: e.playToken };
+  }
+
+  /**
+   * End a session now because another terminal took it over: it leaves every card at once and
+   * its cluster's later updates (the old terminal's heartbeats) cannot bring it back.
+   */
+  endNow(sessionId: string): void {
+    const e = this.#open.get(sessionId);
+    if (e) this.#end(sessionId, e);
+    else this.#ended.set(sessionId, this.#o.now());
   }
 
   /** Drop entries whose cluster went silent and forget old ended ids; returns how many expired. */

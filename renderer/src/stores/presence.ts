@@ -65,6 +65,7 @@ export function createPresenceStore(deps: PresenceDeps): PresenceStore {
           return;
         }
         case 'presence-ended':
+        case 'handoff':
           set({ sessions: get().sessions.filter((s) => s.sessionId !== event.sessionId) });
           return;
         case 'hello':
