@@ -52,7 +52,8 @@ export type HandoffEvent = Static<typeof HandoffEvent>;
 
 /** A breakpoint advanced by `elapsedMs` of playing (VOD capped at `durationMs` when given). */
 export function advancePoint(point: Breakpoint, elapsedMs: number, durationMs?: number): Breakpoint {
-  const dt = Math.max(0, elapsedMs);
+  // Whole milliseconds: breakpoints are integers on the wire.
+  const dt = Math.max(0, Math.round(elapsedMs));
   if (point.kind === 'wallclock') return { kind: 'wallclock', epochMs: point.epochMs + dt };
   const offsetMs = point.offsetMs + dt;
   return { kind: 'offset', offsetMs: durationMs !== undefined ? Math.min(offsetMs, durationMs) : offsetMs };

@@ -27,11 +27,12 @@ import { codeOf, type Api } from '../api/http.ts';
 import type { ReportQueue } from '../outbox.ts';
 import { errorKindOf, type PlayerStore, type Timeline } from '../stores/player.ts';
 import type { Journal } from './journal.ts';
-import { breakpointAt, clampSeek, isSeekBack, startTimeOf } from './position.ts';
+import { breakpointAt, clampSeek, isSeekBack, mediaTimeOf, startTimeOf } from './position.ts';
 import { createPositionFeed } from './position-feed.ts';
 import { createReporter, type Reporter, type StopOutcome } from './reporter.ts';
 import { classifyError, type EngineFactory, type PlayerEngine } from './engine.ts';
 import { createThumbnails } from './thumbnails.ts';
+import { catchUpBeforePlaying } from './catch-up.ts';
 import { audioOptions, choiceNow, matchLanguage, nearestRate, pickSubtitles, subtitleOptions, type PreviewTile } from './tracks.ts';
 
 /** What to play. */
@@ -45,6 +46,11 @@ export interface OpenRequest {
   fromTerminal: string | null;
   /** Start with these tracks (carried on from the previous episode); wins over the server's. */
   tracks?: TrackChoice | null;
+  /**
+   * "Continue here" (issue 15): admitted with the other terminal's play token, starting where
+   * that terminal is at the moment playback starts (`pointAt(Date.now())`), not where it was.
+   */
+  handoff?: { playToken: string; pointAt: (localNow: number) => Breakpoint } | null;
 }
 
 /** What the controller needs. */
@@ -82,6 +88,8 @@ export interface PlayerController {
   pause(): void;
   /** Whether this viewing has played at least once (its first `playing` event). */
   hasPlayed(): boolean;
+  /** The play session of this viewing (null before the access server answered). */
+  sessionId(): string | null;
   seekTo(t: number): void;
   seekBy(dt: number): void;
   goLive(): void;
@@ -302,6 +310,10 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
       return onShakaError(err, true);
     }
     if (closed) return;
+    // A handoff catches up with the time loading took: the other terminal kept playing.
+    const handoff = !hasPlayed ? request?.handoff : null;
+    if (handoff) await catchUpBeforePlaying(video, handoff.pointAt, play.liveEpochMs ?? null, () => closed);
+    if (closed) return;
     tokenRecoveries = 0;
     store.getState().setReconnecting(false);
     store.getState().loaded(play.program, play.liveEpochMs ?? null, timeline());
@@ -316,7 +328,14 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
     if (!deps.engines.supported()) return fail('MEDIA');
     let answer: PlayResponse;
     try {
-      answer = await deps.api.play({ programId: req.programId, protocol: 'dash', ...(req.breakpoint ? { breakpoint: req.breakpoint } : {}) });
+      const h = req.handoff;
+      const breakpoint = h ? h.pointAt(Date.now()) : req.breakpoint;
+      answer = await deps.api.play({
+        programId: req.programId,
+        protocol: 'dash',
+        ...(breakpoint ? { breakpoint } : {}),
+        ...(h ? { playToken: h.playToken, handoff: true } : {}),
+      });
     } catch (err) {
       if (!closed) fail(codeOf(err));
       return;
@@ -340,7 +359,8 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
       { api: deps.api, nextSeq: deps.nextSeq, queue: deps.queue, journal: deps.journal, position, isOnline: deps.isOnline, tracks: () => (player ? controller.trackChoice() : null) },
     );
     setMediaSession(answer.program);
-    await load(startTimeOf(answer));
+    const handoffStart = req.handoff ? mediaTimeOf(req.handoff.pointAt(Date.now()), answer.liveEpochMs ?? null) : null;
+    await load(handoffStart ?? startTimeOf(answer));
   }
 
   function setMediaSession(program: Program): void {
@@ -417,6 +437,7 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
       if (!video.paused) video.pause();
     },
     hasPlayed: () => hasPlayed,
+    sessionId: () => play?.sessionId ?? null,
     seekTo(t) {
       if (!play || !player) return;
       const range = player.seekRange();

@@ -3,7 +3,7 @@
  * hash, like the desktop one, over spatial navigation. Back closes settings (the player and
  * home handle their own keys); a linked TV has nothing to link, so `#/link` shows home.
  */
-import type { Route } from '../route.ts';
+import { playerKey, type Route } from '../route.ts';
 import { goHome } from '../ui/navigation.ts';
 import { useRemote } from './remote.ts';
 import { ensureSpatialNavigation } from './spatial.ts';
@@ -24,7 +24,7 @@ export function TvApp({ route }: { route: Route }) {
     return true;
   }, route.name === 'settings');
 
-  if (route.name === 'watch') return <TvPlayer key={route.programId} programId={route.programId} start={route.start} />;
+  if (route.name === 'watch') return <TvPlayer key={playerKey(route.programId, route.start)} programId={route.programId} start={route.start} />;
   if (route.name === 'settings') return <TvSettings />;
   return <TvHome />;
 }

@@ -12,6 +12,7 @@ import { useLanguage, useRuntime, useT } from './context.tsx';
 import { Home } from './Home.tsx';
 import { LinkPage } from './LinkPage.tsx';
 import { useRoute } from './navigation.ts';
+import { playerKey } from '../route.ts';
 import { Player } from './Player.tsx';
 import { Settings } from './Settings.tsx';
 import { Shell } from './Shell.tsx';
@@ -67,7 +68,7 @@ export function App() {
           </Shell>
         );
       }
-      if (route.name === 'watch') return <Player key={`${route.programId}`} programId={route.programId} start={route.start} />;
+      if (route.name === 'watch') return <Player key={playerKey(route.programId, route.start)} programId={route.programId} start={route.start} />;
       return (
         <Shell>
           <Home />
