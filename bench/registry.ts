@@ -31,6 +31,7 @@ export const REGISTRY: readonly RegistryEntry[] = [
   { number: 5, name: 'growth', title: 'Growth: cost at 10 k, 100 k and 1 M records', module: './growth.ts' },
   { number: 6, name: 'library', title: 'Library: packaging speed and the server while a job runs', module: './library.ts', timeoutSec: { full: 900, quick: 240 } },
   { number: 7, name: 'postgres', title: 'PostgreSQL next to SQLite: ingest on 1 and 2 instances, handoff across instances', module: './postgres.ts' },
+  { number: 8, name: 'takeover', title: 'Takeover in Chromium: Continue here → first frame, next to resume', module: './takeover-chromium.ts' },
 ];
 
 /** Whether the entry's module exists. */

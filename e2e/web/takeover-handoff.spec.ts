@@ -121,19 +121,24 @@ test('continue here on the phone, take it back on the PC, the TV by keys, the ra
       .not.toBe('none');
     return (await page.getByTestId('player').count()) > 0 ? 'won' : 'told';
   };
-  const results = (await Promise.all([outcome(phone.page), outcome(pc.page)])).sort();
-  expect(results).toEqual(['told', 'won']);
+  const outcomes = await Promise.all([outcome(phone.page), outcome(pc.page)]);
+  expect([...outcomes].sort()).toEqual(['told', 'won']);
   await expect(tv.getByTestId('handed-off')).toBeVisible({ timeout: 2_000 });
 
   // 5. The foreign household: no card ever, and its claim of a session is refused.
   expect(await foreign.page.getByTestId('now-playing-card').count()).toBe(0);
-  const sessionId = await tv.locator('[data-testid=now-playing-card]').first().getAttribute('data-session-id').catch(() => null);
-  const refused = await foreign.page.evaluate(async (id) => {
-    const identity = JSON.parse(localStorage.getItem('ra.identity') ?? '{}') as { credential?: string };
-    const res = await fetch('/api/v1/handoff/claim', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${identity.credential}` }, body: JSON.stringify({ sessionId: id ?? 'unknown-session' }) });
-    return { status: res.status, code: ((await res.json()) as { code: string }).code };
-  }, sessionId);
-  expect(refused).toEqual({ status: 404, code: 'SESSION_NOT_FOUND' });
+  // The household's sessions: the one just taken over, and the winner's, now playing.
+  const loser = outcomes[0] === 'won' ? pc.page : phone.page;
+  const playingId = await loser.locator('[data-testid=now-playing-card]').first().getAttribute('data-session-id', { timeout: 5_000 }).catch(() => null);
+  for (const sessionId of [tvSession, playingId ?? tvSession]) {
+    const refused = await foreign.page.evaluate(async (id) => {
+      const identity = JSON.parse(localStorage.getItem('ra.identity') ?? '{}') as { credential?: string };
+      const res = await fetch('/api/v1/handoff/claim', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${identity.credential}` }, body: JSON.stringify({ sessionId: id }) });
+      return { status: res.status, code: ((await res.json()) as { code: string }).code };
+    }, sessionId);
+    expect(refused).toEqual({ status: 404, code: 'SESSION_NOT_FOUND' });
+  }
+  expect(playingId).not.toBeNull();
 
   const measured = {
     phoneFirstFrameAfterPressMs: first.at - pressed,
