@@ -35,7 +35,7 @@ const pressAt = (page: Page) => page.evaluate(() => (window as unknown as { __pr
 /** A playing terminal's card is past "starting" on `page` (its first heartbeat arrived). */
 async function cardLive(page: Page): Promise<void> {
   await expect(npCard(page)).toBeVisible({ timeout: 5_000 });
-  await expect(npCard(page)).toHaveAttribute('data-starting', 'false', { timeout: 2 * HEARTBEAT_SEC * 1000 + 3_000 });
+  await expect(npCard(page)).toHaveAttribute('data-starting', 'false', { timeout: 2 * HEARTBEAT_SEC * 1000 + 11_000 });
 }
 
 /**

@@ -103,7 +103,7 @@ export class PresenceService {
     const now = this.#o.now();
     const out: PresenceSession[] = [];
     for (const e of this.#open.values()) {
-      if (e.userId !== userId || now - e.session.at > this.#o.ttlMs) continue;
+      if (e.userId !== userId || now - e.session.at > this.#ttlOf(e)) continue;
       if (!inScope(scope, e.session.profileId)) continue;
       out.push(e.session);
     }
@@ -113,7 +113,7 @@ export class PresenceService {
   /** An open, unexpired session by id with its user and play token (for handoff), or null. */
   get(sessionId: string): { userId: string; session: PresenceSession; playToken: string | null } | null {
     const e = this.#open.get(sessionId);
-    if (!e || this.#o.now() - e.session.at > this.#o.ttlMs) return null;
+    if (!e || this.#o.now() - e.session.at > this.#ttlOf(e)) return null;
     return { userId: e.userId, session: e.session, playToken: e.playToken };
   }
 
@@ -132,8 +132,9 @@ export class PresenceService {
     const now = this.#o.now();
     let n = 0;
     for (const [id, e] of [...this.#open]) {
-      if (now - e.session.at > this.#o.ttlMs) {
-        this.#end(id, e);
+      if (now - e.session.at > this.#ttlOf(e)) {
+        // Gone quiet, not ended: a later update of its cluster brings it back.
+        this.#end(id, e, false);
         n++;
       }
     }
@@ -151,9 +152,17 @@ export class PresenceService {
     this.#unsubscribe();
   }
 
-  #end(sessionId: string, e: Entry): void {
+  /**
+   * How long an entry lives without an update. A session still starting (no heartbeat yet: the
+   * player may take a while to buffer on a slow device) gets three times as long.
+   */
+  #ttlOf(e: Entry): number {
+    return e.session.starting ? 3 * this.#o.ttlMs : this.#o.ttlMs;
+  }
+
+  #end(sessionId: string, e: Entry, ended = true): void {
     this.#open.delete(sessionId);
-    this.#ended.set(sessionId, this.#o.now());
+    if (ended) this.#ended.set(sessionId, this.#o.now());
     const { terminalId, profileId } = e.session;
     this.#o.bus.publish(e.userId, { type: 'presence-ended', sessionId, terminalId, ...(profileId ? { profileId } : {}) });
   }

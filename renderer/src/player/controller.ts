@@ -374,7 +374,7 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
   on(video, 'playing', () => {
     if (!hasPlayed) {
       hasPlayed = true;
-      reporter?.start();
+      reporter?.start({ now: Boolean(request?.handoff) });
     }
     store.getState().playing();
     tick();
