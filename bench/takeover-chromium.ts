@@ -3,8 +3,8 @@
  * here" on the now-playing card of what terminal P is playing; measured is the time from that
  * press to Q's first presented video frame, and the position error: the frame's media time
  * against where P was at the press plus the time since, over 20 handoffs (3 with --quick).
- * Baseline, in the same run and pages: the patent's resume — Q presses Resume on its
- * Continue-watching card of a point P left — press → first frame (every 4th handoff).
+ * Baseline: benchmark 4, the patent's resume (press Resume → first frame), run next to it
+ * (`npm run bench -- resume-chromium takeover`).
  *
  * Set-up as benchmark 4 (bench/resume-chromium.ts): a server-mock child process on loopback
  * (2 s heartbeats) serving the built web terminal, headless Chromium, one account, two
@@ -30,11 +30,13 @@ import { createAccount, firstLine, openTerminal, until, webDir, withTimeout } fr
 
 /** One press (handoff or baseline resume) may take this long to its first frame. */
 const PRESS_TIMEOUT_MS = 20_000;
+/** Between two handoffs (ms). */
+const SETTLE_MS = 1_500;
 /** No new run starts this long after the first. */
 const DEADLINE_MS = { full: 170_000, quick: 40_000 };
 
 interface Sample {
-  kind: 'takeover' | 'resume';
+  kind: 'takeover';
   ok: boolean;
   failure?: string;
   ttffMs?: number;
@@ -98,20 +100,6 @@ async function takeover(p: Page, q: Page): Promise<Sample> {
   return { kind: 'takeover', ok: true, ttffMs: frame.at - pressedAt, errorS: frame.t - (pAtPress + (frame.at - pressedAt) / 1000) };
 }
 
-/** The baseline: Q (playing) stops, then presses Resume on its card; Q plays again afterwards. */
-async function resume(q: Page): Promise<Sample> {
-  const stop = q.waitForRequest((r) => /\/stream\/v1\/sessions\/[^/]+\/stop$/.test(r.url()));
-  await q.keyboard.press('Escape');
-  await stop;
-  await q.locator(`[data-testid=cw-card][data-program-id="${PROGRAM_ID}"] .cw-actions button.btn-primary`).waitFor({ timeout: 15_000 });
-  const card = q.locator(`[data-testid=cw-card][data-program-id="${PROGRAM_ID}"]`);
-  const bp = Number(await card.getAttribute('data-offset-ms')) / 1000;
-  const pressedAt = await press(q, `[data-testid=cw-card][data-program-id="${PROGRAM_ID}"] .cw-actions button.btn-primary`);
-  if (pressedAt === null) throw new Error('no Resume button');
-  const frame = await firstFrame(q);
-  return { kind: 'resume', ok: true, ttffMs: frame.at - pressedAt, errorS: frame.t - bp };
-}
-
 async function run(ctx: BenchContext): Promise<BenchOutput> {
   const n = ctx.quick ? 3 : 20;
   const web = await webDir(ctx);
@@ -142,8 +130,9 @@ async function run(ctx: BenchContext): Promise<BenchOutput> {
         samples.push(await withTimeout(takeover(p, q), 40_000, 'handoff'));
         [p, q] = [q, p];
         ctx.log(`handoff ${i + 1}/${n}: first frame ${ms(samples.at(-1)?.ttffMs as number)} ms, error ${(samples.at(-1)?.errorS as number).toFixed(3)} s`);
-        // The baseline in the same pages: the terminal now playing stops and resumes its point.
-        if (i % 4 === 3) samples.push(await withTimeout(resume(p), 40_000, 'resume'));
+        // A person looks at the screen before pressing on the other one: the next handoff is of a
+        // terminal that plays steadily (taking back at once is tested in handoff.test.ts and e2e).
+        await new Promise((r) => setTimeout(r, SETTLE_MS));
       } catch (err) {
         samples.push({ kind: 'takeover', ok: false, failure: firstLine(err) });
         ctx.log(`handoff ${i + 1}/${n}: failed (${firstLine(err)})`);
@@ -163,30 +152,30 @@ async function run(ctx: BenchContext): Promise<BenchOutput> {
 }
 
 function report(samples: Sample[], n: number, pageErrors: string[]): BenchOutput {
-  const of = (kind: Sample['kind']) => samples.filter((s) => s.kind === kind);
-  const row = (label: string, rs: Sample[]) => {
-    const t = summarize(rs.map((s) => (s.ok ? (s.ttffMs as number) : Infinity)));
-    const e = rs.filter((s) => s.ok).map((s) => Math.abs(s.errorS as number));
-    const f = (v: number) => (v === Infinity ? 'failed' : ms(v));
-    return { cells: [label, rs.length, rs.filter((s) => !s.ok).length, f(t.p50), f(t.p99), e.length ? (e.reduce((x, y) => x + y, 0) / e.length).toFixed(3) : '–', e.length ? Math.max(...e).toFixed(3) : '–'], t, e };
-  };
-  const take = row('takeover: Continue here → first frame', of('takeover'));
-  const base = row('baseline: Resume on the card → first frame', of('resume'));
-  const maxErr = take.e.length ? Math.max(...take.e) : Number.NaN;
-  const failed = of('takeover').filter((s) => !s.ok).length;
+  const t = summarize(samples.map((s) => (s.ok ? (s.ttffMs as number) : Infinity)));
+  const e = samples.filter((s) => s.ok).map((s) => s.errorS as number);
+  const abs = e.map(Math.abs);
+  const failed = samples.filter((s) => !s.ok).length;
+  const f = (v: number) => (v === Infinity ? 'failed' : ms(v));
+  const maxErr = abs.length ? Math.max(...abs) : Number.NaN;
+  const sec = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
   return {
     tables: [
       {
-        title: `Takeover in Chromium — ${n} handoffs between two PCs (harbour-lights, DASH), ping-pong; the resume baseline every 4th handoff`,
-        columns: ['press', 'n', 'failed', 'first frame p50 ms', 'p99 ms', 'mean |error| s', 'max |error| s'],
-        rows: [take.cells, base.cells],
+        title: `Takeover in Chromium — press Continue here on the other PC's now-playing card → first presented frame; ${n} handoffs, ping-pong (harbour-lights, DASH)`,
+        columns: ['press', 'n', 'failed', 'first frame p50 ms', 'p99 ms', 'max ms', 'mean error s', 'max |error| s'],
+        rows: [['takeover: Continue here', samples.length, failed, f(t.p50), f(t.p99), f(t.max), sec(e.length ? e.reduce((x, y) => x + y, 0) / e.length : Number.NaN), sec(maxErr)]],
       },
     ],
     targets: [
-      { target: 'takeover position error ≤ 0.5 s (|first frame − (P at press + elapsed)|)', measured: `max ${Number.isFinite(maxErr) ? maxErr.toFixed(3) : '–'} s over ${take.e.length} handoffs`, met: failed === 0 && take.e.length > 0 ? maxErr <= 0.5 : null },
-      { target: 'takeover first frame p50 within 1.5× the resume baseline', measured: `${ms(take.t.p50)} ms vs ${ms(base.t.p50)} ms`, met: failed === 0 && Number.isFinite(base.t.p50) ? take.t.p50 <= 1.5 * base.t.p50 : null },
+      {
+        target: 'takeover position error ≤ 0.5 s (|first frame − (P at press + elapsed)|)',
+        measured: `max ${sec(maxErr)} s over ${abs.length} handoffs${failed ? `, ${failed} failed or not run` : ''}`,
+        met: failed === 0 && abs.length > 0 ? maxErr <= 0.5 : null,
+      },
     ],
     notes: [
+      'Baseline: the resume benchmark (4, resume-chromium) — run both with `npm run bench -- resume-chromium takeover` to print them side by side from one run.',
       'Error: the frame’s media time against P’s position at the press carried forward by the machine clock (all contexts share it); negative = Q started behind P.',
       'Q catches up before its first frame (renderer/src/player/catch-up.ts): it waits for the start to be buffered, then seeks to where P is now.',
       ...(pageErrors.length ? [`page errors: ${pageErrors.slice(0, 3).join(' | ')}`] : []),
