@@ -30,8 +30,8 @@ import { createAccount, firstLine, openTerminal, until, webDir, withTimeout } fr
 
 /** One press (handoff or baseline resume) may take this long to its first frame. */
 const PRESS_TIMEOUT_MS = 20_000;
-/** Between two handoffs (ms). */
-const SETTLE_MS = 1_500;
+/** Between two handoffs (ms): more than one heartbeat interval (2 s), so global has heard P playing steadily. */
+const SETTLE_MS = 3_000;
 /** No new run starts this long after the first. */
 const DEADLINE_MS = { full: 170_000, quick: 40_000 };
 
