@@ -36,6 +36,7 @@ export const REGISTRY: readonly RegistryEntry[] = [
   { number: 9, name: 'settop-chromium', title: 'Set-top client in Chromium (CPU 6×)', module: './settop-chromium.ts', timeoutSec: { full: 600, quick: 240 } },
   { number: 10, name: 'heartbeat', title: 'Heartbeats at the streaming role', module: './heartbeat.ts' },
   { number: 11, name: 'sse-memory', title: 'Push connections: memory per idle SSE client', module: './sse-memory.ts' },
+  { number: 12, name: 'takeover', title: 'Takeover in Chromium: Continue here → first frame, next to resume', module: './takeover-chromium.ts' },
 ];
 
 /** Whether the entry's module exists. */

@@ -118,7 +118,7 @@ export async function webDir(ctx: BenchContext): Promise<string> {
   return dir;
 }
 
-async function createAccount(url: string): Promise<void> {
+export async function createAccount(url: string): Promise<void> {
   const res = await fetch(`${url}/api/v1/accounts`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -129,7 +129,7 @@ async function createAccount(url: string): Promise<void> {
 }
 
 /** A new terminal (browser context): sign in and name it through the UI; waits for home. */
-async function openTerminal(browser: Browser, url: string, name: string, errors: string[]): Promise<Page> {
+export async function openTerminal(browser: Browser, url: string, name: string, errors: string[]): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
   const page = await context.newPage();
@@ -154,12 +154,12 @@ function videoState(page: Page): Promise<{ t: number; paused: boolean; seeking: 
   });
 }
 
-function firstLine(err: unknown): string {
+export function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0] as string;
 }
 
 /** `p`, or a rejection after `timeoutMs`. */
-async function withTimeout<T>(p: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+export async function withTimeout<T>(p: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   p.catch(() => undefined); // a late rejection after the timeout is not unhandled
   try {
@@ -170,7 +170,7 @@ async function withTimeout<T>(p: Promise<T>, timeoutMs: number, what: string): P
 }
 
 /** Poll `check` until it is true or `timeoutMs` passed (then throw `what`). */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = STEP_TIMEOUT_MS): Promise<void> {
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs = STEP_TIMEOUT_MS): Promise<void> {
   const end = performance.now() + timeoutMs;
   while (!(await check())) {
     if (performance.now() > end) throw new Error(`${what}: not within ${timeoutMs} ms`);

@@ -74,6 +74,14 @@ export const ERROR_STATUS = {
   PROFILE_NOT_FOUND: 404,
   /** Profiles: a household has at most 8 profiles, and at least one. */
   PROFILE_LIMIT: 409,
+  /** Handoff: another terminal took this session over first (exactly one claim wins). */
+  HANDOFF_TAKEN: 409,
+  /** Handoff: a terminal cannot take over its own session. */
+  HANDOFF_SELF: 409,
+  /** Handoff: the session is another profile's; only the same profile may take it over. */
+  HANDOFF_NOT_ALLOWED: 403,
+  /** Handoff: the session has not reported its play token yet (just opened); retry shortly. */
+  HANDOFF_NOT_READY: 409,
   /** An unexpected server fault; the body never says more. */
   INTERNAL: 500,
   /** A dependency (another role, the store) is unreachable; retry later. */

@@ -35,6 +35,7 @@ describe('/openapi.json and /docs', () => {
         'GET /api/v1/events',
         'GET /api/v1/presence',
         'POST /global/v1/presence',
+        'POST /api/v1/handoff/claim',
         'GET /admin/v1/programs',
         'PUT /admin/v1/programs',
         'DELETE /admin/v1/programs/{programId}',

@@ -390,6 +390,13 @@ export const en = {
   'nowPlaying.title': 'Playing now on your devices',
   'nowPlaying.state': '{state, select, paused {Paused on {terminal}} other {Playing on {terminal}}} · {position}',
   'nowPlaying.label': '{title}: {state, select, paused {paused on {terminal}} other {playing on {terminal}}} at {position}',
+  'handoff.continueHere': 'Continue here',
+  'handoff.claiming': 'Taking over…',
+  'handoff.away': 'Continued on {terminal}',
+  'handoff.awayDetail': 'Stopped at {position}. You can take it back to this device.',
+  'handoff.takeBack': 'Take it back',
+  'handoff.tvHints': 'OK: take it back · Back: home',
+  'handoff.error': '{code, select, HANDOFF_TAKEN {Another device took it over first.} HANDOFF_NOT_ALLOWED {Only the person watching can take this over.} HANDOFF_NOT_READY {It is just starting there. Try again in a moment.} SESSION_NOT_FOUND {It is not playing there any more.} other {Could not take it over. Try again.}}',
 } as const;
 
 /** A message key. */

@@ -391,4 +391,11 @@ export const zhCN: Record<MessageKey, string> = {
   'nowPlaying.title': '正在你的设备上播放',
   'nowPlaying.state': '{state, select, paused {已在{terminal}上暂停} other {正在{terminal}上播放}} · {position}',
   'nowPlaying.label': '{title}：{state, select, paused {已在{terminal}上暂停} other {正在{terminal}上播放}}，{position}',
+  'handoff.continueHere': '在这里继续',
+  'handoff.claiming': '正在接过来…',
+  'handoff.away': '已在{terminal}上继续',
+  'handoff.awayDetail': '停在 {position}。可以把它拿回这台设备。',
+  'handoff.takeBack': '拿回来',
+  'handoff.tvHints': '确定：拿回来 · 返回：主页',
+  'handoff.error': '{code, select, HANDOFF_TAKEN {另一台设备先接过去了。} HANDOFF_NOT_ALLOWED {只有正在观看的人才能接过来。} HANDOFF_NOT_READY {那边刚开始播放，请稍后再试。} SESSION_NOT_FOUND {那边已经不在播放了。} other {没能接过来，请重试。}}',
 };

@@ -20,6 +20,7 @@ import {
 } from './model.ts';
 import { Profile } from './profiles.ts';
 import { PresenceSession } from './presence.ts';
+import { HandoffEvent } from './handoff.ts';
 
 // ---------------------------------------------------------------- accounts and sessions
 
@@ -321,6 +322,8 @@ export const PushEvent = Type.Union([
   Type.Object({ type: Type.Literal('presence'), session: PresenceSession }),
   /** A household session ended (stop, timeout, revocation, or global stopped hearing of it). */
   Type.Object({ type: Type.Literal('presence-ended'), sessionId: Id, terminalId: Id, profileId: Type.Optional(Id) }),
+  /** A household session was taken over by another terminal ("Continue here", issue 15). */
+  HandoffEvent,
 ]);
 export type PushEvent = Static<typeof PushEvent>;
 

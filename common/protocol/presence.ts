@@ -46,6 +46,11 @@ export const PresenceUpdate = Type.Object(
     /** No heartbeat yet since the session opened. */
     starting: Type.Optional(Type.Boolean()),
     open: Type.Boolean(),
+    /**
+     * The session's current play token, so global can hand it to the terminal that takes the
+     * session over (issue 15). Kept by global, never pushed.
+     */
+    playToken: Type.Optional(Type.String({ minLength: 10, maxLength: 2000 })),
   },
   { additionalProperties: false },
 );

@@ -27,6 +27,11 @@ export const PlayRequest = Type.Object(
     /** This terminal's id, required when admitted on a play token alone. */
     terminalId: Type.Optional(Id),
     protocol: Type.Optional(StreamProtocol),
+    /**
+     * "Continue here" (issue 15): `playToken` is the session this terminal took over; the
+     * access server then also requires the token's profile to be this terminal's current one.
+     */
+    handoff: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

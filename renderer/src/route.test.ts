@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hrefOf, pageOptions, parseRoute, type Route } from './route.ts';
+import { hrefOf, pageOptions, parseRoute, playerKey, type Route } from './route.ts';
 
 describe('routes', () => {
   it('parses and prints every route the same way', () => {
@@ -9,6 +9,7 @@ describe('routes', () => {
       { name: 'watch', programId: 'harbour-lights', start: { kind: 'resume' } },
       { name: 'watch', programId: 'harbour-lights', start: { kind: 'over' } },
       { name: 'watch', programId: 'live-news', start: { kind: 'terminal', terminalId: 'term-bbbbbbbb' } },
+      { name: 'watch', programId: 'harbour-lights', start: { kind: 'handoff', sessionId: 'Ab3_-xyz12345678' } },
       { name: 'link', code: null },
       { name: 'link', code: 'BCDF-GHJK' },
       { name: 'link', code: 'BCD' },
@@ -16,11 +17,17 @@ describe('routes', () => {
     for (const r of routes) expect(parseRoute(hrefOf(r))).toEqual(r);
   });
 
+  it('gives each handoff its own player screen, other starts the programme’s', () => {
+    expect(playerKey('ocean', { kind: 'resume' })).toBe(playerKey('ocean', { kind: 'over' }));
+    expect(playerKey('ocean', { kind: 'handoff', sessionId: 'sess-0001aaaa' })).not.toBe(playerKey('ocean', { kind: 'handoff', sessionId: 'sess-0002bbbb' }));
+  });
+
   it('treats anything unknown or malformed as home', () => {
     expect(parseRoute('')).toEqual({ name: 'home' });
     expect(parseRoute('#/nowhere')).toEqual({ name: 'home' });
     expect(parseRoute('#/watch/Bad Id')).toEqual({ name: 'home' });
     expect(parseRoute('#/watch/x?from=<script>')).toEqual({ name: 'watch', programId: 'x', start: { kind: 'resume' } });
+    expect(parseRoute('#/watch/x?handoff=<script>')).toEqual({ name: 'watch', programId: 'x', start: { kind: 'resume' } });
   });
 
   it('reads the link page’s code the way people and QR codes write it', () => {

@@ -4,6 +4,7 @@
  *   #/watch/<programId>     play: resume the newest point of the row (or from the start)
  *       ?start=over         … from the beginning / the live edge
  *       ?from=<terminalId>  … from that terminal's point (the card's "other devices")
+ *       ?handoff=<session>  … take over that household session ("Continue here", stores/handoff.ts)
  *   #/settings              settings over home
  *   #/link                  link a TV by the code it shows (RFC 8628)
  *       ?code=XXXX-XXXX     … prefilled (the TV's QR code opens this)
@@ -16,7 +17,7 @@ import type { TerminalType } from '../../common/protocol/model.ts';
 import { codeLetters, formatCode } from './user-code.ts';
 
 /** Where a viewing starts. */
-export type StartIntent = { kind: 'resume' } | { kind: 'over' } | { kind: 'terminal'; terminalId: string };
+export type StartIntent = { kind: 'resume' } | { kind: 'over' } | { kind: 'terminal'; terminalId: string } | { kind: 'handoff'; sessionId: string };
 
 /** A screen of the app. */
 export type Route =
@@ -39,8 +40,16 @@ export function parseRoute(hash: string): Route {
   }
   if (parts[0] === 'watch' && parts[1] && /^[a-z0-9][a-z0-9_-]{0,63}$/.test(parts[1])) {
     const from = params.get('from');
+    const handoff = params.get('handoff');
+    const id = (v: string | null): v is string => v !== null && /^[A-Za-z0-9_-]{8,64}$/.test(v);
     const start: StartIntent =
-      params.get('start') === 'over' ? { kind: 'over' } : from && /^[A-Za-z0-9_-]{8,64}$/.test(from) ? { kind: 'terminal', terminalId: from } : { kind: 'resume' };
+      params.get('start') === 'over'
+        ? { kind: 'over' }
+        : id(handoff)
+          ? { kind: 'handoff', sessionId: handoff }
+          : id(from)
+            ? { kind: 'terminal', terminalId: from }
+            : { kind: 'resume' };
     return { name: 'watch', programId: parts[1], start };
   }
   return { name: 'home' };
@@ -60,6 +69,7 @@ export function hrefOf(route: Route): string {
       const s = route.start;
       if (s.kind === 'over') return `${base}?start=over`;
       if (s.kind === 'terminal') return `${base}?from=${encodeURIComponent(s.terminalId)}`;
+      if (s.kind === 'handoff') return `${base}?handoff=${encodeURIComponent(s.sessionId)}`;
       return base;
     }
     default:
@@ -82,4 +92,12 @@ export function pageOptions(search: string): PageOptions {
     type: type === 'pc' || type === 'mobile' || type === 'stb' ? type : null,
     mode: mode === 'tv' || mode === 'desktop' ? mode : null,
   };
+}
+
+/**
+ * The identity of a player screen: one per programme, and a fresh one (a new <video>) for each
+ * handoff, so a take-back never reuses the element of the viewing it replaces.
+ */
+export function playerKey(programId: string, start: StartIntent): string {
+  return start.kind === 'handoff' ? `${programId}:${start.sessionId}` : programId;
 }

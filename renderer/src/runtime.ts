@@ -26,6 +26,7 @@ import { localRecords } from './stores/home-merge.ts';
 import { createPlayerStore, type PlayerStore } from './stores/player.ts';
 import { createProfilesStore, type ProfilesStore } from './stores/profiles.ts';
 import { createPresenceStore, type PresenceStore } from './stores/presence.ts';
+import { createHandoffStore, type HandoffStore } from './stores/handoff.ts';
 import { createSessionStore, type SessionStore } from './stores/session.ts';
 import { createSettingsStore, type SettingsStore } from './stores/settings.ts';
 import { createToastStore, type ToastStore } from './stores/toasts.ts';
@@ -39,6 +40,8 @@ export interface Runtime {
   home: HomeStore;
   /** Now playing on the household's other terminals (issue 15). */
   presence: PresenceStore;
+  /** "Continue here": claims of household sessions, and this terminal's handed-away viewing. */
+  handoff: HandoffStore;
   player: PlayerStore;
   connectivity: ConnectivityStore;
   toasts: ToastStore;
@@ -106,6 +109,12 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     },
   });
   const presence = createPresenceStore({ api, selfId: () => session.getState().identity?.terminalId ?? null });
+  const handoff = createHandoffStore({
+    api,
+    selfId: () => session.getState().identity?.terminalId ?? null,
+    sessions: () => presence.getState().sessions,
+    reloadSessions: () => presence.getState().load(),
+  });
   const journal: Journal = createJournal(bridge);
   const session = createSessionStore({
     bridge,
@@ -122,6 +131,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
       settings.getState().setProfileLanguage(null);
       lastProfileId = undefined;
       presence.getState().reset();
+      handoff.getState().reset();
     },
   });
 
@@ -175,6 +185,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
       onEvent: (event) => {
         home.getState().applyPush(event);
         presence.getState().applyPush(event);
+        handoff.getState().applyPush(event);
       },
       // Whatever happened while not connected is in the page: refetch on every (re)connection.
       onOpen: () => {
@@ -241,6 +252,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     session,
     home,
     presence,
+    handoff,
     player,
     connectivity,
     toasts,

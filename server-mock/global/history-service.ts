@@ -21,6 +21,11 @@ export interface HistoryServiceDeps {
   profiles: ProfileService;
   rules: ResumeRules;
   retentionDays: number;
+  /**
+   * True for a report of a session another terminal took over (issue 15, global/handoff.ts):
+   * it is `stale`, whatever its seq — the handoff already recorded that viewing's stop.
+   */
+  fenced?: (terminalId: string, playToken: string | undefined) => boolean;
   now?: () => number;
 }
 
@@ -60,8 +65,10 @@ export class HistoryService {
   readonly #rules: ResumeRules;
   readonly #retentionMs: number;
   readonly #now: () => number;
+  readonly #fenced: (terminalId: string, playToken: string | undefined) => boolean;
 
   constructor(deps: HistoryServiceDeps) {
+    this.#fenced = deps.fenced ?? (() => false);
     this.#store = deps.store;
     this.#bus = deps.bus;
     this.#profiles = deps.profiles;
@@ -127,6 +134,7 @@ export class HistoryService {
         profileId = (await this.#profiles.currentOf(terminal)).id;
       }
       names.set(terminal.id, terminal.name);
+      const fenced = this.#fenced(terminal.id, report.playToken);
       const incoming = {
         seq: report.seq,
         breakpoint,
@@ -146,7 +154,7 @@ export class HistoryService {
         playToken: report.playToken ?? null,
         ...(report.tracks ? { tracks: report.tracks } : {}),
         now,
-        decide: (stored) => decideReport(stored, incoming, program, this.#rules),
+        decide: (stored) => (fenced ? { outcome: 'stale' } : decideReport(stored, incoming, program, this.#rules)),
         statusOf: (bp) => classify(bp, program, this.#rules, now),
       });
     }

@@ -24,6 +24,8 @@ import { ProfileService } from './profiles-service.ts';
 import { profileRoutes } from './routes-profiles.ts';
 import { PresenceService } from './presence.ts';
 import { presenceRoutes } from './routes-presence.ts';
+import { HandoffFences, HandoffService } from './handoff.ts';
+import { handoffRoutes } from './routes-handoff.ts';
 
 /** The services of one global role instance. */
 export interface GlobalServices {
@@ -38,6 +40,9 @@ export interface GlobalServices {
   profiles: ProfileService;
   /** Now playing: the households' open play sessions, reported by the clusters. */
   presence: PresenceService;
+  /** "Continue here": claims of household sessions, and the fences of handed-off ones. */
+  handoff: HandoffService;
+  fences: HandoffFences;
 }
 
 /** Build the global services over a store. */
@@ -58,7 +63,12 @@ export function createGlobal(store: Store, config: Config, now: () => number = D
     now,
   });
   const profiles = new ProfileService({ store, now });
-  const history = new HistoryService({ store, bus, profiles, rules: config.resume, retentionDays: config.retentionDays, now });
+  const fences = new HandoffFences(now);
+  const history = new HistoryService({
+    store, bus, profiles, rules: config.resume, retentionDays: config.retentionDays, now,
+    fenced: (terminalId, playToken) => fences.fences(terminalId, playToken),
+  });
+  const handoff = new HandoffService({ store, bus, presence, profiles, history, fences, now });
   const auth: Authenticator = {
     user: (token) => accounts.authenticateUser(token),
     terminal: (credential) => accounts.authenticateTerminal(credential),
@@ -66,7 +76,7 @@ export function createGlobal(store: Store, config: Config, now: () => number = D
     adminToken: config.adminToken,
   };
   const devices = new DeviceService({ store, now, expiresInSec: config.deviceCodeTtlSec, intervalSec: config.devicePollIntervalSec });
-  return { store, bus, accounts, history, devices, auth, revocations, profiles, presence };
+  return { store, bus, accounts, history, devices, auth, revocations, profiles, presence, handoff, fences };
 }
 
 /** Options of the global plugin. */
@@ -91,10 +101,15 @@ export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = asyn
   await app.register(deviceRoutes, { devices, auth, rateLimit: config.authRateLimit, publicUrl: config.publicUrl });
   await app.register(lifecycleRoutes, { accounts, auth, authRateLimit: config.authRateLimit });
   await app.register(profileRoutes, { profiles, store, auth, authRateLimit: config.authRateLimit });
-  await app.register(eventRoutes, { bus, auth, revocations, profiles });
+  // A terminal offline during a handoff hears of it when its push stream is back.
+  await app.register(eventRoutes, { bus, auth, revocations, profiles, replay: (terminalId) => services.fences.eventsFrom(terminalId) });
   await app.register(revocationRoutes, { revocations, auth });
   await app.register(presenceRoutes, { presence: services.presence, profiles, auth });
-  const presenceTimer = setInterval(() => services.presence.sweep(), 1_000);
+  await app.register(handoffRoutes, { handoff: services.handoff, auth });
+  const presenceTimer = setInterval(() => {
+    services.presence.sweep();
+    services.fences.sweep();
+  }, 1_000);
   presenceTimer.unref();
   app.addHook('onClose', async () => {
     clearInterval(presenceTimer);

@@ -190,4 +190,24 @@ describe('PresenceService', () => {
     expect(svc.size).toBe(0);
     svc.close();
   });
+
+  it('gives a starting session three times as long, and brings back one that only went quiet', async () => {
+    let t = 1_800_000_000_000;
+    const bus = new EventBus();
+    const got: string[] = [];
+    bus.subscribe('user-00000001', (e) => got.push(e.type));
+    const store = { getTerminal: async () => ({ id: 'term-0000001', userId: 'user-00000001', name: 'TV', type: 'stb', revokedAt: null }) };
+    const svc = new PresenceService({ store: store as never, bus, revocations: new RevocationHub(), ttlMs: 3_000, now: () => t });
+    const update = { sessionId: 'sess-0001aaaa', userId: 'user-00000001', terminalId: 'term-0000001', profileId: null, programId: 'ocean', position: { kind: 'offset' as const, offsetMs: 0 }, paused: false, open: true };
+    await svc.apply([{ ...update, starting: true }]);
+    t += 8_999; // a slow device still buffering
+    expect(svc.sweep()).toBe(0);
+    t += 2;
+    expect(svc.sweep()).toBe(1);
+    // Its first heartbeat, late: the card comes back (it went quiet; it did not end).
+    expect(await svc.apply([update])).toBe(1);
+    expect(svc.list('user-00000001', null)).toHaveLength(1);
+    expect(got).toEqual(['presence', 'presence-ended', 'presence']);
+    svc.close();
+  });
 });

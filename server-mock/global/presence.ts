@@ -34,6 +34,8 @@ export interface PresenceOptions {
 interface Entry {
   userId: string;
   session: PresenceSession;
+  /** The session's latest play token (for a handoff; never pushed). */
+  playToken: string | null;
 }
 
 /** How long an ended session id is remembered against late duplicates. */
@@ -96,7 +98,7 @@ export class PresenceService {
         ...(u.starting ? { starting: true as const } : {}),
         at: this.#o.now(),
       };
-      this.#open.set(u.sessionId, { userId: u.userId, session });
+      this.#open.set(u.sessionId, { userId: u.userId, session, playToken: u.playToken ?? this.#open.get(u.sessionId)?.playToken ?? null });
       this.#o.bus.publish(u.userId, { type: 'presence', session });
       applied++;
     }
@@ -115,17 +117,28 @@ export class PresenceService {
     const now = this.#o.now();
     const out: PresenceSession[] = [];
     for (const e of this.#open.values()) {
-      if (e.userId !== userId || now - e.session.at > this.#o.ttlMs) continue;
+      if (e.userId !== userId || now - e.session.at > this.#ttlOf(e)) continue;
       if (!inScope(scope, e.session.profileId)) continue;
       out.push(e.session);
     }
     return out.sort((a, b) => b.at - a.at || a.sessionId.localeCompare(b.sessionId));
   }
 
-  /** An open session by id with its user (for handoff), or null. */
-  get(sessionId: string): { userId: string; session: PresenceSession } | null {
+  /** An open, unexpired session by id with its user and play token (for handoff), or null. */
+  get(sessionId: string): { userId: string; session: PresenceSession; playToken: string | null } | null {
     const e = this.#open.get(sessionId);
-    return e ? { userId: e.userId, session: e.session } : null;
+    if (!e || this.#o.now() - e.session.at > this.#ttlOf(e)) return null;
+    return { userId: e.userId, session: e.session, playToken: e.playToken };
+  }
+
+  /**
+   * End a session now because another terminal took it over: it leaves every card at once and
+   * its cluster's later updates (the old terminal's heartbeats) cannot bring it back.
+   */
+  endNow(sessionId: string): void {
+    const e = this.#open.get(sessionId);
+    if (e) this.#end(sessionId, e);
+    else this.#ended.set(sessionId, this.#o.now());
   }
 
   /** Drop entries whose cluster went silent and forget old ended ids; returns how many expired. */
@@ -133,8 +146,9 @@ export class PresenceService {
     const now = this.#o.now();
     let n = 0;
     for (const [id, e] of [...this.#open]) {
-      if (now - e.session.at > this.#o.ttlMs) {
-        this.#end(id, e);
+      if (now - e.session.at > this.#ttlOf(e)) {
+        // Gone quiet, not ended: a later update of its cluster brings it back.
+        this.#end(id, e, false);
         n++;
       }
     }
@@ -152,9 +166,17 @@ export class PresenceService {
     this.#unsubscribe();
   }
 
-  #end(sessionId: string, e: Entry): void {
+  /**
+   * How long an entry lives without an update. A session still starting (no heartbeat yet: the
+   * player may take a while to buffer on a slow device) gets three times as long.
+   */
+  #ttlOf(e: Entry): number {
+    return e.session.starting ? 3 * this.#o.ttlMs : this.#o.ttlMs;
+  }
+
+  #end(sessionId: string, e: Entry, ended = true): void {
     this.#open.delete(sessionId);
-    this.#ended.set(sessionId, this.#o.now());
+    if (ended) this.#ended.set(sessionId, this.#o.now());
     const { terminalId, profileId } = e.session;
     this.#o.bus.publish(e.userId, { type: 'presence-ended', sessionId, terminalId, ...(profileId ? { profileId } : {}) });
   }

@@ -25,6 +25,8 @@ export interface EventRoutesOptions {
   profiles: ProfileService;
   /** Keep-alive comment interval (ms). */
   keepAliveMs?: number;
+  /** Events sent to a terminal right after `hello` (handoffs away from it it may have missed). */
+  replay?: (terminalId: string) => PushEvent[];
 }
 
 /** Serialise one event in SSE framing. */
@@ -32,7 +34,7 @@ export function sseFrame(id: number, event: PushEvent): string {
   return `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
-export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async (app, { bus, auth, revocations, profiles, keepAliveMs = 15_000 }) => {
+export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async (app, { bus, auth, revocations, profiles, keepAliveMs = 15_000, replay }) => {
   const open = new Set<() => void>();
   /** Open streams with whose they are, so a revocation finds them. */
   const owners = new Map<() => void, { terminalId: string; userId: string }>();
@@ -121,7 +123,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
         if (event.type === 'history') return scope.shared || event.record.profileId === undefined || event.record.profileId === scope.profileId;
         if (event.type === 'hidden') return event.profileId === undefined || event.profileId === scope.profileId;
         if (event.type === 'presence') return inPresenceScope(scope, event.session.profileId);
-        if (event.type === 'presence-ended') return inPresenceScope(scope, event.profileId);
+        if (event.type === 'presence-ended' || event.type === 'handoff') return inPresenceScope(scope, event.profileId);
         return true;
       };
       const unsubscribe = bus.subscribe(p.userId, send);
@@ -137,6 +139,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
       owners.set(close, { terminalId: p.terminal.id, userId: p.userId });
       req.raw.on('close', close);
       res.on('error', close);
+      for (const event of replay?.(p.terminal.id) ?? []) send(event);
     },
   );
 };

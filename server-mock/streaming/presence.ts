@@ -62,6 +62,7 @@ export class PresenceReporter {
       paused,
       ...(s.seq < 0 ? { starting: true } : {}),
       open,
+      ...(open ? { playToken: s.playToken } : {}),
     });
     this.#kick();
   }

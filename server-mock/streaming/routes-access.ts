@@ -83,24 +83,25 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
   const baseUrl = (req: FastifyRequest) => o.publicUrl ?? `${req.protocol}://${req.host}`;
 
   /** Who is asking to play: credential → introspection; else a same-user play token. */
-  async function admit(req: FastifyRequest, body: PlayRequest): Promise<{ id: TerminalIdentity; byToken: boolean }> {
+  async function admit(req: FastifyRequest, body: PlayRequest): Promise<{ id: TerminalIdentity; byToken: boolean; claims: PlayTokenClaims | null }> {
     // Fail closed: while this cluster cannot hear revocations, it admits no new session.
     if (!o.revocations.ready) throw new AppError('UPSTREAM_UNAVAILABLE', 'The global server is unreachable; try again shortly');
     const credential = bearerToken(req);
+    if (body.handoff && !body.playToken) throw new AppError('VALIDATION_FAILED', 'A handoff presents the play token of the session taken over');
     const claims = body.playToken ? verify(body.playToken) : null;
     if (claims && claims.p !== body.programId) throw tokenInvalid('issued for another programme');
     if (credential) {
       const id = await o.client.introspect(credential);
       if (!id) throw new AppError('UNAUTHENTICATED', 'A valid terminal credential is required');
       if (claims && claims.u !== id.userId) throw tokenInvalid('issued to another user');
-      return { id, byToken: false };
+      return { id, byToken: false, claims };
     }
     if (!claims || !body.terminalId) {
       throw new AppError('UNAUTHENTICATED', 'Send a terminal credential, or a play token with your terminal id');
     }
     const id = await o.client.terminal(body.terminalId);
     if (!id || id.userId !== claims.u) throw tokenInvalid('issued to another user');
-    return { id, byToken: true };
+    return { id, byToken: true, claims };
   }
 
   app.post(
@@ -116,7 +117,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
     },
     async (req) => {
       const body = req.body;
-      const { id, byToken } = await admit(req, body);
+      const { id, byToken, claims } = await admit(req, body);
       if (o.revocations.isRevoked(id.terminal.id, id.userId)) throw new AppError('UNAUTHENTICATED', 'A valid terminal credential is required');
       const answer = await o.client.programs(id.terminal.id);
       const program = answer.programs.find((p) => p.id === body.programId);
@@ -133,6 +134,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         throw new AppError('PROGRAM_NOT_FOUND', 'Unknown programme');
       }
       const profileId = answer.profile?.id ?? null;
+      // A handoff continues one person's viewing: the same profile, not just the same household.
+      if (body.handoff && claims?.pf !== undefined && claims.pf !== profileId) throw tokenInvalid('issued to another profile');
       const link = linkFor(program, o.clusterId);
       if (!link) throw new AppError('PROGRAM_NOT_FOUND', 'Programme is not available on this streaming cluster');
       const protocol: 'dash' | 'hls' = body.protocol === 'hls' && link.hls ? 'hls' : 'dash';

@@ -9,6 +9,7 @@
  * only for the sign-in → name-this-terminal step and is never stored).
  */
 import { PresenceList } from '../../../common/protocol/presence.ts';
+import { HandoffClaim } from '../../../common/protocol/handoff.ts';
 import Type, { type Static, type TSchema } from 'typebox';
 import { Check } from 'typebox/value';
 import { isErrorCode, type ErrorCode } from '../../../common/errors.ts';
@@ -284,6 +285,9 @@ export function createApi(o: ApiOptions) {
     },
     /** Now playing: the household's open play sessions this terminal's profile may see. */
     presence: () => call({ method: 'GET', path: '/api/v1/presence', auth: { kind: 'terminal' }, schema: PresenceList }),
+    /** Continue here: take over a household session (one claim wins; HANDOFF_TAKEN otherwise). */
+    claimHandoff: (sessionId: string) =>
+      call({ method: 'POST', path: '/api/v1/handoff/claim', auth: { kind: 'terminal' }, body: { sessionId }, schema: HandoffClaim }),
     /** Remove a programme from Continue watching (until it is played again). */
     hide: (programId: string) =>
       call({ method: 'DELETE', path: `/api/v1/continue-watching/${encodeURIComponent(programId)}`, auth: { kind: 'terminal' }, schema: HideAnswer }),

@@ -23,6 +23,11 @@ export interface OpenRequest {
   fromTerminal: string | null;
   /** Start with these tracks (carried on from the previous episode); wins over the server's. */
   tracks?: TrackChoice | null;
+  /**
+   * "Continue here" (issue 15): admitted with the other terminal's play token, starting where
+   * that terminal is at the moment playback starts (`pointAt(Date.now())`), not where it was.
+   */
+  handoff?: { playToken: string; pointAt: (localNow: number) => Breakpoint } | null;
 }
 
 /** What the controller needs. */
@@ -60,6 +65,8 @@ export interface PlayerController {
   pause(): void;
   /** Whether this viewing has played at least once (its first `playing` event). */
   hasPlayed(): boolean;
+  /** The play session of this viewing (null before the access server answered). */
+  sessionId(): string | null;
   seekTo(t: number): void;
   seekBy(dt: number): void;
   goLive(): void;

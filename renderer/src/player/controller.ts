@@ -26,11 +26,12 @@ import type { Timeline } from '../stores/player.ts';
 import type { ControllerDeps, OpenRequest, PlayerController } from './controller-types.ts';
 import type { PlayerEngine } from './engine.ts';
 import { setUpEngine } from './engine-setup.ts';
-import { breakpointAt, clampSeek, isSeekBack, startTimeOf } from './position.ts';
+import { breakpointAt, clampSeek, isSeekBack, mediaTimeOf, startTimeOf } from './position.ts';
 import { createPositionFeed } from './position-feed.ts';
 import { createRecovery } from './recovery.ts';
 import { createReporter, type Reporter, type StopOutcome } from './reporter.ts';
 import { createThumbnails } from './thumbnails.ts';
+import { catchUpBeforePlaying } from './catch-up.ts';
 import { createTrackControl } from './track-control.ts';
 
 export type { ControllerDeps, OpenRequest, PlayerController } from './controller-types.ts';
@@ -132,6 +133,10 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
       return recovery.onError(err, true);
     }
     if (closed) return;
+    // A handoff catches up with the time loading took: the other terminal kept playing.
+    const handoff = !hasPlayed ? request?.handoff : null;
+    if (handoff) await catchUpBeforePlaying(video, handoff.pointAt, play.liveEpochMs ?? null, () => closed);
+    if (closed) return;
     recovery.loaded();
     store.getState().loaded(play.program, play.liveEpochMs ?? null, timeline());
     tracks.apply();
@@ -153,7 +158,14 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
     if (!deps.engines.supported()) return recovery.fail('MEDIA');
     let answer: PlayResponse;
     try {
-      answer = await deps.api.play({ programId: req.programId, protocol: 'dash', ...(req.breakpoint ? { breakpoint: req.breakpoint } : {}) });
+      const h = req.handoff;
+      const breakpoint = h ? h.pointAt(Date.now()) : req.breakpoint;
+      answer = await deps.api.play({
+        programId: req.programId,
+        protocol: 'dash',
+        ...(breakpoint ? { breakpoint } : {}),
+        ...(h ? { playToken: h.playToken, handoff: true } : {}),
+      });
     } catch (err) {
       if (!closed) recovery.fail(codeOf(err));
       return;
@@ -178,7 +190,8 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
       { api: deps.api, nextSeq: deps.nextSeq, queue: deps.queue, journal: deps.journal, position, isOnline: deps.isOnline, tracks: () => (player ? tracks.now() : null) },
     );
     setMediaSession(answer.program);
-    await load(startTimeOf(answer));
+    const handoffStart = req.handoff ? mediaTimeOf(req.handoff.pointAt(Date.now()), answer.liveEpochMs ?? null) : null;
+    await load(handoffStart ?? startTimeOf(answer));
   }
 
   function setMediaSession(program: Program): void {
@@ -192,7 +205,7 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
   on(video, 'playing', () => {
     if (!hasPlayed) {
       hasPlayed = true;
-      reporter?.start();
+      reporter?.start({ now: Boolean(request?.handoff) });
     }
     store.getState().playing();
     tick();
@@ -255,6 +268,7 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
       if (!video.paused) video.pause();
     },
     hasPlayed: () => hasPlayed,
+    sessionId: () => play?.sessionId ?? null,
     seekTo(t) {
       if (!play || !player) return;
       const range = player.seekRange();

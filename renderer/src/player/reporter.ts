@@ -63,8 +63,8 @@ export type StopOutcome = 'sent' | 'queued' | 'skipped';
 
 /** A running reporter. */
 export interface Reporter {
-  /** Start the heartbeat (call once playback began). */
-  start(): void;
+  /** Start the heartbeat (call once playback began); `now`: report the position at once too. */
+  start(options?: { now?: boolean }): void;
   /** Report a pause or a seek now. */
   event(kind: 'pause' | 'seek'): Promise<void>;
   /** The user moved back deliberately during this viewing. */
@@ -245,9 +245,12 @@ export function createReporter(initial: ReporterSession, deps: ReporterDeps): Re
   refill();
 
   return {
-    start() {
+    start(options = {}) {
       if (started || closed) return;
       started = true;
+      // A handoff reports its first position at once: global then knows it plays (now playing
+      // advances it), so taking it back right away starts where it really is.
+      if (options.now) void serial(() => send('heartbeat'));
       schedule();
     },
     event(kind) {

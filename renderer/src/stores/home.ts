@@ -155,7 +155,8 @@ export function createHomeStore(deps: HomeDeps) {
             return;
           case 'presence':
           case 'presence-ended':
-            // Now playing has its own store (stores/presence.ts).
+          case 'handoff':
+            // Now playing and handoff have their own stores (stores/presence.ts, stores/handoff.ts).
             return;
           default:
             assertNever(event, 'push event');

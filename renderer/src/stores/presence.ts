@@ -12,6 +12,7 @@ import { assertNever } from '../../../common/errors.ts';
 import type { Breakpoint } from '../../../common/protocol/model.ts';
 import type { PushEvent } from '../../../common/protocol/api.ts';
 import type { PresenceList, PresenceSession } from '../../../common/protocol/presence.ts';
+import { advancePoint } from '../../../common/protocol/handoff.ts';
 
 /** State and actions of the now-playing store. */
 export interface PresenceState {
@@ -65,6 +66,7 @@ export function createPresenceStore(deps: PresenceDeps): PresenceStore {
           return;
         }
         case 'presence-ended':
+        case 'handoff':
           set({ sessions: get().sessions.filter((s) => s.sessionId !== event.sessionId) });
           return;
         case 'hello':
@@ -89,8 +91,5 @@ export function createPresenceStore(deps: PresenceDeps): PresenceStore {
  */
 export function positionNow(s: PresenceSession, localNow: number, skewMs: number, durationMs?: number): Breakpoint {
   if (s.paused || s.starting) return s.position;
-  const elapsed = Math.max(0, localNow + skewMs - s.at);
-  if (s.position.kind === 'wallclock') return { kind: 'wallclock', epochMs: s.position.epochMs + elapsed };
-  const offsetMs = s.position.offsetMs + elapsed;
-  return { kind: 'offset', offsetMs: durationMs !== undefined ? Math.min(offsetMs, durationMs) : offsetMs };
+  return advancePoint(s.position, localNow + skewMs - s.at, durationMs);
 }

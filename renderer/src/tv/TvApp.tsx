@@ -6,7 +6,7 @@
  */
 import { lazy, Suspense } from 'react';
 import { useStore } from 'zustand';
-import type { Route } from '../route.ts';
+import { playerKey, type Route } from '../route.ts';
 import { useRuntime } from '../ui/context.tsx';
 import { goHome } from '../ui/navigation.ts';
 import { useRemote } from './remote.ts';
@@ -34,7 +34,7 @@ export function TvApp({ route }: { route: Route }) {
   }, route.name === 'settings' && !picking);
 
   if (picking) return <TvWhoIsWatching />;
-  if (route.name === 'watch') return <TvPlayer key={route.programId} programId={route.programId} start={route.start} />;
+  if (route.name === 'watch') return <TvPlayer key={playerKey(route.programId, route.start)} programId={route.programId} start={route.start} />;
   if (route.name === 'settings') {
     return (
       <Suspense fallback={<div aria-busy="true" />}>

@@ -21,6 +21,7 @@ import { TrackMenu, useTrackMenu } from '../ui/TrackMenu.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { OfflineBanner, Toasts } from '../ui/Status.tsx';
 import { useChrome, usePlayback, usePlayerMessages } from '../ui/usePlayback.ts';
+import { TvHandedOff } from './TvHandedOff.tsx';
 import type { StartIntent } from '../route.ts';
 import { suspendNavigation } from './spatial.ts';
 import { useTvPlayerRemote } from './useTvPlayerRemote.ts';
@@ -33,7 +34,7 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
   const rt = useRuntime();
   const t = useT();
   const lang = useLanguage();
-  const { videoRef, textRef, controller, notice } = usePlayback(programId, start);
+  const { videoRef, textRef, controller, notice, away } = usePlayback(programId, start);
   const menu = useTrackMenu(controller);
   const status = useStore(rt.player, (s) => s.status);
   const paused = useStore(rt.player, (s) => s.paused);
@@ -60,8 +61,9 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
   }, [scrubTarget, live, show, hide]);
 
   const title = program ? programTitle(program, lang) : '';
-  const busy = messages.busy !== null;
-  const error = messages.error;
+  // Taken over by another terminal: only the "Continued on …" panel speaks.
+  const busy = messages.busy !== null && !away;
+  const error = away ? null : messages.error;
   const showChrome = chrome || paused || scrubTarget !== null || menuFocus !== null || status !== 'ready';
   const min = live ? seekStart : 0;
   const max = live ? seekEnd : Math.max(duration, 0.1);
@@ -137,6 +139,7 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
           <p className="tv-hints">{t(menuFocus ? 'tv.hints.tracks' : 'tv.hints.player')}</p>
         </div>
       )}
+      {away && <TvHandedOff away={away} />}
       {menuFocus && status === 'ready' && <TrackMenu sections={menu} focus={menuFocus} className="tv-track-menu" />}
       <OfflineBanner />
       <Toasts />

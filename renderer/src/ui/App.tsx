@@ -13,6 +13,7 @@ import { prefetchShaka } from '../player/shaka.ts';
 import { NameTerminal, SignIn } from './Auth.tsx';
 import { useLanguage, useRuntime, useT } from './context.tsx';
 import { useRoute } from './navigation.ts';
+import { playerKey } from '../route.ts';
 import { Toasts } from './Status.tsx';
 
 // Each mode's screens are chunks of their own (dynamic import): a set-top box fetches and
@@ -115,7 +116,7 @@ function screenOf(phase: SessionPhase, mode: UiMode, route: Route, picking: bool
     case 'ready':
       if (mode === 'tv') return <TvApp route={route} />;
       if (route.name === 'link') return <DesktopHome link={route.code} />;
-      if (route.name === 'watch') return <Player key={`${route.programId}`} programId={route.programId} start={route.start} />;
+      if (route.name === 'watch') return <Player key={playerKey(route.programId, route.start)} programId={route.programId} start={route.start} />;
       return <DesktopHome settings={route.name === 'settings'} picking={picking} />;
     default:
       return assertNever(phase, 'session phase');

@@ -2,7 +2,8 @@
  * Now playing (issue 15): a row of what the household's other terminals play right now —
  * "Playing on Living-room TV · 12:34" — live from push, the position advancing locally every
  * second between heartbeats (stores/presence.ts). Desktop and phone; the TV's row is
- * tv/TvNowPlaying.tsx over the same `useNowPlaying`.
+ * tv/TvNowPlaying.tsx over the same `useNowPlaying`. "Continue here" on a card takes the
+ * viewing over (stores/handoff.ts).
  */
 import { useId } from 'react';
 import { useStore } from 'zustand';
@@ -14,6 +15,7 @@ import { positionNow } from '../stores/presence.ts';
 import { useLanguage, useNow, useRuntime, useT } from './context.tsx';
 import { artworkUrl, breakpointData, describeBreakpoint } from './format.ts';
 import { TerminalIcon } from './icons.tsx';
+import { useContinueHere } from './HandedOff.tsx';
 
 /** One now-playing card's facts. */
 export interface NowPlayingItem {
@@ -72,6 +74,7 @@ export function NowPlayingRow() {
   const t = useT();
   const headingId = useId();
   const items = useNowPlaying();
+  const { continueHere, claiming } = useContinueHere();
   if (items.length === 0) return null;
   return (
     <section className="section" aria-labelledby={headingId} data-testid="now-playing-row">
@@ -93,6 +96,15 @@ export function NowPlayingRow() {
                   <TerminalIcon type={item.session.terminalType} />
                   <span>{item.state}</span>
                 </p>
+                <button
+                  type="button"
+                  className="btn btn-primary np-continue"
+                  data-testid="continue-here"
+                  disabled={claiming !== null}
+                  onClick={() => continueHere(item.session.sessionId)}
+                >
+                  {claiming === item.session.sessionId ? t('handoff.claiming') : t('handoff.continueHere')}
+                </button>
               </div>
             </article>
           </li>

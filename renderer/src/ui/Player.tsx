@@ -12,6 +12,7 @@ import { actionForKey, DESKTOP_KEYS, focusKind, SEEK_STEP_S, VOLUME_STEP, type P
 import type { StartIntent } from '../route.ts';
 import { useLanguage, useRuntime, useT } from './context.tsx';
 import { EndOfProgramme, useEndChoices, useNextCountdown } from './EndOfProgramme.tsx';
+import { HandedOff } from './HandedOff.tsx';
 import { Icon } from './icons.tsx';
 import { goHome } from './navigation.ts';
 import { PlayerControls } from './PlayerControls.tsx';
@@ -32,7 +33,7 @@ export function Player({ programId, start }: { programId: string; start: StartIn
   const rt = useRuntime();
   const t = useT();
   const lang = useLanguage();
-  const { videoRef, textRef, controller, notice } = usePlayback(programId, start);
+  const { videoRef, textRef, controller, notice, away } = usePlayback(programId, start);
   const [menuOpen, setMenuOpen] = useState(false);
   const menu = useTrackMenu(controller);
   const rootRef = useRef<HTMLDivElement>(null);
@@ -91,8 +92,9 @@ export function Player({ programId, start }: { programId: string; start: StartIn
 
   const title = program ? programTitle(program, lang) : '';
   const showChrome = chrome || paused || menuOpen || status !== 'ready';
-  const busy = messages.busy !== null;
-  const error = messages.error;
+  // Taken over by another terminal: only the "Continued on …" panel speaks.
+  const busy = messages.busy !== null && !away;
+  const error = away ? null : messages.error;
 
   return (
     <div
@@ -153,6 +155,8 @@ export function Player({ programId, start }: { programId: string; start: StartIn
       )}
 
       {status === 'ended' && <EndOfProgramme title={title} choices={endChoices} countdown={countdown} />}
+
+      {away && <HandedOff away={away} />}
 
       {menuOpen && status === 'ready' && menu.length > 0 && <TrackMenu sections={menu} className="player-track-menu" />}
 

@@ -12,6 +12,8 @@ import { takeCarried } from '../player/carry.ts';
 import { resumePointFor } from '../player/resume-point.ts';
 import type { StartIntent } from '../route.ts';
 import type { PlayerErrorKind } from '../stores/player.ts';
+import { pointAt } from '../stores/handoff.ts';
+import type { HandoffEvent } from '../../../common/protocol/handoff.ts';
 import { useLanguage, useRuntime, useT } from './context.tsx';
 import { describeBreakpoint } from './format.ts';
 
@@ -87,6 +89,8 @@ export interface Playback {
   controller: PlayerController | null;
   /** The resume notice, while it shows. */
   notice: string | null;
+  /** Another terminal took this viewing over ("Continued on …"); playback has stopped. */
+  away: HandoffEvent | null;
 }
 
 /** Create, open and close the viewing of `programId` from `start`. */
@@ -102,7 +106,7 @@ export function usePlayback(programId: string, start: StartIntent): Playback {
   const status = useStore(rt.player, (s) => s.status);
   const program = useStore(rt.player, (s) => s.program);
   const startInfo = useStore(rt.player, (s) => s.start);
-  const startKey = start.kind === 'terminal' ? `t:${start.terminalId}` : start.kind;
+  const startKey = start.kind === 'terminal' ? `t:${start.terminalId}` : start.kind === 'handoff' ? `h:${start.sessionId}` : start.kind;
 
   // One controller per (programme, start): created for the <video>, closed when leaving.
   useEffect(() => {
@@ -123,6 +127,17 @@ export function usePlayback(programId: string, start: StartIntent): Playback {
     if (!controller || openedRef.current === controller || (!homeKnown && start.kind !== 'over')) return;
     openedRef.current = controller;
     const point = resumePointFor(rt.home.getState().page, programId, start);
+    // Continue here: the claim won on the home page (absent after a reload: resume as usual).
+    const pending = start.kind === 'handoff' ? rt.handoff.getState().take(start.sessionId) : null;
+    if (pending) {
+      const durationMs = point.program?.kind === 'vod' ? point.program.durationMs : undefined;
+      const at = (localNow: number) => pointAt(pending, localNow, durationMs);
+      void controller.open({
+        programId, program: point.program, breakpoint: at(Date.now()), fromTerminal: pending.claim.fromTerminalName,
+        handoff: { playToken: pending.claim.playToken, pointAt: at },
+      });
+      return;
+    }
     void controller.open({ programId, program: point.program, breakpoint: point.breakpoint, fromTerminal: point.fromTerminal, tracks: takeCarried(programId) });
     // Opened once per controller: later home updates must not reopen it.
   }, [controller, homeKnown]);
@@ -144,5 +159,15 @@ export function usePlayback(programId: string, start: StartIntent): Playback {
     return () => clearTimeout(id);
   }, [status === 'ready', startInfo]);
 
-  return { videoRef, textRef, controller, notice };
+  // Another terminal took this viewing over: stop here (global recorded the stop at the point).
+  const awayEvent = useStore(rt.handoff, (s) => s.away);
+  const [away, setAway] = useState<{ of: PlayerController; event: HandoffEvent } | null>(null);
+  useEffect(() => {
+    if (!controller || !awayEvent || awayEvent.sessionId !== controller.sessionId()) return;
+    setAway({ of: controller, event: awayEvent });
+    void controller.close();
+  }, [controller, awayEvent]);
+
+  // The panel belongs to the viewing that was taken over, not to the next one (a take-back).
+  return { videoRef, textRef, controller, notice, away: away && away.of === controller ? away.event : null };
 }

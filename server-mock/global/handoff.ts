@@ -1,0 +1,198 @@
+/**
+ * Live handoff, "Continue here" (issue 15, step 2): terminal B takes over a session terminal A
+ * of the same household and profile is playing.
+ *
+ * - **One winner.** `claim` checks everything that needs the store first, then decides in one
+ *   synchronous step (no await between "is it taken?" and "it is mine"), so of two terminals
+ *   pressing at once in this global process exactly one wins; the other gets `HANDOFF_TAKEN`.
+ * - **The point.** A's last reported position, advanced by global's clock while A was playing
+ *   (a live programme: the same wall-clock moment of the broadcast).
+ * - **A stops once, at the point.** Global records A's stop at the handoff point itself (so an
+ *   offline A is stopped too) and fences A's session: every later report of it — A's own stop
+ *   after the push, heartbeats in flight, an offline A's outbox uploaded hours later — is
+ *   `stale`, so the older point never overwrites the newer one and a take-back does not
+ *   ping-pong. The fence knows a report's session from its play token (`s` claim).
+ * - **A is told.** A `handoff` push event to the household (A stops and offers "Take it back";
+ *   the others drop the card); replayed to A when its push stream reconnects, for a terminal
+ *   that was offline during the handoff.
+ *
+ * Claims and fences live in global's memory for `FENCE_RETENTION_MS` (a restart forgets them;
+ * docs/ARCHITECTURE.md, Known limits). Ownership: one HandoffService per global process.
+ */
+import { AppError } from '../../common/errors.ts';
+import { advancePoint, type HandoffClaim, type HandoffEvent } from '../../common/protocol/handoff.ts';
+import type { Terminal } from '../../common/protocol/model.ts';
+import type { Store } from '../store/types.ts';
+import type { EventBus } from './events.ts';
+import type { HistoryService } from './history-service.ts';
+import type { PresenceService } from './presence.ts';
+import type { ProfileService } from './profiles-service.ts';
+
+/** How long a handoff is remembered: its fence, and its replay to a terminal coming back. */
+export const FENCE_RETENTION_MS = 24 * 3_600_000;
+
+interface Fence {
+  userId: string;
+  fromTerminalId: string;
+  event: HandoffEvent;
+  at: number;
+}
+
+/** Which sessions were handed off (their later reports are refused). */
+export class HandoffFences {
+  readonly #bySession = new Map<string, Fence>();
+  readonly #now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
+
+  /** True when `sessionId` was already handed off (by `userId`'s household, when given). */
+  has(sessionId: string, userId?: string): boolean {
+    const f = this.#bySession.get(sessionId);
+    return f !== undefined && (userId === undefined || f.userId === userId);
+  }
+
+  /** Record a handoff (the caller checked `has` in the same synchronous step). */
+  set(sessionId: string, fence: Fence): void {
+    this.#bySession.set(sessionId, fence);
+  }
+
+  /** Whether a report of `terminalId` carrying `playToken` belongs to a handed-off session. */
+  fences(terminalId: string, playToken: string | null | undefined): boolean {
+    const s = playToken ? sessionOfToken(playToken) : null;
+    const f = s ? this.#bySession.get(s) : undefined;
+    return f !== undefined && f.fromTerminalId === terminalId;
+  }
+
+  /** The handoffs away from a terminal still remembered, oldest first (replayed on reconnect). */
+  eventsFrom(terminalId: string): HandoffEvent[] {
+    return [...this.#bySession.values()].filter((f) => f.fromTerminalId === terminalId).map((f) => f.event);
+  }
+
+  /** Forget handoffs older than the retention. */
+  sweep(): void {
+    const cutoff = this.#now() - FENCE_RETENTION_MS;
+    for (const [id, f] of [...this.#bySession]) if (f.at < cutoff) this.#bySession.delete(id);
+  }
+}
+
+/**
+ * The session a play token was issued for, read without checking its signature: global does
+ * not hold the clusters' key, and the report carrying it came from an authenticated sender —
+ * a forged one could only get that sender's own reports refused.
+ */
+export function sessionOfToken(token: string): string | null {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts[0] !== 'pt1') return null;
+  try {
+    const claims = JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8')) as { s?: unknown };
+    return typeof claims.s === 'string' ? claims.s : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Options of the handoff service. */
+export interface HandoffOptions {
+  store: Store;
+  bus: EventBus;
+  presence: PresenceService;
+  profiles: ProfileService;
+  history: HistoryService;
+  fences: HandoffFences;
+  log?: { warn: (obj: object, msg: string) => void };
+  now?: () => number;
+}
+
+/** Who claims: the calling terminal. */
+export interface Claimant {
+  userId: string;
+  terminal: Terminal;
+}
+
+/** Claims of household sessions. */
+export class HandoffService {
+  readonly #o: Required<HandoffOptions>;
+
+  constructor(options: HandoffOptions) {
+    this.#o = { now: Date.now, log: { warn: () => {} }, ...options };
+  }
+
+  /** Take over `sessionId` for the calling terminal; throws AppError with a stable code. */
+  async claim(by: Claimant, sessionId: string): Promise<HandoffClaim> {
+    const { presence, profiles, store, fences, bus } = this.#o;
+    const notFound = () => new AppError('SESSION_NOT_FOUND', 'No such play session in this household');
+    const seen = presence.get(sessionId);
+    // Another household's session, or one that ended: indistinguishable from none.
+    if (fences.has(sessionId, by.userId)) throw taken();
+    if (!seen || seen.userId !== by.userId) throw notFound();
+    await profiles.loadScope(by.terminal.id, by.userId);
+    const scope = profiles.scopeOf(by.terminal.id, by.userId);
+    const program = await store.getProgram(seen.session.programId);
+    const history = await store.listHistory(by.userId, seen.session.profileId ?? null);
+
+    // The decision: synchronous from here to `fences.set`, so one claim wins.
+    if (fences.has(sessionId)) throw taken();
+    const entry = presence.get(sessionId);
+    if (!entry || entry.userId !== by.userId || !program) throw notFound();
+    const s = entry.session;
+    if (s.terminalId === by.terminal.id) throw new AppError('HANDOFF_SELF', 'This terminal is already playing that session');
+    if (scope && s.profileId !== undefined && s.profileId !== scope.profileId) {
+      if (!scope.shared) throw notFound();
+      throw new AppError('HANDOFF_NOT_ALLOWED', 'Only the profile watching may take this session over');
+    }
+    if (!entry.playToken) throw new AppError('HANDOFF_NOT_READY', 'The session is just starting; try again in a moment');
+    const now = this.#o.now();
+    const playing = !s.paused && !s.starting;
+    const point = playing ? advancePoint(s.position, now - s.at, program.kind === 'vod' ? program.durationMs : undefined) : s.position;
+    const event: HandoffEvent = {
+      type: 'handoff',
+      sessionId,
+      programId: s.programId,
+      fromTerminalId: s.terminalId,
+      toTerminalId: by.terminal.id,
+      toTerminalName: by.terminal.name,
+      toTerminalType: by.terminal.type,
+      point,
+      at: now,
+      ...(s.profileId ? { profileId: s.profileId } : {}),
+    };
+    fences.set(sessionId, { userId: by.userId, fromTerminalId: s.terminalId, event, at: now });
+    // A stops now: its card goes and it hears why.
+    presence.endNow(sessionId);
+    bus.publish(by.userId, event);
+
+    // A's stop, recorded once at the handoff point (its own later reports are fenced). Above
+    // the stored seq so it applies; A's next viewing continues above it (the play answer's minSeq).
+    const stored = history.find((r) => r.terminalId === s.terminalId && r.programId === s.programId);
+    await this.#o.history
+      .ingest({ kind: 'cluster', clusterId: 'handoff' }, now, [
+        {
+          reportId: `handoff-${sessionId}`,
+          terminalId: s.terminalId,
+          programId: s.programId,
+          breakpoint: point,
+          seq: stored ? stored.seq + 1 : 0,
+          event: 'stop',
+          observedAt: now,
+          ...(s.profileId ? { profileId: s.profileId } : {}),
+        },
+      ])
+      .catch((err: unknown) => this.#o.log.warn({ err, sessionId }, 'recording the handed-off stop failed'));
+
+    return {
+      sessionId,
+      programId: s.programId,
+      fromTerminalId: s.terminalId,
+      fromTerminalName: s.terminalName,
+      fromTerminalType: s.terminalType,
+      point,
+      at: now,
+      playing,
+      playToken: entry.playToken,
+    };
+  }
+}
+
+const taken = () => new AppError('HANDOFF_TAKEN', 'Another terminal took this session over first');
