@@ -333,11 +333,11 @@ export function englishLeft(page: Page, allowed: readonly string[] = []): Promis
   }, allowed);
 }
 
-/** No serious or critical accessibility violations (axe-core) on the page as it is now. */
-export async function expectAccessible(page: Page): Promise<void> {
-  // Let entrance animations (a dialog rising from opacity 0) finish first: axe measures colour
-  // contrast with the opacity of the moment, so a scan mid-fade reports text that is fine once
-  // it is on screen. Endless ones (spinners, the live dot's pulse) are left running.
+/**
+ * Wait until the page's finite animations and transitions (entrance fades, a focused item
+ * growing) have finished; endless ones (spinners, the live dot's pulse) are left running.
+ */
+export async function settled(page: Page): Promise<void> {
   await page.evaluate(() =>
     Promise.all(
       document
@@ -346,6 +346,13 @@ export async function expectAccessible(page: Page): Promise<void> {
         .map((a) => a.finished.catch(() => undefined)),
     ),
   );
+}
+
+/** No serious or critical accessibility violations (axe-core) on the page as it is now. */
+export async function expectAccessible(page: Page): Promise<void> {
+  // axe measures colour contrast with the opacity of the moment, so a scan mid-fade (a dialog
+  // rising from opacity 0) reports text that is fine once it is on screen.
+  await settled(page);
   const { violations } = await new AxeBuilder({ page }).analyze();
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${v.id}: ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);

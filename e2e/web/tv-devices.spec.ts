@@ -5,7 +5,7 @@
  * of the confirmation.
  */
 import type { Page } from '@playwright/test';
-import { createAccount, expect, expectAccessible, linkTv, openTerminal, test, tvFocus } from '../fixtures.ts';
+import { createAccount, expect, expectAccessible, settled, linkTv, openTerminal, test, tvFocus } from '../fixtures.ts';
 
 /** Press `key` until `focusKey` has focus. */
 async function moveTo(tv: Page, key: string, focusKey: string, max = 14): Promise<void> {
@@ -69,6 +69,9 @@ test('TV devices by remote: rename this TV in the platform text field (OK saves,
   const field = tv.getByTestId('tv-device-rename').locator('input');
 
   await moveTo(tv, 'ArrowDown', `device:${myId}`);
+  // As a person would: the focused row has finished growing before ▶ is pressed (a grown
+  // full-width row used to overlap its Rename button, and ▶ then found nothing to its right).
+  await settled(tv);
   await tv.keyboard.press('ArrowRight');
   await expect.poll(() => tvFocus(tv)).toBe(`device-rename:${myId}`);
   await tv.keyboard.press('Enter');
