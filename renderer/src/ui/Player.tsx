@@ -16,6 +16,7 @@ import { HandedOff } from './HandedOff.tsx';
 import { Icon } from './icons.tsx';
 import { goHome } from './navigation.ts';
 import { PlayerControls } from './PlayerControls.tsx';
+import { PlayOnMenu } from './Remote.tsx';
 import { OfflineBanner, Toasts } from './Status.tsx';
 import { TrackMenu, useTrackMenu } from './TrackMenu.tsx';
 import { useChrome, usePlayback, usePlayerMessages } from './usePlayback.ts';
@@ -124,6 +125,7 @@ export function Player({ programId, start }: { programId: string; start: StartIn
           <Icon name="back" />
         </button>
         <h1 className="player-title">{title}</h1>
+        {controller && status === 'ready' && !away && <PlayOnMenu controller={controller} />}
       </div>
 
       <div className="player-notice" role="status" aria-live="polite">
