@@ -118,7 +118,8 @@ export class RemoteService {
         resolve(a);
       };
       this.#pending.set(commandId, { userId: by.userId, toTerminalId: target, settle });
-      bus.publish(by.userId, event);
+      // This instance's streams only: the target's stream is here (checked), and so is the answer's waiter.
+      bus.deliver(by.userId, event);
     });
     if (answer === null) throw new AppError('REMOTE_NO_ANSWER', 'The terminal did not answer in time', { commandId });
     if (!answer.ok) throw new AppError('REMOTE_REFUSED', `The terminal refused: ${answer.reason}`, { commandId, reason: answer.reason });

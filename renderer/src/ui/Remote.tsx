@@ -94,11 +94,10 @@ export function RemotePanel({ item }: { item: NowPlayingItem }) {
   );
 }
 
-/** "Play on…" in the player: the connected terminals of this profile. */
-export function PlayOnMenu({ controller }: { controller: PlayerController }) {
+/** "Play on…" in the player: the connected terminals of this profile (the player keeps its chrome up while open). */
+export function PlayOnMenu({ controller, open, setOpen }: { controller: PlayerController; open: boolean; setOpen: (open: boolean) => void }) {
   const rt = useRuntime();
   const t = useT();
-  const [open, setOpen] = useState(false);
   const targets = useStore(rt.remote, (s) => s.targets);
   const { send, sending } = useRemoteSend();
   useEffect(() => {
@@ -107,7 +106,7 @@ export function PlayOnMenu({ controller }: { controller: PlayerController }) {
   const sessionId = controller.sessionId();
   return (
     <div className="play-on">
-      <button type="button" className="btn btn-ghost" aria-expanded={open} data-testid="play-on" disabled={!sessionId} onClick={() => setOpen((o) => !o)}>
+      <button type="button" className="btn btn-ghost" aria-expanded={open} data-testid="play-on" disabled={!sessionId} onClick={() => setOpen(!open)}>
         {t('remote.playOn')}
       </button>
       {open && sessionId && (
