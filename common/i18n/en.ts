@@ -408,7 +408,7 @@ export const en = {
   'remote.playOnTo': 'Play on {terminal}',
   'remote.playOnTitle': 'Play on another device',
   'remote.noTargets': 'No other device of yours is connected right now.',
-  'remote.error': '{code, select, REMOTE_TARGET_OFFLINE {That device is not connected.} REMOTE_NO_ANSWER {That device did not answer.} REMOTE_REFUSED {{reason, select, busy {That device is busy.} not-allowed {That device may not play this.} unsupported {That is not possible for this programme.} not-playing {It is not playing there any more.} other {That device could not do it.}}} REMOTE_NOT_ALLOWED {Only the person watching can control this.} SESSION_NOT_FOUND {It is not playing there any more.} other {That did not work. Try again.}}',
+  'remote.error': '{code, select, REMOTE_TARGET_OFFLINE {That device is not connected.} REMOTE_NO_ANSWER {That device did not answer.} REMOTE_REFUSED {{reason, select, busy {That device is busy.} not_allowed {That device may not play this.} unsupported {That is not possible for this programme.} not_playing {It is not playing there any more.} other {That device could not do it.}}} REMOTE_NOT_ALLOWED {Only the person watching can control this.} SESSION_NOT_FOUND {It is not playing there any more.} other {That did not work. Try again.}}',
 } as const;
 
 /** A message key. */

@@ -409,5 +409,5 @@ export const zhCN: Record<MessageKey, string> = {
   'remote.playOnTo': '在{terminal}上播放',
   'remote.playOnTitle': '在另一台设备上播放',
   'remote.noTargets': '你的其他设备现在都没有连接。',
-  'remote.error': '{code, select, REMOTE_TARGET_OFFLINE {那台设备没有连接。} REMOTE_NO_ANSWER {那台设备没有回应。} REMOTE_REFUSED {{reason, select, busy {那台设备正忙。} not-allowed {那台设备不能播放这个节目。} unsupported {这个节目不支持这样操作。} not-playing {那边已经不在播放了。} other {那台设备没能完成。}}} REMOTE_NOT_ALLOWED {只有正在观看的人才能遥控。} SESSION_NOT_FOUND {那边已经不在播放了。} other {没有成功，请重试。}}',
+  'remote.error': '{code, select, REMOTE_TARGET_OFFLINE {那台设备没有连接。} REMOTE_NO_ANSWER {那台设备没有回应。} REMOTE_REFUSED {{reason, select, busy {那台设备正忙。} not_allowed {那台设备不能播放这个节目。} unsupported {这个节目不支持这样操作。} not_playing {那边已经不在播放了。} other {那台设备没能完成。}}} REMOTE_NOT_ALLOWED {只有正在观看的人才能遥控。} SESSION_NOT_FOUND {那边已经不在播放了。} other {没有成功，请重试。}}',
 };

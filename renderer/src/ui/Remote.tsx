@@ -28,7 +28,8 @@ export function useRemoteSend(): { send: (request: RemoteCommandRequest) => void
   const send = useCallback(
     (request: RemoteCommandRequest) => {
       void rt.remote.getState().send(request).then((r) => {
-        if (!r.ok) rt.toasts.getState().show('remote.error', { params: { code: r.code, reason: r.reason ?? 'other' }, tone: 'error' });
+        // ICU select keys cannot hold a hyphen: `not-playing` is said as `not_playing`.
+        if (!r.ok) rt.toasts.getState().show('remote.error', { params: { code: r.code, reason: (r.reason ?? 'other').replace('-', '_') }, tone: 'error' });
       });
     },
     [rt],
