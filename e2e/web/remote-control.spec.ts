@@ -62,6 +62,9 @@ test('the phone pauses and seeks the PC remotely, Play on moves the viewing to t
   await remote.getByTestId('remote-play').click();
   await expect.poll(async () => (await video(pc.page)).paused, { timeout: 3_000 }).toBe(false);
   await waitPlaying(pc.page);
+  // Global learns of a resume from the next heartbeat (a paused player's position stands still):
+  // until then the point would not advance (docs/ARCHITECTURE.md, Known limits).
+  await expect(npCard(phone.page)).toHaveAttribute('data-paused', 'false', { timeout: 2 * HEARTBEAT_SEC * 1000 + 2_000 });
 
   // 5. Play on ▸ Phone, from the PC's player.
   await pc.page.getByTestId('player').hover();
