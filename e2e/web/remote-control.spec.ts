@@ -1,14 +1,16 @@
 /**
- * Remote control and "Play on ▸" (issue 15, step 3) with two terminals of one household — a PC
- * and a phone viewport — and a foreign household's PC:
+ * Remote control and "Play on ▸" (issue 15, step 3) with three terminals of one household — a
+ * PC, a phone viewport and a TV — and a foreign household's PC:
  * - the phone pauses the PC's playback from the PC's now-playing card (the PC's <video> really
  *   pauses), moves it +10 s and −10 s (the PC's currentTime moves by 10 s), and plays it again;
  * - "Play on ▸ Phone" on the PC: the phone starts at the PC's position at the press plus the time
  *   it took (≤ 0.5 s off), the PC stops and says "Continued on Phone";
- * - the foreign terminal's command of the phone's session is refused (404 SESSION_NOT_FOUND).
+ * - the foreign terminal's command of the phone's session is refused (404 SESSION_NOT_FOUND);
+ * - a TV nobody touches obeys: Play on ▸ Living-room TV from the phone starts it at the point,
+ *   and the PC pauses it from its card.
  */
 import type { Page } from '@playwright/test';
-import { createAccount, expect, firstPlaying, HEARTBEAT_SEC, keepScreenshot, openTerminal, playFromCatalogue, test, waitPlaying } from '../fixtures.ts';
+import { createAccount, expect, firstPlaying, HEARTBEAT_SEC, keepScreenshot, linkTv, openTerminal, playFromCatalogue, test, waitPlaying } from '../fixtures.ts';
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const PROGRAM = 'harbour-lights';
@@ -35,6 +37,7 @@ test('the phone pauses and seeks the PC remotely, Play on moves the viewing to t
   const pc = await openTerminal(browser, server, { login, name: 'Study PC' });
   const phone = await openTerminal(browser, server, { login, name: 'Phone', type: 'mobile', context: PHONE });
   const foreign = await openTerminal(browser, server, { login: 'stranger-remote@example.com', name: 'Stranger PC' });
+  const tv = await linkTv(browser, server, pc, 'Living-room TV');
 
   // 1. The PC plays; the phone sees its card, with a remote.
   await playFromCatalogue(pc.page, PROGRAM);
@@ -94,8 +97,33 @@ test('the phone pauses and seeks the PC remotely, Play on moves the viewing to t
   expect(await foreign.page.getByTestId('now-playing-card').count()).toBe(0);
   expect((await video(phone.page)).paused).toBe(false);
 
-  const measured = { playOnFirstFrameAfterPressMs: first.at - pressedAt, playOnPositionErrorS: error };
+  // 7. The TV obeys too, with nobody touching it: Play on ▸ Living-room TV from the phone, then
+  // the PC pauses the TV from its card.
+  await pc.page.evaluate(() => {
+    window.location.hash = '#/';
+  });
+  await expect(npCard(pc.page)).toHaveAttribute('data-starting', 'false', { timeout: 2 * HEARTBEAT_SEC * 1000 + 11_000 });
+  await expect(npCard(pc.page)).toHaveAttribute('data-paused', 'false');
+  await phone.page.getByTestId('player').hover();
+  await phone.page.getByTestId('play-on').click();
+  const toTv = phone.page.locator('[data-testid=play-on-target]', { hasText: 'Living-room TV' });
+  await expect(toTv).toBeVisible({ timeout: 3_000 });
+  const p = await video(phone.page);
+  await toTv.click();
+  const tvFirst = await firstPlaying(tv);
+  await waitPlaying(tv);
+  await expect(phone.page.getByTestId('handed-off')).toContainText('Continued on Living-room TV', { timeout: 3_000 });
+  const tvError = tvFirst.t - (p.t + (tvFirst.at - p.at) / 1000);
+  const tvCard = pc.page.locator('[data-testid=now-playing-card][data-terminal-id]').filter({ has: pc.page.getByTestId('remote-panel') });
+  await expect(tvCard).toHaveCount(1, { timeout: 5_000 });
+  await expect(tvCard).toHaveAttribute('data-starting', 'false', { timeout: 2 * HEARTBEAT_SEC * 1000 + 11_000 });
+  await tvCard.getByTestId('remote-pause').click();
+  await expect.poll(async () => (await video(tv)).paused, { timeout: 3_000 }).toBe(true);
+  await keepScreenshot(testInfo, 'remote-tv-paused.png', await tv.screenshot());
+
+  const measured = { playOnFirstFrameAfterPressMs: first.at - pressedAt, playOnPositionErrorS: error, playOnTvPositionErrorS: tvError };
   testInfo.annotations.push({ type: 'measured', description: JSON.stringify(measured) });
   console.log('remote-control measured', measured);
   expect(Math.abs(error)).toBeLessThanOrEqual(0.5);
+  expect(Math.abs(tvError)).toBeLessThanOrEqual(0.5);
 });
