@@ -82,6 +82,18 @@ export const ERROR_STATUS = {
   HANDOFF_NOT_ALLOWED: 403,
   /** Handoff: the session has not reported its play token yet (just opened); retry shortly. */
   HANDOFF_NOT_READY: 409,
+  /** Remote: the terminal that would carry the command out has no open push stream. */
+  REMOTE_TARGET_OFFLINE: 409,
+  /** Remote: the target did not answer in time (the command may or may not have been carried out). */
+  REMOTE_NO_ANSWER: 409,
+  /** Remote: the target refused; `details.reason` says why (not-playing, busy, not-allowed, …). */
+  REMOTE_REFUSED: 409,
+  /** Remote: this terminal may not command that session (another profile's, above its limit). */
+  REMOTE_NOT_ALLOWED: 403,
+  /** Remote: a terminal cannot remote-control its own session, nor play it on itself. */
+  REMOTE_SELF: 409,
+  /** Remote: no such command waiting for this terminal's answer (unknown, answered, or timed out). */
+  REMOTE_COMMAND_NOT_FOUND: 404,
   /** An unexpected server fault; the body never says more. */
   INTERNAL: 500,
   /** A dependency (another role, the store) is unreachable; retry later. */

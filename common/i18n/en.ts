@@ -397,6 +397,18 @@ export const en = {
   'handoff.takeBack': 'Take it back',
   'handoff.tvHints': 'OK: take it back · Back: home',
   'handoff.error': '{code, select, HANDOFF_TAKEN {Another device took it over first.} HANDOFF_NOT_ALLOWED {Only the person watching can take this over.} HANDOFF_NOT_READY {It is just starting there. Try again in a moment.} SESSION_NOT_FOUND {It is not playing there any more.} other {Could not take it over. Try again.}}',
+  'remote.label': 'Remote control of {terminal}',
+  'remote.play': 'Resume on {terminal}',
+  'remote.pause': 'Pause on {terminal}',
+  'remote.back10': 'Back 10 seconds',
+  'remote.forward10': 'Forward 10 seconds',
+  'remote.seek': 'Position on {terminal}',
+  'remote.stop': 'Stop on {terminal}',
+  'remote.playOn': 'Play on…',
+  'remote.playOnTo': 'Play on {terminal}',
+  'remote.playOnTitle': 'Play on another device',
+  'remote.noTargets': 'No other device of yours is connected right now.',
+  'remote.error': '{code, select, REMOTE_TARGET_OFFLINE {That device is not connected.} REMOTE_NO_ANSWER {That device did not answer.} REMOTE_REFUSED {{reason, select, busy {That device is busy.} not_allowed {That device may not play this.} unsupported {That is not possible for this programme.} not_playing {It is not playing there any more.} other {That device could not do it.}}} REMOTE_NOT_ALLOWED {Only the person watching can control this.} SESSION_NOT_FOUND {It is not playing there any more.} other {That did not work. Try again.}}',
 } as const;
 
 /** A message key. */

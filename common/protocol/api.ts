@@ -21,6 +21,7 @@ import {
 import { Profile } from './profiles.ts';
 import { PresenceSession } from './presence.ts';
 import { HandoffEvent } from './handoff.ts';
+import { RemoteCommandEvent } from './remote.ts';
 
 // ---------------------------------------------------------------- accounts and sessions
 
@@ -324,6 +325,8 @@ export const PushEvent = Type.Union([
   Type.Object({ type: Type.Literal('presence-ended'), sessionId: Id, terminalId: Id, profileId: Type.Optional(Id) }),
   /** A household session was taken over by another terminal ("Continue here", issue 15). */
   HandoffEvent,
+  /** A remote command for this one terminal (issue 15, step 3); scoped to `toTerminalId`. */
+  RemoteCommandEvent,
 ]);
 export type PushEvent = Static<typeof PushEvent>;
 

@@ -27,6 +27,7 @@ import { createPlayerStore, type PlayerStore } from './stores/player.ts';
 import { createProfilesStore, type ProfilesStore } from './stores/profiles.ts';
 import { createPresenceStore, type PresenceStore } from './stores/presence.ts';
 import { createHandoffStore, type HandoffStore } from './stores/handoff.ts';
+import { createRemoteStore, type RemoteStore } from './stores/remote.ts';
 import { createSessionStore, type SessionStore } from './stores/session.ts';
 import { createSettingsStore, type SettingsStore } from './stores/settings.ts';
 import { createToastStore, type ToastStore } from './stores/toasts.ts';
@@ -42,6 +43,8 @@ export interface Runtime {
   presence: PresenceStore;
   /** "Continue here": claims of household sessions, and this terminal's handed-away viewing. */
   handoff: HandoffStore;
+  /** Remote control and "Play on ▸": commands sent from here, and those this terminal obeys. */
+  remote: RemoteStore;
   player: PlayerStore;
   connectivity: ConnectivityStore;
   toasts: ToastStore;
@@ -115,6 +118,13 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     sessions: () => presence.getState().sessions,
     reloadSessions: () => presence.getState().load(),
   });
+  const remote = createRemoteStore({
+    api,
+    selfId: () => session.getState().identity?.terminalId ?? null,
+    active: () => active,
+    isLive: () => player.getState().program?.kind === 'live',
+    claim: (sessionId) => handoff.getState().claim(sessionId),
+  });
   const journal: Journal = createJournal(bridge);
   const session = createSessionStore({
     bridge,
@@ -132,6 +142,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
       lastProfileId = undefined;
       presence.getState().reset();
       handoff.getState().reset();
+      remote.getState().reset();
     },
   });
 
@@ -186,6 +197,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
         home.getState().applyPush(event);
         presence.getState().applyPush(event);
         handoff.getState().applyPush(event);
+        remote.getState().applyPush(event);
       },
       // Whatever happened while not connected is in the page: refetch on every (re)connection.
       onOpen: () => {
@@ -253,6 +265,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     home,
     presence,
     handoff,
+    remote,
     player,
     connectivity,
     toasts,

@@ -26,6 +26,9 @@ import { PresenceService } from './presence.ts';
 import { presenceRoutes } from './routes-presence.ts';
 import { HandoffFences, HandoffService } from './handoff.ts';
 import { handoffRoutes } from './routes-handoff.ts';
+import { PushStreams } from './push-streams.ts';
+import { RemoteService } from './remote.ts';
+import { remoteRoutes } from './routes-remote.ts';
 
 /** The services of one global role instance. */
 export interface GlobalServices {
@@ -43,6 +46,10 @@ export interface GlobalServices {
   /** "Continue here": claims of household sessions, and the fences of handed-off ones. */
   handoff: HandoffService;
   fences: HandoffFences;
+  /** The terminals with a push stream open here (remote commands reach only those). */
+  streams: PushStreams;
+  /** Remote control and "Play on ▸": commands of household sessions and their answers. */
+  remote: RemoteService;
 }
 
 /** Build the global services over a store. */
@@ -69,6 +76,8 @@ export function createGlobal(store: Store, config: Config, now: () => number = D
     fenced: (terminalId, playToken) => fences.fences(terminalId, playToken),
   });
   const handoff = new HandoffService({ store, bus, presence, profiles, history, fences, now });
+  const streams = new PushStreams();
+  const remote = new RemoteService({ bus, presence, profiles, streams, now });
   const auth: Authenticator = {
     user: (token) => accounts.authenticateUser(token),
     terminal: (credential) => accounts.authenticateTerminal(credential),
@@ -76,7 +85,7 @@ export function createGlobal(store: Store, config: Config, now: () => number = D
     adminToken: config.adminToken,
   };
   const devices = new DeviceService({ store, now, expiresInSec: config.deviceCodeTtlSec, intervalSec: config.devicePollIntervalSec });
-  return { store, bus, accounts, history, devices, auth, revocations, profiles, presence, handoff, fences };
+  return { store, bus, accounts, history, devices, auth, revocations, profiles, presence, handoff, fences, streams, remote };
 }
 
 /** Options of the global plugin. */
@@ -102,10 +111,11 @@ export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = asyn
   await app.register(lifecycleRoutes, { accounts, auth, authRateLimit: config.authRateLimit });
   await app.register(profileRoutes, { profiles, store, auth, authRateLimit: config.authRateLimit });
   // A terminal offline during a handoff hears of it when its push stream is back.
-  await app.register(eventRoutes, { bus, auth, revocations, profiles, replay: (terminalId) => services.fences.eventsFrom(terminalId) });
+  await app.register(eventRoutes, { bus, auth, revocations, profiles, replay: (terminalId) => services.fences.eventsFrom(terminalId), streams: services.streams });
   await app.register(revocationRoutes, { revocations, auth });
   await app.register(presenceRoutes, { presence: services.presence, profiles, auth });
   await app.register(handoffRoutes, { handoff: services.handoff, auth });
+  await app.register(remoteRoutes, { remote: services.remote, auth });
   const presenceTimer = setInterval(() => {
     services.presence.sweep();
     services.fences.sweep();
@@ -114,6 +124,7 @@ export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = asyn
   app.addHook('onClose', async () => {
     clearInterval(presenceTimer);
     services.presence.close();
+    services.remote.close();
   });
   await app.register(adminRoutes, {
     store,

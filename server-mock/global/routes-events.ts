@@ -14,6 +14,7 @@ import type { EventBus } from './events.ts';
 import type { RevocationHub } from './revocations.ts';
 import type { ProfileService } from './profiles-service.ts';
 import { inScope as inPresenceScope } from './presence.ts';
+import type { PushStreams } from './push-streams.ts';
 
 /** Options of the events route. */
 export interface EventRoutesOptions {
@@ -27,6 +28,8 @@ export interface EventRoutesOptions {
   keepAliveMs?: number;
   /** Events sent to a terminal right after `hello` (handoffs away from it it may have missed). */
   replay?: (terminalId: string) => PushEvent[];
+  /** Told of every stream opened and closed (which terminals a remote command can reach). */
+  streams?: PushStreams;
 }
 
 /** Serialise one event in SSE framing. */
@@ -34,7 +37,7 @@ export function sseFrame(id: number, event: PushEvent): string {
   return `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
-export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async (app, { bus, auth, revocations, profiles, keepAliveMs = 15_000, replay }) => {
+export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async (app, { bus, auth, revocations, profiles, keepAliveMs = 15_000, replay, streams }) => {
   const open = new Set<() => void>();
   /** Open streams with whose they are, so a revocation finds them. */
   const owners = new Map<() => void, { terminalId: string; userId: string }>();
@@ -118,6 +121,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
       };
       // Another profile's viewing or removal is not this terminal's business (unless shared).
       const inScope = (event: PushEvent): boolean => {
+        // A remote command goes to the one terminal that must carry it out (of this household: the bus is per user).
+        if (event.type === 'remote') return event.toTerminalId === p.terminal.id;
         const scope = profiles.scopeOf(p.terminal.id, p.userId);
         if (!scope) return true;
         if (event.type === 'history') return scope.shared || event.record.profileId === undefined || event.record.profileId === scope.profileId;
@@ -127,10 +132,12 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
         return true;
       };
       const unsubscribe = bus.subscribe(p.userId, send);
+      const offline = streams?.add(p.userId, p.terminal);
       idle.add(res);
       function close() {
         idle.delete(res);
         unsubscribe();
+        offline?.();
         open.delete(close);
         owners.delete(close);
         if (!res.writableEnded) res.end();

@@ -10,6 +10,13 @@
  */
 import { PresenceList } from '../../../common/protocol/presence.ts';
 import { HandoffClaim } from '../../../common/protocol/handoff.ts';
+import {
+  RemoteAnswerAccepted,
+  RemoteCommandAnswer,
+  RemoteTargetList,
+  type RemoteAnswerRequest,
+  type RemoteCommandRequest,
+} from '../../../common/protocol/remote.ts';
 import Type, { type Static, type TSchema } from 'typebox';
 import { Check } from 'typebox/value';
 import { isErrorCode, type ErrorCode } from '../../../common/errors.ts';
@@ -288,6 +295,14 @@ export function createApi(o: ApiOptions) {
     /** Continue here: take over a household session (one claim wins; HANDOFF_TAKEN otherwise). */
     claimHandoff: (sessionId: string) =>
       call({ method: 'POST', path: '/api/v1/handoff/claim', auth: { kind: 'terminal' }, body: { sessionId }, schema: HandoffClaim }),
+    /** Remote control: command a household session; resolves once its terminal carried it out. */
+    remoteCommand: (body: RemoteCommandRequest) =>
+      call({ method: 'POST', path: '/api/v1/remote/commands', auth: { kind: 'terminal' }, body, schema: RemoteCommandAnswer }),
+    /** Answer a remote command pushed to this terminal. */
+    remoteAnswer: (body: RemoteAnswerRequest) =>
+      call({ method: 'POST', path: '/api/v1/remote/answers', auth: { kind: 'terminal' }, body, schema: RemoteAnswerAccepted }),
+    /** Play on ▸: the terminals of this household and profile connected now. */
+    remoteTargets: () => call({ method: 'GET', path: '/api/v1/remote/targets', auth: { kind: 'terminal' }, schema: RemoteTargetList }),
     /** Remove a programme from Continue watching (until it is played again). */
     hide: (programId: string) =>
       call({ method: 'DELETE', path: `/api/v1/continue-watching/${encodeURIComponent(programId)}`, auth: { kind: 'terminal' }, schema: HideAnswer }),

@@ -156,7 +156,8 @@ export function createHomeStore(deps: HomeDeps) {
           case 'presence':
           case 'presence-ended':
           case 'handoff':
-            // Now playing and handoff have their own stores (stores/presence.ts, stores/handoff.ts).
+          case 'remote':
+            // Now playing, handoff and remote control have their own stores (stores/presence.ts, handoff.ts, remote.ts).
             return;
           default:
             assertNever(event, 'push event');

@@ -73,6 +73,7 @@ export function createPresenceStore(deps: PresenceDeps): PresenceStore {
         case 'history':
         case 'hidden':
         case 'catalogue':
+        case 'remote':
           return;
         default:
           assertNever(event, 'push event');

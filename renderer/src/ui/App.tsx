@@ -13,6 +13,7 @@ import { prefetchShaka } from '../player/shaka.ts';
 import { NameTerminal, SignIn } from './Auth.tsx';
 import { useLanguage, useRuntime, useT } from './context.tsx';
 import { useRoute } from './navigation.ts';
+import { useRemoteFollow } from './Remote.tsx';
 import { playerKey } from '../route.ts';
 import { Toasts } from './Status.tsx';
 
@@ -78,6 +79,8 @@ export function App() {
   const mode = useStore(rt.settings, (s) => s.mode);
   const route = useRoute();
   const picking = useStore(rt.profiles, (s) => s.picking);
+  // Told from another terminal: open what was played on this one, leave what was stopped.
+  useRemoteFollow(route);
 
   useEffect(() => {
     document.documentElement.lang = lang;

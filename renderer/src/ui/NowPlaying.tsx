@@ -3,7 +3,7 @@
  * "Playing on Living-room TV · 12:34" — live from push, the position advancing locally every
  * second between heartbeats (stores/presence.ts). Desktop and phone; the TV's row is
  * tv/TvNowPlaying.tsx over the same `useNowPlaying`. "Continue here" on a card takes the
- * viewing over (stores/handoff.ts).
+ * viewing over (stores/handoff.ts); its remote commands the viewing there (ui/Remote.tsx).
  */
 import { useId } from 'react';
 import { useStore } from 'zustand';
@@ -16,6 +16,7 @@ import { useLanguage, useNow, useRuntime, useT } from './context.tsx';
 import { artworkUrl, breakpointData, describeBreakpoint } from './format.ts';
 import { TerminalIcon } from './icons.tsx';
 import { useContinueHere } from './HandedOff.tsx';
+import { RemotePanel } from './Remote.tsx';
 
 /** One now-playing card's facts. */
 export interface NowPlayingItem {
@@ -105,6 +106,7 @@ export function NowPlayingRow() {
                 >
                   {claiming === item.session.sessionId ? t('handoff.claiming') : t('handoff.continueHere')}
                 </button>
+                <RemotePanel item={item} />
               </div>
             </article>
           </li>

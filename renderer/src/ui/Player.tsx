@@ -16,6 +16,7 @@ import { HandedOff } from './HandedOff.tsx';
 import { Icon } from './icons.tsx';
 import { goHome } from './navigation.ts';
 import { PlayerControls } from './PlayerControls.tsx';
+import { PlayOnMenu } from './Remote.tsx';
 import { OfflineBanner, Toasts } from './Status.tsx';
 import { TrackMenu, useTrackMenu } from './TrackMenu.tsx';
 import { useChrome, usePlayback, usePlayerMessages } from './usePlayback.ts';
@@ -35,6 +36,7 @@ export function Player({ programId, start }: { programId: string; start: StartIn
   const lang = useLanguage();
   const { videoRef, textRef, controller, notice, away } = usePlayback(programId, start);
   const [menuOpen, setMenuOpen] = useState(false);
+  const [playOnOpen, setPlayOnOpen] = useState(false);
   const menu = useTrackMenu(controller);
   const rootRef = useRef<HTMLDivElement>(null);
   const { chrome, poke, hide } = useChrome(CHROME_IDLE_MS);
@@ -91,7 +93,7 @@ export function Player({ programId, start }: { programId: string; start: StartIn
   }, [act, poke, rt, menuOpen]);
 
   const title = program ? programTitle(program, lang) : '';
-  const showChrome = chrome || paused || menuOpen || status !== 'ready';
+  const showChrome = chrome || paused || menuOpen || playOnOpen || status !== 'ready';
   // Taken over by another terminal: only the "Continued on …" panel speaks.
   const busy = messages.busy !== null && !away;
   const error = away ? null : messages.error;
@@ -124,6 +126,7 @@ export function Player({ programId, start }: { programId: string; start: StartIn
           <Icon name="back" />
         </button>
         <h1 className="player-title">{title}</h1>
+        {controller && status === 'ready' && !away && <PlayOnMenu controller={controller} open={playOnOpen} setOpen={setPlayOnOpen} />}
       </div>
 
       <div className="player-notice" role="status" aria-live="polite">

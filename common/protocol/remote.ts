@@ -1,0 +1,98 @@
+/**
+ * Remote control and "Play on ▸" (issue 15, step 3). A terminal commands a play session of its
+ * household and profile that another terminal is playing (`POST /api/v1/remote/commands`):
+ * global pushes a `remote` event to the one terminal that must carry it out, over its open
+ * push stream, and waits a bounded time for that terminal's answer
+ * (`POST /api/v1/remote/answers`): done, or refused with a reason.
+ *
+ * `play-on` names another terminal (`toTerminalId`, one of `GET /api/v1/remote/targets`):
+ * that terminal takes the session over as in "Continue here" (it claims it at global, is
+ * admitted with the session's play token, starts at the point; the sender stops, its stop
+ * recorded once). Push never carries play tokens: the target claims with its own credential.
+ */
+import Type, { type Static } from 'typebox';
+import { EpochMillis, Id, TerminalName, TerminalType } from './model.ts';
+
+/** Seeking by more than this either way is not a remote's ±10 s press (nor a seek bar's). */
+export const REMOTE_MAX_DELTA_MS = 6 * 3_600_000;
+/** A seek-to beyond this offset is refused by the schema (programmes are shorter). */
+export const REMOTE_MAX_OFFSET_MS = 48 * 3_600_000;
+
+const Target = { sessionId: Id };
+const strict = { additionalProperties: false } as const;
+
+/** `POST /api/v1/remote/commands`: one command for a household session. */
+export const RemoteCommandRequest = Type.Union([
+  Type.Object({ ...Target, command: Type.Union([Type.Literal('play'), Type.Literal('pause'), Type.Literal('stop')]) }, strict),
+  Type.Object({ ...Target, command: Type.Literal('seek-by'), deltaMs: Type.Integer({ minimum: -REMOTE_MAX_DELTA_MS, maximum: REMOTE_MAX_DELTA_MS }) }, strict),
+  Type.Object({ ...Target, command: Type.Literal('seek-to'), offsetMs: Type.Integer({ minimum: 0, maximum: REMOTE_MAX_OFFSET_MS }) }, strict),
+  /** Move the viewing to `toTerminalId` (it takes the session over; the session's terminal stops). */
+  Type.Object({ ...Target, command: Type.Literal('play-on'), toTerminalId: Id }, strict),
+]);
+export type RemoteCommandRequest = Static<typeof RemoteCommandRequest>;
+export type RemoteCommandName = RemoteCommandRequest['command'];
+
+/** The answer once the target carried the command out (a refusal is a 409 REMOTE_REFUSED). */
+export const RemoteCommandAnswer = Type.Object({
+  commandId: Id,
+  outcome: Type.Literal('done'),
+  /** The terminal that carried it out. */
+  terminalId: Id,
+});
+export type RemoteCommandAnswer = Static<typeof RemoteCommandAnswer>;
+
+/** Why a target refused a command. */
+export const RemoteRefusal = Type.Union([
+  /** It is not playing that session (any more). */
+  Type.Literal('not-playing'),
+  /** It is busy (starting another viewing, a dialog open). */
+  Type.Literal('busy'),
+  /** It may not (another profile watches there, the programme is above its limit). */
+  Type.Literal('not-allowed'),
+  /** Not possible for this programme (a seek-to on a live channel). */
+  Type.Literal('unsupported'),
+  /** It tried and failed. */
+  Type.Literal('failed'),
+]);
+export type RemoteRefusal = Static<typeof RemoteRefusal>;
+
+/** `POST /api/v1/remote/answers`: the target's answer to a pushed command. */
+export const RemoteAnswerRequest = Type.Union([
+  Type.Object({ commandId: Id, ok: Type.Literal(true) }, strict),
+  Type.Object({ commandId: Id, ok: Type.Literal(false), reason: RemoteRefusal }, strict),
+]);
+export type RemoteAnswerRequest = Static<typeof RemoteAnswerRequest>;
+
+export const RemoteAnswerAccepted = Type.Object({ accepted: Type.Literal(true) });
+export type RemoteAnswerAccepted = Static<typeof RemoteAnswerAccepted>;
+
+/** A terminal that can be commanded now: same household and profile, push stream open. */
+export const RemoteTarget = Type.Object({ terminalId: Id, name: TerminalName, type: TerminalType });
+export type RemoteTarget = Static<typeof RemoteTarget>;
+
+/** `GET /api/v1/remote/targets`. */
+export const RemoteTargetList = Type.Object({ terminals: Type.Array(RemoteTarget) });
+export type RemoteTargetList = Static<typeof RemoteTargetList>;
+
+/** Push to exactly one terminal (`toTerminalId`): carry this command out and answer it. */
+export const RemoteCommandEvent = Type.Object({
+  type: Type.Literal('remote'),
+  commandId: Id,
+  /** The terminal that must act (the session's, or a `play-on`'s new one). */
+  toTerminalId: Id,
+  fromTerminalId: Id,
+  fromTerminalName: TerminalName,
+  sessionId: Id,
+  command: Type.Union([
+    Type.Literal('play'),
+    Type.Literal('pause'),
+    Type.Literal('stop'),
+    Type.Literal('seek-by'),
+    Type.Literal('seek-to'),
+    Type.Literal('play-on'),
+  ]),
+  deltaMs: Type.Optional(Type.Integer()),
+  offsetMs: Type.Optional(Type.Integer({ minimum: 0 })),
+  at: EpochMillis,
+});
+export type RemoteCommandEvent = Static<typeof RemoteCommandEvent>;

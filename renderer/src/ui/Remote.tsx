@@ -1,0 +1,155 @@
+/**
+ * Remote control and "Play on ▸" (issue 15, step 3), desktop and phone:
+ * - `RemotePanel` on a now-playing card: play/pause, −10 s / +10 s, a seek bar (VOD) and stop
+ *   for the session the other terminal plays (stores/remote.ts sends; that terminal obeys);
+ * - `PlayOnMenu` in the player: the connected terminals of this profile; picking one moves the
+ *   viewing there (it takes the session over; this player shows "Continued on …");
+ * - `useRemoteFollow` (in App): what this terminal was told to do that changes the screen —
+ *   open a viewing played on it, leave a viewing stopped from elsewhere.
+ * A refusal is said in a toast.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { useStore } from 'zustand';
+import type { RemoteCommandRequest } from '../../../common/protocol/remote.ts';
+import type { PlayerController } from '../player/controller.ts';
+import type { Route } from '../route.ts';
+import { useRuntime, useT } from './context.tsx';
+import { Icon } from './icons.tsx';
+import { goHome, navigate } from './navigation.ts';
+import type { NowPlayingItem } from './NowPlaying.tsx';
+
+/** The remote's seek step (as the player's own ±10 s). */
+const STEP_MS = 10_000;
+
+/** Send a remote command; a refusal becomes a toast. */
+export function useRemoteSend(): { send: (request: RemoteCommandRequest) => void; sending: string | null } {
+  const rt = useRuntime();
+  const sending = useStore(rt.remote, (s) => s.sending);
+  const send = useCallback(
+    (request: RemoteCommandRequest) => {
+      void rt.remote.getState().send(request).then((r) => {
+        // ICU select keys cannot hold a hyphen: `not-playing` is said as `not_playing`.
+        if (!r.ok) rt.toasts.getState().show('remote.error', { params: { code: r.code, reason: (r.reason ?? 'other').replace('-', '_') }, tone: 'error' });
+      });
+    },
+    [rt],
+  );
+  return { send, sending };
+}
+
+/** The remote of one now-playing card. */
+export function RemotePanel({ item }: { item: NowPlayingItem }) {
+  const t = useT();
+  const { send, sending } = useRemoteSend();
+  const { session, program, position } = item;
+  const terminal = session.terminalName;
+  const sessionId = session.sessionId;
+  const disabled = sending !== null;
+  const durationMs = program?.kind === 'vod' ? program.durationMs : null;
+  const atMs = position.kind === 'offset' ? position.offsetMs : 0;
+  // The bar follows the card while idle; dragging shows where it will go.
+  const [drag, setDrag] = useState<number | null>(null);
+  const commit = () => {
+    if (drag === null) return;
+    send({ sessionId, command: 'seek-to', offsetMs: drag });
+    setDrag(null);
+  };
+  return (
+    <div className="np-remote row-actions" role="group" aria-label={t('remote.label', { terminal })} data-testid="remote-panel">
+      <button
+        type="button"
+        className="icon-btn"
+        disabled={disabled}
+        data-testid={session.paused ? 'remote-play' : 'remote-pause'}
+        aria-label={t(session.paused ? 'remote.play' : 'remote.pause', { terminal })}
+        onClick={() => send({ sessionId, command: session.paused ? 'play' : 'pause' })}
+      >
+        <Icon name={session.paused ? 'play' : 'pause'} />
+      </button>
+      <button type="button" className="btn btn-ghost" disabled={disabled} data-testid="remote-back" aria-label={t('remote.back10')} onClick={() => send({ sessionId, command: 'seek-by', deltaMs: -STEP_MS })}>
+        −10
+      </button>
+      <button type="button" className="btn btn-ghost" disabled={disabled} data-testid="remote-forward" aria-label={t('remote.forward10')} onClick={() => send({ sessionId, command: 'seek-by', deltaMs: STEP_MS })}>
+        +10
+      </button>
+      {durationMs !== null && (
+        <input
+          type="range"
+          className="np-remote-seek"
+          min={0}
+          max={Math.round(durationMs / 1000)}
+          step={1}
+          value={Math.round((drag ?? atMs) / 1000)}
+          disabled={disabled}
+          aria-label={t('remote.seek', { terminal })}
+          data-testid="remote-seek"
+          onChange={(e) => setDrag(Number(e.currentTarget.value) * 1000)}
+          onPointerUp={commit}
+          onKeyUp={commit}
+        />
+      )}
+      <button type="button" className="icon-btn" disabled={disabled} data-testid="remote-stop" aria-label={t('remote.stop', { terminal })} onClick={() => send({ sessionId, command: 'stop' })}>
+        <Icon name="close" />
+      </button>
+    </div>
+  );
+}
+
+/** "Play on…" in the player: the connected terminals of this profile (the player keeps its chrome up while open). */
+export function PlayOnMenu({ controller, open, setOpen }: { controller: PlayerController; open: boolean; setOpen: (open: boolean) => void }) {
+  const rt = useRuntime();
+  const t = useT();
+  const targets = useStore(rt.remote, (s) => s.targets);
+  const { send, sending } = useRemoteSend();
+  useEffect(() => {
+    if (open) void rt.remote.getState().loadTargets();
+  }, [open, rt]);
+  const sessionId = controller.sessionId();
+  return (
+    <div className="play-on">
+      <button type="button" className="btn btn-ghost" aria-expanded={open} data-testid="play-on" disabled={!sessionId} onClick={() => setOpen(!open)}>
+        {t('remote.playOn')}
+      </button>
+      {open && sessionId && (
+        <div className="play-on-menu" role="menu" aria-label={t('remote.playOnTitle')} data-testid="play-on-menu">
+          {targets.length === 0 && <p className="play-on-empty">{t('remote.noTargets')}</p>}
+          {targets.map((target) => (
+            <button
+              key={target.terminalId}
+              type="button"
+              role="menuitem"
+              className="btn btn-ghost"
+              disabled={sending !== null}
+              data-testid="play-on-target"
+              data-terminal-id={target.terminalId}
+              onClick={() => {
+                setOpen(false);
+                send({ sessionId, command: 'play-on', toTerminalId: target.terminalId });
+              }}
+            >
+              <Icon name={target.type} />
+              <span>{t('remote.playOnTo', { terminal: target.name })}</span>
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Follow what this terminal was told from elsewhere: open a Play on, leave a stopped viewing. */
+export function useRemoteFollow(route: Route): void {
+  const rt = useRuntime();
+  const playOn = useStore(rt.remote, (s) => s.playOn);
+  const stopped = useStore(rt.remote, (s) => s.stopped);
+  useEffect(() => {
+    if (!playOn) return;
+    rt.remote.getState().clearPlayOn();
+    navigate({ name: 'watch', programId: playOn.programId, start: { kind: 'handoff', sessionId: playOn.sessionId } });
+  }, [playOn, rt]);
+  useEffect(() => {
+    if (!stopped) return;
+    rt.remote.setState({ stopped: null });
+    if (route.name === 'watch') goHome();
+  }, [stopped, rt]);
+}

@@ -1,0 +1,46 @@
+/**
+ * Which terminals have a push stream open on this global instance, right now (issue 15,
+ * step 3): a remote command can reach only those, and "Play on ▸" offers only those. The
+ * events route adds a stream when it opens and removes it when it closes (a revocation closes
+ * it synchronously, so a removed terminal is offline at once).
+ *
+ * Per instance, in memory: with several global instances a terminal connected to another one
+ * is not seen here (docs/ARCHITECTURE.md, Known limits). Ownership: one per global process.
+ */
+import type { Terminal } from '../../common/protocol/model.ts';
+
+interface Online {
+  userId: string;
+  terminal: Pick<Terminal, 'id' | 'name' | 'type'>;
+  /** Open streams of this terminal (a reconnect may overlap the old stream's close). */
+  streams: number;
+}
+
+/** The terminals with an open push stream. */
+export class PushStreams {
+  readonly #byTerminal = new Map<string, Online>();
+
+  /** A stream of `terminal` opened; returns its close (idempotent). */
+  add(userId: string, terminal: Pick<Terminal, 'id' | 'name' | 'type'>): () => void {
+    const entry = this.#byTerminal.get(terminal.id) ?? { userId, terminal, streams: 0 };
+    entry.terminal = { id: terminal.id, name: terminal.name, type: terminal.type };
+    entry.streams++;
+    this.#byTerminal.set(terminal.id, entry);
+    let closed = false;
+    return () => {
+      if (closed) return;
+      closed = true;
+      if (--entry.streams === 0 && this.#byTerminal.get(terminal.id) === entry) this.#byTerminal.delete(terminal.id);
+    };
+  }
+
+  /** Whether `terminalId` of household `userId` has a stream open. */
+  isOnline(userId: string, terminalId: string): boolean {
+    return this.#byTerminal.get(terminalId)?.userId === userId;
+  }
+
+  /** The household's terminals with a stream open. */
+  list(userId: string): Array<Pick<Terminal, 'id' | 'name' | 'type'>> {
+    return [...this.#byTerminal.values()].filter((e) => e.userId === userId).map((e) => e.terminal);
+  }
+}

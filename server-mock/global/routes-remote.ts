@@ -1,0 +1,87 @@
+/**
+ * Remote control routes (issue 15, step 3; global/remote.ts):
+ * - `POST /api/v1/remote/commands` (terminal credential): command a session of this household
+ *   and profile (play, pause, seek-by, seek-to, stop, play-on); answers once the target carried
+ *   it out, or refuses with a stable code;
+ * - `POST /api/v1/remote/answers` (terminal credential): the target's answer to a pushed command;
+ * - `GET /api/v1/remote/targets` (terminal credential): the terminals "Play on ▸" may offer.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  RemoteAnswerAccepted,
+  RemoteAnswerRequest,
+  RemoteCommandAnswer,
+  RemoteCommandRequest,
+  RemoteTargetList,
+} from '../../common/protocol/remote.ts';
+import { guard, principalOf, type Authenticator } from '../http/auth.ts';
+import { errorResponses, security } from '../http/schemas.ts';
+import type { RemoteService } from './remote.ts';
+
+/** Options of the remote routes. */
+export interface RemoteRoutesOptions {
+  remote: RemoteService;
+  auth: Authenticator;
+}
+
+export const remoteRoutes: FastifyPluginAsyncTypebox<RemoteRoutesOptions> = async (app, { remote, auth }) => {
+  app.post(
+    '/api/v1/remote/commands',
+    {
+      onRequest: guard(auth, ['terminal']),
+      schema: {
+        tags: ['history'],
+        summary: 'Remote control: command a session another terminal of this profile is playing, or play it on another terminal',
+        description:
+          'Pushed (`remote` event) to the terminal that carries it out; answers once it did. Errors: SESSION_NOT_FOUND ' +
+          '(no such session in this household), REMOTE_NOT_ALLOWED (another profile’s, above the limit), REMOTE_SELF, ' +
+          'REMOTE_TARGET_OFFLINE (no open push stream), REMOTE_NO_ANSWER (no answer within 3 s), REMOTE_REFUSED ' +
+          '(`details.reason`: not-playing, busy, not-allowed, unsupported, failed).',
+        security: security.terminal,
+        body: RemoteCommandRequest,
+        response: { 200: RemoteCommandAnswer, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req, 'terminal');
+      return remote.send({ userId: p.userId, terminal: p.terminal }, req.body);
+    },
+  );
+
+  app.post(
+    '/api/v1/remote/answers',
+    {
+      onRequest: guard(auth, ['terminal']),
+      schema: {
+        tags: ['history'],
+        summary: 'Answer a remote command pushed to this terminal: carried out, or refused with a reason',
+        description: 'Errors: REMOTE_COMMAND_NOT_FOUND (not this terminal’s, already answered, or timed out).',
+        security: security.terminal,
+        body: RemoteAnswerRequest,
+        response: { 200: RemoteAnswerAccepted, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req, 'terminal');
+      remote.answer({ userId: p.userId, terminal: p.terminal }, req.body);
+      return { accepted: true as const };
+    },
+  );
+
+  app.get(
+    '/api/v1/remote/targets',
+    {
+      onRequest: guard(auth, ['terminal']),
+      schema: {
+        tags: ['history'],
+        summary: 'Play on ▸: the terminals of this household and profile that are connected now',
+        security: security.terminal,
+        response: { 200: RemoteTargetList, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req, 'terminal');
+      return { terminals: await remote.targets({ userId: p.userId, terminal: p.terminal }) };
+    },
+  );
+};
