@@ -48,7 +48,7 @@ const portFree = (port: number) =>
 const playing = (offsetMs: number, paused: boolean) => ({ programId: 'harbour-lights', breakpoint: { kind: 'offset', offsetMs }, observedAt: Date.now(), paused });
 
 describe('household defaults', () => {
-  it('port 8750 (else the next), LAN off, store file 0600, rotating logs in the OS log folder', async () => {
+  it('port 8750 (else another free one), LAN off, store file 0600, rotating logs in the OS log folder', async () => {
     const userData = temp('ra-app-');
     const free = await portFree(8750);
     const { f, origin, call } = await startApp(userData, ROOT, started);
@@ -67,11 +67,31 @@ describe('household defaults', () => {
     await quitApp(f);
   }, 60_000);
 
-  it('tries 8750, then last run’s port, then any', () => {
+  it('tries last run’s port, then 8750, then any', () => {
     expect(portsToTry(null)).toEqual([8750, 0]);
-    expect(portsToTry(9123)).toEqual([8750, 9123, 0]);
+    expect(portsToTry(9123)).toEqual([9123, 8750, 0]);
     expect(portsToTry(8750)).toEqual([8750, 0]);
   });
+
+  it('remembers the port it got: a first run that found 8750 taken keeps its port once 8750 is free', async () => {
+    const userData = temp('ra-port-');
+    // Hold 8750 for the first run (if another process already holds it, it is taken either way).
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.once('error', () => resolve()).listen(8750, '127.0.0.1', () => resolve()));
+    let first = '';
+    try {
+      const run = await startApp(userData, ROOT, started);
+      first = run.origin;
+      expect(first).not.toBe('http://127.0.0.1:8750');
+      await quitApp(run.f);
+    } finally {
+      await new Promise<void>((resolve) => (blocker.listening ? blocker.close(() => resolve()) : resolve()));
+    }
+    const again = await startApp(userData, ROOT, started);
+    expect(again.origin).toBe(first);
+    expect(JSON.parse(readFileSync(join(userData, 'resume-anywhere.json'), 'utf8')).server.lastPort).toBe(Number(new URL(first).port));
+    await quitApp(again.f);
+  }, 60_000);
 
   it('a refused clipboard is logged, not an unhandled rejection', async () => {
     const log = memoryLogger();

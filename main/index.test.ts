@@ -8,6 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +49,12 @@ describe('main process (fake Electron, real server)', () => {
   let firstOrigin = '';
 
   it('starts the household server, hardens the window, quits saving the breakpoint', async () => {
-    const { f, win, origin, frame, call } = await startApp();
+    // 8750 held while this file's app first starts: it gets another port and keeps it for every
+    // later start here (main/app.test.ts covers 8750 itself), so test files running in parallel,
+    // each trying 8750 first, cannot take this file's port between its starts.
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.once('error', () => resolve()).listen(8750, '127.0.0.1', () => resolve()));
+    const { f, win, origin, frame, call } = await startApp().finally(() => blocker.listening && blocker.close());
     firstOrigin = origin;
 
     // Window and session hardening.
