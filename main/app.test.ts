@@ -78,15 +78,13 @@ describe('household defaults', () => {
     // Hold 8750 for the first run (if another process already holds it, it is taken either way).
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.once('error', () => resolve()).listen(8750, '127.0.0.1', () => resolve()));
-    let first = '';
-    try {
-      const run = await startApp(userData, ROOT, started);
-      first = run.origin;
-      expect(first).not.toBe('http://127.0.0.1:8750');
-      await quitApp(run.f);
-    } finally {
-      await new Promise<void>((resolve) => (blocker.listening ? blocker.close(() => resolve()) : resolve()));
-    }
+    const first = await startApp(userData, ROOT, started)
+      .then(async (run) => {
+        await quitApp(run.f);
+        return run.origin;
+      })
+      .finally(() => new Promise<void>((resolve) => (blocker.listening ? blocker.close(() => resolve()) : resolve())));
+    expect(first).not.toBe('http://127.0.0.1:8750');
     const again = await startApp(userData, ROOT, started);
     expect(again.origin).toBe(first);
     expect(JSON.parse(readFileSync(join(userData, 'resume-anywhere.json'), 'utf8')).server.lastPort).toBe(Number(new URL(first).port));
