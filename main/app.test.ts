@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
@@ -15,7 +15,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { ServerStatus } from '../common/ipc.ts';
 import type { PlatformInfo, Settings } from '../common/platform.ts';
 import { copyToClipboard } from './app.ts';
-import { EmbeddedServer } from './embedded-server.ts';
+import { EmbeddedServer, lanIPv4 } from './embedded-server.ts';
 import { memoryLogger } from './log.ts';
 import { portsToTry, ShellIntercept, shellRoute } from './server-connection.ts';
 import { quitApp, startApp } from './testing/app-harness.ts';
@@ -90,6 +90,37 @@ describe('household defaults', () => {
     expect(JSON.parse(readFileSync(join(userData, 'resume-anywhere.json'), 'utf8')).server.lastPort).toBe(Number(new URL(first).port));
     await quitApp(again.f);
   }, 60_000);
+
+  it('LAN access stays off until the Household menu turns it on: then the same port on every interface, its address shown and copied', async () => {
+    type Item = { label?: string; checked?: boolean; click?: (item: { checked: boolean }) => void; submenu?: Item[] };
+    const userData = temp('ra-lan-');
+    const { f, origin, call } = await startApp(userData, ROOT, started);
+    const port = new URL(origin).port;
+    const household = () => ((f.menu() as { template: Item[] }).template.find((m) => m.label === 'Household')?.submenu ?? []) as Item[];
+    const item = (label: string) => household().find((i) => i.label === label) as Item;
+    const lan = lanIPv4(networkInterfaces())[0];
+    const reachable = (host: string) => fetch(`http://${host}:${port}/healthz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.status, () => 0);
+    expect(item('Let TVs and Phones on This Network Join').checked).toBe(false);
+    expect(item('Only this PC can open it (LAN access is off)')).toBeDefined();
+    if (lan) expect(await reachable(lan)).toBe(0);
+
+    // Electron flips a checkbox before calling its click.
+    item('Let TVs and Phones on This Network Join').click?.({ checked: true });
+    const address = lan ? `http://${lan}:${port}` : null;
+    await vi.waitFor(async () => expect(await call<ServerStatus>('serverStatus')).toMatchObject({ state: 'running', url: origin, lanUrls: address ? [address] : [] }), { timeout: 20_000 });
+    expect(JSON.parse(readFileSync(join(userData, 'resume-anywhere.json'), 'utf8')).server).toMatchObject({ lanAccess: true, lastPort: Number(port) });
+    if (lan && address) {
+      expect(await reachable(lan)).toBe(200);
+      expect(household().map((i) => i.label)).toContain(`TVs and phones open: ${address}`);
+      item('Copy the Address for a TV or Phone').click?.({ checked: false });
+      await vi.waitFor(() => expect(f.clipboard.text).toBe(address));
+    }
+
+    item('Let TVs and Phones on This Network Join').click?.({ checked: false });
+    await vi.waitFor(async () => expect(await call<ServerStatus>('serverStatus')).toMatchObject({ state: 'running', url: origin, lanUrls: [] }), { timeout: 20_000 });
+    if (lan) expect(await reachable(lan)).toBe(0);
+    await quitApp(f);
+  }, 90_000);
 
   it('a refused clipboard is logged, not an unhandled rejection', async () => {
     const log = memoryLogger();
