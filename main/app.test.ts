@@ -19,7 +19,7 @@ import { EmbeddedServer, lanIPv4 } from './embedded-server.ts';
 import { memoryLogger } from './log.ts';
 import { portsToTry, ShellIntercept, shellRoute } from './server-connection.ts';
 import { quitApp, startApp } from './testing/app-harness.ts';
-import { cancellable, type FakeElectron } from './testing/fake-electron.ts';
+import { cancellable, type FakeElectron, type FakeWindow } from './testing/fake-electron.ts';
 
 vi.mock('electron', async () => (await import('./testing/app-harness.ts')).electronModule());
 vi.mock('electron-store', async () => (await import('./testing/app-harness.ts')).electronStoreModule());
@@ -171,6 +171,12 @@ describe('playing, and the session ending', () => {
     expect(f.blockers.size).toBe(0);
     await call('reportPlayback', playing(66_000, false));
     await call('reportPlayback', null);
+    expect(f.blockers.size).toBe(0);
+    // A renderer that crashes mid-programme reloads to the home screen: the screen may sleep again.
+    const win = f.windows()[0] as FakeWindow;
+    await call('reportPlayback', playing(70_000, false));
+    expect(f.blockers.size).toBe(1);
+    win.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
     expect(f.blockers.size).toBe(0);
     await quitApp(f);
   }, 60_000);

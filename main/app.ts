@@ -245,7 +245,15 @@ export class PcApp {
         displays: () => e.screen.getAllDisplays(),
         state: this.state,
         log: this.#log,
-        lifecycle: this.lifecycle,
+        lifecycle: {
+          // A renderer that crashed mid-programme reloads to the home screen: nothing plays any
+          // more, so the screen may sleep again (its position reports were the only thing to say so).
+          crashed: (senderId, reason) => {
+            this.screenAwake.set(false);
+            return this.lifecycle.crashed(senderId, reason);
+          },
+          quit: (reason) => this.lifecycle.quit(reason),
+        },
         stop: this.stop,
         paths: { preload: this.#o.paths.preload, icon: existsSync(icon) ? icon : null },
         origin: () => this.server.origin,
