@@ -252,7 +252,8 @@ export class PcApp {
             this.screenAwake.set(false);
             return this.lifecycle.crashed(senderId, reason);
           },
-          quit: (reason) => this.lifecycle.quit(reason),
+          // Leaving set-top mode: the replacing window starts at the home screen.
+          quit: (reason) => this.lifecycle.quit(reason).finally(() => this.screenAwake.set(false)),
         },
         stop: this.stop,
         paths: { preload: this.#o.paths.preload, icon: existsSync(icon) ? icon : null },

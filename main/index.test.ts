@@ -185,6 +185,9 @@ describe('main process (fake Electron, real server)', () => {
     win.webContents.emit('before-input-event', reload, { type: 'keyDown', key: 'r', control: true, alt: false, shift: false, meta: false });
     expect(reload.defaultPrevented).toBe(true);
 
+    // Playing on the TV (the screen is kept on) when the chord comes.
+    await call('reportPlayback', { ...position(90_000), paused: false });
+    expect(f.blockers.size).toBe(1);
     const chord = cancellable();
     win.webContents.emit('before-input-event', chord, { type: 'keyDown', key: 'Q', control: true, alt: true, shift: true, meta: false });
     expect(chord.defaultPrevented).toBe(true);
@@ -198,6 +201,8 @@ describe('main process (fake Electron, real server)', () => {
     await vi.waitFor(() => expect(desktop.loads.at(-1)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/));
     expect(desktop.webContents.css.size).toBe(0);
     expect(f.menu()).not.toBeNull();
+    // The kiosk renderer's place became a stop; the new window starts at home: the screen may sleep.
+    expect(f.blockers.size).toBe(0);
     // The kiosk renderer was asked to save its place before its window went.
     expect(win.webContents.sent.map((m) => (m.payload as LifecycleSignal).event)).toContain('quit');
     expect((await call<Settings>('loadSettings')).mode).toBeNull();
