@@ -290,6 +290,37 @@ describe('a provisioned set-top box', () => {
     await quitApp(f);
   }, 60_000);
 
+  it('an uncaught error in a set-top main process restarts the app in set-top mode; the next start has the point', async () => {
+    const userData = temp('ra-app-');
+    const before = new Set(process.listeners('uncaughtException'));
+    const ours = () => process.listeners('uncaughtException').filter((l) => !before.has(l));
+    const { f, call } = await startApp(userData, ROOT, started, { RA_KIOSK: '1' });
+    try {
+      // Vitest has its own listener (emitting the event would fail the run): call the app's.
+      expect(ours()).toHaveLength(1);
+      await call('reportPlayback', playing(321_000, false));
+      const app = f.electron.app as unknown as { relaunches: unknown[]; exitCode: number | null; done: boolean };
+      (ours()[0] as (err: Error) => void)(new Error('boom'));
+      // The same command line again (--kiosk, or the stored/provisioned mode is read again); exit
+      // at once, without the quit path (main is in an unknown state).
+      expect(app.relaunches).toEqual([{}]);
+      expect(app.exitCode).toBe(1);
+      expect(app.done).toBe(false);
+    } finally {
+      // What the process exit does: its household server goes with it, and so do its listeners.
+      f.cleanup();
+      for (const l of ours()) process.off('uncaughtException', l);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    // The relaunched app: set-top mode again, and the position main held is the stop.
+    const next = await startApp(userData, ROOT, started, { RA_KIOSK: '1' });
+    expect(next.win.options).toMatchObject({ kiosk: true });
+    const stored = (await next.call<{ item: { event: string; breakpoint: unknown } }[]>('outboxLoad', 'reports')).map((e) => e.item);
+    expect(stored).toContainEqual(expect.objectContaining({ event: 'stop', breakpoint: { kind: 'offset', offsetMs: 321_000 } }));
+    await quitApp(next.f);
+    expect(ours()).toHaveLength(0); // will-quit removes the listener
+  }, 90_000);
+
   it('a bad provisioning file is ignored as a whole, and the app still starts', async () => {
     const dir = temp('ra-fleet-');
     const config = join(dir, 'config.json');
