@@ -290,6 +290,18 @@ describe('a provisioned set-top box', () => {
     await quitApp(f);
   }, 60_000);
 
+  it('under the start-on-boot supervisor a crashing set-top app only exits (the supervisor starts it; no copy outside it)', async () => {
+    const { f, win } = await startApp(temp('ra-app-'), ROOT, started, { RA_KIOSK: '1', RA_SUPERVISED: '1' });
+    const app = f.electron.app as unknown as { relaunches: unknown[]; exitCode: number | null };
+    for (let i = 0; i < 4; i++) {
+      win.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await vi.waitFor(() => expect(app.exitCode).toBe(1));
+    expect(app.relaunches).toEqual([]);
+    await quitApp(f);
+  }, 60_000);
+
   it('an uncaught error in a set-top main process restarts the app in set-top mode; the next start has the point', async () => {
     const userData = temp('ra-app-');
     const before = new Set(process.listeners('uncaughtException'));
@@ -307,8 +319,7 @@ describe('a provisioned set-top box', () => {
       expect(app.exitCode).toBe(1);
       expect(app.done).toBe(false);
     } finally {
-      // What the process exit does: its household server goes with it, and so do its listeners.
-      f.cleanup();
+      // The process is gone (the fake's exit killed its household server): so are its listeners.
       for (const l of ours()) process.off('uncaughtException', l);
     }
     await new Promise((r) => setTimeout(r, 500));

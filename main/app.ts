@@ -311,10 +311,15 @@ export class PcApp {
     this.refreshMenu();
   }
 
-  /** Start the app again (set-top mode only: nobody is there to do it). */
+  /**
+   * Start the app again (set-top mode only: nobody is there to do it). Under the start-on-boot
+   * supervisor the app only exits with an error and the supervisor starts it: a relaunched copy
+   * would hold the single-instance lock outside it, the supervisor's own start would hand over to
+   * that copy and end, and the next crash would stay down.
+   */
   relaunch(why: string): void {
-    this.#log.error(`restarting the app: ${why}`);
-    this.#e.app.relaunch();
+    this.#log.error(`restarting the app: ${why}${this.#o.args.supervised ? ' (by the start-on-boot supervisor)' : ''}`);
+    if (!this.#o.args.supervised) this.#e.app.relaunch();
     this.#e.app.exit(1);
   }
 
