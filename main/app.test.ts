@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
@@ -15,11 +15,11 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { ServerStatus } from '../common/ipc.ts';
 import type { PlatformInfo, Settings } from '../common/platform.ts';
 import { copyToClipboard } from './app.ts';
-import { EmbeddedServer } from './embedded-server.ts';
+import { EmbeddedServer, lanIPv4 } from './embedded-server.ts';
 import { memoryLogger } from './log.ts';
 import { portsToTry, ShellIntercept, shellRoute } from './server-connection.ts';
 import { quitApp, startApp } from './testing/app-harness.ts';
-import { cancellable, type FakeElectron } from './testing/fake-electron.ts';
+import { cancellable, type FakeElectron, type FakeWindow } from './testing/fake-electron.ts';
 
 vi.mock('electron', async () => (await import('./testing/app-harness.ts')).electronModule());
 vi.mock('electron-store', async () => (await import('./testing/app-harness.ts')).electronStoreModule());
@@ -48,7 +48,7 @@ const portFree = (port: number) =>
 const playing = (offsetMs: number, paused: boolean) => ({ programId: 'harbour-lights', breakpoint: { kind: 'offset', offsetMs }, observedAt: Date.now(), paused });
 
 describe('household defaults', () => {
-  it('port 8750 (else the next), LAN off, store file 0600, rotating logs in the OS log folder', async () => {
+  it('port 8750 (else another free one), LAN off, store file 0600, rotating logs in the OS log folder', async () => {
     const userData = temp('ra-app-');
     const free = await portFree(8750);
     const { f, origin, call } = await startApp(userData, ROOT, started);
@@ -67,11 +67,60 @@ describe('household defaults', () => {
     await quitApp(f);
   }, 60_000);
 
-  it('tries 8750, then last run’s port, then any', () => {
+  it('tries last run’s port, then 8750, then any', () => {
     expect(portsToTry(null)).toEqual([8750, 0]);
-    expect(portsToTry(9123)).toEqual([8750, 9123, 0]);
+    expect(portsToTry(9123)).toEqual([9123, 8750, 0]);
     expect(portsToTry(8750)).toEqual([8750, 0]);
   });
+
+  it('remembers the port it got: a first run that found 8750 taken keeps its port once 8750 is free', async () => {
+    const userData = temp('ra-port-');
+    // Hold 8750 for the first run (if another process already holds it, it is taken either way).
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.once('error', () => resolve()).listen(8750, '127.0.0.1', () => resolve()));
+    const first = await startApp(userData, ROOT, started)
+      .then(async (run) => {
+        await quitApp(run.f);
+        return run.origin;
+      })
+      .finally(() => new Promise<void>((resolve) => (blocker.listening ? blocker.close(() => resolve()) : resolve())));
+    expect(first).not.toBe('http://127.0.0.1:8750');
+    const again = await startApp(userData, ROOT, started);
+    expect(again.origin).toBe(first);
+    expect(JSON.parse(readFileSync(join(userData, 'resume-anywhere.json'), 'utf8')).server.lastPort).toBe(Number(new URL(first).port));
+    await quitApp(again.f);
+  }, 60_000);
+
+  it('LAN access stays off until the Household menu turns it on: then the same port on every interface, its address shown and copied', async () => {
+    type Item = { label?: string; checked?: boolean; click?: (item: { checked: boolean }) => void; submenu?: Item[] };
+    const userData = temp('ra-lan-');
+    const { f, origin, call } = await startApp(userData, ROOT, started);
+    const port = new URL(origin).port;
+    const household = () => ((f.menu() as { template: Item[] }).template.find((m) => m.label === 'Household')?.submenu ?? []) as Item[];
+    const item = (label: string) => household().find((i) => i.label === label) as Item;
+    const lan = lanIPv4(networkInterfaces())[0];
+    const reachable = (host: string) => fetch(`http://${host}:${port}/healthz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.status, () => 0);
+    expect(item('Let TVs and Phones on This Network Join').checked).toBe(false);
+    expect(item('Only this PC can open it (LAN access is off)')).toBeDefined();
+    if (lan) expect(await reachable(lan)).toBe(0);
+
+    // Electron flips a checkbox before calling its click.
+    item('Let TVs and Phones on This Network Join').click?.({ checked: true });
+    const address = lan ? `http://${lan}:${port}` : null;
+    await vi.waitFor(async () => expect(await call<ServerStatus>('serverStatus')).toMatchObject({ state: 'running', url: origin, lanUrls: address ? [address] : [] }), { timeout: 20_000 });
+    expect(JSON.parse(readFileSync(join(userData, 'resume-anywhere.json'), 'utf8')).server).toMatchObject({ lanAccess: true, lastPort: Number(port) });
+    if (lan && address) {
+      expect(await reachable(lan)).toBe(200);
+      expect(household().map((i) => i.label)).toContain(`TVs and phones open: ${address}`);
+      item('Copy the Address for a TV or Phone').click?.({ checked: false });
+      await vi.waitFor(() => expect(f.clipboard.text).toBe(address));
+    }
+
+    item('Let TVs and Phones on This Network Join').click?.({ checked: false });
+    await vi.waitFor(async () => expect(await call<ServerStatus>('serverStatus')).toMatchObject({ state: 'running', url: origin, lanUrls: [] }), { timeout: 20_000 });
+    if (lan) expect(await reachable(lan)).toBe(0);
+    await quitApp(f);
+  }, 90_000);
 
   it('a refused clipboard is logged, not an unhandled rejection', async () => {
     const log = memoryLogger();
@@ -122,6 +171,12 @@ describe('playing, and the session ending', () => {
     expect(f.blockers.size).toBe(0);
     await call('reportPlayback', playing(66_000, false));
     await call('reportPlayback', null);
+    expect(f.blockers.size).toBe(0);
+    // A renderer that crashes mid-programme reloads to the home screen: the screen may sleep again.
+    const win = f.windows()[0] as FakeWindow;
+    await call('reportPlayback', playing(70_000, false));
+    expect(f.blockers.size).toBe(1);
+    win.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
     expect(f.blockers.size).toBe(0);
     await quitApp(f);
   }, 60_000);
@@ -234,6 +289,48 @@ describe('a provisioned set-top box', () => {
     expect(app.exitCode).toBe(1);
     await quitApp(f);
   }, 60_000);
+
+  it('under the start-on-boot supervisor a crashing set-top app only exits (the supervisor starts it; no copy outside it)', async () => {
+    const { f, win } = await startApp(temp('ra-app-'), ROOT, started, { RA_KIOSK: '1', RA_SUPERVISED: '1' });
+    const app = f.electron.app as unknown as { relaunches: unknown[]; exitCode: number | null };
+    for (let i = 0; i < 4; i++) {
+      win.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await vi.waitFor(() => expect(app.exitCode).toBe(1));
+    expect(app.relaunches).toEqual([]);
+    await quitApp(f);
+  }, 60_000);
+
+  it('an uncaught error in a set-top main process restarts the app in set-top mode; the next start has the point', async () => {
+    const userData = temp('ra-app-');
+    const before = new Set(process.listeners('uncaughtException'));
+    const ours = () => process.listeners('uncaughtException').filter((l) => !before.has(l));
+    const { f, call } = await startApp(userData, ROOT, started, { RA_KIOSK: '1' });
+    try {
+      // Vitest has its own listener (emitting the event would fail the run): call the app's.
+      expect(ours()).toHaveLength(1);
+      await call('reportPlayback', playing(321_000, false));
+      const app = f.electron.app as unknown as { relaunches: unknown[]; exitCode: number | null; done: boolean };
+      (ours()[0] as (err: Error) => void)(new Error('boom'));
+      // The same command line again (--kiosk, or the stored/provisioned mode is read again); exit
+      // at once, without the quit path (main is in an unknown state).
+      expect(app.relaunches).toEqual([{}]);
+      expect(app.exitCode).toBe(1);
+      expect(app.done).toBe(false);
+    } finally {
+      // The process is gone (the fake's exit killed its household server): so are its listeners.
+      for (const l of ours()) process.off('uncaughtException', l);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    // The relaunched app: set-top mode again, and the position main held is the stop.
+    const next = await startApp(userData, ROOT, started, { RA_KIOSK: '1' });
+    expect(next.win.options).toMatchObject({ kiosk: true });
+    const stored = (await next.call<{ item: { event: string; breakpoint: unknown } }[]>('outboxLoad', 'reports')).map((e) => e.item);
+    expect(stored).toContainEqual(expect.objectContaining({ event: 'stop', breakpoint: { kind: 'offset', offsetMs: 321_000 } }));
+    await quitApp(next.f);
+    expect(ours()).toHaveLength(0); // will-quit removes the listener
+  }, 90_000);
 
   it('a bad provisioning file is ignored as a whole, and the app still starts', async () => {
     const dir = temp('ra-fleet-');

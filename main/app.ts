@@ -245,7 +245,16 @@ export class PcApp {
         displays: () => e.screen.getAllDisplays(),
         state: this.state,
         log: this.#log,
-        lifecycle: this.lifecycle,
+        lifecycle: {
+          // A renderer that crashed mid-programme reloads to the home screen: nothing plays any
+          // more, so the screen may sleep again (its position reports were the only thing to say so).
+          crashed: (senderId, reason) => {
+            this.screenAwake.set(false);
+            return this.lifecycle.crashed(senderId, reason);
+          },
+          // Leaving set-top mode: the replacing window starts at the home screen.
+          quit: (reason) => this.lifecycle.quit(reason).finally(() => this.screenAwake.set(false)),
+        },
         stop: this.stop,
         paths: { preload: this.#o.paths.preload, icon: existsSync(icon) ? icon : null },
         origin: () => this.server.origin,
@@ -302,10 +311,15 @@ export class PcApp {
     this.refreshMenu();
   }
 
-  /** Start the app again (set-top mode only: nobody is there to do it). */
+  /**
+   * Start the app again (set-top mode only: nobody is there to do it). Under the start-on-boot
+   * supervisor the app only exits with an error and the supervisor starts it: a relaunched copy
+   * would hold the single-instance lock outside it, the supervisor's own start would hand over to
+   * that copy and end, and the next crash would stay down.
+   */
   relaunch(why: string): void {
-    this.#log.error(`restarting the app: ${why}`);
-    this.#e.app.relaunch();
+    this.#log.error(`restarting the app: ${why}${this.#o.args.supervised ? ' (by the start-on-boot supervisor)' : ''}`);
+    if (!this.#o.args.supervised) this.#e.app.relaunch();
     this.#e.app.exit(1);
   }
 

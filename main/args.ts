@@ -6,6 +6,7 @@
  *   --data-dir=DIR             keep the app's data (store, embedded server) in DIR (RA_APP_DATA)
  *   --no-lan                   the embedded server listens on this machine only
  *   --config=FILE              the provisioning file (RA_CONFIG; main/provisioning.ts)
+ * and RA_SUPERVISED=1, set by the start-on-boot supervisor (main/autostart.ts).
  */
 import { checkServerUrl } from './platform-handlers.ts';
 
@@ -20,6 +21,11 @@ export interface LaunchArgs {
   noLan: boolean;
   /** The provisioning file named on the command line, else null (RA_CONFIG / the OS default). */
   configFile: string | null;
+  /**
+   * Started by the OS's start-on-boot supervisor, which starts the app again when it exits with
+   * an error (the Linux launcher, the macOS LaunchAgent: RA_SUPERVISED=1): the app then only exits.
+   */
+  supervised: boolean;
   /** Problems with the arguments (logged; the app still starts). */
   warnings: string[];
 }
@@ -51,6 +57,7 @@ export function parseLaunchArgs(argv: readonly string[], env: Record<string, str
     dataDir: valueOf(argv, 'data-dir') ?? env.RA_APP_DATA ?? null,
     noLan: argv.includes('--no-lan'),
     configFile: valueOf(argv, 'config'),
+    supervised: env.RA_SUPERVISED === '1',
     warnings,
   };
 }

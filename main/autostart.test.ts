@@ -60,6 +60,7 @@ describe('start on boot', () => {
     const plist = files.get('/Users/tv/Library/LaunchAgents/io.github.resume-anywhere.pc.plist')?.text ?? '';
     expect(plist).toContain('<key>SuccessfulExit</key><false/>');
     expect(plist).toContain('<string>--kiosk</string>');
+    expect(plist).toContain('<key>RA_SUPERVISED</key><string>1</string>');
     setStartOnBoot(d, true, false);
     expect(files.size).toBe(0);
     expect(logins.at(-1)).toEqual({ openAtLogin: true });
@@ -77,7 +78,7 @@ describe('start on boot', () => {
     writeFileSync(counter, '0');
     const app = join(tmp, 'fake app.sh');
     // Crashes (exit 139) on runs 1 and 2, quits cleanly on run 3.
-    writeFileSync(app, `#!/bin/sh\nn=$(($(cat '${counter}') + 1)); echo $n > '${counter}'; echo "$@" >> '${counter}.args'; [ $n -ge 3 ] && exit 0; exit 139\n`);
+    writeFileSync(app, `#!/bin/sh\nn=$(($(cat '${counter}') + 1)); echo $n > '${counter}'; echo "$RA_SUPERVISED $@" >> '${counter}.args'; [ $n -ge 3 ] && exit 0; exit 139\n`);
     chmodSync(app, 0o755);
     const script = join(tmp, 'start-on-boot.sh');
     writeFileSync(script, relaunchScript({ executable: app, args: [] }, ['--kiosk']).replace('sleep 3', 'sleep 0'));
@@ -85,6 +86,7 @@ describe('start on boot', () => {
     const r = spawnSync('/bin/sh', [script], { timeout: 20_000 });
     expect(r.status).toBe(0);
     expect(readFileSync(counter, 'utf8').trim()).toBe('3');
-    expect(readFileSync(`${counter}.args`, 'utf8').trim().split('\n')).toEqual(['--kiosk', '--kiosk', '--kiosk']);
+    // Each start is told it is supervised (it exits on a fatal error rather than starting a copy).
+    expect(readFileSync(`${counter}.args`, 'utf8').trim().split('\n')).toEqual(['1 --kiosk', '1 --kiosk', '1 --kiosk']);
   });
 });

@@ -7,6 +7,8 @@
  *   In set-top mode it runs a small launcher script beside it that starts the app again after a
  *   crash (non-zero exit) — a TV box driven by a remote has nobody to restart it — and stops
  *   when the app is quit on purpose (exit 0) or keeps crashing (10 times within a minute each).
+ *   Both supervisors set RA_SUPERVISED=1: the app then exits after a fatal error instead of
+ *   starting a copy of itself (main/app.ts `relaunch`), so it stays supervised.
  * - macOS: in set-top mode a LaunchAgent (`~/Library/LaunchAgents/<appId>.plist`, RunAtLoad,
  *   KeepAlive on unsuccessful exit: launchd restarts it after a crash); otherwise a login item
  *   (`app.setLoginItemSettings`, SMAppService).
@@ -59,6 +61,8 @@ export function relaunchScript(command: LaunchCommand, extra: string[]): string 
 # Written by Resume Anywhere ("Start on boot" in set-top mode). Starts the app, and starts it
 # again after a crash; stops when it is quit on purpose (exit 0) or crashes 10 times in a row
 # within a minute each.
+# The app only exits after a fatal error; it does not start a copy of itself (RA_SUPERVISED).
+export RA_SUPERVISED=1
 crashes=0
 while :; do
   started=$(date +%s)
@@ -96,6 +100,7 @@ export function launchAgentPlist(label: string, argv: string[]): string {
   <array>
 ${argv.map((a) => `    <string>${esc(a)}</string>`).join('\n')}
   </array>
+  <key>EnvironmentVariables</key><dict><key>RA_SUPERVISED</key><string>1</string></dict>
   <key>RunAtLoad</key><true/>
   <key>KeepAlive</key><dict><key>SuccessfulExit</key><false/></dict>
   <key>ThrottleInterval</key><integer>5</integer>

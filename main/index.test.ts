@@ -8,6 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +49,12 @@ describe('main process (fake Electron, real server)', () => {
   let firstOrigin = '';
 
   it('starts the household server, hardens the window, quits saving the breakpoint', async () => {
-    const { f, win, origin, frame, call } = await startApp();
+    // 8750 held while this file's app first starts: it gets another port and keeps it for every
+    // later start here (main/app.test.ts covers 8750 itself), so test files running in parallel,
+    // each trying 8750 first, cannot take this file's port between its starts.
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.once('error', () => resolve()).listen(8750, '127.0.0.1', () => resolve()));
+    const { f, win, origin, frame, call } = await startApp().finally(() => blocker.listening && blocker.close());
     firstOrigin = origin;
 
     // Window and session hardening.
@@ -179,6 +185,9 @@ describe('main process (fake Electron, real server)', () => {
     win.webContents.emit('before-input-event', reload, { type: 'keyDown', key: 'r', control: true, alt: false, shift: false, meta: false });
     expect(reload.defaultPrevented).toBe(true);
 
+    // Playing on the TV (the screen is kept on) when the chord comes.
+    await call('reportPlayback', { ...position(90_000), paused: false });
+    expect(f.blockers.size).toBe(1);
     const chord = cancellable();
     win.webContents.emit('before-input-event', chord, { type: 'keyDown', key: 'Q', control: true, alt: true, shift: true, meta: false });
     expect(chord.defaultPrevented).toBe(true);
@@ -192,6 +201,8 @@ describe('main process (fake Electron, real server)', () => {
     await vi.waitFor(() => expect(desktop.loads.at(-1)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/));
     expect(desktop.webContents.css.size).toBe(0);
     expect(f.menu()).not.toBeNull();
+    // The kiosk renderer's place became a stop; the new window starts at home: the screen may sleep.
+    expect(f.blockers.size).toBe(0);
     // The kiosk renderer was asked to save its place before its window went.
     expect(win.webContents.sent.map((m) => (m.payload as LifecycleSignal).event)).toContain('quit');
     expect((await call<Settings>('loadSettings')).mode).toBeNull();

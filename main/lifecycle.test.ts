@@ -133,6 +133,30 @@ describe('lifecycle: quit', () => {
     expect(state.outboxLoad('reports')).toHaveLength(1);
   });
 
+  it('waits the normal bounds on quit, the short ones where the OS gives no time (suspend, shutdown, session end)', async () => {
+    const asked: Record<string, number[]> = {};
+    for (const how of ['quit', 'shutdown', 'session-end', 'suspend'] as const) {
+      const waits: number[] = [];
+      const log = memoryLogger();
+      const state = new LocalState(memoryStore(), fakeSafeStorage(), log);
+      const c = new LifecycleCoordinator({
+        state,
+        log,
+        newReportId: () => 'pc-bounds-0001',
+        // A renderer that never answers and an upload that never ends: only the bounds end them.
+        flush: () => new Promise(() => undefined),
+        renderers: { broadcast: () => [5] },
+        delay: async (ms) => void waits.push(ms),
+      });
+      c.reportPlayback(position);
+      await (how === 'suspend' ? c.suspend() : c.quit(how));
+      // Every path ends with the stop stored (the urgent ones store it before the first wait).
+      expect(state.outboxLoad('reports')).toHaveLength(1);
+      asked[how] = waits;
+    }
+    expect(asked).toEqual({ quit: [1_500, 3_000], shutdown: [500, 1_500], 'session-end': [500, 1_500], suspend: [500, 1_500] });
+  });
+
   it('shares one run between the window close and before-quit', async () => {
     const { coordinator, signals } = setup({ renderer: 'saves' });
     await Promise.all([coordinator.quit(), coordinator.quit()]);

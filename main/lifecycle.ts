@@ -233,12 +233,16 @@ export class LifecycleCoordinator {
     return this.#quit;
   }
 
-  /** The system is going to sleep: record first (synchronously), then ask and upload. */
+  /**
+   * The system is going to sleep: record first (synchronously), then ask and upload with the
+   * short bounds — Electron lets the sleep inhibitor go right after the event, so the process
+   * may be frozen at any moment.
+   */
   async suspend(): Promise<void> {
     this.record('suspend');
-    const outcome = await this.signal('suspend');
+    const outcome = await this.signal('suspend', this.#d.urgentAckTimeoutMs);
     this.#afterSignal(outcome, 'suspend');
-    await this.flush('suspend');
+    await this.flush('suspend', true, this.#d.urgentFlushTimeoutMs);
   }
 
   /** The system woke up: tell the renderer, send what is waiting. */

@@ -95,11 +95,11 @@ describe('kiosk', () => {
 describe('launch arguments', () => {
   it('finds our flags among Electron’s and a test driver’s', () => {
     const a = parseLaunchArgs(['/usr/bin/electron', '/app', '--inspect=0', '--remote-debugging-port=0', '--kiosk', '--server-url=http://10.0.0.2:8750/x', '--data-dir', '/tmp/ra', '--config=/etc/tv.json'], {});
-    expect(a).toEqual({ kiosk: true, serverUrl: 'http://10.0.0.2:8750', dataDir: '/tmp/ra', noLan: false, configFile: '/etc/tv.json', warnings: [] });
+    expect(a).toEqual({ kiosk: true, serverUrl: 'http://10.0.0.2:8750', dataDir: '/tmp/ra', noLan: false, configFile: '/etc/tv.json', supervised: false, warnings: [] });
   });
 
   it('reads the environment, and warns about a bad server URL instead of failing', () => {
-    expect(parseLaunchArgs(['/app'], { RA_KIOSK: '1', RA_APP_DATA: '/d' })).toMatchObject({ kiosk: true, dataDir: '/d' });
+    expect(parseLaunchArgs(['/app'], { RA_KIOSK: '1', RA_APP_DATA: '/d', RA_SUPERVISED: '1' })).toMatchObject({ kiosk: true, dataDir: '/d', supervised: true });
     const bad = parseLaunchArgs(['/app', '--server-url=file:///etc'], {});
     expect(bad.serverUrl).toBeNull();
     expect(bad.warnings[0]).toMatch(/--server-url ignored/);

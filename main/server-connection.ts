@@ -30,9 +30,13 @@ import { httpOrigin, withCsp } from './security.ts';
 /** The CLI's default port, tried first by the household server. */
 export const DEFAULT_PORT = 8750;
 
-/** Ports to try, in order: the default, then last run's (if another), then any free one. */
+/**
+ * Ports to try, in order: last run's (remembered: the address a TV or phone was given, and the
+ * origin the renderer's own storage belongs to), then the default, then any free one. A first
+ * run that found 8750 taken keeps the port it got, even once 8750 is free again.
+ */
 export function portsToTry(lastPort: number | null): number[] {
-  return [...new Set([DEFAULT_PORT, ...(lastPort ? [lastPort] : []), 0])];
+  return [...new Set([...(lastPort ? [lastPort] : []), DEFAULT_PORT, 0])];
 }
 
 /** What a request seen by the shell interceptor gets. */

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,14 +99,38 @@ describe('installElectronBinary (the electron package\'s own install-electron)',
     expect(skipped).toMatchObject({ ok: false, reason: expect.stringMatching(/ELECTRON_SKIP_BINARY_DOWNLOAD/) });
   });
 
+  it('on a terminal: the child keeps stderr for its progress bar, and its stack trace still becomes one line', () => {
+    const { root, pkg } = pkgRoot();
+    // What install.js does when the download fails: the whole stack on console.error, exit 1.
+    writeFileSync(join(pkg, 'install.js'), "console.error(new TypeError('fetch failed').stack); process.exit(1);\n");
+    let printed = '';
+    const got = installElectronBinary(root, {
+      env: { PATH: process.env.PATH },
+      interactive: true,
+      say: () => undefined,
+      // The real child, with its stderr caught here to see what a terminal would have shown.
+      run: (command, args, options) => {
+        expect(options.stdio).toBe('inherit');
+        const r = spawnSync(command, args, { ...options, stdio: 'pipe' });
+        printed = String(r.stderr);
+        return r;
+      },
+    });
+    expect(printed).toBe('');
+    expect(got).toEqual({ ok: false, reason: "Electron's binary could not be downloaded (install-electron: TypeError: fetch failed; no network?)" });
+  });
+
   it('against the real electron package here (no network): fails fast with the reason', () => {
     if (existsSync(join(ROOT, 'node_modules', 'electron', 'path.txt'))) return; // a machine that has the binary
-    const t0 = Date.now();
-    const got = installElectronBinary(ROOT, { env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: undefined }, interactive: false, say: () => undefined });
-    expect(got.ok).toBe(false);
-    expect((got as { reason: string }).reason).toMatch(/could not be downloaded/);
-    expect(Date.now() - t0).toBeLessThan(30_000);
-  }, 40_000);
+    for (const interactive of [false, true]) {
+      const t0 = Date.now();
+      const got = installElectronBinary(ROOT, { env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: undefined }, interactive, say: () => undefined });
+      expect(got.ok).toBe(false);
+      expect((got as { reason: string }).reason).toMatch(/could not be downloaded \(install-electron: \S.*; no network\?\)$/);
+      expect((got as { reason: string }).reason).not.toMatch(/exit code|\n/);
+      expect(Date.now() - t0).toBeLessThan(30_000);
+    }
+  }, 70_000);
 
   it('picks the first meaningful line of an error dump', () => {
     expect(firstErrorLine('\nError: getaddrinfo ENOTFOUND github.com\n    at x (y.js:1)\n')).toBe('Error: getaddrinfo ENOTFOUND github.com');

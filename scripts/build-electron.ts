@@ -15,9 +15,10 @@
  * (since Electron 42 nothing downloads it at `npm install`), and `npmCommand` (npm on Windows).
  */
 import { spawnSync, type SpawnSyncOptions, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { deflateSync } from 'node:zlib';
 
 // fileURLToPath, not URL.pathname: the latter keeps %20 for spaces and a leading /C: on Windows.
@@ -134,14 +135,25 @@ export function installElectronBinary(root = ROOT, o: InstallOptions = {}): Elec
   const run = o.run ?? ((command, args, options) => spawnSync(command, args, options));
   const childEnv = { ...env };
   delete childEnv.ELECTRON_GET_NO_PROGRESS;
-  const r = run(process.execPath, [join(pkg, 'install.js')], { cwd: root, env: childEnv, stdio: interactive ? 'inherit' : ['ignore', 'inherit', 'pipe'] });
-  if (r.status === 0) {
-    const after = locateElectronBinary(root, env);
-    if (after.ok) say(`Electron ${version} installed (${after.path})`);
-    return after;
+  // On a terminal the child keeps stderr (its progress bar draws only on a TTY); what it says on
+  // console.error — a stack trace when the download fails — goes to a file instead, so the
+  // failure is still one line here (scripts/install-electron-errors.mjs).
+  const errors = interactive ? join(mkdtempSync(join(tmpdir(), 'ra-install-electron-')), 'errors.txt') : null;
+  if (errors) childEnv.RA_INSTALL_ERROR_FILE = errors;
+  const argv = [...(errors ? ['--import', pathToFileURL(join(ROOT, 'scripts', 'install-electron-errors.mjs')).href] : []), join(pkg, 'install.js')];
+  try {
+    const r = run(process.execPath, argv, { cwd: root, env: childEnv, stdio: interactive ? 'inherit' : ['ignore', 'inherit', 'pipe'] });
+    if (r.status === 0) {
+      const after = locateElectronBinary(root, env);
+      if (after.ok) say(`Electron ${version} installed (${after.path})`);
+      return after;
+    }
+    const said = errors ? (existsSync(errors) ? readFileSync(errors, 'utf8') : '') : String(r.stderr ?? '');
+    const detail = r.error ? String(r.error) : firstErrorLine(said);
+    return { ok: false, reason: `Electron's binary could not be downloaded (install-electron: ${detail || `exit code ${r.status}`}; no network?)` };
+  } finally {
+    if (errors) rmSync(dirname(errors), { recursive: true, force: true });
   }
-  const detail = r.error ? String(r.error) : firstErrorLine(String(r.stderr ?? ''));
-  return { ok: false, reason: `Electron's binary could not be downloaded (install-electron: ${detail || `exit code ${r.status}`}; no network?)` };
 }
 
 /** The first line of an error dump that says what went wrong (not a stack frame). */

@@ -26,8 +26,28 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const appOnly = process.argv.includes('--app-only');
 const args = process.argv.slice(2).filter((a) => a !== '--app-only');
 
-/** Flags of the PC app that the server would refuse. */
-const APP_ONLY = /^--(kiosk|no-lan|data-dir|server-url)(=|$)/;
+/** Flags of the PC app that the server would refuse: without a value, and with one. */
+const APP_FLAGS = new Set(['--kiosk', '--no-lan']);
+const APP_OPTIONS = new Set(['--data-dir', '--server-url', '--config']);
+
+/**
+ * The arguments the server gets when it runs without the PC app: the app's own flags are
+ * dropped, with their values (`--config FILE` as well as `--config=FILE`).
+ */
+export function serverOnlyArgs(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const name = a.split('=')[0] as string;
+    if (APP_FLAGS.has(a)) continue;
+    if (APP_OPTIONS.has(name)) {
+      if (!a.includes('=')) i++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
 
 function newestMtime(dir: string): number {
   if (!existsSync(dir)) return 0;
@@ -73,7 +93,7 @@ function startServerOnly(why: string): void {
   const cli = join(ROOT, 'server-mock', 'cli.ts');
   // Its stdout is our pipe, not the terminal: ask for the terminal's log format ourselves.
   const env = { ...process.env, RA_LOG_FORMAT: process.env.RA_LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'auto') };
-  const child = spawn(process.execPath, [cli, ...args.filter((a) => !APP_ONLY.test(a))], { cwd: ROOT, env, stdio: ['inherit', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [cli, ...serverOnlyArgs(args)], { cwd: ROOT, env, stdio: ['inherit', 'pipe', 'inherit'] });
   let told = false;
   createInterface({ input: child.stdout }).on('line', (line) => {
     console.log(line);
@@ -90,18 +110,20 @@ function startServerOnly(why: string): void {
   forwardSignals(child);
 }
 
-buildRenderer();
-await buildElectron(ROOT);
+if (import.meta.main) {
+  buildRenderer();
+  await buildElectron(ROOT);
 
-const display = displayProblem();
-// No display: no point in downloading 100 MB first.
-const binary = process.env.RA_NO_ELECTRON === '1' || display ? locateElectronBinary(ROOT) : installElectronBinary(ROOT);
-const cannot = !binary.ok ? binary.reason : display;
-if (appOnly && cannot) {
-  console.error(`The PC app cannot start: ${cannot}`);
-  process.exit(1);
+  const display = displayProblem();
+  // No display: no point in downloading 100 MB first.
+  const binary = process.env.RA_NO_ELECTRON === '1' || display ? locateElectronBinary(ROOT) : installElectronBinary(ROOT);
+  // Without a display the download was not tried: that is the reason to give.
+  const cannot = display ?? (binary.ok ? null : binary.reason);
+  if (appOnly && cannot) {
+    console.error(`The PC app cannot start: ${cannot}`);
+    process.exit(1);
+  }
+  if (process.env.RA_NO_ELECTRON === '1') startServerOnly('The PC app is off (RA_NO_ELECTRON=1)');
+  else if (cannot || !binary.ok) startServerOnly(`The PC app cannot start: ${cannot}`);
+  else startElectron(binary.path);
 }
-if (process.env.RA_NO_ELECTRON === '1') startServerOnly('The PC app is off (RA_NO_ELECTRON=1)');
-else if (!binary.ok) startServerOnly(`The PC app cannot start: ${binary.reason}`);
-else if (display) startServerOnly(`The PC app cannot start: ${display}`);
-else startElectron(binary.path);

@@ -160,6 +160,8 @@ export function createFake(opts: { userData: string; appPath: string }) {
   const app = Object.assign(new EventEmitter(), {
     isPackaged: false,
     exitCode: null as number | null,
+    /** `app.exit()` was called: the process is gone (no quit events, children with it). */
+    exited: false,
     done: false,
     commandLine: { appendSwitch: (...a: string[]) => void switches.push(a) },
     setPath: (_n: string, p: string) => void (opts.userData = p),
@@ -179,8 +181,11 @@ export function createFake(opts: { userData: string; appPath: string }) {
     requestSingleInstanceLock: () => true,
     whenReady: () => ready,
     relaunch: (o?: unknown) => void app.relaunches.push(o ?? {}),
+    // Electron: exits at once, without before-quit/will-quit; the utility processes die with it.
     exit: (code: number) => {
       app.exitCode = code;
+      app.exited = true;
+      children.forEach((c) => c.kill());
     },
     quit: () => {
       const e = cancellable();
@@ -276,6 +281,7 @@ export function createFake(opts: { userData: string; appPath: string }) {
     utilityProcess: {
       forks: [] as { entry: string; args: string[]; env?: Record<string, string | undefined> }[],
       fork: (entry: string, args: string[], options?: { env?: Record<string, string | undefined> }) => {
+        if (app.exited) throw new Error('app.exit() was called: the process is gone');
         electron.utilityProcess.forks.push({ entry, args, ...(options?.env ? { env: options.env } : {}) });
         // server.mjs is the bundle of server-mock/cli.ts; unbundled, run the source.
         const child = spawn(process.execPath, [existsSync(entry) ? entry : SERVER_CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(options?.env ? { env: options.env } : {}) });
