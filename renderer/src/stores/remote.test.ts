@@ -138,6 +138,19 @@ describe('remote store: audio and subtitles', () => {
     expect(store.getState().tracks).toEqual({});
   });
 
+  it('refreshTracks asks quietly: no `sending`, and a refusal keeps what was known', async () => {
+    const ok = setup({ answerTracks: true });
+    const asked = ok.store.getState().refreshTracks('sess-tv-0001');
+    expect(ok.store.getState().sending).toBeNull();
+    await asked;
+    expect(ok.sent).toEqual([{ sessionId: 'sess-tv-0001', command: 'status' }]);
+    expect(ok.store.getState().tracks['sess-tv-0001']).toEqual(TRACKS);
+    const no = setup({ sendError: new ApiError('REMOTE_REFUSED', 'not playing', 409, { reason: 'not-playing' }) });
+    no.store.setState({ tracks: { 'sess-tv-0001': TRACKS } });
+    await no.store.getState().refreshTracks('sess-tv-0001');
+    expect(no.store.getState().tracks['sess-tv-0001']).toEqual(TRACKS);
+  });
+
   it('answers only protocol language tags, at most 32 of each', () => {
     const opt = (language: string) => ({ language });
     const many = Array.from({ length: 40 }, (_, i) => opt(`x${String.fromCharCode(97 + (i % 26))}${i < 26 ? '' : 'q'}`));

@@ -59,6 +59,8 @@ export interface RemoteState {
   /** The session a remote stop ended here: the UI leaves its player. */
   stopped: string | null;
   send(request: RemoteCommandRequest): Promise<SendResult>;
+  /** Ask the session's terminal for its tracks (a `status` command), quietly: a failure keeps what was known. */
+  refreshTracks(sessionId: string): Promise<void>;
   loadTargets(): Promise<void>;
   applyPush(event: PushEvent): void;
   clearPlayOn(): void;
@@ -174,6 +176,14 @@ export function createRemoteStore(deps: RemoteDeps): RemoteStore {
         return { ok: false as const, code: codeOf(err), ...(details?.reason ? { reason: details.reason } : {}) };
       } finally {
         set({ sending: null });
+      }
+    },
+    async refreshTracks(sessionId) {
+      try {
+        const answer = await deps.api.remoteCommand({ sessionId, command: 'status' });
+        if (answer.tracks) set((s) => ({ tracks: { ...s.tracks, [sessionId]: answer.tracks! } }));
+      } catch {
+        // Not playing yet, offline, no answer: the panel asks again with the next heartbeat.
       }
     },
     async loadTargets() {

@@ -1,7 +1,8 @@
 /**
  * Remote control and "Play on ▸" (issue 15, step 3), desktop and phone:
- * - `RemotePanel` on a now-playing card: play/pause, −10 s / +10 s, a seek bar (VOD) and stop
- *   for the session the other terminal plays (stores/remote.ts sends; that terminal obeys);
+ * - `RemotePanel` on a now-playing card: play/pause, −10 s / +10 s, a seek bar (VOD), audio and
+ *   subtitle pickers and stop for the session the other terminal plays (stores/remote.ts sends;
+ *   that terminal obeys); the pickers list what that terminal answered it has (`useRemoteTracks`);
  * - `PlayOnMenu` in the player: the connected terminals of this profile; picking one moves the
  *   viewing there (it takes the session over; this player shows "Continued on …");
  * - `useRemoteFollow` (in App): what this terminal was told to do that changes the screen —
@@ -10,10 +11,13 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
-import type { RemoteCommandRequest } from '../../../common/protocol/remote.ts';
+import { languageName } from '../../../common/i18n/index.ts';
+import type { PresenceSession } from '../../../common/protocol/presence.ts';
+import type { RemoteCommandRequest, RemoteTracks } from '../../../common/protocol/remote.ts';
 import type { PlayerController } from '../player/controller.ts';
+import { knownLanguage } from '../player/tracks.ts';
 import type { Route } from '../route.ts';
-import { useRuntime, useT } from './context.tsx';
+import { useLanguage, useRuntime, useT } from './context.tsx';
 import { Icon } from './icons.tsx';
 import { goHome, navigate } from './navigation.ts';
 import type { NowPlayingItem } from './NowPlaying.tsx';
@@ -35,6 +39,82 @@ export function useRemoteSend(): { send: (request: RemoteCommandRequest) => void
     [rt],
   );
   return { send, sending };
+}
+
+/**
+ * The tracks of the session `session` as its terminal last answered (null until it did). Asked
+ * (`status`) when a panel opens, when the viewing has started, and with each heartbeat until the
+ * terminal has loaded its tracks; after that each command's answer keeps them current.
+ */
+export function useRemoteTracks(session: PresenceSession): RemoteTracks | null {
+  const rt = useRuntime();
+  const tracks = useStore(rt.remote, (s) => s.tracks[session.sessionId] ?? null);
+  const known = tracks !== null && (tracks.audio.length > 0 || tracks.subtitles.length > 0);
+  const again = known ? 0 : session.at;
+  useEffect(() => {
+    void rt.remote.getState().refreshTracks(session.sessionId);
+  }, [rt, session.sessionId, session.starting, again]);
+  return tracks;
+}
+
+/** A track's language for people (an undetermined one: "Unknown"). */
+export function useTrackName(): (tag: string) => string {
+  const t = useT();
+  const lang = useLanguage();
+  return (tag) => (knownLanguage(tag) ? languageName(tag, lang) : t('player.language.unknown'));
+}
+
+/** The value of the subtitle picker's "Off" (no language tag has this shape). */
+const OFF = 'off';
+
+/** Audio and subtitle pickers for the session (what its terminal offers). */
+function RemoteTrackPickers({ session, disabled, send }: { session: PresenceSession; disabled: boolean; send: (request: RemoteCommandRequest) => void }) {
+  const t = useT();
+  const name = useTrackName();
+  const tracks = useRemoteTracks(session);
+  const { sessionId, terminalName: terminal } = session;
+  if (!tracks) return null;
+  return (
+    <>
+      {tracks.audio.length > 1 && (
+        <select
+          className="np-remote-track"
+          aria-label={t('remote.audio', { terminal })}
+          data-testid="remote-audio"
+          disabled={disabled}
+          value={tracks.audioLanguage ?? ''}
+          onChange={(e) => send({ sessionId, command: 'set-audio', language: e.currentTarget.value })}
+        >
+          {tracks.audioLanguage === null && <option value="">{t('player.language.unknown')}</option>}
+          {tracks.audio.map((l) => (
+            <option key={l} value={l}>
+              {name(l)}
+            </option>
+          ))}
+        </select>
+      )}
+      {tracks.subtitles.length > 0 && (
+        <select
+          className="np-remote-track"
+          aria-label={t('remote.subtitles', { terminal })}
+          data-testid="remote-subtitles"
+          disabled={disabled}
+          value={tracks.subtitleLanguage ?? OFF}
+          onChange={(e) => {
+            const v = e.currentTarget.value;
+            send({ sessionId, command: 'set-subtitles', language: v === OFF ? null : v });
+          }}
+        >
+          <option value={OFF}>{t('player.subtitles.off')}</option>
+          {tracks.subtitles.map((l) => (
+            <option key={l} value={l}>
+              {name(l)}
+            </option>
+          ))}
+        </select>
+      )}
+    </>
+  );
 }
 
 /** The remote of one now-playing card. */
@@ -88,6 +168,7 @@ export function RemotePanel({ item }: { item: NowPlayingItem }) {
           onKeyUp={commit}
         />
       )}
+      <RemoteTrackPickers session={session} disabled={disabled} send={send} />
       <button type="button" className="icon-btn" disabled={disabled} data-testid="remote-stop" aria-label={t('remote.stop', { terminal })} onClick={() => send({ sessionId, command: 'stop' })}>
         <Icon name="close" />
       </button>
