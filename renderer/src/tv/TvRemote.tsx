@@ -140,12 +140,15 @@ function TvRemoteControls({ item, onClose }: { item: NowPlayingItem; onClose: ()
   useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
   const cmd = (request: Command) => send({ sessionId, ...request } as RemoteCommandRequest);
 
+  // A seek sent but not yet in now playing: the next scrub goes on from it, not from the old point.
+  const sent = useRef<{ to: number; from: number } | null>(null);
   const commit = (): boolean => {
     if (timer.current) clearTimeout(timer.current);
     timer.current = null;
     const to = scrubber.commit();
     setScrubTarget(null);
     if (to === null) return false;
+    sent.current = { to, from: atSec };
     cmd({ command: 'seek-to', offsetMs: Math.round(to * 1000) });
     return true;
   };
@@ -154,7 +157,8 @@ function TvRemoteControls({ item, onClose }: { item: NowPlayingItem; onClose: ()
       ? null
       : {
           press(direction, repeat) {
-            const to = scrubber.press(direction, repeat, { position: atSec, min: 0, max: Math.max(0, durationSec - 0.5) });
+            const from = sent.current && sent.current.from === atSec ? sent.current.to : atSec;
+            const to = scrubber.press(direction, repeat, { position: from, min: 0, max: Math.max(0, durationSec - 0.5) });
             if (to === null) return;
             setScrubTarget(to);
             if (timer.current) clearTimeout(timer.current);
@@ -203,6 +207,9 @@ function TvRemoteControls({ item, onClose }: { item: NowPlayingItem; onClose: ()
       {durationSec !== null && <TvSeekBar terminal={terminal} at={shown} duration={durationSec} scrubbing={scrubTarget !== null} />}
       {tracks && tracks.audio.length > 1 && (
         <div className="tv-remote-row" role="group" aria-label={t('remote.audio', { terminal })} data-testid="tv-remote-audio">
+          <span className="tv-remote-label" aria-hidden="true">
+            {t('player.audio')}
+          </span>
           {tracks.audio.map((l) => (
             <TvButton key={l} focusKey={`rc:audio:${l}`} className="tv-btn tv-choice" pressed={l === tracks.audioLanguage} onPress={() => cmd({ command: 'set-audio', language: l })}>
               {name(l)}
@@ -212,6 +219,9 @@ function TvRemoteControls({ item, onClose }: { item: NowPlayingItem; onClose: ()
       )}
       {tracks && tracks.subtitles.length > 0 && (
         <div className="tv-remote-row" role="group" aria-label={t('remote.subtitles', { terminal })} data-testid="tv-remote-subtitles">
+          <span className="tv-remote-label" aria-hidden="true">
+            {t('player.subtitles')}
+          </span>
           <TvButton focusKey="rc:subs:off" className="tv-btn tv-choice" pressed={tracks.subtitleLanguage === null} onPress={() => cmd({ command: 'set-subtitles', language: null })}>
             {t('player.subtitles.off')}
           </TvButton>
@@ -249,6 +259,7 @@ function TvSeekBar({ terminal, at, duration, scrubbing }: { terminal: string; at
       aria-valuemax={Math.round(duration)}
       aria-valuenow={Math.round(at)}
       aria-valuetext={scrubbing ? t('remote.tv.seekTo', { time }) : time}
+      data-focus-key={remoteKeys.seek}
       data-testid="tv-remote-seek"
       data-scrubbing={scrubbing}
       data-target-sec={Math.round(at)}

@@ -43,7 +43,7 @@ export function useRemoteSend(): { send: (request: RemoteCommandRequest) => void
 
 /**
  * The tracks of the session `session` as its terminal last answered (null until it did). Asked
- * (`status`) when a panel opens, when the viewing has started, and with each heartbeat until the
+ * (`status`) when a panel opens once the viewing has started there, and with each heartbeat until the
  * terminal has loaded its tracks; after that each command's answer keeps them current.
  */
 export function useRemoteTracks(session: PresenceSession): RemoteTracks | null {
@@ -51,9 +51,11 @@ export function useRemoteTracks(session: PresenceSession): RemoteTracks | null {
   const tracks = useStore(rt.remote, (s) => s.tracks[session.sessionId] ?? null);
   const known = tracks !== null && (tracks.audio.length > 0 || tracks.subtitles.length > 0);
   const again = known ? 0 : session.at;
+  const starting = session.starting === true;
   useEffect(() => {
-    void rt.remote.getState().refreshTracks(session.sessionId);
-  }, [rt, session.sessionId, session.starting, again]);
+    // A viewing still starting has no tracks loaded yet (and may not know its session).
+    if (!starting) void rt.remote.getState().refreshTracks(session.sessionId);
+  }, [rt, session.sessionId, starting, again]);
   return tracks;
 }
 
