@@ -9,7 +9,7 @@
  *   open a viewing played on it, leave a viewing stopped from elsewhere.
  * A refusal is said in a toast.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { languageName } from '../../../common/i18n/index.ts';
 import type { PresenceSession } from '../../../common/protocol/presence.ts';
@@ -21,6 +21,9 @@ import { useLanguage, useRuntime, useT } from './context.tsx';
 import { Icon } from './icons.tsx';
 import { goHome, navigate } from './navigation.ts';
 import type { NowPlayingItem } from './NowPlaying.tsx';
+
+/** How many times a panel asks a terminal for its tracks before it has them. */
+const MAX_TRACK_ASKS = 6;
 
 /** The remote's seek step (as the player's own ±10 s). */
 const STEP_MS = 10_000;
@@ -43,8 +46,8 @@ export function useRemoteSend(): { send: (request: RemoteCommandRequest) => void
 
 /**
  * The tracks of the session `session` as its terminal last answered (null until it did). Asked
- * (`status`) when a panel opens once the viewing has started there, and with each heartbeat until the
- * terminal has loaded its tracks; after that each command's answer keeps them current.
+ * (`status`) when a panel opens once the viewing has started there, and with the next few
+ * heartbeats until the terminal has loaded its tracks; then each command's answer keeps them current.
  */
 export function useRemoteTracks(session: PresenceSession): RemoteTracks | null {
   const rt = useRuntime();
@@ -52,9 +55,13 @@ export function useRemoteTracks(session: PresenceSession): RemoteTracks | null {
   const known = tracks !== null && (tracks.audio.length > 0 || tracks.subtitles.length > 0);
   const again = known ? 0 : session.at;
   const starting = session.starting === true;
+  // A programme with no tagged tracks at all never becomes "known": ask a few times, not forever.
+  const asked = useRef(0);
   useEffect(() => {
     // A viewing still starting has no tracks loaded yet (and may not know its session).
-    if (!starting) void rt.remote.getState().refreshTracks(session.sessionId);
+    if (starting || asked.current >= MAX_TRACK_ASKS) return;
+    asked.current += 1;
+    void rt.remote.getState().refreshTracks(session.sessionId);
   }, [rt, session.sessionId, starting, again]);
   return tracks;
 }
