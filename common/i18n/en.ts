@@ -409,6 +409,20 @@ export const en = {
   'remote.playOnTitle': 'Play on another device',
   'remote.noTargets': 'No other device of yours is connected right now.',
   'remote.error': '{code, select, REMOTE_TARGET_OFFLINE {That device is not connected.} REMOTE_NO_ANSWER {That device did not answer.} REMOTE_REFUSED {{reason, select, busy {That device is busy.} not_allowed {That device may not play this.} unsupported {That is not possible for this programme.} not_playing {It is not playing there any more.} other {That device could not do it.}}} REMOTE_NOT_ALLOWED {Only the person watching can control this.} SESSION_NOT_FOUND {It is not playing there any more.} other {That did not work. Try again.}}',
+  'remote.audio': 'Audio on {terminal}',
+  'remote.subtitles': 'Subtitles on {terminal}',
+  'remote.open': 'Remote control',
+  'remote.tv.title': 'Remote control · {terminal}',
+  'remote.tv.state': '{state, select, paused {Paused} starting {Starting} other {Playing}} · {position}',
+  'remote.tv.waiting': 'Waiting for {terminal} to start…',
+  'remote.tv.gone': '{terminal} is not playing this any more.',
+  'remote.tv.seekBar': 'Position on {terminal}',
+  'remote.tv.seekTo': 'Go to {time}',
+  'remote.tv.close': 'Close',
+  'remote.tv.hints': '◀ ▶ ▲ ▼ move · OK choose · on the bar: ◀ ▶ seek, OK go · Back close',
+  'remote.tv.playingOn': 'Moving to {terminal}…',
+  'handoff.tvHintsRemote': 'OK: take it back · ▼: remote control · Back: home',
+  'tv.hints.tracksPlayOn': '▲ ▼ choose · ◀ ▶ audio / subtitles / speed / play on · OK select · Back close',
 } as const;
 
 /** A message key. */

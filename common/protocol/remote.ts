@@ -11,7 +11,7 @@
  * recorded once). Push never carries play tokens: the target claims with its own credential.
  */
 import Type, { type Static } from 'typebox';
-import { EpochMillis, Id, TerminalName, TerminalType } from './model.ts';
+import { EpochMillis, Id, MediaLanguage, TerminalName, TerminalType } from './model.ts';
 
 /** Seeking by more than this either way is not a remote's ±10 s press (nor a seek bar's). */
 export const REMOTE_MAX_DELTA_MS = 6 * 3_600_000;
@@ -28,9 +28,34 @@ export const RemoteCommandRequest = Type.Union([
   Type.Object({ ...Target, command: Type.Literal('seek-to'), offsetMs: Type.Integer({ minimum: 0, maximum: REMOTE_MAX_OFFSET_MS }) }, strict),
   /** Move the viewing to `toTerminalId` (it takes the session over; the session's terminal stops). */
   Type.Object({ ...Target, command: Type.Literal('play-on'), toTerminalId: Id }, strict),
+  /** Change nothing; the answer carries the target's tracks (a remote panel opening). */
+  Type.Object({ ...Target, command: Type.Literal('status') }, strict),
+  /** Play the audio track of `language` (refused `unsupported` when the programme has none). */
+  Type.Object({ ...Target, command: Type.Literal('set-audio'), language: MediaLanguage }, strict),
+  /** Show the subtitles of `language`, or none (null). */
+  Type.Object({ ...Target, command: Type.Literal('set-subtitles'), language: Type.Union([MediaLanguage, Type.Null()]) }, strict),
 ]);
 export type RemoteCommandRequest = Static<typeof RemoteCommandRequest>;
 export type RemoteCommandName = RemoteCommandRequest['command'];
+
+/** Most tracks of one kind a remote lists (a programme has a handful of languages). */
+export const REMOTE_MAX_TRACKS = 32;
+
+/**
+ * The audio and subtitle languages a target's viewing offers, and the ones playing (`null`
+ * subtitles = off; `null` audio = not known). Carried by every `done` answer, so a remote
+ * panel learns them with its first command (`status`) and sees each change confirmed.
+ */
+export const RemoteTracks = Type.Object(
+  {
+    audio: Type.Array(MediaLanguage, { maxItems: REMOTE_MAX_TRACKS }),
+    subtitles: Type.Array(MediaLanguage, { maxItems: REMOTE_MAX_TRACKS }),
+    audioLanguage: Type.Union([MediaLanguage, Type.Null()]),
+    subtitleLanguage: Type.Union([MediaLanguage, Type.Null()]),
+  },
+  strict,
+);
+export type RemoteTracks = Static<typeof RemoteTracks>;
 
 /** The answer once the target carried the command out (a refusal is a 409 REMOTE_REFUSED). */
 export const RemoteCommandAnswer = Type.Object({
@@ -38,6 +63,8 @@ export const RemoteCommandAnswer = Type.Object({
   outcome: Type.Literal('done'),
   /** The terminal that carried it out. */
   terminalId: Id,
+  /** Its tracks after the command, when it is playing the session (not for play-on). */
+  tracks: Type.Optional(RemoteTracks),
 });
 export type RemoteCommandAnswer = Static<typeof RemoteCommandAnswer>;
 
@@ -58,7 +85,7 @@ export type RemoteRefusal = Static<typeof RemoteRefusal>;
 
 /** `POST /api/v1/remote/answers`: the target's answer to a pushed command. */
 export const RemoteAnswerRequest = Type.Union([
-  Type.Object({ commandId: Id, ok: Type.Literal(true) }, strict),
+  Type.Object({ commandId: Id, ok: Type.Literal(true), tracks: Type.Optional(RemoteTracks) }, strict),
   Type.Object({ commandId: Id, ok: Type.Literal(false), reason: RemoteRefusal }, strict),
 ]);
 export type RemoteAnswerRequest = Static<typeof RemoteAnswerRequest>;
@@ -90,9 +117,14 @@ export const RemoteCommandEvent = Type.Object({
     Type.Literal('seek-by'),
     Type.Literal('seek-to'),
     Type.Literal('play-on'),
+    Type.Literal('status'),
+    Type.Literal('set-audio'),
+    Type.Literal('set-subtitles'),
   ]),
   deltaMs: Type.Optional(Type.Integer()),
   offsetMs: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** set-audio: the language; set-subtitles: the language, or null for off. */
+  language: Type.Optional(Type.Union([MediaLanguage, Type.Null()])),
   at: EpochMillis,
 });
 export type RemoteCommandEvent = Static<typeof RemoteCommandEvent>;

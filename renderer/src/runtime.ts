@@ -27,7 +27,7 @@ import { createPlayerStore, type PlayerStore } from './stores/player.ts';
 import { createProfilesStore, type ProfilesStore } from './stores/profiles.ts';
 import { createPresenceStore, type PresenceStore } from './stores/presence.ts';
 import { createHandoffStore, type HandoffStore } from './stores/handoff.ts';
-import { createRemoteStore, type RemoteStore } from './stores/remote.ts';
+import { createRemoteStore, remoteTracksOf, type RemoteStore } from './stores/remote.ts';
 import { createSessionStore, type SessionStore } from './stores/session.ts';
 import { createSettingsStore, type SettingsStore } from './stores/settings.ts';
 import { createToastStore, type ToastStore } from './stores/toasts.ts';
@@ -123,6 +123,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     selfId: () => session.getState().identity?.terminalId ?? null,
     active: () => active,
     isLive: () => player.getState().program?.kind === 'live',
+    tracks: () => remoteTracksOf(player.getState()),
     claim: (sessionId) => handoff.getState().claim(sessionId),
   });
   const journal: Journal = createJournal(bridge);

@@ -28,6 +28,7 @@ import type {
   RemoteCommandRequest,
   RemoteRefusal,
   RemoteTarget,
+  RemoteTracks,
 } from '../../common/protocol/remote.ts';
 import type { EventBus } from './events.ts';
 import type { Claimant } from './handoff.ts';
@@ -48,7 +49,7 @@ export interface RemoteOptions {
   now?: () => number;
 }
 
-type Answer = { ok: true } | { ok: false; reason: RemoteRefusal };
+type Answer = { ok: true; tracks?: RemoteTracks } | { ok: false; reason: RemoteRefusal };
 
 interface Pending {
   userId: string;
@@ -108,6 +109,7 @@ export class RemoteService {
       command: request.command,
       ...(request.command === 'seek-by' ? { deltaMs: request.deltaMs } : {}),
       ...(request.command === 'seek-to' ? { offsetMs: request.offsetMs } : {}),
+      ...(request.command === 'set-audio' || request.command === 'set-subtitles' ? { language: request.language } : {}),
       at: this.#o.now(),
     };
     const answer = await new Promise<Answer | null>((resolve) => {
@@ -123,7 +125,7 @@ export class RemoteService {
     });
     if (answer === null) throw new AppError('REMOTE_NO_ANSWER', 'The terminal did not answer in time', { commandId });
     if (!answer.ok) throw new AppError('REMOTE_REFUSED', `The terminal refused: ${answer.reason}`, { commandId, reason: answer.reason });
-    return { commandId, outcome: 'done', terminalId: target };
+    return { commandId, outcome: 'done', terminalId: target, ...(answer.tracks ? { tracks: answer.tracks } : {}) };
   }
 
   /** The target's answer to a command pushed to it; REMOTE_COMMAND_NOT_FOUND for any other. */
@@ -132,7 +134,7 @@ export class RemoteService {
     if (!p || p.userId !== by.userId || p.toTerminalId !== by.terminal.id) {
       throw new AppError('REMOTE_COMMAND_NOT_FOUND', 'No such command is waiting for this terminal’s answer');
     }
-    p.settle(request.ok ? { ok: true } : { ok: false, reason: request.reason });
+    p.settle(request.ok ? { ok: true, ...(request.tracks ? { tracks: request.tracks } : {}) } : { ok: false, reason: request.reason });
   }
 
   /** The terminals "Play on ▸" may offer the caller: online, same household and profile, not itself. */

@@ -1,8 +1,8 @@
 /**
  * Remote control routes (issue 15, step 3; global/remote.ts):
  * - `POST /api/v1/remote/commands` (terminal credential): command a session of this household
- *   and profile (play, pause, seek-by, seek-to, stop, play-on); answers once the target carried
- *   it out, or refuses with a stable code;
+ *   and profile (play, pause, seek-by, seek-to, stop, play-on, status, set-audio, set-subtitles);
+ *   answers once the target carried it out (with its tracks), or refuses with a stable code;
  * - `POST /api/v1/remote/answers` (terminal credential): the target's answer to a pushed command;
  * - `GET /api/v1/remote/targets` (terminal credential): the terminals "Play on ▸" may offer.
  */
@@ -36,7 +36,8 @@ export const remoteRoutes: FastifyPluginAsyncTypebox<RemoteRoutesOptions> = asyn
           'Pushed (`remote` event) to the terminal that carries it out; answers once it did. Errors: SESSION_NOT_FOUND ' +
           '(no such session in this household), REMOTE_NOT_ALLOWED (another profile’s, above the limit), REMOTE_SELF, ' +
           'REMOTE_TARGET_OFFLINE (no open push stream), REMOTE_NO_ANSWER (no answer within 3 s), REMOTE_REFUSED ' +
-          '(`details.reason`: not-playing, busy, not-allowed, unsupported, failed).',
+          '(`details.reason`: not-playing, busy, not-allowed, unsupported — e.g. no track of that language —, failed). ' +
+          'A `done` answer carries the target’s audio and subtitle languages (`tracks`) when it plays the session.',
         security: security.terminal,
         body: RemoteCommandRequest,
         response: { 200: RemoteCommandAnswer, ...errorResponses },

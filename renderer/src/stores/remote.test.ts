@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RemoteAnswerRequest, RemoteCommandEvent, RemoteCommandRequest } from '../../../common/protocol/remote.ts';
 import { ApiError } from '../api/http.ts';
-import { createRemoteStore, type RemotePlayer } from './remote.ts';
+import { createRemoteStore, remoteTracksOf, type RemotePlayer } from './remote.ts';
+
+const TRACKS = { audio: ['en', 'fr'], subtitles: ['en', 'zh-Hans'], audioLanguage: 'en', subtitleLanguage: null };
 
 const ME = 'term-me-0001';
 const ev = (over: Partial<RemoteCommandEvent>): RemoteCommandEvent => ({
@@ -18,12 +20,14 @@ function recorder(sessionId: string | null = 'sess-me-0001') {
     pause: () => void calls.push('pause'),
     seekBy: (dt) => void calls.push(`seekBy ${dt}`),
     seekTo: (t) => void calls.push(`seekTo ${t}`),
+    selectAudio: (l) => void calls.push(`audio ${l}`),
+    selectSubtitles: (l) => void calls.push(`subtitles ${l}`),
     close: async () => void calls.push('close'),
   };
   return { player, calls };
 }
 
-function setup(opts: { player?: RemotePlayer | null; live?: boolean; claimCode?: string; sendError?: ApiError } = {}) {
+function setup(opts: { player?: RemotePlayer | null; live?: boolean; claimCode?: string; sendError?: ApiError; answerTracks?: boolean } = {}) {
   const answers: RemoteAnswerRequest[] = [];
   const sent: RemoteCommandRequest[] = [];
   const store = createRemoteStore({
@@ -31,7 +35,7 @@ function setup(opts: { player?: RemotePlayer | null; live?: boolean; claimCode?:
       remoteCommand: async (b) => {
         sent.push(b);
         if (opts.sendError) throw opts.sendError;
-        return { commandId: 'cmd-00000001', outcome: 'done', terminalId: 'term-tv-0001' };
+        return { commandId: 'cmd-00000001', outcome: 'done', terminalId: 'term-tv-0001', ...(opts.answerTracks ? { tracks: TRACKS } : {}) };
       },
       remoteAnswer: async (b) => void answers.push(b),
       remoteTargets: async () => ({ terminals: [{ terminalId: 'term-tv-0001', name: 'TV', type: 'stb' }] }),
@@ -39,6 +43,7 @@ function setup(opts: { player?: RemotePlayer | null; live?: boolean; claimCode?:
     selfId: () => ME,
     active: () => opts.player ?? null,
     isLive: () => opts.live === true,
+    tracks: () => TRACKS,
     claim: async (sessionId) =>
       opts.claimCode
         ? { ok: false, code: opts.claimCode }
@@ -59,6 +64,8 @@ describe('remote store: obeying', () => {
     await settled();
     expect(calls).toEqual(['pause', 'seekBy -10', 'seekTo 30', 'close']);
     expect(answers.map((a) => a.ok)).toEqual([true, true, true, true]);
+    // Each done answer carries the viewing's tracks (a stop too: it was still playing).
+    expect(answers[0]).toEqual({ commandId: 'cmd-00000001', ok: true, tracks: TRACKS });
     expect(store.getState().stopped).toBe('sess-me-0001');
   });
 
@@ -88,6 +95,69 @@ describe('remote store: obeying', () => {
     await refused.settled();
     expect(refused.answers).toEqual([{ commandId: 'cmd-00000001', ok: false, reason: 'not-allowed' }]);
     expect(refused.store.getState().playOn).toBeNull();
+  });
+});
+
+describe('remote store: audio and subtitles', () => {
+  it('switches to a language it has (same primary language matches), answers with the new choice; a missing one is unsupported', async () => {
+    const { player, calls } = recorder();
+    const { store, answers, settled } = setup({ player });
+    store.getState().applyPush(ev({ command: 'status' }));
+    store.getState().applyPush(ev({ commandId: 'cmd-00000002', command: 'set-audio', language: 'fr' }));
+    store.getState().applyPush(ev({ commandId: 'cmd-00000003', command: 'set-subtitles', language: 'zh' }));
+    store.getState().applyPush(ev({ commandId: 'cmd-00000004', command: 'set-subtitles', language: null }));
+    store.getState().applyPush(ev({ commandId: 'cmd-00000005', command: 'set-audio', language: 'de' }));
+    store.getState().applyPush(ev({ commandId: 'cmd-00000006', command: 'set-subtitles', language: 'fr' }));
+    await settled();
+    expect(calls).toEqual(['audio fr', 'subtitles zh-Hans', 'subtitles null']);
+    expect(answers).toEqual([
+      { commandId: 'cmd-00000001', ok: true, tracks: TRACKS },
+      { commandId: 'cmd-00000002', ok: true, tracks: { ...TRACKS, audioLanguage: 'fr' } },
+      { commandId: 'cmd-00000003', ok: true, tracks: { ...TRACKS, subtitleLanguage: 'zh-Hans' } },
+      { commandId: 'cmd-00000004', ok: true, tracks: { ...TRACKS, subtitleLanguage: null } },
+      { commandId: 'cmd-00000005', ok: false, reason: 'unsupported' },
+      { commandId: 'cmd-00000006', ok: false, reason: 'unsupported' },
+    ]);
+  });
+
+  it('a track command for a session it does not play is not-playing', async () => {
+    const { player, calls } = recorder('sess-other-01');
+    const { store, answers, settled } = setup({ player });
+    store.getState().applyPush(ev({ command: 'set-audio', language: 'fr' }));
+    await settled();
+    expect(calls).toEqual([]);
+    expect(answers).toEqual([{ commandId: 'cmd-00000001', ok: false, reason: 'not-playing' }]);
+  });
+
+  it('the sender keeps the tracks each answer carried, per session', async () => {
+    const { store } = setup({ answerTracks: true });
+    expect(store.getState().tracks).toEqual({});
+    await store.getState().send({ sessionId: 'sess-tv-0001', command: 'status' });
+    expect(store.getState().tracks).toEqual({ 'sess-tv-0001': TRACKS });
+    store.getState().reset();
+    expect(store.getState().tracks).toEqual({});
+  });
+
+  it('refreshTracks asks quietly: no `sending`, and a refusal keeps what was known', async () => {
+    const ok = setup({ answerTracks: true });
+    const asked = ok.store.getState().refreshTracks('sess-tv-0001');
+    expect(ok.store.getState().sending).toBeNull();
+    await asked;
+    expect(ok.sent).toEqual([{ sessionId: 'sess-tv-0001', command: 'status' }]);
+    expect(ok.store.getState().tracks['sess-tv-0001']).toEqual(TRACKS);
+    const no = setup({ sendError: new ApiError('REMOTE_REFUSED', 'not playing', 409, { reason: 'not-playing' }) });
+    no.store.setState({ tracks: { 'sess-tv-0001': TRACKS } });
+    await no.store.getState().refreshTracks('sess-tv-0001');
+    expect(no.store.getState().tracks['sess-tv-0001']).toEqual(TRACKS);
+  });
+
+  it('answers only protocol language tags, at most 32 of each', () => {
+    const opt = (language: string) => ({ language });
+    const many = Array.from({ length: 40 }, (_, i) => opt(`x${String.fromCharCode(97 + (i % 26))}${i < 26 ? '' : 'q'}`));
+    const t = remoteTracksOf({ audioTracks: [opt('en'), opt(''), opt('bad tag')], subtitleTracks: many, audioLanguage: 'bad tag', subtitleLanguage: 'en' });
+    expect(t.audio).toEqual(['en']);
+    expect(t.subtitles).toHaveLength(32);
+    expect([t.audioLanguage, t.subtitleLanguage]).toEqual([null, 'en']);
   });
 });
 

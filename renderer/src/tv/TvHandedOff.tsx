@@ -1,6 +1,7 @@
 /**
- * The 10-foot "Continued on Phone" panel (issue 15): OK takes the viewing back, Back goes home.
- * Its remote handler sits on top of the player's while it shows.
+ * The 10-foot "Continued on Phone" panel (issue 15): OK takes the viewing back, ▼ (or Options)
+ * turns this TV into the remote of the viewing there (home, with TvRemote.tsx over it), Back
+ * goes home. Its remote handler sits on top of the player's while it shows.
  */
 import { useEffect } from 'react';
 import type { HandoffEvent } from '../../../common/protocol/handoff.ts';
@@ -9,6 +10,7 @@ import { useHandedOffText, useTakeBack } from '../ui/HandedOff.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { goHome } from '../ui/navigation.ts';
 import { pushRemoteHandler } from './remote.ts';
+import { remotePanel } from './remote-panel.ts';
 
 /** The TV's panel over the stopped player. */
 export function TvHandedOff({ away }: { away: HandoffEvent }) {
@@ -27,16 +29,20 @@ export function TvHandedOff({ away }: { away: HandoffEvent }) {
           goHome();
           return true;
         }
+        if (action === 'down' || action === 'menu') {
+          remotePanel.getState().open({ terminalId: away.toTerminalId, terminalName: away.toTerminalName, programId: away.programId });
+          goHome();
+        }
         return true;
       }),
-    [takeBack],
+    [takeBack, away],
   );
   return (
     <div className="tv-player-state tv-handed-off" role="alert" data-testid="handed-off" data-to-terminal-id={away.toTerminalId}>
       <Icon name="play" size={72} />
       <p>{title}</p>
       <p>{detail}</p>
-      <p className="tv-hints">{busy ? t('handoff.claiming') : t('handoff.tvHints')}</p>
+      <p className="tv-hints">{busy ? t('handoff.claiming') : t('handoff.tvHintsRemote')}</p>
     </div>
   );
 }

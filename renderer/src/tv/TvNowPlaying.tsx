@@ -1,24 +1,40 @@
 /**
  * The 10-foot now-playing row (issue 15): what the household's other terminals play right now,
  * live, with the position advancing every second. Same facts and data-* attributes as the
- * desktop row (ui/NowPlaying.tsx). Each card is focusable: OK continues the viewing here.
+ * desktop row (ui/NowPlaying.tsx). Each card is focusable: OK continues the viewing here; held
+ * OK (or the Options key) opens its options (TvNowPlayingOptions.tsx: remote control, Play on ▸).
+ * The remote panel (TvRemote.tsx) shows over home from here, also once no other terminal plays.
  */
-import { FocusContext, useFocusable } from '@noriginmedia/norigin-spatial-navigation';
-import { useId } from 'react';
+import { doesFocusableExist, FocusContext, getCurrentFocusKey, setFocus, useFocusable } from '@noriginmedia/norigin-spatial-navigation';
+import { useId, useState } from 'react';
 import { useRuntime, useT } from '../ui/context.tsx';
 import { artworkUrl } from '../ui/format.ts';
 import { useContinueHere } from '../ui/HandedOff.tsx';
 import { TerminalIcon } from '../ui/icons.tsx';
 import { nowPlayingData, useNowPlaying, type NowPlayingItem } from '../ui/NowPlaying.tsx';
+import { useRemote } from './remote.ts';
 import { TvButton } from './TvButton.tsx';
+import { TvNowPlayingOptions } from './TvNowPlayingOptions.tsx';
+import { TvRemotePanel } from './TvRemote.tsx';
 
 /** Focus key of a now-playing card. */
 export const nowPlayingFocusKey = (sessionId: string) => `np:${sessionId}`;
 
-/** The TV's row; nothing when no other terminal plays. */
+/** Focus back on a now-playing card, else on home. */
+function refocus(sessionId: string | null): void {
+  const key = sessionId ? nowPlayingFocusKey(sessionId) : null;
+  setFocus(key && doesFocusableExist(key) ? key : 'tv-home');
+}
+
+/** The TV's row (nothing when no other terminal plays) and the remote panel when open. */
 export function TvNowPlaying() {
   const items = useNowPlaying();
-  return items.length === 0 ? null : <TvNowPlayingRow items={items} />;
+  return (
+    <>
+      {items.length > 0 && <TvNowPlayingRow items={items} />}
+      <TvRemotePanel onClosed={() => refocus(null)} />
+    </>
+  );
 }
 
 function TvNowPlayingRow({ items }: { items: NowPlayingItem[] }) {
@@ -26,6 +42,21 @@ function TvNowPlayingRow({ items }: { items: NowPlayingItem[] }) {
   const t = useT();
   const headingId = useId();
   const { continueHere, claiming } = useContinueHere();
+  const [optionsFor, setOptionsFor] = useState<string | null>(null);
+  const options = items.find((i) => i.session.sessionId === optionsFor) ?? null;
+  // The remote's Info / Options key on a focused now-playing card opens its options.
+  useRemote(({ action, phase }) => {
+    if (action !== 'menu' || phase !== 'down' || optionsFor) return false;
+    const focused = getCurrentFocusKey();
+    if (!focused?.startsWith('np:')) return false;
+    setOptionsFor(focused.slice(3));
+    return true;
+  });
+  const closeOptions = () => {
+    const id = optionsFor;
+    setOptionsFor(null);
+    refocus(id);
+  };
   const { ref, focusKey } = useFocusable<object, HTMLElement>({ focusKey: 'row:now-playing', saveLastFocusedChild: true, trackChildren: true });
   return (
     <section ref={ref} className="tv-section" aria-labelledby={headingId} data-testid="tv-row-now-playing">
@@ -36,7 +67,9 @@ function TvNowPlayingRow({ items }: { items: NowPlayingItem[] }) {
         <ul className="tv-row">
           {items.map((item) => (
             <li key={item.session.sessionId} className="tv-item" {...nowPlayingData(item)}>
-              <TvButton focusKey={nowPlayingFocusKey(item.session.sessionId)} className="tv-card tv-np-card" onPress={() => continueHere(item.session.sessionId)}>
+              <TvButton focusKey={nowPlayingFocusKey(item.session.sessionId)} className="tv-card tv-np-card" onPress={() => continueHere(item.session.sessionId)}
+                onLongPress={() => setOptionsFor(item.session.sessionId)}
+              >
                 <span className="sr-only">{t('handoff.continueHere')}: </span>
                 {item.program && (
                   <span className="tv-art" aria-hidden="true">
@@ -56,6 +89,7 @@ function TvNowPlayingRow({ items }: { items: NowPlayingItem[] }) {
           ))}
         </ul>
       </FocusContext.Provider>
+      {options && <TvNowPlayingOptions item={options} onClose={closeOptions} continueHere={continueHere} />}
     </section>
   );
 }

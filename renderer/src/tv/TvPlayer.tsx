@@ -4,14 +4,15 @@
  *   ◀ ▶ / Rew / FF      seek 10 s; held down, the step grows (scrub.ts) and the seek is made
  *                       once the presses stop — one seek, one report, per gesture;
  *   ▲                   show the transport bar;
- *   ▼ / Menu            the audio, subtitle and speed menu (▲ ▼ choose, ◀ ▶ group, OK, Back);
+ *   ▼ / Menu            the audio, subtitle and speed menu, and "Play on ▸" another terminal
+ *                       (▲ ▼ choose, ◀ ▶ group, OK, Back; useTvPlayOn.ts);
  *   Back / Stop         stop — the breakpoint is recorded by closing the viewing — and go
  *                       home, where focus is back on the same card (a Back while scrubbing
  *                       only drops the scrub).
  * The screen has no focusable element: the remote's keys are the controls, and a live region
  * says what they did. Spatial navigation is paused while it shows.
  */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { formatClock, programTitle } from '../../../common/i18n/index.ts';
 import { useLanguage, useRuntime, useT } from '../ui/context.tsx';
@@ -25,6 +26,7 @@ import { TvHandedOff } from './TvHandedOff.tsx';
 import type { StartIntent } from '../route.ts';
 import { suspendNavigation } from './spatial.ts';
 import { useTvPlayerRemote } from './useTvPlayerRemote.ts';
+import { useTvPlayOn } from './useTvPlayOn.ts';
 
 /** How long the transport bar stays up after the last key while playing. */
 const CHROME_IDLE_MS = 4_000;
@@ -35,7 +37,7 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
   const t = useT();
   const lang = useLanguage();
   const { videoRef, textRef, controller, notice, away } = usePlayback(programId, start);
-  const menu = useTrackMenu(controller);
+  const tracks = useTrackMenu(controller);
   const status = useStore(rt.player, (s) => s.status);
   const paused = useStore(rt.player, (s) => s.paused);
   const program = useStore(rt.player, (s) => s.program);
@@ -52,7 +54,11 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
   // The remote's arrows are this screen's: no spatial navigation under the video.
   useEffect(() => suspendNavigation(), []);
 
+  const [menuOpen, setMenuOpen] = useState(false);
+  const playOn = useTvPlayOn(away ? null : controller, menuOpen);
+  const menu = [...tracks, ...playOn];
   const { scrubTarget, said, endFocus, menuFocus } = useTvPlayerRemote({ controller, poke, endChoices, menu, stayAtEnd: countdown.stay });
+  useEffect(() => setMenuOpen(menuFocus !== null), [menuFocus]);
   // The picture at the scrub target while scrubbing (seek-preview thumbnails).
   const { preview, show, hide } = useSeekPreview(controller, program?.chapters, 360);
   useEffect(() => {
@@ -136,7 +142,7 @@ export function TvPlayer({ programId, start }: { programId: string; start: Start
             )}
             <span className="tv-time muted">{live ? t('player.atLive') : formatClock(duration)}</span>
           </div>
-          <p className="tv-hints">{t(menuFocus ? 'tv.hints.tracks' : 'tv.hints.player')}</p>
+          <p className="tv-hints">{t(menuFocus ? (playOn.length > 0 ? 'tv.hints.tracksPlayOn' : 'tv.hints.tracks') : 'tv.hints.player')}</p>
         </div>
       )}
       {away && <TvHandedOff away={away} />}

@@ -19,6 +19,9 @@ describe('remote key maps', () => {
     [{ key: 'ContextMenu' }, 'menu'],
     [{ key: 'Unidentified', keyCode: 10135 }, 'menu'], // Tizen Tools
     [{ key: '', keyCode: 457 }, 'menu'], // Info (webOS, Tizen)
+    [{ key: 'MediaAudioTrack' }, 'audio'],
+    [{ key: 'Subtitle' }, 'subtitles'],
+    [{ key: 'ClosedCaptionToggle' }, 'subtitles'],
   ] as const)('%o → %s', (input, action) => {
     expect(remoteAction(input)).toBe(action);
   });

@@ -20,7 +20,11 @@ export type RemoteAction =
   | 'fast-forward'
   | 'rewind'
   /** The remote's Info / Options / context-menu key: more actions for the focused item. */
-  | 'menu';
+  | 'menu'
+  /** The remote's Audio (language) key: straight to the audio choice. */
+  | 'audio'
+  /** The remote's Subtitle / CC key: straight to the subtitle choice. */
+  | 'subtitles';
 
 /** One platform's keys: names and legacy codes. */
 export interface RemoteKeyMap {
@@ -52,6 +56,9 @@ const STANDARD: RemoteKeyMap = {
     MediaTrackPrevious: 'rewind',
     ContextMenu: 'menu',
     Info: 'menu',
+    MediaAudioTrack: 'audio',
+    Subtitle: 'subtitles',
+    ClosedCaptionToggle: 'subtitles',
   },
   codes: { 37: 'left', 38: 'up', 39: 'right', 40: 'down', 13: 'ok', 27: 'back', 8: 'back', 166: 'back' },
 };

@@ -17,6 +17,7 @@ import { goHome } from '../ui/navigation.ts';
 import { useRemote } from './remote.ts';
 import type { RemoteAction } from './keymap.ts';
 import { createScrubber, SCRUB_COMMIT_MS } from './scrub.ts';
+import { NO_TARGETS } from './useTvPlayOn.ts';
 
 /** What the player screen shows of its keys' state. */
 export interface TvPlayerKeys {
@@ -34,6 +35,22 @@ export interface TvPlayerKeys {
 function focusOn(sections: MenuSection[], section: number): MenuFocus {
   const s = Math.max(0, Math.min(sections.length - 1, section));
   return { section: s, item: Math.max(0, sections[s]?.items.findIndex((i) => i.checked) ?? 0) };
+}
+
+/** What the live region says once a menu item was chosen. */
+function saidOnChoice(section: MenuSection['id'], label: string, t: ReturnType<typeof useT>): string {
+  switch (section) {
+    case 'audio':
+      return t('player.trackSet.audio', { language: label });
+    case 'subtitles':
+      return t('player.trackSet.subtitles', { language: label });
+    case 'speed':
+      return t('player.trackSet.speed', { rate: label });
+    case 'play-on':
+      return t('remote.tv.playingOn', { terminal: label });
+    default:
+      return assertNever(section, 'menu section');
+  }
 }
 
 /** Handle the remote for the player of `controller`; `poke` shows the transport bar. */
@@ -115,7 +132,7 @@ export function useTvPlayerRemote({
       return true;
     }
     const s = rt.player.getState();
-    if (menuFocus && s.status === 'ready' && menuKey(action)) return true;
+    if (menuFocus && s.status === 'ready' && menuKey(action, repeat)) return true;
     if (s.status === 'ended' && action !== 'ok') stayAtEnd();
     if (s.status === 'ended' && (action === 'left' || action === 'right' || action === 'ok')) {
       // The end's choices: ◀ ▶ move, OK takes the focused one.
@@ -184,6 +201,16 @@ export function useTvPlayerRemote({
           setSaid(menu[0]?.title ?? '');
         }
         return true;
+      case 'audio':
+      case 'subtitles': {
+        // The remote's Audio / Subtitle key: the menu, at that group (when the programme has it).
+        const at = menu.findIndex((m) => m.id === action);
+        if (s.status === 'ready' && scrubber.target() === null && at >= 0 && !repeat) {
+          setMenuFocus(focusOn(menu, at));
+          setSaid(menu[at]?.title ?? '');
+        }
+        return true;
+      }
       case 'up':
         // Show the transport bar (done above by `poke`).
         return true;
@@ -193,7 +220,7 @@ export function useTvPlayerRemote({
   });
 
   /** A key while the menu is open; true when the menu used it. */
-  function menuKey(action: RemoteAction): boolean {
+  function menuKey(action: RemoteAction, repeat: boolean): boolean {
     const f = menuFocus;
     if (!f) return false;
     const section = menu[f.section];
@@ -216,9 +243,12 @@ export function useTvPlayerRemote({
       case 'ok': {
         const item = section?.items[f.item];
         if (!item || !section) return true;
+        if (repeat) return true;
+        if (section.id === 'play-on' && item.key === NO_TARGETS) return true;
         item.run();
-        const key = section.id === 'audio' ? 'player.trackSet.audio' : section.id === 'subtitles' ? 'player.trackSet.subtitles' : 'player.trackSet.speed';
-        setSaid(t(key, { language: item.label, rate: item.label }));
+        setSaid(saidOnChoice(section.id, item.label, t));
+        // The viewing moves away: "Continued on …" takes the screen.
+        if (section.id === 'play-on') setMenuFocus(null);
         return true;
       }
       case 'back':

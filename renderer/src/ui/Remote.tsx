@@ -1,22 +1,29 @@
 /**
  * Remote control and "Play on ▸" (issue 15, step 3), desktop and phone:
- * - `RemotePanel` on a now-playing card: play/pause, −10 s / +10 s, a seek bar (VOD) and stop
- *   for the session the other terminal plays (stores/remote.ts sends; that terminal obeys);
+ * - `RemotePanel` on a now-playing card: play/pause, −10 s / +10 s, a seek bar (VOD), audio and
+ *   subtitle pickers and stop for the session the other terminal plays (stores/remote.ts sends;
+ *   that terminal obeys); the pickers list what that terminal answered it has (`useRemoteTracks`);
  * - `PlayOnMenu` in the player: the connected terminals of this profile; picking one moves the
  *   viewing there (it takes the session over; this player shows "Continued on …");
  * - `useRemoteFollow` (in App): what this terminal was told to do that changes the screen —
  *   open a viewing played on it, leave a viewing stopped from elsewhere.
  * A refusal is said in a toast.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import type { RemoteCommandRequest } from '../../../common/protocol/remote.ts';
+import { languageName } from '../../../common/i18n/index.ts';
+import type { PresenceSession } from '../../../common/protocol/presence.ts';
+import type { RemoteCommandRequest, RemoteTracks } from '../../../common/protocol/remote.ts';
 import type { PlayerController } from '../player/controller.ts';
+import { knownLanguage } from '../player/tracks.ts';
 import type { Route } from '../route.ts';
-import { useRuntime, useT } from './context.tsx';
+import { useLanguage, useRuntime, useT } from './context.tsx';
 import { Icon } from './icons.tsx';
 import { goHome, navigate } from './navigation.ts';
 import type { NowPlayingItem } from './NowPlaying.tsx';
+
+/** How many times a panel asks a terminal for its tracks before it has them. */
+const MAX_TRACK_ASKS = 6;
 
 /** The remote's seek step (as the player's own ±10 s). */
 const STEP_MS = 10_000;
@@ -35,6 +42,88 @@ export function useRemoteSend(): { send: (request: RemoteCommandRequest) => void
     [rt],
   );
   return { send, sending };
+}
+
+/**
+ * The tracks of the session `session` as its terminal last answered (null until it did). Asked
+ * (`status`) when a panel opens once the viewing has started there, and with the next few
+ * heartbeats until the terminal has loaded its tracks; then each command's answer keeps them current.
+ */
+export function useRemoteTracks(session: PresenceSession): RemoteTracks | null {
+  const rt = useRuntime();
+  const tracks = useStore(rt.remote, (s) => s.tracks[session.sessionId] ?? null);
+  const known = tracks !== null && (tracks.audio.length > 0 || tracks.subtitles.length > 0);
+  const again = known ? 0 : session.at;
+  const starting = session.starting === true;
+  // A programme with no tagged tracks at all never becomes "known": ask a few times, not forever.
+  const asked = useRef(0);
+  useEffect(() => {
+    // A viewing still starting has no tracks loaded yet (and may not know its session).
+    if (starting || asked.current >= MAX_TRACK_ASKS) return;
+    asked.current += 1;
+    void rt.remote.getState().refreshTracks(session.sessionId);
+  }, [rt, session.sessionId, starting, again]);
+  return tracks;
+}
+
+/** A track's language for people (an undetermined one: "Unknown"). */
+export function useTrackName(): (tag: string) => string {
+  const t = useT();
+  const lang = useLanguage();
+  return (tag) => (knownLanguage(tag) ? languageName(tag, lang) : t('player.language.unknown'));
+}
+
+/** The value of the subtitle picker's "Off" (no language tag has this shape). */
+const OFF = 'off';
+
+/** Audio and subtitle pickers for the session (what its terminal offers). */
+function RemoteTrackPickers({ session, disabled, send }: { session: PresenceSession; disabled: boolean; send: (request: RemoteCommandRequest) => void }) {
+  const t = useT();
+  const name = useTrackName();
+  const tracks = useRemoteTracks(session);
+  const { sessionId, terminalName: terminal } = session;
+  if (!tracks) return null;
+  return (
+    <>
+      {tracks.audio.length > 1 && (
+        <select
+          className="np-remote-track"
+          aria-label={t('remote.audio', { terminal })}
+          data-testid="remote-audio"
+          disabled={disabled}
+          value={tracks.audioLanguage ?? ''}
+          onChange={(e) => send({ sessionId, command: 'set-audio', language: e.currentTarget.value })}
+        >
+          {tracks.audioLanguage === null && <option value="">{t('player.language.unknown')}</option>}
+          {tracks.audio.map((l) => (
+            <option key={l} value={l}>
+              {name(l)}
+            </option>
+          ))}
+        </select>
+      )}
+      {tracks.subtitles.length > 0 && (
+        <select
+          className="np-remote-track"
+          aria-label={t('remote.subtitles', { terminal })}
+          data-testid="remote-subtitles"
+          disabled={disabled}
+          value={tracks.subtitleLanguage ?? OFF}
+          onChange={(e) => {
+            const v = e.currentTarget.value;
+            send({ sessionId, command: 'set-subtitles', language: v === OFF ? null : v });
+          }}
+        >
+          <option value={OFF}>{t('player.subtitles.off')}</option>
+          {tracks.subtitles.map((l) => (
+            <option key={l} value={l}>
+              {name(l)}
+            </option>
+          ))}
+        </select>
+      )}
+    </>
+  );
 }
 
 /** The remote of one now-playing card. */
@@ -88,6 +177,7 @@ export function RemotePanel({ item }: { item: NowPlayingItem }) {
           onKeyUp={commit}
         />
       )}
+      <RemoteTrackPickers session={session} disabled={disabled} send={send} />
       <button type="button" className="icon-btn" disabled={disabled} data-testid="remote-stop" aria-label={t('remote.stop', { terminal })} onClick={() => send({ sessionId, command: 'stop' })}>
         <Icon name="close" />
       </button>

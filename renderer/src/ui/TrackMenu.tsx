@@ -21,7 +21,8 @@ export interface MenuItem {
 
 /** One group of the menu. */
 export interface MenuSection {
-  id: 'audio' | 'subtitles' | 'speed';
+  /** `play-on`: the TV player's "Play on ▸" group (tv/useTvPlayOn.ts). */
+  id: 'audio' | 'subtitles' | 'speed' | 'play-on';
   title: string;
   items: MenuItem[];
 }
