@@ -109,7 +109,13 @@ describe.skipIf(PG_SKIP_REASON !== null)(`handoff and remote control across glob
   });
 
   it('a command through instance 1 reaches the TV streaming from instance 2, and its answer comes back', async () => {
+    // Now playing reaches instance 2's streams too, without the play token.
+    const phoneEvents = await openEventStream(base2, phone.credential);
+    open.push(phoneEvents);
     const p = await tvPlaying();
+    const card = (await phoneEvents.next((e) => e.type === 'presence' && e.session.sessionId === p.sessionId, 5_000)).event;
+    expect(card).toMatchObject({ type: 'presence', session: { terminalId: tv.id, terminalName: 'Living-room TV', paused: false } });
+    expect(JSON.stringify(card)).not.toContain(p.playToken.slice(0, 20));
     const tvEvents = await openEventStream(base2, tv.credential);
     open.push(tvEvents);
     await expect.poll(() => one.global.streams.where(userId, tv.id)).toBe('elsewhere');
