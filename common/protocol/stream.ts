@@ -93,6 +93,17 @@ export const HeartbeatRequest = Type.Object(
     seekedBack: Type.Optional(Type.Boolean()),
     /** The audio, subtitles and speed playing now (absent = unchanged). */
     tracks: Type.Optional(TrackChoice),
+    /**
+     * Whether the player is playing or paused (issue 15). A player sends it with every heartbeat
+     * and an immediate heartbeat when it resumes, so global's now playing — and a handoff's
+     * point — advances from the moment playback resumed. Absent (older players): inferred, a
+     * `pause` event pauses and a heartbeat whose position moved plays.
+     */
+    state: Type.Optional(
+      Type.Union([Type.Literal('playing'), Type.Literal('paused')], {
+        description: 'playing or paused now; absent = inferred from pause events and moving positions',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

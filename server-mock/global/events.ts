@@ -40,6 +40,11 @@ export class EventBus {
     this.#relay?.(userId, event);
   }
 
+  /** Relay an event to the other instances only (what their streams carry, not this one's). */
+  forward(userId: string, event: PushEvent): void {
+    this.#relay?.(userId, event);
+  }
+
   /** Deliver an event to this instance's listeners only (events relayed from other instances). */
   deliver(userId: string, event: PushEvent): void {
     const set = this.#listeners.get(userId);

@@ -1,7 +1,12 @@
 /**
  * Several global instances over one PostgreSQL database: what one instance publishes (push
- * events, revocations) reaches the SSE clients, sessions and feeds of every other instance
- * through LISTEN/NOTIFY. Payloads carry ids, never records (NOTIFY payloads are limited to
+ * events, revocations, now-playing changes, remote commands and their answers) reaches the SSE
+ * clients, sessions and feeds of every other instance through LISTEN/NOTIFY. Channels: `push`
+ * (events for terminals; a `remote` command is also remembered by every instance so its answer
+ * may arrive at any), `presence` (a session change with its play token, mirrored into every
+ * instance's now playing so a claim or a command works on any; the token never reaches a
+ * terminal), `remote-answers` (an answer taken by one instance, for the sender's instance),
+ * `revocations`. Payloads carry ids, never records (NOTIFY payloads are limited to
  * 8000 bytes, and a record is read back from the shared store by whoever delivers it).
  *
  * When an instance's LISTEN connection was lost (and comes back), it may have missed
@@ -18,13 +23,21 @@ import { MAX_NOTIFY_BYTES } from '../store/postgres-listen.ts';
 import type { PostgresStore } from '../store/postgres.ts';
 import type { Store } from '../store/types.ts';
 import type { EventBus } from './events.ts';
+import type { PresenceMirror, PresenceService } from './presence.ts';
 import { toViewingRecord } from './records.ts';
+import type { RelayedAnswer, RemoteService } from './remote.ts';
 import type { RevocationHub } from './revocations.ts';
 
 /** A push message between instances. */
 type PushMessage =
   | { o: string; t: 'history'; u: string; terminalId: string; profileId: string; programId: string; outcome: ReportOutcome; event: ReportEvent }
   | { o: string; t: 'event'; u: string | null; e: PushEvent };
+
+/** A now-playing change between instances. */
+type PresenceMessage = { o: string; m: PresenceMirror };
+
+/** A remote answer for the sender's instance (`a.to`; the others only forget the command). */
+type AnswerMessage = { o: string; a: RelayedAnswer };
 
 /** A revocation message between instances. */
 type RevocationMessage = { o: string; r: Revocation[] };
@@ -39,11 +52,13 @@ export interface FanoutOptions {
   store: PostgresStore;
   bus: EventBus;
   revocations: RevocationHub;
+  presence: PresenceService;
+  remote: RemoteService;
   log: { warn: (obj: object, msg: string) => void };
 }
 
 /** Start relaying between instances; returns the stop function. */
-export function startFanout({ store, bus, revocations, log }: FanoutOptions): () => void {
+export function startFanout({ store, bus, revocations, presence, remote, log }: FanoutOptions): () => void {
   const origin = randomUUID();
   const send = (channel: string, message: object) => {
     const payload = JSON.stringify(message);
@@ -95,10 +110,35 @@ export function startFanout({ store, bus, revocations, log }: FanoutOptions): ()
       if (!m || m.o === origin) return;
       if (m.t === 'history') void deliverHistory(m).catch((err: unknown) => log.warn({ err }, 'fan-out: reading a pushed record failed'));
       else if (m.u === null) bus.deliverAll(m.e);
-      else bus.deliver(m.u, m.e);
+      else {
+        if (m.e.type === 'remote') remote.expect(m.o, m.u, m.e);
+        bus.deliver(m.u, m.e);
+      }
     },
     // Anything may have been missed: every client here refetches its home page.
     onResync: () => bus.deliverAll({ type: 'catalogue', at: Date.now() }),
+  });
+
+  // Now playing: each change applied here, with its play token (kept by global, never pushed).
+  presence.setRelay((m) => send('presence', { o: origin, m } satisfies PresenceMessage));
+  const unsubPresence = store.listener.subscribe('presence', {
+    onMessage(payload) {
+      const msg = parse<PresenceMessage>(payload);
+      if (msg && msg.o !== origin && msg.m?.e) presence.mirror(msg.m);
+    },
+    // Missed changes heal with each session's next heartbeat (and `catalogue` refetches above).
+    onResync: () => {},
+  });
+
+  // Remote answers taken here for a sender on another instance; every instance forgets the command.
+  remote.setRelay((a) => send('remote-answers', { o: origin, a } satisfies AnswerMessage));
+  const unsubAnswers = store.listener.subscribe('remote-answers', {
+    onMessage(payload) {
+      const msg = parse<AnswerMessage>(payload);
+      if (msg && msg.o !== origin && msg.a) remote.answered(msg.a);
+    },
+    // A lost answer: its sender hears REMOTE_NO_ANSWER, as for a terminal that did not answer.
+    onResync: () => {},
   });
 
   // Revocations: relay ours; apply others' without relaying them back.
@@ -130,6 +170,10 @@ export function startFanout({ store, bus, revocations, log }: FanoutOptions): ()
 
   return () => {
     bus.setRelay(null);
+    presence.setRelay(null);
+    remote.setRelay(null);
+    unsubPresence();
+    unsubAnswers();
     unsubPush();
     unsubHub();
     unsubRevocations();

@@ -177,6 +177,45 @@ describe('continue here', () => {
   });
 });
 
+describe('continue here: the play/pause state', () => {
+  const say = async (p: PlayResponse, offsetMs: number, seq: number, body: Record<string, unknown>) => {
+    const res = await s.app.inject({ method: 'POST', url: `/stream/v1/sessions/${p.sessionId}/heartbeat`, headers: bearer(p.playToken), payload: { position: { kind: 'offset', offsetMs }, seq, ...body } });
+    expect(res.statusCode, res.body).toBe(200);
+    await s.app.streaming?.presence.idle();
+  };
+
+  it('a claim 0.5 s after a resume starts from the resume plus the time since, not the paused point', async () => {
+    const p = await play(tv.credential);
+    await say(p, 100_000, 1, { event: 'pause', state: 'paused' });
+    await say(p, 100_000, 2, { state: 'paused' });
+    await new Promise((r) => setTimeout(r, 300));
+    // Resumed: one heartbeat at once, its position not moved yet (the old inference kept it paused).
+    await say(p, 100_000, 3, { state: 'playing' });
+    const resumedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 500));
+    const res = await claim(phone.credential, p.sessionId);
+    const elapsed = Date.now() - resumedAt;
+    expect(res.statusCode, res.body).toBe(200);
+    const c = res.json<HandoffClaim>();
+    expect(c.playing).toBe(true);
+    // The point is the resume position advanced by global's clock since (≤ the elapsed time seen here).
+    expect(offsetOf(c.point)).toBeGreaterThanOrEqual(100_450);
+    expect(offsetOf(c.point)).toBeLessThanOrEqual(100_000 + elapsed + 50);
+  });
+
+  it('a player that says it is paused stays paused, whatever its heartbeats; bad states are 400 and change nothing', async () => {
+    const p = await play(tv.credential);
+    await say(p, 100_000, 1, { event: 'seek', state: 'paused' });
+    // A seek while paused moves the position but not the state.
+    await say(p, 130_000, 2, { state: 'paused' });
+    const bad = await s.app.inject({ method: 'POST', url: `/stream/v1/sessions/${p.sessionId}/heartbeat`, headers: bearer(p.playToken), payload: { position: { kind: 'offset', offsetMs: 140_000 }, seq: 3, state: 'rewinding' } });
+    expect([bad.statusCode, bad.json().code]).toEqual([400, 'VALIDATION_FAILED']);
+    await new Promise((r) => setTimeout(r, 300));
+    const c = (await claim(phone.credential, p.sessionId)).json<HandoffClaim>();
+    expect([c.playing, offsetOf(c.point)]).toEqual([false, 130_000]);
+  });
+});
+
 describe('continue here: refusals', () => {
   it('bad input, unknown, own, foreign and unauthenticated claims get stable codes and change nothing', async () => {
     const foreignEvents = await openEventStream(base, foreign.credential);

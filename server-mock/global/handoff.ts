@@ -2,26 +2,30 @@
  * Live handoff, "Continue here" (issue 15, step 2): terminal B takes over a session terminal A
  * of the same household and profile is playing.
  *
- * - **One winner.** `claim` checks everything that needs the store first, then decides in one
- *   synchronous step (no await between "is it taken?" and "it is mine"), so of two terminals
- *   pressing at once in this global process exactly one wins; the other gets `HANDOFF_TAKEN`.
+ * - **One winner.** `claim` checks everything it can first, then records the claim in the store
+ *   (`claimHandoff`: one row per session, its primary key decides), so of two terminals pressing
+ *   at once — on this global instance or on two instances over one PostgreSQL — exactly one
+ *   wins; the other gets `HANDOFF_TAKEN`.
  * - **The point.** A's last reported position, advanced by global's clock while A was playing
- *   (a live programme: the same wall-clock moment of the broadcast).
+ *   (a live programme: the same wall-clock moment of the broadcast). A player that reports its
+ *   play/pause state (`state` on heartbeats) is known to play from the moment it resumed.
  * - **A stops once, at the point.** Global records A's stop at the handoff point itself (so an
  *   offline A is stopped too) and fences A's session: every later report of it — A's own stop
- *   after the push, heartbeats in flight, an offline A's outbox uploaded hours later — is
- *   `stale`, so the older point never overwrites the newer one and a take-back does not
- *   ping-pong. The fence knows a report's session from its play token (`s` claim).
+ *   after the push, heartbeats in flight, an offline A's outbox uploaded hours later, sent to
+ *   any global instance — is `stale`, so the older point never overwrites the newer one and a
+ *   take-back does not ping-pong. The fence is the store's claim row, found by the session of
+ *   the report's play token (`s` claim).
  * - **A is told.** A `handoff` push event to the household (A stops and offers "Take it back";
- *   the others drop the card); replayed to A when its push stream reconnects, for a terminal
- *   that was offline during the handoff.
+ *   the others drop the card); replayed from the store when A's push stream reconnects (to any
+ *   instance), for a terminal that was offline during the handoff.
  *
- * Claims and fences live in global's memory for `FENCE_RETENTION_MS` (a restart forgets them;
- * docs/ARCHITECTURE.md, Known limits). Ownership: one HandoffService per global process.
+ * Claims are kept `FENCE_RETENTION_MS` (the aging job forgets older ones). Ownership: one
+ * HandoffService and one HandoffFences per global process; the rows are shared.
  */
 import { AppError } from '../../common/errors.ts';
 import { advancePoint, type HandoffClaim, type HandoffEvent } from '../../common/protocol/handoff.ts';
 import type { Terminal } from '../../common/protocol/model.ts';
+import type { HandoffRow } from '../store/handoffs.ts';
 import type { Store } from '../store/types.ts';
 import type { EventBus } from './events.ts';
 import type { HistoryService } from './history-service.ts';
@@ -31,49 +35,53 @@ import type { ProfileService } from './profiles-service.ts';
 /** How long a handoff is remembered: its fence, and its replay to a terminal coming back. */
 export const FENCE_RETENTION_MS = 24 * 3_600_000;
 
-interface Fence {
-  userId: string;
-  fromTerminalId: string;
-  event: HandoffEvent;
-  at: number;
-}
+/** How many fences a process keeps in memory (a fence never changes, so a cached one is true). */
+const FENCE_CACHE = 10_000;
 
-/** Which sessions were handed off (their later reports are refused). */
+/** Which sessions were handed off (their later reports are refused), read from the store. */
 export class HandoffFences {
-  readonly #bySession = new Map<string, Fence>();
+  readonly #store: Store;
   readonly #now: () => number;
+  /** Claims seen, by session: positive answers only (a session not claimed yet may be any moment). */
+  readonly #known = new Map<string, HandoffRow>();
 
-  constructor(now: () => number = Date.now) {
+  constructor(store: Store, now: () => number = Date.now) {
+    this.#store = store;
     this.#now = now;
   }
 
-  /** True when `sessionId` was already handed off (by `userId`'s household, when given). */
-  has(sessionId: string, userId?: string): boolean {
-    const f = this.#bySession.get(sessionId);
-    return f !== undefined && (userId === undefined || f.userId === userId);
+  /** The claim of `sessionId` still in force, or null. */
+  async of(sessionId: string): Promise<HandoffRow | null> {
+    const cached = this.#known.get(sessionId);
+    const row = cached ?? (await this.#store.getHandoff(sessionId));
+    if (!row || row.at < this.#now() - FENCE_RETENTION_MS) return null;
+    if (!cached) this.note(row);
+    return row;
   }
 
-  /** Record a handoff (the caller checked `has` in the same synchronous step). */
-  set(sessionId: string, fence: Fence): void {
-    this.#bySession.set(sessionId, fence);
+  /** Remember a claim this process made or read. */
+  note(row: HandoffRow): void {
+    if (this.#known.size >= FENCE_CACHE) this.#known.delete(this.#known.keys().next().value as string);
+    this.#known.set(row.sessionId, row);
   }
 
   /** Whether a report of `terminalId` carrying `playToken` belongs to a handed-off session. */
-  fences(terminalId: string, playToken: string | null | undefined): boolean {
+  async fences(terminalId: string, playToken: string | null | undefined): Promise<boolean> {
     const s = playToken ? sessionOfToken(playToken) : null;
-    const f = s ? this.#bySession.get(s) : undefined;
-    return f !== undefined && f.fromTerminalId === terminalId;
+    return s !== null && (await this.of(s))?.fromTerminalId === terminalId;
   }
 
   /** The handoffs away from a terminal still remembered, oldest first (replayed on reconnect). */
-  eventsFrom(terminalId: string): HandoffEvent[] {
-    return [...this.#bySession.values()].filter((f) => f.fromTerminalId === terminalId).map((f) => f.event);
+  async eventsFrom(terminalId: string): Promise<HandoffEvent[]> {
+    const rows = await this.#store.listHandoffsFrom(terminalId, this.#now() - FENCE_RETENTION_MS);
+    return rows.map((r) => JSON.parse(r.event) as HandoffEvent);
   }
 
-  /** Forget handoffs older than the retention. */
-  sweep(): void {
+  /** Forget handoffs older than the retention (the aging job); returns how many rows went. */
+  async sweep(): Promise<number> {
     const cutoff = this.#now() - FENCE_RETENTION_MS;
-    for (const [id, f] of [...this.#bySession]) if (f.at < cutoff) this.#bySession.delete(id);
+    for (const [id, f] of [...this.#known]) if (f.at < cutoff) this.#known.delete(id);
+    return this.#store.deleteHandoffsBefore(cutoff);
   }
 }
 
@@ -123,19 +131,17 @@ export class HandoffService {
   async claim(by: Claimant, sessionId: string): Promise<HandoffClaim> {
     const { presence, profiles, store, fences, bus } = this.#o;
     const notFound = () => new AppError('SESSION_NOT_FOUND', 'No such play session in this household');
+    // Claimed already (here or on another instance), or another household's / an ended session.
+    const gone = async () => ((await fences.of(sessionId))?.userId === by.userId ? taken() : notFound());
     const seen = presence.get(sessionId);
-    // Another household's session, or one that ended: indistinguishable from none.
-    if (fences.has(sessionId, by.userId)) throw taken();
-    if (!seen || seen.userId !== by.userId) throw notFound();
+    if (!seen || seen.userId !== by.userId) throw await gone();
     await profiles.loadScope(by.terminal.id, by.userId);
     const scope = profiles.scopeOf(by.terminal.id, by.userId);
     const program = await store.getProgram(seen.session.programId);
     const history = await store.listHistory(by.userId, seen.session.profileId ?? null);
 
-    // The decision: synchronous from here to `fences.set`, so one claim wins.
-    if (fences.has(sessionId)) throw taken();
     const entry = presence.get(sessionId);
-    if (!entry || entry.userId !== by.userId || !program) throw notFound();
+    if (!entry || entry.userId !== by.userId || !program) throw await gone();
     const s = entry.session;
     if (s.terminalId === by.terminal.id) throw new AppError('HANDOFF_SELF', 'This terminal is already playing that session');
     if (scope && s.profileId !== undefined && s.profileId !== scope.profileId) {
@@ -158,7 +164,10 @@ export class HandoffService {
       at: now,
       ...(s.profileId ? { profileId: s.profileId } : {}),
     };
-    fences.set(sessionId, { userId: by.userId, fromTerminalId: s.terminalId, event, at: now });
+    // The decision: the store's row, shared by every instance. One claim inserts it.
+    const row: HandoffRow = { sessionId, userId: by.userId, fromTerminalId: s.terminalId, toTerminalId: by.terminal.id, event: JSON.stringify(event), at: now };
+    if (!(await store.claimHandoff(row))) throw taken();
+    fences.note(row);
     // A stops now: its card goes and it hears why.
     presence.endNow(sessionId);
     bus.publish(by.userId, event);

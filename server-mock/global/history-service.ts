@@ -25,7 +25,7 @@ export interface HistoryServiceDeps {
    * True for a report of a session another terminal took over (issue 15, global/handoff.ts):
    * it is `stale`, whatever its seq — the handoff already recorded that viewing's stop.
    */
-  fenced?: (terminalId: string, playToken: string | undefined) => boolean;
+  fenced?: (terminalId: string, playToken: string | undefined) => Promise<boolean>;
   now?: () => number;
 }
 
@@ -65,10 +65,10 @@ export class HistoryService {
   readonly #rules: ResumeRules;
   readonly #retentionMs: number;
   readonly #now: () => number;
-  readonly #fenced: (terminalId: string, playToken: string | undefined) => boolean;
+  readonly #fenced: (terminalId: string, playToken: string | undefined) => Promise<boolean>;
 
   constructor(deps: HistoryServiceDeps) {
-    this.#fenced = deps.fenced ?? (() => false);
+    this.#fenced = deps.fenced ?? (async () => false);
     this.#store = deps.store;
     this.#bus = deps.bus;
     this.#profiles = deps.profiles;
@@ -134,7 +134,7 @@ export class HistoryService {
         profileId = (await this.#profiles.currentOf(terminal)).id;
       }
       names.set(terminal.id, terminal.name);
-      const fenced = this.#fenced(terminal.id, report.playToken);
+      const fenced = await this.#fenced(terminal.id, report.playToken);
       const incoming = {
         seq: report.seq,
         breakpoint,

@@ -26,7 +26,8 @@ import { PresenceService } from './presence.ts';
 import { presenceRoutes } from './routes-presence.ts';
 import { HandoffFences, HandoffService } from './handoff.ts';
 import { handoffRoutes } from './routes-handoff.ts';
-import { PushStreams } from './push-streams.ts';
+import { randomUUID } from 'node:crypto';
+import { StreamDirectory } from './stream-directory.ts';
 import { RemoteService } from './remote.ts';
 import { remoteRoutes } from './routes-remote.ts';
 
@@ -46,8 +47,8 @@ export interface GlobalServices {
   /** "Continue here": claims of household sessions, and the fences of handed-off ones. */
   handoff: HandoffService;
   fences: HandoffFences;
-  /** The terminals with a push stream open here (remote commands reach only those). */
-  streams: PushStreams;
+  /** The terminals with a push stream open, here and on other instances (remote commands reach only those). */
+  streams: StreamDirectory;
   /** Remote control and "Play on ▸": commands of household sessions and their answers. */
   remote: RemoteService;
 }
@@ -70,14 +71,15 @@ export function createGlobal(store: Store, config: Config, now: () => number = D
     now,
   });
   const profiles = new ProfileService({ store, now });
-  const fences = new HandoffFences(now);
+  const fences = new HandoffFences(store, now);
   const history = new HistoryService({
     store, bus, profiles, rules: config.resume, retentionDays: config.retentionDays, now,
     fenced: (terminalId, playToken) => fences.fences(terminalId, playToken),
   });
   const handoff = new HandoffService({ store, bus, presence, profiles, history, fences, now });
-  const streams = new PushStreams();
-  const remote = new RemoteService({ bus, presence, profiles, streams, now });
+  // Other instances may hold terminals' streams only over a shared PostgreSQL.
+  const streams = new StreamDirectory({ store: isPostgresStore(store) ? store : null, revocations, instanceId: randomUUID(), now });
+  const remote = new RemoteService({ bus, presence, profiles, streams, revocations, now });
   const auth: Authenticator = {
     user: (token) => accounts.authenticateUser(token),
     terminal: (credential) => accounts.authenticateTerminal(credential),
@@ -111,18 +113,17 @@ export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = asyn
   await app.register(lifecycleRoutes, { accounts, auth, authRateLimit: config.authRateLimit });
   await app.register(profileRoutes, { profiles, store, auth, authRateLimit: config.authRateLimit });
   // A terminal offline during a handoff hears of it when its push stream is back.
-  await app.register(eventRoutes, { bus, auth, revocations, profiles, replay: (terminalId) => services.fences.eventsFrom(terminalId), streams: services.streams });
+  await app.register(eventRoutes, { bus, auth, revocations, profiles, replay: (terminalId) => services.fences.eventsFrom(terminalId), streams: services.streams.local });
   await app.register(revocationRoutes, { revocations, auth });
   await app.register(presenceRoutes, { presence: services.presence, profiles, auth });
   await app.register(handoffRoutes, { handoff: services.handoff, auth });
   await app.register(remoteRoutes, { remote: services.remote, auth });
-  const presenceTimer = setInterval(() => {
-    services.presence.sweep();
-    services.fences.sweep();
-  }, 1_000);
+  const presenceTimer = setInterval(() => services.presence.sweep(), 1_000);
+  const stopDirectory = services.streams.start();
   presenceTimer.unref();
   app.addHook('onClose', async () => {
     clearInterval(presenceTimer);
+    stopDirectory();
     services.presence.close();
     services.remote.close();
   });
@@ -135,7 +136,7 @@ export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = asyn
 
   // Several instances over one PostgreSQL: push and revocations reach every instance's clients.
   if (isPostgresStore(store)) {
-    const stop = startFanout({ store, bus, revocations, log: app.log });
+    const stop = startFanout({ store, bus, revocations, presence: services.presence, remote: services.remote, log: app.log });
     app.addHook('onClose', async () => stop());
   }
 
@@ -147,6 +148,7 @@ export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = asyn
       history.runRetention(),
       store.deleteExpired(Date.now()),
       store.deleteRevocationsBefore(Date.now() - revocations.windowMs).then(() => revocations.purge()),
+      services.fences.sweep(),
     ])).then(
       (done) => {
         if (!done) return;

@@ -4,12 +4,15 @@
  * household as a `presence` / `presence-ended` event; `list` answers a terminal's home page.
  *
  * Sessions live in memory only: they are seconds-old facts that a restart loses harmlessly
- * (the clusters' next heartbeat brings each back). An entry a cluster stops refreshing (the
+ * (the clusters' next heartbeat brings each back). With several global instances each change
+ * applied here is relayed to the others with its play token (fanout.ts, `setRelay`), which
+ * `mirror` it, so a claim or a remote command on any instance finds the session. An entry a cluster stops refreshing (the
  * cluster died) expires after `ttlMs`; a revoked terminal's or account's entries go at once.
  * A closed session is remembered a while, so a late duplicate cannot bring it back.
  *
  * Ownership: one PresenceService per global process; `sweep` runs on the plugin's timer.
  */
+import type { PushEvent } from '../../common/protocol/api.ts';
 import type { PresenceSession, PresenceUpdate } from '../../common/protocol/presence.ts';
 import type { Store } from '../store/types.ts';
 import type { EventBus } from './events.ts';
@@ -38,6 +41,11 @@ interface Entry {
   playToken: string | null;
 }
 
+/** A session change relayed between instances (`pt`: its play token, between instances only). */
+export type PresenceMirror =
+  | { u: string; e: Extract<PushEvent, { type: 'presence' }>; pt: string | null }
+  | { u: string; e: Extract<PushEvent, { type: 'presence-ended' }> };
+
 /** How long an ended session id is remembered against late duplicates. */
 const ENDED_RETENTION_MS = 10 * 60_000;
 
@@ -47,6 +55,7 @@ export class PresenceService {
   readonly #open = new Map<string, Entry>();
   readonly #ended = new Map<string, number>();
   readonly #unsubscribe: () => void;
+  #relay: ((m: PresenceMirror) => void) | null = null;
 
   constructor(options: PresenceOptions) {
     this.#o = { now: Date.now, ...options };
@@ -54,7 +63,7 @@ export class PresenceService {
     this.#unsubscribe = options.revocations.subscribe((entries) => {
       for (const [id, e] of [...this.#open]) {
         const hit = entries.some((r) => (r.kind === 'terminal' ? r.subjectId === e.session.terminalId : r.subjectId === e.userId));
-        if (hit) this.#end(id, e);
+        if (hit) this.#end(id, e, true, false);
       }
     });
   }
@@ -98,8 +107,10 @@ export class PresenceService {
         ...(u.starting ? { starting: true as const } : {}),
         at: this.#o.now(),
       };
-      this.#open.set(u.sessionId, { userId: u.userId, session, playToken: u.playToken ?? this.#open.get(u.sessionId)?.playToken ?? null });
-      this.#o.bus.publish(u.userId, { type: 'presence', session });
+      const playToken = u.playToken ?? this.#open.get(u.sessionId)?.playToken ?? null;
+      this.#open.set(u.sessionId, { userId: u.userId, session, playToken });
+      this.#o.bus.deliver(u.userId, { type: 'presence', session });
+      this.#send({ u: u.userId, e: { type: 'presence', session }, pt: playToken });
       applied++;
     }
     return applied;
@@ -141,6 +152,29 @@ export class PresenceService {
     else this.#ended.set(sessionId, this.#o.now());
   }
 
+  /** Relay this instance's changes to the other instances (fanout.ts; null to stop). */
+  setRelay(relay: ((m: PresenceMirror) => void) | null): void {
+    this.#relay = relay;
+  }
+
+  /**
+   * Another instance applied a change: keep it here too (its clock: the position was observed
+   * now, give or take the relay's milliseconds) and tell this instance's streams.
+   */
+  mirror(m: PresenceMirror): void {
+    if (m.e.type === 'presence-ended') {
+      this.#open.delete(m.e.sessionId);
+      this.#ended.set(m.e.sessionId, this.#o.now());
+      this.#o.bus.deliver(m.u, m.e);
+      return;
+    }
+    const s = m.e.session;
+    if (this.#ended.has(s.sessionId) || this.#o.revocations.isRevoked(s.terminalId, m.u)) return;
+    const session: PresenceSession = { ...s, at: this.#o.now() };
+    this.#open.set(s.sessionId, { userId: m.u, session, playToken: ('pt' in m ? m.pt : null) ?? this.#open.get(s.sessionId)?.playToken ?? null });
+    this.#o.bus.deliver(m.u, { type: 'presence', session });
+  }
+
   /** Drop entries whose cluster went silent and forget old ended ids; returns how many expired. */
   sweep(): number {
     const now = this.#o.now();
@@ -174,11 +208,24 @@ export class PresenceService {
     return e.session.starting ? 3 * this.#o.ttlMs : this.#o.ttlMs;
   }
 
-  #end(sessionId: string, e: Entry, ended = true): void {
+  /**
+   * End an entry here. `ended`: the session closed (its id is remembered, and other instances
+   * are told); otherwise it went quiet (expired), which every instance decides for itself, as it
+   * does revocations (they reach every instance's hub).
+   */
+  #end(sessionId: string, e: Entry, ended = true, relay = ended): void {
     this.#open.delete(sessionId);
     if (ended) this.#ended.set(sessionId, this.#o.now());
     const { terminalId, profileId } = e.session;
-    this.#o.bus.publish(e.userId, { type: 'presence-ended', sessionId, terminalId, ...(profileId ? { profileId } : {}) });
+    const event = { type: 'presence-ended' as const, sessionId, terminalId, ...(profileId ? { profileId } : {}) };
+    this.#o.bus.deliver(e.userId, event);
+    if (relay) this.#send({ u: e.userId, e: event });
+  }
+
+  /** To the other instances: through the presence relay (with the token), else as a plain push. */
+  #send(m: PresenceMirror): void {
+    if (this.#relay) this.#relay(m);
+    else this.#o.bus.forward(m.u, m.e);
   }
 }
 

@@ -4,8 +4,9 @@
  * events route adds a stream when it opens and removes it when it closes (a revocation closes
  * it synchronously, so a removed terminal is offline at once).
  *
- * Per instance, in memory: with several global instances a terminal connected to another one
- * is not seen here (docs/ARCHITECTURE.md, Known limits). Ownership: one per global process.
+ * Per instance, in memory; with several global instances stream-directory.ts tells the others
+ * (the `hooks`: a terminal's first stream here opened, its last closed). Ownership: one per
+ * global process.
  */
 import type { Terminal } from '../../common/protocol/model.ts';
 
@@ -16,27 +17,46 @@ interface Online {
   streams: number;
 }
 
+/** Told when a terminal gets its first stream here, and when its last one closes. */
+export interface PushStreamHooks {
+  first(userId: string, terminalId: string): void;
+  last(userId: string, terminalId: string): void;
+}
+
 /** The terminals with an open push stream. */
 export class PushStreams {
   readonly #byTerminal = new Map<string, Online>();
+  readonly #hooks: PushStreamHooks | null;
+
+  constructor(hooks: PushStreamHooks | null = null) {
+    this.#hooks = hooks;
+  }
 
   /** A stream of `terminal` opened; returns its close (idempotent). */
   add(userId: string, terminal: Pick<Terminal, 'id' | 'name' | 'type'>): () => void {
     const entry = this.#byTerminal.get(terminal.id) ?? { userId, terminal, streams: 0 };
     entry.terminal = { id: terminal.id, name: terminal.name, type: terminal.type };
-    entry.streams++;
+    if (entry.streams++ === 0) this.#hooks?.first(userId, terminal.id);
     this.#byTerminal.set(terminal.id, entry);
     let closed = false;
     return () => {
       if (closed) return;
       closed = true;
-      if (--entry.streams === 0 && this.#byTerminal.get(terminal.id) === entry) this.#byTerminal.delete(terminal.id);
+      if (--entry.streams === 0 && this.#byTerminal.get(terminal.id) === entry) {
+        this.#byTerminal.delete(terminal.id);
+        this.#hooks?.last(userId, terminal.id);
+      }
     };
   }
 
   /** Whether `terminalId` of household `userId` has a stream open. */
   isOnline(userId: string, terminalId: string): boolean {
     return this.#byTerminal.get(terminalId)?.userId === userId;
+  }
+
+  /** Every terminal with a stream open here (the directory's refresh). */
+  terminals(): Array<{ userId: string; terminalId: string }> {
+    return [...this.#byTerminal.values()].map((e) => ({ userId: e.userId, terminalId: e.terminal.id }));
   }
 
   /** The household's terminals with a stream open. */

@@ -123,7 +123,7 @@ describe('remote control', () => {
 
     // The stream closes: offline again.
     tvEvents.close();
-    await expect.poll(() => s.global.streams.isOnline(userId, tv.id)).toBe(false);
+    await expect.poll(() => s.global.streams.local.isOnline(userId, tv.id)).toBe(false);
     expect((await command(phone.credential, { sessionId: p.sessionId, command: 'play' })).json().code).toBe('REMOTE_TARGET_OFFLINE');
   }, 15_000);
 
@@ -172,7 +172,7 @@ describe('remote control', () => {
     const revoked = await command(phone.credential, { sessionId: p.sessionId, command: 'pause' });
     expect([revoked.statusCode, revoked.json().code]).toEqual([401, 'UNAUTHENTICATED']);
     expect((await s.app.inject({ method: 'DELETE', url: `/api/v1/terminals/${tv.id}`, headers: bearer(pc.credential) })).statusCode).toBe(204);
-    expect(s.global.streams.isOnline(userId, tv.id)).toBe(false);
+    expect(s.global.streams.local.isOnline(userId, tv.id)).toBe(false);
     // Only the one good command reached the TV; the stranger heard nothing.
     expect(remoteEventsOf(tvEvents)).toHaveLength(1);
     expect(foreignEvents.events.map((e) => e.event.type)).toEqual(['hello']);

@@ -6,9 +6,10 @@
  *   profile's: invisible, or REMOTE_NOT_ALLOWED when the household shares history); the
  *   programme is within the caller's maturity limit. A revoked terminal never gets here (401).
  * - **Who carries it out.** The session's terminal, or for `play-on` the named terminal (same
- *   household and profile as the session). It must have a push stream open on this instance
- *   (`PushStreams`), else REMOTE_TARGET_OFFLINE; the `remote` event is pushed to that stream
- *   only (routes-events.ts).
+ *   household and profile as the session). It must have a push stream open on some global
+ *   instance (`StreamDirectory`), else REMOTE_TARGET_OFFLINE; the `remote` event is pushed to
+ *   that terminal's streams only (routes-events.ts): here, or relayed to the other instances
+ *   (fanout.ts), which deliver it to theirs.
  * - **The answer.** The sender's request waits for the target's answer up to `answerTimeoutMs`
  *   (REMOTE_NO_ANSWER after it — a 409, never a 5xx); a refusal is REMOTE_REFUSED with the
  *   reason in `details`. Only the target may answer its command, once.
@@ -17,7 +18,12 @@
  * with its play token and starts at the point; the session's terminal hears the `handoff` push
  * and stops, its stop recorded once at the point.
  *
- * Pending commands live in memory (seconds). Ownership: one RemoteService per global process.
+ * Pending commands live in memory (seconds), on the instance the sender reached. A command
+ * relayed from another instance is remembered by every instance (`expect`) for as long as its
+ * sender waits, so the target's answer may reach any of them: it is checked there (the
+ * addressed terminal, once) and relayed back to the sender's instance (`answered`). A
+ * revocation of the target or of the household answers the waiting sender at once
+ * (REMOTE_TARGET_OFFLINE). Ownership: one RemoteService per global process.
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../common/errors.ts';
@@ -34,7 +40,8 @@ import type { EventBus } from './events.ts';
 import type { Claimant } from './handoff.ts';
 import type { PresenceService } from './presence.ts';
 import type { ProfileService } from './profiles-service.ts';
-import type { PushStreams } from './push-streams.ts';
+import type { RevocationHub } from './revocations.ts';
+import type { StreamDirectory } from './stream-directory.ts';
 
 /** How long a sender waits for the target's answer by default. */
 export const REMOTE_ANSWER_TIMEOUT_MS = 3_000;
@@ -44,26 +51,83 @@ export interface RemoteOptions {
   bus: EventBus;
   presence: PresenceService;
   profiles: ProfileService;
-  streams: PushStreams;
+  streams: StreamDirectory;
+  revocations: RevocationHub;
   answerTimeoutMs?: number;
   now?: () => number;
 }
 
-type Answer = { ok: true; tracks?: RemoteTracks } | { ok: false; reason: RemoteRefusal };
+/** A target's answer; a done answer carries the target's tracks. */
+export type Answer = { ok: true; tracks?: RemoteTracks } | { ok: false; reason: RemoteRefusal };
 
 interface Pending {
   userId: string;
   toTerminalId: string;
-  settle: (answer: Answer | null) => void;
+  /** null: no answer in time; 'offline': the target or household was revoked meanwhile. */
+  settle: (answer: Answer | 'offline' | null) => void;
+}
+
+/** A command another instance relayed, whose answer may arrive here. */
+interface Expected {
+  origin: string;
+  userId: string;
+  toTerminalId: string;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** An answer relayed to the sender's instance. */
+export interface RelayedAnswer {
+  /** The sender's instance. */
+  to: string;
+  commandId: string;
+  userId: string;
+  terminalId: string;
+  answer: Answer;
 }
 
 /** Commands of household sessions, and their answers. */
 export class RemoteService {
   readonly #o: Required<RemoteOptions>;
   readonly #pending = new Map<string, Pending>();
+  readonly #expected = new Map<string, Expected>();
+  readonly #unsubscribe: () => void;
+  #relay: ((m: RelayedAnswer) => void) | null = null;
 
   constructor(options: RemoteOptions) {
     this.#o = { answerTimeoutMs: REMOTE_ANSWER_TIMEOUT_MS, now: Date.now, ...options };
+    // Synchronous inside the revoking call (on every instance: revocations fan out).
+    this.#unsubscribe = options.revocations.subscribe((entries) => {
+      const hit = (userId: string, terminalId: string) => entries.some((r) => r.subjectId === (r.kind === 'terminal' ? terminalId : userId));
+      for (const p of [...this.#pending.values()]) if (hit(p.userId, p.toTerminalId)) p.settle('offline');
+      for (const [id, e] of [...this.#expected]) if (hit(e.userId, e.toTerminalId)) this.#forget(id);
+    });
+  }
+
+  /** Relay answers to other instances (fanout.ts; null to stop). */
+  setRelay(relay: ((m: RelayedAnswer) => void) | null): void {
+    this.#relay = relay;
+  }
+
+  /** Another instance (`origin`) relayed a command: its answer may come here. */
+  expect(origin: string, userId: string, event: RemoteCommandEvent): void {
+    this.#forget(event.commandId);
+    const timer = setTimeout(() => this.#forget(event.commandId), this.#o.answerTimeoutMs + 1_000);
+    timer.unref?.();
+    this.#expected.set(event.commandId, { origin, userId, toTerminalId: event.toTerminalId, timer });
+  }
+
+  /** An answer another instance took: settle the sender waiting here, forget it everywhere else. */
+  answered(m: RelayedAnswer): void {
+    this.#forget(m.commandId);
+    const p = this.#pending.get(m.commandId);
+    if (p && p.userId === m.userId && p.toTerminalId === m.terminalId) p.settle(m.answer);
+  }
+
+  #forget(commandId: string): void {
+    const e = this.#expected.get(commandId);
+    if (!e) return;
+    clearTimeout(e.timer);
+    this.#expected.delete(commandId);
   }
 
   /** Send `request` for the caller; resolves once the target carried it out, else throws AppError. */
@@ -74,7 +138,7 @@ export class RemoteService {
     await profiles.loadScope(by.terminal.id, by.userId);
     const toTerminalId = request.command === 'play-on' ? request.toTerminalId : null;
     // Another household's terminal is never online for this one: its scope is not read.
-    if (toTerminalId && streams.isOnline(by.userId, toTerminalId)) await profiles.loadScope(toTerminalId, by.userId);
+    if (toTerminalId && (await streams.where(by.userId, toTerminalId))) await profiles.loadScope(toTerminalId, by.userId);
     const entry = presence.get(request.sessionId);
     if (!entry || entry.userId !== by.userId) throw notFound();
     const s = entry.session;
@@ -88,15 +152,16 @@ export class RemoteService {
     const target = toTerminalId ?? s.terminalId;
     if (toTerminalId) {
       if (toTerminalId === s.terminalId) throw new AppError('REMOTE_SELF', 'That terminal is already playing this session');
-      if (!streams.isOnline(by.userId, toTerminalId)) throw offline();
+      if (!(await streams.where(by.userId, toTerminalId))) throw offline();
       const there = profiles.scopeOf(toTerminalId, by.userId);
       if (there && s.profileId !== undefined && there.profileId !== s.profileId) throw notAllowed('Another profile is watching on that terminal');
       if (!(await profiles.programAllowed(there?.maturityLimit ?? null, s.programId))) throw notAllowed('That programme is above the limit of who watches there');
     } else if (s.terminalId === by.terminal.id) {
       throw new AppError('REMOTE_SELF', 'This terminal is playing that session itself');
     }
-    // Checked last, after every await: a stream that closed meanwhile counts as offline.
-    if (!streams.isOnline(by.userId, target)) throw offline();
+    // Checked last: a stream that closed meanwhile counts as offline.
+    const place = await streams.where(by.userId, target);
+    if (!place) throw offline();
 
     const commandId = randomUUID();
     const event: RemoteCommandEvent = {
@@ -112,17 +177,19 @@ export class RemoteService {
       ...(request.command === 'set-audio' || request.command === 'set-subtitles' ? { language: request.language } : {}),
       at: this.#o.now(),
     };
-    const answer = await new Promise<Answer | null>((resolve) => {
+    const answer = await new Promise<Answer | 'offline' | null>((resolve) => {
       const timer = setTimeout(() => settle(null), this.#o.answerTimeoutMs);
-      const settle = (a: Answer | null) => {
+      const settle = (a: Answer | 'offline' | null) => {
         clearTimeout(timer);
         this.#pending.delete(commandId);
         resolve(a);
       };
       this.#pending.set(commandId, { userId: by.userId, toTerminalId: target, settle });
-      // This instance's streams only: the target's stream is here (checked), and so is the answer's waiter.
-      bus.deliver(by.userId, event);
+      // To the target's streams: here, or on the other instances (whose streams filter by target).
+      if (place === 'here') bus.deliver(by.userId, event);
+      else bus.forward(by.userId, event);
     });
+    if (answer === 'offline') throw offline();
     if (answer === null) throw new AppError('REMOTE_NO_ANSWER', 'The terminal did not answer in time', { commandId });
     if (!answer.ok) throw new AppError('REMOTE_REFUSED', `The terminal refused: ${answer.reason}`, { commandId, reason: answer.reason });
     return { commandId, outcome: 'done', terminalId: target, ...(answer.tracks ? { tracks: answer.tracks } : {}) };
@@ -130,11 +197,14 @@ export class RemoteService {
 
   /** The target's answer to a command pushed to it; REMOTE_COMMAND_NOT_FOUND for any other. */
   answer(by: Claimant, request: RemoteAnswerRequest): void {
+    const answer: Answer = request.ok ? { ok: true, ...(request.tracks ? { tracks: request.tracks } : {}) } : { ok: false, reason: request.reason };
+    const mine = <T extends { userId: string; toTerminalId: string }>(x: T | undefined): x is T => x !== undefined && x.userId === by.userId && x.toTerminalId === by.terminal.id;
     const p = this.#pending.get(request.commandId);
-    if (!p || p.userId !== by.userId || p.toTerminalId !== by.terminal.id) {
-      throw new AppError('REMOTE_COMMAND_NOT_FOUND', 'No such command is waiting for this terminal’s answer');
-    }
-    p.settle(request.ok ? { ok: true, ...(request.tracks ? { tracks: request.tracks } : {}) } : { ok: false, reason: request.reason });
+    if (mine(p)) return p.settle(answer);
+    const e = this.#expected.get(request.commandId);
+    if (!mine(e) || !this.#relay) throw new AppError('REMOTE_COMMAND_NOT_FOUND', 'No such command is waiting for this terminal’s answer');
+    this.#forget(request.commandId);
+    this.#relay({ to: e.origin, commandId: request.commandId, userId: by.userId, terminalId: by.terminal.id, answer });
   }
 
   /** The terminals "Play on ▸" may offer the caller: online, same household and profile, not itself. */
@@ -142,7 +212,7 @@ export class RemoteService {
     const { profiles, streams } = this.#o;
     await profiles.loadScope(by.terminal.id, by.userId);
     const mine = profiles.scopeOf(by.terminal.id, by.userId);
-    const online = streams.list(by.userId).filter((t) => t.id !== by.terminal.id);
+    const online = (await streams.list(by.userId)).filter((t) => t.id !== by.terminal.id);
     await Promise.all(online.map((t) => profiles.loadScope(t.id, by.userId)));
     return online
       .filter((t) => !mine || profiles.scopeOf(t.id, by.userId)?.profileId === mine.profileId)
@@ -151,7 +221,9 @@ export class RemoteService {
 
   /** Answer every waiting sender now (shutdown). */
   close(): void {
+    this.#unsubscribe();
     for (const p of [...this.#pending.values()]) p.settle(null);
+    for (const id of [...this.#expected.keys()]) this.#forget(id);
   }
 }
 

@@ -27,7 +27,7 @@ export interface EventRoutesOptions {
   /** Keep-alive comment interval (ms). */
   keepAliveMs?: number;
   /** Events sent to a terminal right after `hello` (handoffs away from it it may have missed). */
-  replay?: (terminalId: string) => PushEvent[];
+  replay?: (terminalId: string) => Promise<PushEvent[]>;
   /** Told of every stream opened and closed (which terminals a remote command can reach). */
   streams?: PushStreams;
 }
@@ -146,7 +146,13 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
       owners.set(close, { terminalId: p.terminal.id, userId: p.userId });
       req.raw.on('close', close);
       res.on('error', close);
-      for (const event of replay?.(p.terminal.id) ?? []) send(event);
+      // From the store (any instance's handoffs); a failed read only loses the replay.
+      if (replay) {
+        replay(p.terminal.id).then(
+          (events) => events.forEach(send),
+          (err: unknown) => req.log.warn({ err }, 'replaying handoffs failed'),
+        );
+      }
     },
   );
 };

@@ -280,6 +280,41 @@ CREATE TABLE pin_failures (
 );
 `,
   },
+  {
+    // Issue 15 across global instances. Lands as version 9 once the history-table rebuild (8) is merged.
+    version: 8,
+    name: 'handoff claims and push streams in the store',
+    up: `
+-- "Continue here" claims: one row per handed-off play session. The primary key makes the claim
+-- atomic on every global instance at once (the first INSERT wins, the others see the row), and
+-- the row is the fence: any instance refuses the old terminal's later reports of that session.
+-- event is the handoff push event (JSON), replayed to the old terminal when it comes back.
+CREATE TABLE handoffs (
+  session_id       TEXT PRIMARY KEY,
+  user_id          TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  from_terminal_id TEXT NOT NULL,
+  to_terminal_id   TEXT NOT NULL,
+  event            TEXT NOT NULL,
+  at               BIGINT NOT NULL
+);
+CREATE INDEX handoffs_from ON handoffs (from_terminal_id, at);
+CREATE INDEX handoffs_at ON handoffs (at);
+
+-- Which terminal has a push stream open on which global instance (remote control reaches a
+-- terminal through the instance holding its stream). Each instance refreshes seen_at of its
+-- rows every few seconds; a row not refreshed (its instance died) counts for nothing and is
+-- purged. Ephemeral, so no foreign keys: a removed terminal's row expires with its instance's
+-- next refresh missing it, and a revoked terminal is offline at once through the revocations.
+CREATE TABLE push_streams (
+  instance_id TEXT NOT NULL,
+  terminal_id TEXT NOT NULL,
+  user_id     TEXT NOT NULL,
+  seen_at     BIGINT NOT NULL,
+  PRIMARY KEY (instance_id, terminal_id)
+);
+CREATE INDEX push_streams_user ON push_streams (user_id, seen_at);
+`,
+  },
 ]);
 
 /** The highest version this code knows. */

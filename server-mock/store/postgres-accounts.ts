@@ -4,6 +4,7 @@
  * are sqlite-accounts.ts and sqlite-device.ts). Statements mirror the SQLite ones with
  * PostgreSQL placeholders; multi-statement methods run in one transaction.
  */
+import type { HandoffStore } from './handoffs.ts';
 import type pg from 'pg';
 import type { TerminalType } from '../../common/protocol/model.ts';
 import type { Tx } from './postgres-pool.ts';
@@ -53,7 +54,7 @@ type Methods = Omit<Store,
   | 'kind' | 'createTerminal' | 'getTerminal' | 'findTerminalByCredential' | 'listTerminals' | 'renameTerminal' | 'setTerminalType' | 'touchTerminal'
   | 'upsertPrograms' | 'getProgram' | 'listPrograms' | 'deleteProgram' | 'withdrawProgram' | 'listWithdrawn' | 'countPrograms' | 'applyReport' | 'applyReports'
   | 'listHistory' | 'hideProgram' | 'listHidden' | 'deleteOlderThan' | 'close'
-  | 'recordPinFailure' | 'getPinState' | 'clearPinFailures'>;
+  | 'recordPinFailure' | 'getPinState' | 'clearPinFailures' | keyof HandoffStore>;
 
 /** The methods of this file over a query function and a transaction runner. */
 export function pgAccountMethods(q: Q, tx: TxRunner): Methods {

@@ -9,6 +9,7 @@ import { T0, programFixture, reportInput, storeConformance, terminalFixture, use
 import { accountConformance } from './conformance-accounts.ts';
 import { deviceCodeConformance } from './conformance-device.ts';
 import { pinConformance } from './conformance-pins.ts';
+import { handoffConformance } from './conformance-handoffs.ts';
 import { profileConformance } from './conformance-profiles.ts';
 import { withdrawnConformance } from './conformance-withdrawn.ts';
 import { latestVersion } from './migrations.ts';
@@ -26,6 +27,7 @@ if (PG_SKIP_REASON) {
   profileConformance('postgres', () => freshPostgresStore());
   withdrawnConformance('postgres', () => freshPostgresStore());
   pinConformance('postgres', () => freshPostgresStore());
+  handoffConformance('postgres', () => freshPostgresStore());
 
   describe('postgres store specifics', () => {
     const url = PG_TEST_URL as string;

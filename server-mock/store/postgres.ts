@@ -19,6 +19,7 @@ import type { StoredPoint } from '../../common/resume.ts';
 import { MIGRATIONS, SCHEMA_MIGRATIONS_DDL, checkApplied, checkMigrations, type Migration } from './migrations.ts';
 import { pgAccountMethods, toTerminal, type DbTerminal } from './postgres-accounts.ts';
 import { pgPinMethods } from './postgres-pins.ts';
+import { pgHandoffMethods } from './postgres-handoffs.ts';
 import { openListener, type Listener, channelName } from './postgres-listen.ts';
 import { checkSchemaName, inTransaction, openPool, pgGroupCommitter, query, type Tx } from './postgres-pool.ts';
 import { decodeBreakpoint, decodeTracks, encodeBreakpoint, toHistory, type DbHistory } from './rows.ts';
@@ -188,6 +189,7 @@ function buildStore(pool: pg.Pool, listener: Listener, schema: string): Postgres
   const store: PostgresStore = {
     ...pgAccountMethods(q, tx),
     ...pgPinMethods(q, tx),
+    ...pgHandoffMethods(q),
     kind: 'postgres',
     listener,
 

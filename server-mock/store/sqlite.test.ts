@@ -13,6 +13,7 @@ import { T0, programFixture, reportInput, storeConformance, terminalFixture, use
 import { accountConformance } from './conformance-accounts.ts';
 import { deviceCodeConformance } from './conformance-device.ts';
 import { pinConformance } from './conformance-pins.ts';
+import { handoffConformance } from './conformance-handoffs.ts';
 import { profileConformance } from './conformance-profiles.ts';
 import { withdrawnConformance } from './conformance-withdrawn.ts';
 import { MIGRATIONS, SchemaVersionError, latestVersion, type Migration } from './migrations.ts';
@@ -29,6 +30,7 @@ accountConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
 profileConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
 withdrawnConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
 pinConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
+handoffConformance('sqlite', () => openSqliteStore({ file: freshFile() }));
 storeConformance('sqlite :memory:', () => openSqliteStore({ file: ':memory:', synchronous: 'FULL' }));
 
 /** Read something straight from the file, bypassing the store. */

@@ -18,6 +18,7 @@ import { accountMethods } from './sqlite-accounts.ts';
 import { decodeTracks, tracksOf } from './rows.ts';
 import { deviceCodeMethods } from './sqlite-device.ts';
 import { pinMethods } from './sqlite-pins.ts';
+import { handoffMethods } from './sqlite-handoffs.ts';
 import type { Breakpoint, Program, ProgressStatus, TerminalType } from '../../common/protocol/model.ts';
 import { mergeTracks } from '../../common/tracks.ts';
 import type { ReportEvent } from '../../common/protocol/api.ts';
@@ -368,6 +369,7 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
     ...deviceCodeMethods(db, (fn) => inTransaction(db, fn)),
     ...accounts.methods,
     ...pinMethods(db, (fn) => inTransaction(db, fn)),
+    ...handoffMethods(db),
     kind: 'sqlite',
 
     async getUser(id) {

@@ -10,6 +10,7 @@ import type { Breakpoint, Program, ProgressStatus, TerminalType, TrackChoice } f
 import type { AccountRole, ReportEvent, ReportOutcome } from '../../common/protocol/api.ts';
 import type { Revocation } from '../../common/protocol/account.ts';
 import type { Decision, StoredPoint } from '../../common/resume.ts';
+import type { HandoffStore } from './handoffs.ts';
 import type { PinPolicy, PinState } from './pins.ts';
 
 /** A user account row. */
@@ -174,7 +175,7 @@ export interface DeviceCodeStore {
 }
 
 /** The store port. All methods are atomic; errors other than documented ones are faults. */
-export interface Store extends DeviceCodeStore {
+export interface Store extends DeviceCodeStore, HandoffStore {
   /** Implementation name, for logs ("sqlite", "postgres"). */
   readonly kind: string;
 

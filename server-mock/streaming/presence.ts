@@ -39,8 +39,9 @@ export class PresenceReporter {
   }
 
   /**
-   * A session changed. Paused: a `pause` sets it; a heartbeat whose position moved clears it
-   * (a paused player keeps sending unmoved heartbeats); a seek keeps it.
+   * A session changed. Paused: what the player said last (`state` on its heartbeats), else
+   * inferred — a `pause` sets it; a heartbeat whose position moved clears it (a paused player
+   * keeps sending unmoved heartbeats); a seek keeps it.
    */
   observe(s: PlaySession, change: SessionChange): void {
     if (this.#closed) return;
@@ -49,6 +50,7 @@ export class PresenceReporter {
     let paused = prev?.paused ?? false;
     if (change === 'pause') paused = true;
     else if (change === 'open') paused = false;
+    else if (s.playState) paused = s.playState === 'paused';
     else if (change === 'heartbeat' && prev && !samePosition(prev.position, s.position)) paused = false;
     if (open) this.#last.set(s.id, { position: s.position, paused });
     else this.#last.delete(s.id);

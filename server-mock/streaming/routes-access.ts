@@ -275,6 +275,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         event: req.body.event ?? 'heartbeat',
         seekedBack: req.body.seekedBack,
         tracks: req.body.tracks,
+        state: req.body.state,
       });
       const { token, expiresAt } = issue({
         u: s.userId, t: s.terminalId, p: s.program.id, s: s.id, ...(s.profileId ? { pf: s.profileId } : {}),

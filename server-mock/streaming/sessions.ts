@@ -34,6 +34,8 @@ export interface PlaySession {
   seekedBack: boolean;
   /** The audio, subtitles and speed the terminal last reported (null = none yet). */
   tracks: TrackChoice | null;
+  /** Playing or paused, as the player last said (absent: it never said; presence infers it). */
+  playState?: 'playing' | 'paused';
   /** The current play token (renewed on heartbeats). */
   playToken: string;
   /** Seq and time of the last position forwarded to global (-1 = none). */
@@ -76,6 +78,8 @@ export interface PositionUpdate {
   seekedBack?: boolean | undefined;
   /** The track choice now (absent = unchanged). */
   tracks?: TrackChoice | undefined;
+  /** Playing or paused now (absent = not said). */
+  state?: 'playing' | 'paused' | undefined;
 }
 
 /** Result of applying an update: `stale` = an old or repeated seq, nothing changed. */
@@ -131,6 +135,7 @@ export class SessionManager {
     session.seq = update.seq;
     session.position = update.position;
     session.seekedBack ||= update.seekedBack === true;
+    if (update.state) session.playState = update.state;
     const before = JSON.stringify(session.tracks);
     session.tracks = mergeTracks(session.tracks, update.tracks);
     // A new track choice goes to global at once, like a pause: another terminal may resume next.

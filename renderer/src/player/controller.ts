@@ -44,6 +44,8 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
   let play: PlayResponse | null = null;
   let request: OpenRequest | null = null;
   let hasPlayed = false;
+  /** A pause ended (the `play` event); the next `playing` reports the resume. */
+  let resuming = false;
   let closed = false;
   let pendingSeek = false;
   const cleanups: (() => void)[] = [];
@@ -187,7 +189,7 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
         resumedFrom: req.breakpoint && answer.program.kind === 'vod' ? answer.start : null,
         profileId: answer.profileId,
       },
-      { api: deps.api, nextSeq: deps.nextSeq, queue: deps.queue, journal: deps.journal, position, isOnline: deps.isOnline, tracks: () => (player ? tracks.now() : null) },
+      { api: deps.api, nextSeq: deps.nextSeq, queue: deps.queue, journal: deps.journal, position, isOnline: deps.isOnline, tracks: () => (player ? tracks.now() : null), paused: () => video.paused },
     );
     setMediaSession(answer.program);
     const handoffStart = req.handoff ? mediaTimeOf(req.handoff.pointAt(Date.now()), answer.liveEpochMs ?? null) : null;
@@ -206,12 +208,19 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
     if (!hasPlayed) {
       hasPlayed = true;
       reporter?.start({ now: Boolean(request?.handoff) });
+    } else if (resuming && !closed) {
+      // Playing again after a pause: global hears at once (a handoff's point advances from here).
+      void reporter?.resumed();
     }
+    resuming = false;
     store.getState().playing();
     tick();
     feedPosition(true);
   });
-  on(video, 'play', () => store.getState().setPaused(false));
+  on(video, 'play', () => {
+    resuming = hasPlayed;
+    store.getState().setPaused(false);
+  });
   on(video, 'pause', () => {
     store.getState().setPaused(true);
     if (hasPlayed && !closed && !video.ended) void reporter?.event('pause');

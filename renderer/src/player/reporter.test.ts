@@ -218,4 +218,25 @@ describe('reporter', () => {
     await settle();
     expect(env.w.heartbeats.map((h) => h.keepalive)).toEqual([true]);
   });
+
+  it('says whether it plays on every report, and reports a resume at once (issue 15: the handoff point)', async () => {
+    let paused = false;
+    const r = createReporter(SESSION, { ...env.deps, paused: () => paused });
+    r.start();
+    await env.tick();
+    paused = true;
+    await r.event('pause');
+    await env.tick();
+    // A resume is one heartbeat at once, saying it plays.
+    paused = false;
+    await r.resumed();
+    expect(env.w.heartbeats.map((h) => [h.body.event, h.body.state])).toEqual([
+      ['heartbeat', 'playing'], ['pause', 'paused'], ['heartbeat', 'paused'], ['heartbeat', 'playing'],
+    ]);
+    // Without `paused` (an older controller) nothing is said: the server infers it.
+    const old = createReporter(SESSION, env.deps);
+    old.start();
+    await env.tick();
+    expect(env.w.heartbeats.at(-1)?.body.state).toBeUndefined();
+  });
 });

@@ -3,7 +3,9 @@
  * `destroy()`). It tells the streaming server where this terminal is:
  * - a heartbeat every interval the server asks for, playing or paused (a paused terminal's
  *   unmoved heartbeats keep its session alive but never make its record the newest);
- * - at once on pause and on seek (with `seekedBack` once the user moved back deliberately);
+ * - at once on pause and on seek (with `seekedBack` once the user moved back deliberately),
+ *   and at once when playback resumes; each report says whether it plays (`state`, when the
+ *   controller gives `paused`), so now playing and a handoff advance from the resume itself;
  * - a stop when the viewing ends, and — synchronously, from `pagehide` — when the page goes.
  * Every report carries this terminal's next sequence number from the bridge (order per
  * terminal, never by clocks). Heartbeat answers renew the play token the media requests use.
@@ -18,9 +20,12 @@
  */
 import type { Breakpoint, TrackChoice } from '../../../common/protocol/model.ts';
 import type { ReportEvent, TerminalReport } from '../../../common/protocol/api.ts';
+import type { HeartbeatRequest } from '../../../common/protocol/stream.ts';
 import { isApiError, type Api } from '../api/http.ts';
 import type { ReportQueue } from '../outbox.ts';
 import type { Journal } from './journal.ts';
+
+type HeartbeatState = NonNullable<HeartbeatRequest['state']>;
 
 /** The play session a reporter reports for. */
 export interface ReporterSession {
@@ -48,6 +53,8 @@ export interface ReporterDeps {
   position: () => Breakpoint | null;
   /** The audio, subtitles and speed playing now (sent with every report); absent = not reported. */
   tracks?: () => TrackChoice | null;
+  /** Whether the player is paused now (reported as `state`); absent = not reported. */
+  paused?: () => boolean;
   /** Whether the platform says there is a network (default: true). */
   isOnline?: () => boolean;
   /** A session was reopened (the controller keeps nothing of its own; for logs and tests). */
@@ -67,6 +74,8 @@ export interface Reporter {
   start(options?: { now?: boolean }): void;
   /** Report a pause or a seek now. */
   event(kind: 'pause' | 'seek'): Promise<void>;
+  /** Playback resumed after a pause: report now that it plays. */
+  resumed(): Promise<void>;
   /** The user moved back deliberately during this viewing. */
   noteSeekBack(): void;
   /** The audio, subtitles or speed changed: report now (another terminal may resume next). */
@@ -196,7 +205,9 @@ export function createReporter(initial: ReporterSession, deps: ReporterDeps): Re
     const seq = await take();
     if (closed) return;
     try {
-      const res = await deps.api.heartbeat(session.sessionId, session.playToken, { position, seq, event, ...(seekedBack ? { seekedBack: true } : {}), ...tracks }, { keepalive });
+      const state: HeartbeatState | undefined = event === 'pause' ? 'paused' : deps.paused ? (deps.paused() ? 'paused' : 'playing') : undefined;
+      const body = { position, seq, event, ...(seekedBack ? { seekedBack: true } : {}), ...tracks, ...(state ? { state } : {}) };
+      const res = await deps.api.heartbeat(session.sessionId, session.playToken, body, { keepalive });
       session = { ...session, playToken: res.playToken, tokenExpiresAt: res.tokenExpiresAt, heartbeatIntervalMs: res.nextHeartbeatMs || session.heartbeatIntervalMs };
       failing = false;
       deps.journal?.clear();
@@ -255,6 +266,10 @@ export function createReporter(initial: ReporterSession, deps: ReporterDeps): Re
     },
     event(kind) {
       return serial(() => send(kind));
+    },
+    resumed() {
+      if (!started || closed) return Promise.resolve();
+      return serial(() => send('heartbeat'));
     },
     noteSeekBack() {
       seekedBack = true;
