@@ -17,20 +17,9 @@ import { artworkUrl, breakpointData, describeBreakpoint } from './format.ts';
 import { TerminalIcon } from './icons.tsx';
 import { useContinueHere } from './HandedOff.tsx';
 import { RemotePanel } from './Remote.tsx';
+import type { NowPlayingItem } from './now-playing-item.ts';
 
-/** One now-playing card's facts. */
-export interface NowPlayingItem {
-  session: PresenceSession;
-  /** The programme, when this terminal's catalogue has it (else only its id is known). */
-  program: Program | null;
-  title: string;
-  /** The position now (advanced locally while playing). */
-  position: PresenceSession['position'];
-  /** "Playing on Living-room TV · 12:34". */
-  state: string;
-  /** The card's accessible name. */
-  label: string;
-}
+export type { NowPlayingItem } from './now-playing-item.ts';
 
 /** The words of a now-playing card at a local time. */
 export function nowPlayingItem(session: PresenceSession, program: Program | null, localNow: number, skewMs: number, lang: Language, t: Translate): NowPlayingItem {

@@ -16,7 +16,7 @@ import type { Route } from '../route.ts';
 import { useRuntime, useT } from './context.tsx';
 import { Icon } from './icons.tsx';
 import { goHome, navigate } from './navigation.ts';
-import type { NowPlayingItem } from './NowPlaying.tsx';
+import type { NowPlayingItem } from './now-playing-item.ts';
 
 /** The remote's seek step (as the player's own ±10 s). */
 const STEP_MS = 10_000;
