@@ -5,12 +5,12 @@
  */
 import { FocusContext, useFocusable } from '@noriginmedia/norigin-spatial-navigation';
 import { useId } from 'react';
-import { useRuntime, useT } from '../ui/context.tsx';
-import { artworkUrl } from '../ui/format.ts';
+import { useT } from '../ui/context.tsx';
 import { useContinueHere } from '../ui/HandedOff.tsx';
 import { TerminalIcon } from '../ui/icons.tsx';
 import { nowPlayingData, useNowPlaying, type NowPlayingItem } from '../ui/NowPlaying.tsx';
 import { TvButton } from './TvButton.tsx';
+import { Artwork } from '../ui/Artwork.tsx';
 
 /** Focus key of a now-playing card. */
 export const nowPlayingFocusKey = (sessionId: string) => `np:${sessionId}`;
@@ -22,7 +22,6 @@ export function TvNowPlaying() {
 }
 
 function TvNowPlayingRow({ items }: { items: NowPlayingItem[] }) {
-  const rt = useRuntime();
   const t = useT();
   const headingId = useId();
   const { continueHere, claiming } = useContinueHere();
@@ -40,7 +39,7 @@ function TvNowPlayingRow({ items }: { items: NowPlayingItem[] }) {
                 <span className="sr-only">{t('handoff.continueHere')}: </span>
                 {item.program && (
                   <span className="tv-art" aria-hidden="true">
-                    <img src={artworkUrl(rt.baseUrl(), item.program.artwork)} alt="" decoding="async" />
+                    <Artwork artwork={item.program.artwork} />
                   </span>
                 )}
                 <span className="tv-card-title">{item.title}</span>

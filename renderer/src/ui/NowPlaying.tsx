@@ -13,11 +13,12 @@ import type { PresenceSession } from '../../../common/protocol/presence.ts';
 import { programTitle, type Translate } from '../../../common/i18n/index.ts';
 import { positionNow } from '../stores/presence.ts';
 import { useLanguage, useNow, useRuntime, useT } from './context.tsx';
-import { artworkUrl, breakpointData, describeBreakpoint } from './format.ts';
+import { breakpointData, describeBreakpoint } from './format.ts';
 import { TerminalIcon } from './icons.tsx';
 import { useContinueHere } from './HandedOff.tsx';
 import { RemotePanel } from './Remote.tsx';
 import type { NowPlayingItem } from './now-playing-item.ts';
+import { Artwork } from './Artwork.tsx';
 
 export type { NowPlayingItem } from './now-playing-item.ts';
 
@@ -60,7 +61,6 @@ export function nowPlayingData(item: NowPlayingItem): Record<string, string> {
 
 /** The desktop and phone row; nothing when no other terminal plays. */
 export function NowPlayingRow() {
-  const rt = useRuntime();
   const t = useT();
   const headingId = useId();
   const items = useNowPlaying();
@@ -77,7 +77,7 @@ export function NowPlayingRow() {
             <article aria-label={item.label}>
               {item.program && (
                 <div className="cw-art np-art" aria-hidden="true">
-                  <img src={artworkUrl(rt.baseUrl(), item.program.artwork)} alt="" loading="lazy" decoding="async" />
+                  <Artwork artwork={item.program.artwork} lazy />
                 </div>
               )}
               <div className="cw-body">
