@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createAccount, englishLeft, expect, keepScreenshot, openTerminal, playFromCatalogue, press, settled, test, waitPlaying } from '../fixtures.ts';
 
 test('end of programme: dark scrim, large title, Next episode · Watch again · Back; the countdown plays the next one', async ({ browser, server }, testInfo) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const admin = (await readFile(join(server.dataDir, 'admin-token'), 'utf8')).trim();
   const catalogue = (await (await fetch(`${server.url}/admin/v1/programs`, { headers: { authorization: `Bearer ${admin}` } })).json()) as { programs: { id: string }[] };
   const series = { id: 'kitchen-breaks', title: 'Kitchen Breaks' };

@@ -34,7 +34,7 @@ async function expectSkeleton(page: Page, minItems: number): Promise<void> {
 }
 
 test('home shows skeleton cards while its first page loads (desktop, then TV)', async ({ browser, server }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   const login = 'skeleton@example.com';
   await createAccount(server, login);
 

@@ -28,7 +28,7 @@ async function expectNoEnglish(tv: Page, what: string, server: Server, login: st
 const clock = (ms: number) => `${Math.floor(ms / 60_000)}:${String(Math.floor(ms / 1000) % 60).padStart(2, '0')}`;
 
 test('TV offline: player, home and settings say so; its own card shows the local stop; back online it reaches the PC', async ({ browser, server }, testInfo) => {
-  test.setTimeout(150_000);
+  test.setTimeout(240_000);
   const login = 'lan@example.com';
   await createAccount(server, login);
   const pc = await openTerminal(browser, server, { login, name: '书房电脑', context: { locale: 'zh-CN' } });
