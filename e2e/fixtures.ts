@@ -246,10 +246,14 @@ export async function openTv(browser: Browser, server: Pick<Server, 'url'>, loca
   return page;
 }
 
-/** Cold-start a TV and link it from the PC's link page; returns the TV on its home screen. */
-export async function linkTv(browser: Browser, server: Server, pc: Terminal, name: string, testInfo?: TestInfo, locale = 'en-GB'): Promise<Page> {
+/**
+ * Cold-start a TV and link it from the PC's link page; returns the TV on its home screen.
+ * `onLinkScreen` looks at the link screen first (else, given `testInfo`, a screenshot is kept).
+ */
+export async function linkTv(browser: Browser, server: Server, pc: Terminal, name: string, testInfo?: TestInfo, locale = 'en-GB', onLinkScreen?: (tv: Page) => Promise<void>): Promise<Page> {
   const tv = await openTv(browser, server, locale);
-  if (testInfo) await keepScreenshot(testInfo, 'tv-1080p-link.png', await tv.screenshot());
+  if (onLinkScreen) await onLinkScreen(tv);
+  else if (testInfo) await keepScreenshot(testInfo, 'tv-1080p-link.png', await tv.screenshot());
   const code = await tvCode(tv);
   await pc.page.evaluate(() => {
     window.location.hash = '#/link';

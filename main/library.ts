@@ -88,8 +88,10 @@ export class LibraryControl {
       await this.chooseAndAdd();
     } catch (err) {
       const t = this.#d.t();
-      const detail = this.#d.status().mode === 'remote' ? t('pc.dialog.addFolder.remoteOnly') : err instanceof Error ? err.message : String(err);
-      this.#d.log.warn('library: adding a folder failed', detail);
+      // The box speaks the interface language (the server's message is English): the reason
+      // by its stable code; the server's own words go to the log.
+      const detail = this.#d.status().mode === 'remote' ? t('pc.dialog.addFolder.remoteOnly') : t('pc.dialog.addFolder.reason', { code: err instanceof AppError ? err.code : 'other' });
+      this.#d.log.warn('library: adding a folder failed', err instanceof Error ? err.message : String(err));
       this.#d.showError(t('pc.dialog.addFolder.failed'), detail);
     }
   }

@@ -350,6 +350,7 @@ export const en = {
   'pc.dialog.addFolder.button': 'Add',
   'pc.dialog.addFolder.failed': 'The folder could not be added',
   'pc.dialog.addFolder.remoteOnly': 'This PC uses a server elsewhere: its library is managed there.',
+  'pc.dialog.addFolder.reason': '{code, select, VALIDATION_FAILED {That is not a folder on this PC.} NOT_FOUND {That folder does not exist any more.} UPSTREAM_UNAVAILABLE {The household server is not running yet. Try again in a moment.} other {The household server refused it. The app’s log (Help menu) says why.}}',
   'pc.dialog.ok': 'OK',
   'library.title': 'Library',
   'library.lead': 'Folders of your own films and series on this PC. New, changed and removed files are picked up by themselves.',

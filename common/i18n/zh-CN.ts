@@ -351,6 +351,7 @@ export const zhCN: Record<MessageKey, string> = {
   'pc.dialog.addFolder.button': '添加',
   'pc.dialog.addFolder.failed': '无法添加该文件夹',
   'pc.dialog.addFolder.remoteOnly': '这台电脑使用其他位置的服务器，媒体库在那里管理。',
+  'pc.dialog.addFolder.reason': '{code, select, VALIDATION_FAILED {这不是这台电脑上的文件夹。} NOT_FOUND {该文件夹已不存在。} UPSTREAM_UNAVAILABLE {家庭服务器尚未运行，请稍后再试。} other {家庭服务器拒绝了该请求，原因见应用日志（“帮助”菜单）。}}',
   'pc.dialog.ok': '确定',
   'library.title': '媒体库',
   'library.lead': '这台电脑上存放你自己的电影和剧集的文件夹。新增、修改和删除的文件会被自动识别。',

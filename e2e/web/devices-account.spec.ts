@@ -1,6 +1,7 @@
 /**
  * Settings → Devices and Account against a real server: every terminal listed with "this
- * device" and what it plays now; rename; removing another device signs that page out at once;
+ * device" and what it plays now; rename; change of type (a phone registered as a Computer by
+ * mistake becomes a Phone, stored here and at the server); removing another device signs that page out at once;
  * removing this device returns to sign-in. Account: change the password (the other terminal is
  * signed out, this one stays), export (the JSON holds the history), sign out everywhere, delete
  * the account (then signing in fails). Sign out tells the server (the credential dies there).
@@ -163,4 +164,48 @@ test('devices and account in Chinese: no English left', async ({ browser, server
   await pc.page.getByTestId('account').getByRole('button', { name: '修改密码' }).click();
   expect(await englishLeft(pc.page, [login, login.split('@')[0] ?? login, server.url, 'English', 'PIN', 'API'])).toEqual([]);
   await expectAccessible(pc.page);
+});
+
+test('a phone registered as a Computer by mistake becomes a Phone in Settings → Devices, here and at the server', async ({ browser, server }) => {
+  test.setTimeout(90_000);
+  const login = 'mistake@example.com';
+  await createAccount(server, login);
+  // An iPhone-class browser; the naming screen proposes Phone, the person picks Computer anyway.
+  const context = await browser.newContext({ ...PHONE, userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1' });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.locator('input[name=username]').fill(login);
+  await page.locator('input[name=password]').fill('correct-horse-1');
+  await page.locator('form button[type=submit]').click();
+  await expect(page.locator('input[name=terminal-type][value=mobile]')).toBeChecked();
+  await page.locator('input[name=terminal-type][value=pc]').check();
+  await page.locator('form input:not([type=radio])').fill('Mei’s phone');
+  await page.locator('form button[type=submit]').click();
+  await expect(page.getByTestId('device-chip')).toHaveText('Mei’s phone');
+  const t: Terminal = { context, page };
+  const credential = await credentialOf(t);
+  const typeAtServer = async () => {
+    const res = await fetch(`${server.url}/api/v1/terminals`, { headers: { authorization: `Bearer ${credential}` } });
+    return ((await res.json()) as { terminals: { name: string; type: string }[] }).terminals.find((d) => d.name === 'Mei’s phone')?.type;
+  };
+  expect(await typeAtServer()).toBe('pc');
+
+  await openSettings(t);
+  const me = page.locator('[data-testid=device][data-this=true]');
+  await expect(me).toContainText('Computer');
+  await me.getByRole('button', { name: 'Rename Mei’s phone' }).click();
+  await expect(me.getByTestId('device-type')).toHaveValue('pc');
+  await me.getByTestId('device-type').selectOption('mobile');
+  await me.getByRole('button', { name: 'Save' }).click();
+  // Listed as a phone, this device's own facts say Phone, and the server stored it.
+  await expect(me).toContainText('Phone');
+  await expect(me).not.toContainText('Computer');
+  await expect(page.getByRole('dialog')).toContainText(/Type\s*Phone/);
+  await expect.poll(typeAtServer).toBe('mobile');
+  // The stored identity followed: a reload still says Phone (no naming screen again).
+  await page.reload();
+  await openSettings(t);
+  await expect(page.locator('[data-testid=device][data-this=true]')).toContainText('Phone');
+  await expect(page.getByRole('dialog')).toContainText(/Type\s*Phone/);
+  await context.close();
 });

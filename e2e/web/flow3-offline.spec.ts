@@ -8,6 +8,8 @@
 import { card, createAccount, expect, openTerminal, outboxItems, playFromCatalogue, press, test } from '../fixtures.ts';
 
 test('offline reports survive a reload and arrive once, in order, when back online', async ({ browser, server }, testInfo) => {
+  // About a minute on a quiet machine; the default 60 s ran out on a loaded one (load 25 on 2 cores).
+  test.setTimeout(180_000);
   const login = 'chen@example.com';
   await createAccount(server, login);
   const a = await openTerminal(browser, server, { login, name: 'Train laptop' });

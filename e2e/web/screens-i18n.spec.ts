@@ -2,6 +2,10 @@
  * Every screen in both languages, at a phone, a 1080p TV and a 4K TV (plus the 1080p desktop the
  * phone's account also uses), kept as attached screenshots — and in Chinese, no English word left
  * on the home, settings and player pages of the PC/phone interface and of the TV interface.
+ * Screens: sign-in, naming, home, settings, player, end of programme and link page (phone and
+ * desktop); link screen, home, card options, player, end of programme and settings (TV, at 1080p
+ * and at 4K). The offline TV screens are kept by tv-offline.spec.ts, the profile screens by
+ * tv-profiles.spec.ts.
  * The phone (iPhone viewport, touch, iPhone user agent, no `?type=`) proposes "Phone".
  */
 import type { Browser, BrowserContextOptions, Page, TestInfo } from '@playwright/test';
@@ -17,6 +21,7 @@ import {
   PLAYING_PROBE,
   playFromCatalogue,
   press,
+  settled,
   signIn,
   test,
   tvFocus,
@@ -45,6 +50,12 @@ async function expectNoEnglish(page: Page, lang: Lang, what: string, server: Ser
   expect(await englishLeft(page, allowed), `${what}: English left`).toEqual([]);
 }
 
+/** A moment for the screen to start what it animates, then until it finished (a fade at 4K takes longer). */
+async function still(page: Page): Promise<void> {
+  await page.waitForTimeout(200);
+  await settled(page);
+}
+
 /** A phone-class browser with no `?type=`: it must propose "Phone"; then named. */
 async function openPhone(browser: Browser, server: Server, login: string, lang: Lang, testInfo: TestInfo): Promise<Terminal> {
   const context = await browser.newContext({ ...PHONE, locale: lang.locale });
@@ -65,13 +76,13 @@ async function openPhone(browser: Browser, server: Server, login: string, lang: 
 async function desktopScreens(t: Terminal, prefix: string, lang: Lang, server: Server, login: string, testInfo: TestInfo): Promise<void> {
   const { page } = t;
   await expect(card(page, 'harbour-lights')).toBeVisible();
-  await page.waitForTimeout(400);
+  await still(page);
   await keepScreenshot(testInfo, `${prefix}-home.png`, await page.screenshot({ fullPage: true }));
   await expectNoEnglish(page, lang, `${prefix} home`, server, login);
 
   await page.goto(`${server.url}/#/settings`);
   await expect(page.getByRole('dialog')).toBeVisible();
-  await page.waitForTimeout(400);
+  await still(page);
   await keepScreenshot(testInfo, `${prefix}-settings.png`, await page.screenshot());
   await expectNoEnglish(page, lang, `${prefix} settings`, server, login);
   // The interface choice is whole on screen (it was cut off on the phone).
@@ -84,7 +95,7 @@ async function desktopScreens(t: Terminal, prefix: string, lang: Lang, server: S
   await page.keyboard.press('Space');
   await expect(page.getByTestId('player')).toHaveAttribute('data-paused', 'true');
   await page.mouse.move(100, 100);
-  await page.waitForTimeout(400);
+  await still(page);
   await keepScreenshot(testInfo, `${prefix}-player.png`, await page.screenshot());
   await expectNoEnglish(page, lang, `${prefix} player`, server, login);
   await page.keyboard.press('Escape');
@@ -95,69 +106,65 @@ async function desktopScreens(t: Terminal, prefix: string, lang: Lang, server: S
   await press(page, 'ArrowRight', 12);
   await expect(page.getByTestId('player-end')).toBeVisible({ timeout: 20_000 });
   await expect(page.locator('[data-choice=replay]')).toBeVisible();
-  await page.waitForTimeout(400);
+  await still(page);
   await keepScreenshot(testInfo, `${prefix}-player-end.png`, await page.screenshot());
   await expectNoEnglish(page, lang, `${prefix} end of programme`, server, login);
   await page.locator('[data-choice=back]').click();
   await expect(page.getByTestId('continue-row')).toBeVisible();
 }
 
-/** The TV's home, card options, settings and player at the current size. */
-async function tvScreens(tv: Page, prefix: string, lang: Lang, server: Server, login: string, testInfo: TestInfo, withOptions: boolean): Promise<void> {
+/** The TV's home, card options, player, end of programme and settings at the current size. */
+async function tvScreens(tv: Page, prefix: string, lang: Lang, server: Server, login: string, testInfo: TestInfo): Promise<void> {
   await expect(tv.getByTestId('tv-home')).toBeVisible();
-  await tv.waitForTimeout(500);
+  await still(tv);
   await keepScreenshot(testInfo, `${prefix}-home.png`, await tv.screenshot());
   await expectNoEnglish(tv, lang, `${prefix} home`, server, login);
 
   await expect.poll(() => tvFocus(tv)).toMatch(/^cw:/);
-  if (withOptions) {
-    await tv.keyboard.press('ContextMenu');
-    await expect(tv.getByTestId('tv-options')).toBeVisible();
-    await tv.waitForTimeout(300);
-    await keepScreenshot(testInfo, `${prefix}-card-options.png`, await tv.screenshot());
-    await expectNoEnglish(tv, lang, `${prefix} card options`, server, login);
-    await tv.keyboard.press('Escape');
-    await expect(tv.getByTestId('tv-options')).toHaveCount(0);
-  }
+  await tv.keyboard.press('ContextMenu');
+  await expect(tv.getByTestId('tv-options')).toBeVisible();
+  await still(tv);
+  await keepScreenshot(testInfo, `${prefix}-card-options.png`, await tv.screenshot());
+  await expectNoEnglish(tv, lang, `${prefix} card options`, server, login);
+  await tv.keyboard.press('Escape');
+  await expect(tv.getByTestId('tv-options')).toHaveCount(0);
 
   await tv.keyboard.press('Enter');
   await waitPlaying(tv);
   await tv.keyboard.press('Enter');
   await expect(tv.getByTestId('player')).toHaveAttribute('data-paused', 'true');
-  await tv.waitForTimeout(400);
+  await still(tv);
   await keepScreenshot(testInfo, `${prefix}-player.png`, await tv.screenshot());
   await expectNoEnglish(tv, lang, `${prefix} player`, server, login);
   await tv.keyboard.press('Escape');
   await expect(tv.getByTestId('tv-home')).toBeVisible();
 
-  if (withOptions) {
-    // The end of a programme by remote: Tea Break, right × 12 (one scrub), then its choices.
-    await tv.keyboard.press('ArrowDown');
-    await expect.poll(() => tvFocus(tv)).toMatch(/^cat:/);
-    for (let i = 0; i < 6 && (await tvFocus(tv)) !== 'cat:tea-break'; i++) {
-      await tv.keyboard.press('ArrowRight');
-      await tv.waitForTimeout(200);
-    }
-    await expect.poll(() => tvFocus(tv)).toBe('cat:tea-break');
-    await tv.keyboard.press('Enter');
-    await waitPlaying(tv);
-    for (let i = 0; i < 12; i++) await tv.keyboard.press('ArrowRight');
-    await expect(tv.getByTestId('player-end')).toBeVisible({ timeout: 20_000 });
-    await expect(tv.locator('[data-choice=replay]')).toHaveClass(/is-focused/);
+  // The end of a programme by remote: Tea Break, right × 12 (one scrub), then its choices.
+  await tv.keyboard.press('ArrowDown');
+  await expect.poll(() => tvFocus(tv)).toMatch(/^cat:/);
+  for (let i = 0; i < 6 && (await tvFocus(tv)) !== 'cat:tea-break'; i++) {
     await tv.keyboard.press('ArrowRight');
-    await expect(tv.locator('[data-choice=back]')).toHaveClass(/is-focused/);
-    await tv.waitForTimeout(400);
-    await keepScreenshot(testInfo, `${prefix}-player-end.png`, await tv.screenshot());
-    await expectNoEnglish(tv, lang, `${prefix} end of programme`, server, login);
-    await tv.keyboard.press('Enter');
-    await expect(tv.getByTestId('tv-home')).toBeVisible();
+    await tv.waitForTimeout(200);
   }
+  await expect.poll(() => tvFocus(tv)).toBe('cat:tea-break');
+  await tv.keyboard.press('Enter');
+  await waitPlaying(tv);
+  for (let i = 0; i < 12; i++) await tv.keyboard.press('ArrowRight');
+  await expect(tv.getByTestId('player-end')).toBeVisible({ timeout: 20_000 });
+  await expect(tv.locator('[data-choice=replay]')).toHaveClass(/is-focused/);
+  await tv.keyboard.press('ArrowRight');
+  await expect(tv.locator('[data-choice=back]')).toHaveClass(/is-focused/);
+  await still(tv);
+  await keepScreenshot(testInfo, `${prefix}-player-end.png`, await tv.screenshot());
+  await expectNoEnglish(tv, lang, `${prefix} end of programme`, server, login);
+  await tv.keyboard.press('Enter');
+  await expect(tv.getByTestId('tv-home')).toBeVisible();
 
   for (let i = 0; i < 4 && (await tvFocus(tv)) !== 'tv-settings'; i++) await tv.keyboard.press('ArrowUp');
   await expect.poll(() => tvFocus(tv)).toBe('tv-settings');
   await tv.keyboard.press('Enter');
   await expect(tv.getByTestId('tv-settings')).toBeVisible();
-  await tv.waitForTimeout(300);
+  await still(tv);
   await keepScreenshot(testInfo, `${prefix}-settings.png`, await tv.screenshot());
   await expectNoEnglish(tv, lang, `${prefix} settings`, server, login);
   await tv.keyboard.press('Escape');
@@ -166,7 +173,7 @@ async function tvScreens(tv: Page, prefix: string, lang: Lang, server: Server, l
 
 for (const lang of LANGS) {
   test(`every screen in ${lang.id}: phone, desktop, 1080p TV and 4K TV${lang.id === 'zh' ? ' — no English left' : ''}`, async ({ browser, server }, testInfo) => {
-    test.setTimeout(300_000);
+    test.setTimeout(480_000);
     const login = `screens-${lang.id}@example.com`;
     await createAccount(server, login);
 
@@ -184,15 +191,29 @@ for (const lang of LANGS) {
 
     const phone = await openPhone(browser, server, login, lang, testInfo);
     await desktopScreens(phone, `phone-${lang.id}`, lang, server, login, testInfo);
+    await phone.page.goto(`${server.url}/#/link`);
+    await expect(phone.page.getByTestId('link-code')).toBeVisible();
+    await keepScreenshot(testInfo, `phone-${lang.id}-link.png`, await phone.page.screenshot());
+    await expectNoEnglish(phone.page, lang, 'phone link page', server, login, ['BCDF-GHJK', 'XXXX-XXXX']);
     await phone.context.close();
 
     await pc.page.goto(`${server.url}/#/link`);
     await keepScreenshot(testInfo, `desktop-1080p-${lang.id}-link.png`, await pc.page.screenshot());
     // Link codes are Latin letters by design (BCDF-GHJK is the format's example).
     await expectNoEnglish(pc.page, lang, 'desktop link page', server, login, ['BCDF-GHJK', 'XXXX-XXXX']);
-    const tv = await linkTv(browser, server, pc, lang.tv, testInfo, lang.locale);
-    await tvScreens(tv, `tv-1080p-${lang.id}`, lang, server, login, testInfo, true);
+    // The TV's link screen at 1080p and 4K; its code is Latin letters by design, the address to open a URL.
+    const tv = await linkTv(browser, server, pc, lang.tv, testInfo, lang.locale, async (linking) => {
+      const code = (await linking.getByTestId('tv-user-code').textContent()) ?? '';
+      for (const [size, viewport] of [['1080p', { width: 1920, height: 1080 }], ['4k', { width: 3840, height: 2160 }]] as const) {
+        await linking.setViewportSize(viewport);
+        await still(linking);
+        await keepScreenshot(testInfo, `tv-${size}-${lang.id}-link.png`, await linking.screenshot());
+        await expectNoEnglish(linking, lang, `TV link screen ${size}`, server, login, [code, '/#/link', 'http://']);
+      }
+      await linking.setViewportSize({ width: 1920, height: 1080 });
+    });
+    await tvScreens(tv, `tv-1080p-${lang.id}`, lang, server, login, testInfo);
     await tv.setViewportSize({ width: 3840, height: 2160 });
-    await tvScreens(tv, `tv-4k-${lang.id}`, lang, server, login, testInfo, false);
+    await tvScreens(tv, `tv-4k-${lang.id}`, lang, server, login, testInfo);
   });
 }

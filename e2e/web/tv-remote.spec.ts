@@ -146,6 +146,17 @@ test('cold start: link by code, find the PC’s programme with arrows, resume at
   await expect(tv.getByTestId('player')).toHaveAttribute('data-scrubbing', 'false');
   // Announced as the broadcast's time of day, not as a media position ("Jumped to 8035:48:38").
   await expect(tv.getByTestId('tv-said')).toHaveText(/^Moved to \d{1,2}:\d{2}:\d{2}\s[AP]M \(\d+:\d{2} behind live\)$/);
+  // And that time of day is now's, less the time behind live (within a minute of latency).
+  const offBy = await tv.getByTestId('tv-said').evaluate((el) => {
+    const m = /(\d{1,2}):(\d{2}):(\d{2})\s([AP])M \((\d+):(\d{2})/.exec(el.textContent ?? '');
+    if (!m) return Infinity;
+    const [h, min, sec, half, behindMin, behindSec] = [Number(m[1]) % 12, Number(m[2]), Number(m[3]), m[4], Number(m[5]), Number(m[6])];
+    const at = new Date();
+    at.setHours(h + (half === 'P' ? 12 : 0), min, sec, 0);
+    const diff = Math.abs(at.getTime() + (behindMin * 60 + behindSec) * 1000 - Date.now()) / 1000;
+    return Math.min(diff, 86_400 - diff);
+  });
+  expect(offBy).toBeLessThan(60);
   await expect.poll(() => videoTime(tv)).toBeLessThan(liveBefore - 8);
   await waitPlaying(tv);
   await tv.keyboard.press('Escape');

@@ -6,7 +6,6 @@ import { readFile } from 'node:fs/promises';
 import Value from 'typebox/value';
 import { ProgramUpsertRequest } from '../../common/protocol/api.ts';
 import type { Program } from '../../common/protocol/model.ts';
-import type { AccountService } from '../global/accounts-service.ts';
 import type { Store } from '../store/types.ts';
 
 /** The demo account, printed at start. */
@@ -45,7 +44,16 @@ export function isLoopbackHost(host: string): boolean {
  * The demo account (published password) is created only when `withAccount`: a server others
  * can reach gets none, and its first account created becomes the owner instead.
  */
-export async function seedDemo(store: Store, accounts: AccountService, withAccount = true): Promise<{ programs: number; account: boolean }> {
+/**
+ * What seeding needs of global's account service: registering the demo account. Stated here
+ * rather than imported, since the account service reads DEMO_ACCOUNT from this file (an import
+ * cycle otherwise).
+ */
+export interface DemoAccountRegistrar {
+  register(login: string, password: string, displayName?: string): Promise<unknown>;
+}
+
+export async function seedDemo(store: Store, accounts: DemoAccountRegistrar, withAccount = true): Promise<{ programs: number; account: boolean }> {
   let programs = 0;
   let account = false;
   if ((await store.countPrograms()) === 0) {

@@ -15,7 +15,7 @@ import type { Program } from '../../../common/protocol/model.ts';
 import { useLanguage, useNow, useRuntime, useT } from '../ui/context.tsx';
 import { ProgramBadges } from '../ui/Catalogue.tsx';
 import { HomeWithoutPage, SkeletonItems } from '../ui/Home.tsx';
-import { artworkUrl, cardData, cardText, programLength, tileFacts } from '../ui/format.ts';
+import { cardData, cardText, programLength, tileFacts } from '../ui/format.ts';
 import { Icon, TerminalIcon } from '../ui/icons.tsx';
 import { navigate } from '../ui/navigation.ts';
 import { ProgressBar } from '../ui/ProgressBar.tsx';
@@ -28,6 +28,7 @@ import { CardFrame } from '../ui/CardFrame.tsx';
 import { TvCardOptions } from './TvCardOptions.tsx';
 import { TvNowPlaying } from './TvNowPlaying.tsx';
 import { TvProfileButton } from './TvWhoIsWatching.tsx';
+import { Artwork } from '../ui/Artwork.tsx';
 
 /** Focus keys of home's items. */
 export const focusKeys = {
@@ -70,7 +71,6 @@ function TvRow({ id, title, hasItems, empty, top = false, children }: { id: stri
 
 /** A Continue-watching card: OK resumes at the newest point of any of the user's terminals. */
 function TvContinueCard({ item, onOptions }: { item: ContinueItem; onOptions: (programId: string) => void }) {
-  const rt = useRuntime();
   const t = useT();
   const lang = useLanguage();
   const now = useNow();
@@ -87,7 +87,7 @@ function TvContinueCard({ item, onOptions }: { item: ContinueItem; onOptions: (p
       >
         <span className="sr-only">{t('card.resume')}: </span>
         <span className="tv-art">
-          <img src={artworkUrl(rt.baseUrl(), program.artwork)} alt="" decoding="async" />
+          <Artwork artwork={program.artwork} />
           <CardFrame item={item} />
           {live ? (
             <span className="badge badge-live">{t('tile.live')}</span>
@@ -124,7 +124,6 @@ function TvContinueCard({ item, onOptions }: { item: ContinueItem; onOptions: (p
 
 /** A catalogue tile: OK plays (from the row's point when the programme is in the row). */
 function TvTile({ program, progress, inRow }: { program: Program; progress: HomePage['progress'][number] | undefined; inRow: boolean }) {
-  const rt = useRuntime();
   const t = useT();
   const lang = useLanguage();
   const { title, live, watched } = tileFacts(program, progress, lang);
@@ -139,7 +138,7 @@ function TvTile({ program, progress, inRow }: { program: Program; progress: Home
       >
         <span className="sr-only">{t(inRow ? 'card.resume' : 'player.play')}: </span>
         <span className="tv-art">
-          <img src={artworkUrl(rt.baseUrl(), program.artwork)} alt="" decoding="async" />
+          <Artwork artwork={program.artwork} />
           <ProgramBadges live={live} watched={watched} checkSize={18} />
           {inRow && progress && !live && (
             <ProgressBar percent={progress.percent} className="tv-progress" />

@@ -7,8 +7,7 @@
  */
 import { doesFocusableExist, FocusContext, getCurrentFocusKey, setFocus, useFocusable } from '@noriginmedia/norigin-spatial-navigation';
 import { useId, useState } from 'react';
-import { useRuntime, useT } from '../ui/context.tsx';
-import { artworkUrl } from '../ui/format.ts';
+import { useT } from '../ui/context.tsx';
 import { useContinueHere } from '../ui/HandedOff.tsx';
 import { TerminalIcon } from '../ui/icons.tsx';
 import { nowPlayingData, useNowPlaying, type NowPlayingItem } from '../ui/NowPlaying.tsx';
@@ -16,6 +15,7 @@ import { useRemote } from './remote.ts';
 import { TvButton } from './TvButton.tsx';
 import { TvNowPlayingOptions } from './TvNowPlayingOptions.tsx';
 import { TvRemotePanel } from './TvRemote.tsx';
+import { Artwork } from '../ui/Artwork.tsx';
 
 /** Focus key of a now-playing card. */
 export const nowPlayingFocusKey = (sessionId: string) => `np:${sessionId}`;
@@ -38,7 +38,6 @@ export function TvNowPlaying() {
 }
 
 function TvNowPlayingRow({ items }: { items: NowPlayingItem[] }) {
-  const rt = useRuntime();
   const t = useT();
   const headingId = useId();
   const { continueHere, claiming } = useContinueHere();
@@ -73,7 +72,7 @@ function TvNowPlayingRow({ items }: { items: NowPlayingItem[] }) {
                 <span className="sr-only">{t('handoff.continueHere')}: </span>
                 {item.program && (
                   <span className="tv-art" aria-hidden="true">
-                    <img src={artworkUrl(rt.baseUrl(), item.program.artwork)} alt="" decoding="async" />
+                    <Artwork artwork={item.program.artwork} />
                   </span>
                 )}
                 <span className="tv-card-title">{item.title}</span>

@@ -6,11 +6,12 @@
 import type { HomePage } from '../../../common/protocol/api.ts';
 import type { Program } from '../../../common/protocol/model.ts';
 import { programSynopsis } from '../../../common/i18n/index.ts';
-import { useLanguage, useRuntime, useT } from './context.tsx';
-import { artworkUrl, programLength, tileFacts } from './format.ts';
+import { useLanguage, useT } from './context.tsx';
+import { programLength, tileFacts } from './format.ts';
 import { Icon } from './icons.tsx';
 import { navigate } from './navigation.ts';
 import { ProgressBar } from './ProgressBar.tsx';
+import { Artwork } from './Artwork.tsx';
 
 /** A programme's badges: live, watched (tiles on every interface). */
 export function ProgramBadges({ live, watched, checkSize = 14 }: { live: boolean; watched: boolean; checkSize?: number }) {
@@ -29,7 +30,6 @@ export function ProgramBadges({ live, watched, checkSize = 14 }: { live: boolean
 
 /** One catalogue tile. */
 function Tile({ program, progress, inRow }: { program: Program; progress: HomePage['progress'][number] | undefined; inRow: boolean }) {
-  const rt = useRuntime();
   const t = useT();
   const lang = useLanguage();
   const { title, live, watched } = tileFacts(program, progress, lang);
@@ -42,7 +42,7 @@ function Tile({ program, progress, inRow }: { program: Program; progress: HomePa
         onClick={() => navigate({ name: 'watch', programId: program.id, start: { kind: 'resume' } })}
       >
         <span className="tile-art">
-          <img src={artworkUrl(rt.baseUrl(), program.artwork)} alt="" loading="lazy" decoding="async" />
+          <Artwork artwork={program.artwork} lazy />
           <span className="tile-play">
             <Icon name="play" size={26} />
           </span>

@@ -5,16 +5,16 @@
  */
 import { useId } from 'react';
 import type { ContinueItem } from '../../../common/protocol/api.ts';
-import { useLanguage, useNow, useRuntime, useT } from './context.tsx';
-import { artworkUrl, cardData, cardText, describeBreakpoint } from './format.ts';
+import { useLanguage, useNow, useT } from './context.tsx';
+import { cardData, cardText, describeBreakpoint } from './format.ts';
 import { Icon, TerminalIcon } from './icons.tsx';
 import { CardFrame } from './CardFrame.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { navigate } from './navigation.ts';
+import { Artwork } from './Artwork.tsx';
 
 /** A Continue-watching card. */
 export function ContinueCard({ item, onRemove }: { item: ContinueItem; onRemove: (programId: string, title: string) => void }) {
-  const rt = useRuntime();
   const t = useT();
   const lang = useLanguage();
   const now = useNow();
@@ -27,7 +27,7 @@ export function ContinueCard({ item, onRemove }: { item: ContinueItem; onRemove:
     <li className="cw-card" {...cardData(item)}>
       <article aria-labelledby={titleId}>
         <div className="cw-art" onClick={resume} aria-hidden="true">
-          <img src={artworkUrl(rt.baseUrl(), program.artwork)} alt="" loading="lazy" decoding="async" />
+          <Artwork artwork={program.artwork} lazy />
           <CardFrame item={item} />
           <span className="cw-art-play">
             <Icon name="play" size={28} />

@@ -13,24 +13,14 @@ import type { PresenceSession } from '../../../common/protocol/presence.ts';
 import { programTitle, type Translate } from '../../../common/i18n/index.ts';
 import { positionNow } from '../stores/presence.ts';
 import { useLanguage, useNow, useRuntime, useT } from './context.tsx';
-import { artworkUrl, breakpointData, describeBreakpoint } from './format.ts';
+import { breakpointData, describeBreakpoint } from './format.ts';
 import { TerminalIcon } from './icons.tsx';
 import { useContinueHere } from './HandedOff.tsx';
 import { RemotePanel } from './Remote.tsx';
+import type { NowPlayingItem } from './now-playing-item.ts';
+import { Artwork } from './Artwork.tsx';
 
-/** One now-playing card's facts. */
-export interface NowPlayingItem {
-  session: PresenceSession;
-  /** The programme, when this terminal's catalogue has it (else only its id is known). */
-  program: Program | null;
-  title: string;
-  /** The position now (advanced locally while playing). */
-  position: PresenceSession['position'];
-  /** "Playing on Living-room TV · 12:34". */
-  state: string;
-  /** The card's accessible name. */
-  label: string;
-}
+export type { NowPlayingItem } from './now-playing-item.ts';
 
 /** The words of a now-playing card at a local time. */
 export function nowPlayingItem(session: PresenceSession, program: Program | null, localNow: number, skewMs: number, lang: Language, t: Translate): NowPlayingItem {
@@ -71,7 +61,6 @@ export function nowPlayingData(item: NowPlayingItem): Record<string, string> {
 
 /** The desktop and phone row; nothing when no other terminal plays. */
 export function NowPlayingRow() {
-  const rt = useRuntime();
   const t = useT();
   const headingId = useId();
   const items = useNowPlaying();
@@ -88,7 +77,7 @@ export function NowPlayingRow() {
             <article aria-label={item.label}>
               {item.program && (
                 <div className="cw-art np-art" aria-hidden="true">
-                  <img src={artworkUrl(rt.baseUrl(), item.program.artwork)} alt="" loading="lazy" decoding="async" />
+                  <Artwork artwork={item.program.artwork} lazy />
                 </div>
               )}
               <div className="cw-body">

@@ -20,7 +20,7 @@ import type { Route } from '../route.ts';
 import { useLanguage, useRuntime, useT } from './context.tsx';
 import { Icon } from './icons.tsx';
 import { goHome, navigate } from './navigation.ts';
-import type { NowPlayingItem } from './NowPlaying.tsx';
+import type { NowPlayingItem } from './now-playing-item.ts';
 
 /** How many times a panel asks a terminal for its tracks before it has them. */
 const MAX_TRACK_ASKS = 6;
