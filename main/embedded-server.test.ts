@@ -175,4 +175,13 @@ describe('EmbeddedServer start-up paths', () => {
     const { s } = server({ fork: silent, startTimeoutMs: 300 });
     expect(await s.start()).toMatchObject({ state: 'failed', error: expect.stringMatching(/no answer/) });
   });
+
+  it('a fork that throws fails the start with its reason (no stray rejection)', async () => {
+    const throwing: ForkServer = () => {
+      throw new Error('utility process refused');
+    };
+    const { s, statuses } = server({ fork: throwing });
+    expect(await s.start()).toMatchObject({ state: 'failed', url: null, error: expect.stringMatching(/utility process refused/) });
+    expect(statuses.at(-1)).toBe('failed');
+  });
 });

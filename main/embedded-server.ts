@@ -173,10 +173,12 @@ export class EmbeddedServer {
   #spawn(port: number): Promise<StartResult> {
     return new Promise<StartResult>((resolve) => {
       let settled = false;
+      // Declared before settle: a fork that throws settles before any timer exists.
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const settle = (r: StartResult) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        if (timer) clearTimeout(timer);
         resolve(r);
       };
       let proc: ServerProcess;
@@ -186,7 +188,7 @@ export class EmbeddedServer {
         settle({ ok: false, error: String(err) });
         return;
       }
-      const timer = setTimeout(() => {
+      timer = setTimeout(() => {
         proc.kill();
         settle({ ok: false, error: `no answer within ${this.#o.startTimeoutMs} ms` });
       }, this.#o.startTimeoutMs);
