@@ -174,7 +174,7 @@ export class EmbeddedServer {
     return new Promise<StartResult>((resolve) => {
       let settled = false;
       // Declared before settle: a fork that throws settles before any timer exists.
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined = undefined;
       const settle = (r: StartResult) => {
         if (settled) return;
         settled = true;
