@@ -109,7 +109,7 @@ function report(over: Partial<ApplyReportInput> = {}): ApplyReportInput {
   return {
     userId: A, profileId: PA, terminalId: 'term-a-tv000', terminalType: 'stb', programId: 'tears', reportId: 'rep-new',
     now: T + 10_000, durationMs: 3_600_000, event: 'stop', playToken: null,
-    decide: (stored) => ({ outcome: 'applied', next: { seq: (stored?.seq ?? 0) + 1, breakpoint: { kind: 'offset', offsetMs: 42_000 }, progressAt: T + 9_000 } }),
+    decide: (stored) => ({ outcome: 'applied', reason: 'moved', next: { seq: (stored?.seq ?? 0) + 1, breakpoint: { kind: 'offset', offsetMs: 42_000 }, progressAt: T + 9_000 } }),
     statusOf: () => 'in-progress',
     ...over,
   };
