@@ -11,21 +11,33 @@
  * settles only after its `COMMIT` returned — the reply is built after the commit. The benchmark
  * also checks it: the last round of NORMAL and FULL kills the server with SIGKILL under load,
  * then counts the reports that reached the file; every acknowledged report must be there.
+ *
+ * PostgreSQL rows (when a PostgreSQL can be had: bench/lib/pg.ts): the same two loads, one and
+ * 20 reports per request, against a global child on PostgreSQL (one instance; benchmark 7 has
+ * two), alternating in the same rounds. Its store is the one benchmark 7 measures (fresh, 30
+ * terminals of one account), not the 1 M-record file; its server µs/report counts the global
+ * process only, not PostgreSQL's backends.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { BENCH_SERVICE_AUTH } from './lib/constants.ts';
 import { closedLoop, type ClosedLoopResult } from './lib/load.ts';
 import { reportGenerator } from './lib/reports.ts';
-import { coreShare, cpuUs, type ChildServer } from './lib/server-child.ts';
+import { benchPostgres } from './lib/pg.ts';
+import { coreShare, cpuUs, startChild, type ChildServer } from './lib/server-child.ts';
 import { startBare, startGlobal } from './lib/servers.ts';
 import { int, median, ms, pct } from './lib/stats.ts';
 import type { Benchmark, BenchContext, BenchOutput } from './lib/types.ts';
+import type { TerminalType } from '../common/protocol/model.ts';
+import { populate } from './postgres.ts';
 import { seededStore, type SeedInfo } from './seed.ts';
 
-type Mode = 'baseline' | 'replay' | 'NORMAL' | 'FULL' | 'batch';
+type Mode = 'baseline' | 'replay' | 'NORMAL' | 'FULL' | 'batch' | 'pg' | 'pg-batch';
 
-/** Modes in the order each round runs them. */
-const MODES: readonly Mode[] = ['baseline', 'replay', 'NORMAL', 'FULL', 'batch'];
+/** Modes in the order each round runs them (the PostgreSQL ones when there is a PostgreSQL). */
+const SQLITE_MODES: readonly Mode[] = ['baseline', 'replay', 'NORMAL', 'FULL', 'batch'];
+const PG_MODES: readonly Mode[] = ['pg', 'pg-batch'];
 
 /** Reports per request in the `batch` mode (a cluster's outbox sends up to 200). */
 const BATCH = 20;
@@ -79,26 +91,42 @@ async function run(ctx: BenchContext): Promise<BenchOutput> {
   const phases: Phase[] = [];
   const durability: { mode: Mode; acked: number; durable: number; sent: number }[] = [];
   const copied = new Set<string>();
+  const pgDb = await benchPostgres();
+  const MODES = 'missing' in pgDb ? SQLITE_MODES : [...SQLITE_MODES, ...PG_MODES];
+  if ('missing' in pgDb) ctx.log(`ingest: no PostgreSQL rows — ${pgDb.missing}`);
+  let pgTerminals: { id: string; type: TerminalType }[] | null = null;
 
+  try {
   for (let round = 1; round <= rounds; round++) {
     for (const mode of MODES) {
       ctx.log(`ingest round ${round}/${rounds}: ${mode}`);
-      const gen = reportGenerator(`${mode}-r${round}`, seed.sampleTerminals);
-      // replay: one report sent again and again — a duplicate, so everything but the write.
-      const first = gen.next();
-      const body = mode === 'replay' ? () => first : mode === 'batch' ? () => gen.batch(BATCH) : gen.next;
-      const last = round === rounds;
-      const dir = mode === 'FULL' ? 'ingest-FULL' : 'ingest-NORMAL';
       let server: ChildServer;
       let dbFile: string | null = null;
       if (mode === 'baseline') {
         server = await startBare();
+      } else if (mode === 'pg' || mode === 'pg-batch') {
+        const dataDir = join(ctx.workDir, 'ingest-pg');
+        mkdirSync(dataDir, { recursive: true });
+        const url = (pgDb as { url: string }).url;
+        server = await startChild({ kind: 'app', dataDir, roles: ['global'], synchronous: 'NORMAL', store: { kind: 'postgres', url }, pgSchema: `bench_ingest_${process.pid}` });
+        try {
+          pgTerminals ??= await populate(server.url, 'ingest', 30);
+        } catch (err) {
+          await server.stop();
+          throw err;
+        }
       } else {
+        const dir = mode === 'FULL' ? 'ingest-FULL' : 'ingest-NORMAL';
         const g = await startGlobal(ctx.workDir, dir, seed, { synchronous: mode === 'FULL' ? 'FULL' : 'NORMAL', reuse: copied.has(dir) });
         copied.add(dir);
         server = g;
         dbFile = g.dbFile;
       }
+      const gen = reportGenerator(`${mode}-r${round}`, pgTerminals && mode.startsWith('pg') ? pgTerminals : seed.sampleTerminals);
+      // replay: one report sent again and again — a duplicate, so everything but the write.
+      const first = gen.next();
+      const body = mode === 'replay' ? () => first : mode === 'batch' || mode === 'pg-batch' ? () => gen.batch(BATCH) : gen.next;
+      const last = round === rounds;
       const path = mode === 'baseline' ? '/ingest' : '/global/v1/history';
       const load = (durationSec: number) =>
         closedLoop({ url: server.url, method: 'POST', path, headers: { authorization: BENCH_SERVICE_AUTH }, body, connections, durationSec });
@@ -125,10 +153,13 @@ async function run(ctx: BenchContext): Promise<BenchOutput> {
       }
     }
   }
+  } finally {
+    if (!('missing' in pgDb)) pgDb.release();
+  }
 
   const by = (mode: Mode) => phases.filter((p) => p.mode === mode);
   const med = (mode: Mode, f: (p: Phase) => number) => median(by(mode).map(f));
-  const perRequest = (mode: Mode) => (mode === 'batch' ? BATCH : 1);
+  const perRequest = (mode: Mode) => (mode === 'batch' || mode === 'pg-batch' ? BATCH : 1);
   const reportsPerSec = (mode: Mode) => med(mode, (p) => p.result.rps * perRequest(mode));
   const baseRps = med('baseline', (p) => p.result.rps);
   const label: Record<Mode, string> = {
@@ -137,6 +168,8 @@ async function run(ctx: BenchContext): Promise<BenchOutput> {
     NORMAL: 'global, synchronous=NORMAL (default)',
     FULL: 'global, synchronous=FULL',
     batch: `global, NORMAL, ${BATCH} reports per request (as a cluster's outbox batches)`,
+    pg: 'global on PostgreSQL (1 instance, fresh store of 30 terminals), one report per request',
+    'pg-batch': `global on PostgreSQL (1 instance), ${BATCH} reports per request`,
   };
   const rows = MODES.map((mode) => [
     label[mode],

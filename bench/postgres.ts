@@ -40,8 +40,8 @@ async function call(base: string, method: string, path: string, auth: string | n
   return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
-/** Catalogue, one account, `n` terminals, through the public API of `base`. */
-async function populate(base: string, tag: string, n: number): Promise<{ id: string; type: TerminalType; credential: string }[]> {
+/** Catalogue, one account, `n` terminals, through the public API of `base` (also benchmark 1's PostgreSQL rows). */
+export async function populate(base: string, tag: string, n: number): Promise<{ id: string; type: TerminalType; credential: string }[]> {
   const put = await call(base, 'PUT', '/admin/v1/programs', ADMIN, { programs: benchCatalog() });
   if (put.status >= 300) throw new Error(`catalogue: ${put.status}`);
   const login = `bench-${tag}@example.com`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryOutboxStorage, Outbox, outcomeOfFailure, type OutboxEvent, type SendOutcome } from './outbox.ts';
+import { MemoryOutboxStorage, Outbox, outcomeOfFailure, type OutboxEntry, type OutboxEvent, type SendOutcome } from './outbox.ts';
 
 /** Manual timers so retries are driven by the test, not by wall time. */
 function manualTimers() {
@@ -181,6 +181,196 @@ describe('Outbox', () => {
     await outbox.flush();
     expect(received).toEqual(['a', 'b', 'c', 'd']);
     expect(events.filter((e) => e.type === 'dropped')).toEqual([{ type: 'dropped', items: ['bad'], reason: '400 VALIDATION_FAILED' }]);
+  });
+});
+
+/** A memory storage with `appendMany`, whose writes the test can hold and fail. */
+class BatchStorage<T> extends MemoryOutboxStorage<T> {
+  readonly writes: number[][] = [];
+  gate: Promise<void> | null = null;
+  failNext = false;
+  override async append(): Promise<void> {
+    throw new Error('batched outbox must use appendMany');
+  }
+  async appendMany(entries: readonly OutboxEntry<T>[]): Promise<void> {
+    if (this.gate) await this.gate;
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('disk full');
+    }
+    this.writes.push(entries.map((e) => e.seq));
+    for (const e of entries) this.entries.set(e.seq, structuredClone(e));
+  }
+}
+
+const settle = async (turns = 5) => {
+  for (let i = 0; i < turns; i++) await new Promise((r) => setTimeout(r, 0));
+};
+
+describe('Outbox races and batched appends', () => {
+  // A flush() that lands in the microtasks between a failed send's retry being scheduled and the
+  // flush loop letting go used to cancel the retry timer and join the finishing flush: the item
+  // then waited for the next enqueue, forever on a quiet terminal. Every landing point is tried.
+  it.each(Array.from({ length: 12 }, (_, i) => i))('a flush %i microtasks after a failed send leaves a way to send the queue', async (hops) => {
+    const t = manualTimers();
+    let up = false;
+    const answers: ((o: SendOutcome) => void)[] = [];
+    const received: string[] = [];
+    const outbox = new Outbox<string>({
+      storage: new MemoryOutboxStorage(),
+      setTimer: t.setTimer,
+      clearTimer: t.clearTimer,
+      send: (items) => {
+        if (up) {
+          received.push(...items);
+          return Promise.resolve({ kind: 'ok' });
+        }
+        return new Promise((resolve) => answers.push(resolve));
+      },
+    });
+    await outbox.enqueue('a');
+    await settle(1);
+    expect(answers.length).toBe(1);
+    answers.shift()?.({ kind: 'retry', reason: 'offline' });
+    for (let i = 0; i < hops; i++) await Promise.resolve();
+    void outbox.flush();
+    await settle();
+    up = true;
+    // Whatever state the flush left: a send under way (it fails too), then a retry timer to fire.
+    while (answers.length > 0) answers.shift()?.({ kind: 'retry', reason: 'offline' });
+    await settle();
+    while (t.timers.length > 0) {
+      t.fire();
+      await settle();
+    }
+    expect(received).toEqual(['a']);
+    expect(outbox.pending).toBe(0);
+  });
+
+  it('a caller’s flush during a send that then fails gets a round of its own (an enqueue’s does not)', async () => {
+    const t = manualTimers();
+    let up = false;
+    let calls = 0;
+    const received: string[] = [];
+    const answers: (() => void)[] = [];
+    const outbox = new Outbox<string>({
+      storage: new MemoryOutboxStorage(),
+      setTimer: t.setTimer,
+      clearTimer: t.clearTimer,
+      send: async (items) => {
+        calls++;
+        const reachable = up; // decided when the send starts, answered when the test says
+        await new Promise<void>((r) => answers.push(r));
+        if (!reachable) return { kind: 'retry', reason: 'offline' };
+        received.push(...items);
+        return { kind: 'ok' };
+      },
+    });
+    await outbox.enqueue('a'); // its send is under way, and will fail
+    await settle(1);
+    await outbox.enqueue('b'); // an enqueue during it: no extra round after the failure
+    answers.shift()?.();
+    await settle();
+    expect(calls).toBe(1);
+    expect(t.timers.length).toBe(1);
+    // The retry timer's send is under way; global comes back; the caller flushes.
+    t.fire();
+    await settle(1);
+    expect(calls).toBe(2);
+    const flushed = outbox.flush();
+    up = true;
+    answers.shift()?.(); // that send started while global was away: it fails
+    await settle(1);
+    answers.shift()?.(); // the caller's own round
+    await flushed;
+    expect(received).toEqual(['a', 'b']);
+    expect(calls).toBe(3);
+    expect(outbox.pending).toBe(0);
+  });
+
+  it('batched appends: one write per turn, each enqueue resolved only after it, nothing sent before it is stored', async () => {
+    const storage = new BatchStorage<number>();
+    let release = () => {};
+    storage.gate = new Promise<void>((r) => (release = r));
+    const sent: number[] = [];
+    const outbox = new Outbox<number>({
+      storage,
+      batchAppends: (fn) => setImmediate(fn),
+      send: async (items) => (sent.push(...items), { kind: 'ok' }),
+    });
+    let resolved = 0;
+    const all = Promise.all([1, 2, 3, 4, 5].map((n) => outbox.enqueue(n).then(() => resolved++)));
+    await settle();
+    expect(resolved).toBe(0);
+    expect(sent).toEqual([]);
+    expect(outbox.pending).toBe(0);
+    release();
+    storage.gate = null;
+    await all;
+    expect(storage.writes).toEqual([[1, 2, 3, 4, 5]]);
+    await outbox.flush();
+    expect(sent).toEqual([1, 2, 3, 4, 5]);
+    // A later turn is a later write, in order.
+    await Promise.all([6, 7].map((n) => outbox.enqueue(n)));
+    await outbox.flush();
+    expect(storage.writes).toEqual([[1, 2, 3, 4, 5], [6, 7]]);
+    expect(sent).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(storage.entries.size).toBe(0);
+  });
+
+  it('a failed batched write rejects each of its enqueues and sends none of them; the next batch goes on', async () => {
+    const storage = new BatchStorage<string>();
+    storage.failNext = true;
+    const sent: string[] = [];
+    const outbox = new Outbox<string>({
+      storage,
+      batchAppends: (fn) => setImmediate(fn),
+      send: async (items) => (sent.push(...items), { kind: 'ok' }),
+    });
+    const outcomes = await Promise.allSettled(['x', 'y', 'z'].map((n) => outbox.enqueue(n)));
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    await outbox.enqueue('ok');
+    await outbox.flush();
+    expect(sent).toEqual(['ok']);
+    expect(await outbox.items()).toEqual([]);
+  });
+
+  it('sends failing and succeeding while batched appends land: every item delivered once, in order, none left stored', async () => {
+    const storage = new BatchStorage<number>();
+    const t = manualTimers();
+    const received: number[] = [];
+    let calls = 0;
+    const outbox = new Outbox<number>({
+      storage,
+      batchSize: 3,
+      setTimer: t.setTimer,
+      clearTimer: t.clearTimer,
+      batchAppends: (fn) => setImmediate(fn),
+      send: async (items) => {
+        calls++;
+        await new Promise((r) => setTimeout(r, calls % 3));
+        // Every third send fails after a while: the batch stays, the next flush sends it again.
+        if (calls % 3 === 0) return { kind: 'retry', reason: 'flaky' };
+        received.push(...items);
+        return { kind: 'ok' };
+      },
+    });
+    const enqueued: Promise<void>[] = [];
+    for (let n = 1; n <= 40; n++) {
+      enqueued.push(outbox.enqueue(n));
+      if (n % 4 === 0) {
+        void outbox.flush();
+        await new Promise((r) => setTimeout(r, n % 3));
+      }
+    }
+    await Promise.all(enqueued);
+    for (let i = 0; i < 100 && outbox.pending > 0; i++) {
+      await outbox.flush();
+      t.fire();
+      await settle(1);
+    }
+    expect(received).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(storage.entries.size).toBe(0);
   });
 });
 

@@ -26,6 +26,11 @@ export interface OutboxStorage<T> {
   load(): Promise<OutboxEntry<T>[]>;
   /** Persist one entry durably. */
   append(entry: OutboxEntry<T>): Promise<void>;
+  /**
+   * Persist several entries durably, all or none (one transaction): used instead of `append`
+   * when the outbox batches its appends (`batchAppends`). Optional.
+   */
+  appendMany?(entries: readonly OutboxEntry<T>[]): Promise<void>;
   /** Forget entries by seq. */
   remove(seqs: readonly number[]): Promise<void>;
 }
@@ -89,6 +94,13 @@ export interface OutboxOptions<T> {
   /** Timer functions (injected by tests). */
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
+  /**
+   * Batch the appends: items enqueued until `schedule` runs its callback (the server passes
+   * `setImmediate`: one event-loop turn) are persisted together with `storage.appendMany`, one
+   * durable write instead of one each; every `enqueue` still resolves only once its item is
+   * stored. Absent (or a storage without `appendMany`): one `append` per item.
+   */
+  batchAppends?: (fn: () => void) => void;
 }
 
 /** What the outbox reports about itself. */
@@ -99,17 +111,23 @@ export type OutboxEvent<T> =
 
 /** A persistent, ordered, retrying queue. */
 export class Outbox<T> {
-  readonly #o: Required<Omit<OutboxOptions<T>, 'onEvent'>> & Pick<OutboxOptions<T>, 'onEvent'>;
+  readonly #o: Required<Omit<OutboxOptions<T>, 'onEvent' | 'batchAppends'>> & Pick<OutboxOptions<T>, 'onEvent' | 'batchAppends'>;
   #entries: OutboxEntry<T>[] = [];
   #nextSeq = 1;
   #loaded: Promise<void>;
   #flushing: Promise<void> | null = null;
   #again = false;
+  /** A caller's flush() arrived during the current round. */
+  #forced = false;
   #timer: unknown = null;
   #failures = 0;
   #destroyed = false;
   /** The batch size now: the configured one, halved by `split` answers, doubled back by successes. */
   #limit = 0;
+  /** Items waiting for the next batched append, and the batch being written (appends stay in order). */
+  #toAppend: { entry: OutboxEntry<T>; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  #appendScheduled = false;
+  #appending: Promise<void> = Promise.resolve();
 
   constructor(options: OutboxOptions<T>) {
     this.#o = {
@@ -142,13 +160,63 @@ export class Outbox<T> {
   async enqueue(item: T): Promise<void> {
     await this.#loaded;
     const entry = { seq: this.#nextSeq++, item };
-    await this.#o.storage.append(entry);
-    this.#entries.push(entry);
-    void this.flush();
+    const { storage, batchAppends } = this.#o;
+    if (batchAppends && storage.appendMany) {
+      await new Promise<void>((resolve, reject) => {
+        this.#toAppend.push({ entry, resolve, reject });
+        if (this.#appendScheduled) return;
+        this.#appendScheduled = true;
+        batchAppends(() => this.#appendBatch());
+      });
+      return;
+    }
+    await storage.append(entry);
+    // Only a stored entry is ever sent (so never removed before it was written, nor sent when
+    // its write failed), and in seq order even when two appends finish out of order.
+    this.#insertStored([entry]);
+    void this.#flush(false);
   }
 
-  /** Send everything now (skipping any backoff wait). Resolves when the queue is empty or a send failed. */
+  /** Write the items enqueued since the last batch, after the previous batch (order kept). */
+  #appendBatch(): void {
+    this.#appendScheduled = false;
+    const batch = this.#toAppend;
+    this.#toAppend = [];
+    if (batch.length === 0) return;
+    const append = (this.#o.storage.appendMany as (e: readonly OutboxEntry<T>[]) => Promise<void>).bind(this.#o.storage);
+    this.#appending = this.#appending.then(async () => {
+      try {
+        await append(batch.map((b) => b.entry));
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+        return;
+      }
+      this.#insertStored(batch.map((b) => b.entry));
+      // The send starts before the callers hear "stored", as with one append per item.
+      void this.#flush(false);
+      for (const b of batch) b.resolve();
+    });
+  }
+
+  #insertStored(entries: readonly OutboxEntry<T>[]): void {
+    for (const entry of entries) {
+      const last = this.#entries.at(-1);
+      if (!last || last.seq < entry.seq) this.#entries.push(entry);
+      else this.#entries.splice(this.#entries.findIndex((e) => e.seq > entry.seq), 0, entry);
+    }
+  }
+
+  /**
+   * Send everything now (skipping any backoff wait). Resolves when the queue is empty or a send
+   * failed. Called while a send is under way, it gets a round of its own after that send, even
+   * if that send failed (it started before this call, so it is not the "now" asked for).
+   */
   flush(): Promise<void> {
+    return this.#flush(true);
+  }
+
+  /** `forced`: a caller's flush; otherwise an enqueue's or a retry timer's, which a failure ends. */
+  #flush(forced: boolean): Promise<void> {
     if (this.#destroyed) return Promise.resolve();
     if (this.#timer !== null) {
       this.#o.clearTimer(this.#timer);
@@ -158,16 +226,31 @@ export class Outbox<T> {
       // A send is under way: make it go round once more, so an item enqueued just as the
       // last round found the queue empty is not left waiting for the next event.
       this.#again = true;
+      if (forced) this.#forced = true;
       return this.#flushing;
     }
     this.#flushing = (async () => {
-      do {
-        this.#again = false;
-        await this.#drain();
-      } while (this.#again && !this.#destroyed && this.#timer === null);
-    })().finally(() => {
-      this.#flushing = null;
-    });
+      try {
+        for (;;) {
+          this.#again = false;
+          this.#forced = false;
+          await this.#drain();
+          if (!this.#again || this.#destroyed) break;
+          if (this.#timer !== null) {
+            // This round failed and scheduled a retry: only a caller's flush overrides it.
+            if (!this.#forced) break;
+            this.#o.clearTimer(this.#timer);
+            this.#timer = null;
+          }
+        }
+      } finally {
+        // Cleared in the same synchronous step as the loop's last check. (It was cleared in a
+        // `.finally` callback, a microtask later: a flush() in between — say an enqueue right
+        // after a failed send — cancelled the retry timer, was told a send was under way, and
+        // nothing sent the queue again until the next enqueue.)
+        this.#flushing = null;
+      }
+    })();
     return this.#flushing;
   }
 
@@ -222,7 +305,7 @@ export class Outbox<T> {
     this.#o.onEvent?.({ type: 'retry', inMs, reason, pending: this.#entries.length });
     this.#timer = this.#o.setTimer(() => {
       this.#timer = null;
-      void this.flush();
+      void this.#flush(false);
     }, inMs);
   }
 }

@@ -21,6 +21,11 @@ export interface Migration {
   name: string;
   /** The statements, separated by semicolons. */
   up: string;
+  /**
+   * PostgreSQL's own text of this step, only where `up` is SQLite-specific (a storage-layout
+   * change such as `WITHOUT ROWID` that PostgreSQL has no equivalent of). Absent: `up` is portable.
+   */
+  postgres?: string;
 }
 
 /** The schema history, oldest first. */
@@ -281,7 +286,7 @@ CREATE TABLE pin_failures (
 `,
   },
   {
-    // Issue 15 across global instances. Lands as version 9 once the history-table rebuild (8) is merged.
+    // Issue 15 across global instances.
     version: 8,
     name: 'handoff claims and push streams in the store',
     up: `
@@ -314,6 +319,68 @@ CREATE TABLE push_streams (
 );
 CREATE INDEX push_streams_user ON push_streams (user_id, seen_at);
 `,
+  },
+  {
+    // Issue 17: the cost of a durable report. SQLite-specific (storage layout); PostgreSQL's
+    // schema already has what this gives SQLite, so its form only records the version.
+    version: 9,
+    name: 'history and report ids without rowid, CHECK lists as OR chains',
+    up: `
+-- Every report upserts a history row. In SQLite, a CHECK of the form x IN ('a', 'b', 'c')
+-- builds a temporary B-tree of the list each time it is evaluated (six per upsert here,
+-- measured with EXPLAIN and callgrind); the same constraint written as an OR chain needs none.
+-- WITHOUT ROWID: the table is stored in its primary key's B-tree, so the separate index that
+-- a TEXT primary key otherwise needs (and its page writes per report) is gone. The key stays
+-- the natural one, (terminal, profile, programme): the user is fixed by the terminal (the
+-- composite foreign key), so adding it would only lengthen every key. Rebuilt (create, copy,
+-- drop, rename: SQLite cannot alter a table's constraints); every row and column is copied.
+CREATE TABLE history_v9 (
+  terminal_id      TEXT NOT NULL,
+  program_id       TEXT NOT NULL REFERENCES programs (id) ON DELETE CASCADE,
+  user_id          TEXT NOT NULL,
+  terminal_type    TEXT NOT NULL CHECK (terminal_type = 'stb' OR terminal_type = 'mobile' OR terminal_type = 'pc'),
+  breakpoint_kind  TEXT NOT NULL CHECK (breakpoint_kind = 'offset' OR breakpoint_kind = 'wallclock'),
+  breakpoint_value BIGINT NOT NULL,
+  duration_ms      BIGINT NOT NULL,
+  seq              BIGINT NOT NULL,
+  progress_at      BIGINT NOT NULL,
+  updated_at       BIGINT NOT NULL,
+  status           TEXT NOT NULL CHECK (status = 'not-started' OR status = 'in-progress' OR status = 'watched' OR status = 'expired'),
+  last_event       TEXT NOT NULL CHECK (last_event = 'heartbeat' OR last_event = 'pause' OR last_event = 'seek'
+                                        OR last_event = 'stop' OR last_event = 'timeout'),
+  play_token       TEXT NULL,
+  profile_id       TEXT NOT NULL,
+  tracks           TEXT NULL,
+  PRIMARY KEY (terminal_id, profile_id, program_id),
+  FOREIGN KEY (terminal_id, user_id) REFERENCES terminals (id, user_id) ON DELETE CASCADE,
+  FOREIGN KEY (profile_id, user_id) REFERENCES profiles (id, user_id) ON DELETE CASCADE
+) WITHOUT ROWID; -- SQLite only
+INSERT INTO history_v9 (terminal_id, program_id, user_id, terminal_type, breakpoint_kind, breakpoint_value,
+    duration_ms, seq, progress_at, updated_at, status, last_event, play_token, profile_id, tracks)
+  SELECT terminal_id, program_id, user_id, terminal_type, breakpoint_kind, breakpoint_value,
+    duration_ms, seq, progress_at, updated_at, status, last_event, play_token, profile_id, tracks FROM history;
+DROP TABLE history;
+ALTER TABLE history_v9 RENAME TO history;
+CREATE INDEX history_user ON history (user_id, profile_id);
+CREATE INDEX history_updated ON history (updated_at);
+CREATE INDEX history_program ON history (program_id);
+
+-- The report ids seen: the same, one B-tree fewer per report.
+CREATE TABLE history_reports_v9 (
+  user_id     TEXT NOT NULL,
+  report_id   TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  PRIMARY KEY (user_id, report_id)
+) WITHOUT ROWID; -- SQLite only
+INSERT INTO history_reports_v9 (user_id, report_id, received_at)
+  SELECT user_id, report_id, received_at FROM history_reports;
+DROP TABLE history_reports;
+ALTER TABLE history_reports_v9 RENAME TO history_reports;
+CREATE INDEX history_reports_received ON history_reports (received_at);
+`,
+    // PostgreSQL stores every table as a heap with separate indexes (no rowid B-tree to drop) and
+    // evaluates IN lists without temporary structures: its version 8 tables stay as they are.
+    postgres: `SELECT 1`,
   },
 ]);
 

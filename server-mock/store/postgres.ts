@@ -86,7 +86,7 @@ export async function migratePostgres(pool: pg.Pool, schema: string, migrations:
     for (const m of migrations) {
       if (applied.some((a) => a.version === m.version)) continue;
       await tx.query(`SAVEPOINT m${m.version}`);
-      await tx.query(m.up);
+      await tx.query(m.postgres ?? m.up);
       await tx.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);
       await tx.query(`RELEASE m${m.version}`);
     }

@@ -38,6 +38,19 @@ export class SqliteOutboxStorage<T> implements OutboxStorage<T> {
     this.#insert.run(entry.seq, JSON.stringify(entry.item));
   }
 
+  /** Several entries in one transaction (one WAL commit for a turn's reports). */
+  async appendMany(entries: readonly OutboxEntry<T>[]): Promise<void> {
+    if (entries.length === 1) return this.append(entries[0] as OutboxEntry<T>);
+    this.#db.exec('BEGIN');
+    try {
+      for (const e of entries) this.#insert.run(e.seq, JSON.stringify(e.item));
+      this.#db.exec('COMMIT');
+    } catch (err) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
   async remove(seqs: readonly number[]): Promise<void> {
     this.#db.exec('BEGIN');
     try {
@@ -96,6 +109,8 @@ export interface ReporterOptions {
   retryBaseMs?: number;
   retryMaxMs?: number;
   now?: () => number;
+  /** Batch the outbox's appends per event-loop turn (default true; false: one write per report). */
+  batchAppends?: boolean;
 }
 
 /** The durable reporter of one cluster. */
@@ -113,6 +128,8 @@ export class Reporter {
       batchSize: 200,
       retryBaseMs: o.retryBaseMs ?? 500,
       retryMaxMs: o.retryMaxMs ?? 30_000,
+      // The reports of one event-loop turn (many heartbeats under load) in one transaction.
+      batchAppends: o.batchAppends === false ? undefined : (fn) => setImmediate(fn),
       send: async (reports) => {
         try {
           await o.client.report({ sentAt: this.#now(), reports: [...reports] });
