@@ -24,7 +24,7 @@ const PG_INTEGRATION_SUITES = [
   'server-mock/global/events.test.ts', 'server-mock/global/revocation.test.ts', 'server-mock/global/patent-flow.test.ts',
   'server-mock/streaming/access.test.ts', 'server-mock/portal/home-json.test.ts',
   'server-mock/global/handoff.test.ts', 'server-mock/global/maturity.test.ts', 'server-mock/global/pin-lock.test.ts',
-  'server-mock/global/remote.test.ts', 'server-mock/global/presence.test.ts',
+  'server-mock/global/remote.test.ts', 'server-mock/global/remote-play-on.test.ts', 'server-mock/global/presence.test.ts',
   'server-mock/portal/catalogue.test.ts', 'server-mock/library/routes.test.ts', 'scripts/offline-profile-sync.test.ts',
 ];
 const summaries: { name: string; passed: number; failed: number; skipped: number }[] = [];

@@ -37,6 +37,7 @@ describe('/openapi.json and /docs', () => {
         'POST /global/v1/presence',
         'POST /api/v1/handoff/claim',
         'POST /api/v1/remote/commands',
+        'POST /api/v1/remote/play-on',
         'POST /api/v1/remote/answers',
         'GET /api/v1/remote/targets',
         'GET /admin/v1/programs',

@@ -422,6 +422,9 @@ export const en = {
   'remote.tv.close': 'Close',
   'remote.tv.hints': '◀ ▶ ▲ ▼ move · OK choose · on the bar: ◀ ▶ seek, OK go · Back close',
   'remote.tv.playingOn': 'Moving to {terminal}…',
+  'remote.playingOn': 'Playing on {terminal}',
+  'remote.card.playOn': 'Play on… another device: {title}',
+  'remote.playOnError': '{code, select, REMOTE_TARGET_OFFLINE {That device is not connected.} REMOTE_NO_ANSWER {That device did not answer.} REMOTE_REFUSED {{reason, select, busy {Something else is playing on that device.} not_allowed {That device may not play this.} other {That device could not start it.}}} REMOTE_NOT_ALLOWED {Someone else is watching on that device, or this programme is not for them.} PROGRAM_NOT_FOUND {That device does not offer this programme.} TERMINAL_NOT_FOUND {That device is no longer one of yours.} other {That did not work. Try again.}}',
   'handoff.tvHintsRemote': 'OK: take it back · ▼: remote control · Back: home',
   'tv.hints.tracksPlayOn': '▲ ▼ choose · ◀ ▶ audio / subtitles / speed / play on · OK select · Back close',
 } as const;

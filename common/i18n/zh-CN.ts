@@ -423,6 +423,9 @@ export const zhCN: Record<MessageKey, string> = {
   'remote.tv.close': '关闭',
   'remote.tv.hints': '◀ ▶ ▲ ▼ 移动 · 确定 选择 · 在进度条上：◀ ▶ 快退快进，确定 跳转 · 返回 关闭',
   'remote.tv.playingOn': '正在转到{terminal}…',
+  'remote.playingOn': '正在{terminal}上播放',
+  'remote.card.playOn': '在其他设备播放…《{title}》',
+  'remote.playOnError': '{code, select, REMOTE_TARGET_OFFLINE {那台设备没有连接。} REMOTE_NO_ANSWER {那台设备没有回应。} REMOTE_REFUSED {{reason, select, busy {那台设备正在播放别的节目。} not_allowed {那台设备不能播放这个节目。} other {那台设备没能开始播放。}}} REMOTE_NOT_ALLOWED {那台设备上是别人在看，或这个节目不适合他们。} PROGRAM_NOT_FOUND {那台设备不提供这个节目。} TERMINAL_NOT_FOUND {那台设备已不属于你的家庭。} other {没有成功，请重试。}}',
   'handoff.tvHintsRemote': '确定：拿回来 · ▼：遥控 · 返回：主页',
   'tv.hints.tracksPlayOn': '▲ ▼ 选择 · ◀ ▶ 音轨 / 字幕 / 速度 / 在其他设备播放 · 确定 选定 · 返回 关闭',
 };

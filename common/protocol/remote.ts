@@ -9,9 +9,14 @@
  * that terminal takes the session over as in "Continue here" (it claims it at global, is
  * admitted with the session's play token, starts at the point; the sender stops, its stop
  * recorded once). Push never carries play tokens: the target claims with its own credential.
+ *
+ * `POST /api/v1/remote/play-on` plays a **programme** on another terminal when nothing plays it
+ * (a Continue-watching card): global pushes a `play-program` command naming the programme and
+ * the start it decided from the profile's history (the newest point, as the row's card shows
+ * it; none for a programme with no point or a finished one) — never a number the sender sent.
  */
 import Type, { type Static } from 'typebox';
-import { EpochMillis, Id, MediaLanguage, TerminalName, TerminalType } from './model.ts';
+import { Breakpoint, EpochMillis, Id, MediaLanguage, ProgramId, TerminalName, TerminalType } from './model.ts';
 
 /** Seeking by more than this either way is not a remote's ±10 s press (nor a seek bar's). */
 export const REMOTE_MAX_DELTA_MS = 6 * 3_600_000;
@@ -57,6 +62,22 @@ export const RemoteTracks = Type.Object(
 );
 export type RemoteTracks = Static<typeof RemoteTracks>;
 
+/** `POST /api/v1/remote/play-on`: play `programId` on `toTerminalId`, at this profile's point. */
+export const RemotePlayOnRequest = Type.Object({ programId: ProgramId, toTerminalId: Id }, strict);
+export type RemotePlayOnRequest = Static<typeof RemotePlayOnRequest>;
+
+/** The answer once the target started the programme (a refusal is a 409 REMOTE_REFUSED). */
+export const RemotePlayOnAnswer = Type.Object({
+  commandId: Id,
+  outcome: Type.Literal('done'),
+  /** The terminal that plays it now. */
+  terminalId: Id,
+  programId: ProgramId,
+  /** Where it started (null: from the beginning / the live edge). */
+  start: Type.Union([Breakpoint, Type.Null()]),
+});
+export type RemotePlayOnAnswer = Static<typeof RemotePlayOnAnswer>;
+
 /** The answer once the target carried the command out (a refusal is a 409 REMOTE_REFUSED). */
 export const RemoteCommandAnswer = Type.Object({
   commandId: Id,
@@ -72,7 +93,7 @@ export type RemoteCommandAnswer = Static<typeof RemoteCommandAnswer>;
 export const RemoteRefusal = Type.Union([
   /** It is not playing that session (any more). */
   Type.Literal('not-playing'),
-  /** It is busy (starting another viewing, a dialog open). */
+  /** It is busy (starting another viewing, a dialog open; for play-program: playing another programme). */
   Type.Literal('busy'),
   /** It may not (another profile watches there, the programme is above its limit). */
   Type.Literal('not-allowed'),
@@ -109,7 +130,8 @@ export const RemoteCommandEvent = Type.Object({
   toTerminalId: Id,
   fromTerminalId: Id,
   fromTerminalName: TerminalName,
-  sessionId: Id,
+  /** The session commanded; a `play-program` has none yet (its `programId` and `start` instead). */
+  sessionId: Type.Optional(Id),
   command: Type.Union([
     Type.Literal('play'),
     Type.Literal('pause'),
@@ -120,7 +142,14 @@ export const RemoteCommandEvent = Type.Object({
     Type.Literal('status'),
     Type.Literal('set-audio'),
     Type.Literal('set-subtitles'),
+    /** Open `programId` at `start` (global's pick from the profile's history). */
+    Type.Literal('play-program'),
   ]),
+  programId: Type.Optional(ProgramId),
+  /** play-program: where to start (null: from the beginning / the live edge). */
+  start: Type.Optional(Type.Union([Breakpoint, Type.Null()])),
+  /** play-program: the terminal the point was left on (the "Resuming … from" notice). */
+  startTerminalName: Type.Optional(Type.Union([TerminalName, Type.Null()])),
   deltaMs: Type.Optional(Type.Integer()),
   offsetMs: Type.Optional(Type.Integer({ minimum: 0 })),
   /** set-audio: the language; set-subtitles: the language, or null for off. */

@@ -10,6 +10,7 @@ describe('routes', () => {
       { name: 'watch', programId: 'harbour-lights', start: { kind: 'over' } },
       { name: 'watch', programId: 'live-news', start: { kind: 'terminal', terminalId: 'term-bbbbbbbb' } },
       { name: 'watch', programId: 'harbour-lights', start: { kind: 'handoff', sessionId: 'Ab3_-xyz12345678' } },
+      { name: 'watch', programId: 'harbour-lights', start: { kind: 'remote', commandId: '0b7e2a8c-5d1f-4c3e-9a6b-1f2e3d4c5b6a' } },
       { name: 'link', code: null },
       { name: 'link', code: 'BCDF-GHJK' },
       { name: 'link', code: 'BCD' },
@@ -20,6 +21,9 @@ describe('routes', () => {
   it('gives each handoff its own player screen, other starts the programme’s', () => {
     expect(playerKey('ocean', { kind: 'resume' })).toBe(playerKey('ocean', { kind: 'over' }));
     expect(playerKey('ocean', { kind: 'handoff', sessionId: 'sess-0001aaaa' })).not.toBe(playerKey('ocean', { kind: 'handoff', sessionId: 'sess-0002bbbb' }));
+    // Each card's Play on from elsewhere too (a new <video>, whatever played before).
+    expect(playerKey('ocean', { kind: 'remote', commandId: 'cmd-0001aaaa' })).not.toBe(playerKey('ocean', { kind: 'resume' }));
+    expect(playerKey('ocean', { kind: 'remote', commandId: 'cmd-0001aaaa' })).not.toBe(playerKey('ocean', { kind: 'remote', commandId: 'cmd-0002bbbb' }));
   });
 
   it('treats anything unknown or malformed as home', () => {
@@ -28,6 +32,7 @@ describe('routes', () => {
     expect(parseRoute('#/watch/Bad Id')).toEqual({ name: 'home' });
     expect(parseRoute('#/watch/x?from=<script>')).toEqual({ name: 'watch', programId: 'x', start: { kind: 'resume' } });
     expect(parseRoute('#/watch/x?handoff=<script>')).toEqual({ name: 'watch', programId: 'x', start: { kind: 'resume' } });
+    expect(parseRoute('#/watch/x?remote=<script>')).toEqual({ name: 'watch', programId: 'x', start: { kind: 'resume' } });
   });
 
   it('reads the link page’s code the way people and QR codes write it', () => {

@@ -5,6 +5,7 @@
  *       ?start=over         … from the beginning / the live edge
  *       ?from=<terminalId>  … from that terminal's point (the card's "other devices")
  *       ?handoff=<session>  … take over that household session ("Continue here", stores/handoff.ts)
+ *       ?remote=<command>   … at the start global sent with a card's "Play on ▸" (stores/remote.ts)
  *   #/settings              settings over home
  *   #/link                  link a TV by the code it shows (RFC 8628)
  *       ?code=XXXX-XXXX     … prefilled (the TV's QR code opens this)
@@ -17,7 +18,9 @@ import type { TerminalType } from '../../common/protocol/model.ts';
 import { codeLetters, formatCode } from './user-code.ts';
 
 /** Where a viewing starts. */
-export type StartIntent = { kind: 'resume' } | { kind: 'over' } | { kind: 'terminal'; terminalId: string } | { kind: 'handoff'; sessionId: string };
+export type StartIntent = { kind: 'resume' } | { kind: 'over' } | { kind: 'terminal'; terminalId: string } | { kind: 'handoff'; sessionId: string }
+  /** A card's "Play on ▸" from another terminal: the start its `play-program` command carried. */
+  | { kind: 'remote'; commandId: string };
 
 /** A screen of the app. */
 export type Route =
@@ -41,15 +44,18 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'watch' && parts[1] && /^[a-z0-9][a-z0-9_-]{0,63}$/.test(parts[1])) {
     const from = params.get('from');
     const handoff = params.get('handoff');
+    const remote = params.get('remote');
     const id = (v: string | null): v is string => v !== null && /^[A-Za-z0-9_-]{8,64}$/.test(v);
     const start: StartIntent =
       params.get('start') === 'over'
         ? { kind: 'over' }
         : id(handoff)
           ? { kind: 'handoff', sessionId: handoff }
-          : id(from)
-            ? { kind: 'terminal', terminalId: from }
-            : { kind: 'resume' };
+          : id(remote)
+            ? { kind: 'remote', commandId: remote }
+            : id(from)
+              ? { kind: 'terminal', terminalId: from }
+              : { kind: 'resume' };
     return { name: 'watch', programId: parts[1], start };
   }
   return { name: 'home' };
@@ -70,6 +76,7 @@ export function hrefOf(route: Route): string {
       if (s.kind === 'over') return `${base}?start=over`;
       if (s.kind === 'terminal') return `${base}?from=${encodeURIComponent(s.terminalId)}`;
       if (s.kind === 'handoff') return `${base}?handoff=${encodeURIComponent(s.sessionId)}`;
+      if (s.kind === 'remote') return `${base}?remote=${encodeURIComponent(s.commandId)}`;
       return base;
     }
     default:
@@ -96,8 +103,9 @@ export function pageOptions(search: string): PageOptions {
 
 /**
  * The identity of a player screen: one per programme, and a fresh one (a new <video>) for each
- * handoff, so a take-back never reuses the element of the viewing it replaces.
+ * handoff or card's Play on, so a take-back never reuses the element of the viewing it replaces.
  */
 export function playerKey(programId: string, start: StartIntent): string {
+  if (start.kind === 'remote') return `${programId}:${start.commandId}`;
   return start.kind === 'handoff' ? `${programId}:${start.sessionId}` : programId;
 }

@@ -23,7 +23,7 @@ import { createConnectivityStore, type ConnectivityStore } from './stores/connec
 import { createDeviceLinkStore, type DeviceLinkStore } from './stores/device-link.ts';
 import { createHomeStore, HOME_CACHE_KEY, type HomeStore } from './stores/home.ts';
 import { localRecords } from './stores/home-merge.ts';
-import { createPlayerStore, type PlayerStore } from './stores/player.ts';
+import { createPlayerStore, playerStarted, type PlayerStore } from './stores/player.ts';
 import { createProfilesStore, type ProfilesStore } from './stores/profiles.ts';
 import { createPresenceStore, type PresenceStore } from './stores/presence.ts';
 import { createHandoffStore, type HandoffStore } from './stores/handoff.ts';
@@ -125,6 +125,11 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     isLive: () => player.getState().program?.kind === 'live',
     tracks: () => remoteTracksOf(player.getState()),
     claim: (sessionId) => handoff.getState().claim(sessionId),
+    openProgram: () => {
+      const p = player.getState();
+      return p.status === 'starting' || p.status === 'ready' ? p.programId : null;
+    },
+    started: (programId, withinMs) => playerStarted(player, programId, withinMs),
   });
   const journal: Journal = createJournal(bridge);
   const session = createSessionStore({

@@ -148,6 +148,40 @@ describe.skipIf(PG_SKIP_REASON !== null)(`handoff and remote control across glob
     expect([refused.statusCode, refused.json().code, refused.json().details?.reason]).toEqual([409, 'REMOTE_REFUSED', 'not-playing']);
   });
 
+  it('Play on from a card through instance 1 reaches the TV streaming from instance 2, at the point in the shared store; the answer comes back', async () => {
+    // The phone watched to 123 s through instance 2's cluster: the point is in the shared store.
+    const res = await two.app.inject({ method: 'POST', url: '/stream/v1/play', headers: bearer(phone.credential), payload: { programId: PROGRAM, breakpoint: { kind: 'offset', offsetMs: 0 } } });
+    expect(res.statusCode, res.body).toBe(200);
+    const p = res.json<PlayResponse>();
+    const beat = await two.app.inject({ method: 'POST', url: `/stream/v1/sessions/${p.sessionId}/heartbeat`, headers: bearer(p.playToken), payload: { position: { kind: 'offset', offsetMs: 123_000 }, seq: p.minSeq + 1, event: 'seek' } });
+    expect(beat.statusCode, beat.body).toBe(200);
+    await two.app.streaming?.reporter.flush();
+    const tvEvents = await openEventStream(base2, tv.credential);
+    open.push(tvEvents);
+    await expect.poll(() => one.global.streams.where(userId, tv.id)).toBe('elsewhere');
+    const send = () => one.app.inject({ method: 'POST', url: '/api/v1/remote/play-on', headers: bearer(pc.credential), payload: { programId: PROGRAM, toTerminalId: tv.id } });
+    const answer = (body: Record<string, unknown>) => two.app.inject({ method: 'POST', url: '/api/v1/remote/answers', headers: bearer(tv.credential), payload: body });
+
+    const playing = send();
+    const ev = (await tvEvents.next((e) => e.type === 'remote', 5_000)).event as RemoteCommandEvent;
+    expect(ev).toMatchObject({ command: 'play-program', programId: PROGRAM, toTerminalId: tv.id, fromTerminalId: pc.id, start: { kind: 'offset', offsetMs: 123_000 }, startTerminalName: 'Phone' });
+    expect((await two.app.inject({ method: 'POST', url: '/api/v1/remote/answers', headers: bearer(phone.credential), payload: { commandId: ev.commandId, ok: true } })).json().code).toBe('REMOTE_COMMAND_NOT_FOUND');
+    expect((await answer({ commandId: ev.commandId, ok: true })).statusCode).toBe(200);
+    const done = await playing;
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toEqual({ commandId: ev.commandId, outcome: 'done', terminalId: tv.id, programId: PROGRAM, start: { kind: 'offset', offsetMs: 123_000 } });
+
+    const busy = send();
+    const ev2 = (await tvEvents.next((e) => e.type === 'remote' && e.commandId !== ev.commandId, 5_000)).event as RemoteCommandEvent;
+    await answer({ commandId: ev2.commandId, ok: false, reason: 'busy' });
+    const refused = await busy;
+    expect([refused.statusCode, refused.json().code, refused.json().details?.reason]).toEqual([409, 'REMOTE_REFUSED', 'busy']);
+    // The TV's stream closes: offline through instance 1 too.
+    tvEvents.close();
+    await expect.poll(() => one.global.streams.where(userId, tv.id), { timeout: 20_000 }).toBeNull();
+    expect((await send()).json().code).toBe('REMOTE_TARGET_OFFLINE');
+  }, 30_000);
+
   it('a revocation through instance 2 answers a sender waiting on instance 1 at once, and the TV is offline on both', async () => {
     const p = await tvPlaying();
     const tvEvents = await openEventStream(base2, tv.credential);

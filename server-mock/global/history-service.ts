@@ -6,7 +6,8 @@
  */
 import { AppError, type ErrorCode } from '../../common/errors.ts';
 import type { ClusterReport, ProgramsAnswer, ReportResults, TerminalReport } from '../../common/protocol/api.ts';
-import type { Program } from '../../common/protocol/model.ts';
+import type { Breakpoint, Program } from '../../common/protocol/model.ts';
+import { buildContinueWatching } from '../../common/home.ts';
 import { checkBreakpoint, isProblem } from '../../common/breakpoint.ts';
 import { classify, correctedTime, decideReport, type ResumeRules } from '../../common/resume.ts';
 import type { ApplyReportInput, Store, TerminalRow } from '../store/types.ts';
@@ -216,6 +217,30 @@ export class HistoryService {
       terminal: toTerminal(terminal),
       profile: toProfile(profile),
     };
+  }
+
+  /**
+   * Where `programId` starts on `terminalId` when it is played there without a session to take
+   * over ("Play on ▸" from a card, global/remote.ts): the newest point of that terminal's
+   * profile, by the rules of the Continue-watching row — the card's record when the programme
+   * is on the row, else none (no point, not started, watched to the end, removed from the
+   * row): from the beginning, as the terminal's own Resume would. Null when the programme is
+   * not in that terminal's catalogue (unknown, another terminal type, withdrawn).
+   */
+  async startFor(terminalId: string, programId: string): Promise<{ program: Program; start: Breakpoint | null; startTerminalName: string | null } | null> {
+    const answer = await this.programsFor(terminalId);
+    const program = answer.programs.find((p) => p.id === programId);
+    if (!program || !answer.terminal) return null;
+    const [card] = buildContinueWatching({
+      programs: [program],
+      history: answer.history.filter((r) => r.programId === programId),
+      hidden: answer.hidden.filter((h) => h.programId === programId),
+      terminalType: answer.terminal.type,
+      rules: this.#rules,
+      now: this.#now(),
+    });
+    if (!card) return { program, start: null, startTerminalName: null };
+    return { program, start: card.record.breakpoint, startTerminalName: card.record.terminalId === terminalId ? null : card.record.terminalName };
   }
 
   /** "Remove from Continue watching" for the terminal's current profile: sticks until played again. */

@@ -79,7 +79,7 @@ export function createGlobal(store: Store, config: Config, now: () => number = D
   const handoff = new HandoffService({ store, bus, presence, profiles, history, fences, now });
   // Other instances may hold terminals' streams only over a shared PostgreSQL.
   const streams = new StreamDirectory({ store: isPostgresStore(store) ? store : null, revocations, instanceId: randomUUID(), now });
-  const remote = new RemoteService({ bus, presence, profiles, streams, revocations, now });
+  const remote = new RemoteService({ bus, presence, profiles, streams, revocations, history, store, now });
   const auth: Authenticator = {
     user: (token) => accounts.authenticateUser(token),
     terminal: (credential) => accounts.authenticateTerminal(credential),

@@ -18,6 +18,12 @@
  * with its play token and starts at the point; the session's terminal hears the `handoff` push
  * and stops, its stop recorded once at the point.
  *
+ * `playOn` ("Play on ▸" from a card: nothing plays the programme) names a programme and a
+ * terminal of the caller's household (else PROGRAM_NOT_FOUND / TERMINAL_NOT_FOUND, 404), online
+ * (REMOTE_TARGET_OFFLINE), of the caller's profile and within both maturity limits
+ * (REMOTE_NOT_ALLOWED); the pushed `play-program` carries the start global picked from the
+ * profile's history (HistoryService.startFor), and the target answers once it has started.
+ *
  * Pending commands live in memory (seconds), on the instance the sender reached. A command
  * relayed from another instance is remembered by every instance (`expect`) for as long as its
  * sender waits, so the target's answer may reach any of them: it is checked there (the
@@ -32,16 +38,19 @@ import type {
   RemoteCommandAnswer,
   RemoteCommandEvent,
   RemoteCommandRequest,
+  RemotePlayOnAnswer,
+  RemotePlayOnRequest,
   RemoteRefusal,
   RemoteTarget,
   RemoteTracks,
 } from '../../common/protocol/remote.ts';
 import type { EventBus } from './events.ts';
 import type { Claimant } from './handoff.ts';
+import type { HistoryService } from './history-service.ts';
 import type { PresenceService } from './presence.ts';
 import type { ProfileService } from './profiles-service.ts';
 import type { RevocationHub } from './revocations.ts';
-import type { StreamDirectory } from './stream-directory.ts';
+import type { StreamDirectory, StreamPlace } from './stream-directory.ts';
 
 /** How long a sender waits for the target's answer by default. */
 export const REMOTE_ANSWER_TIMEOUT_MS = 3_000;
@@ -53,6 +62,10 @@ export interface RemoteOptions {
   profiles: ProfileService;
   streams: StreamDirectory;
   revocations: RevocationHub;
+  /** Where a programme starts on a terminal (a card's Play on); HistoryService.startFor. */
+  history: Pick<HistoryService, 'startFor'>;
+  /** The household's terminals (a card's Play on names one). */
+  store: { getTerminal(id: string): Promise<{ userId: string; revokedAt: number | null } | null>; getProgram(id: string): Promise<unknown> };
   answerTimeoutMs?: number;
   now?: () => number;
 }
@@ -132,7 +145,7 @@ export class RemoteService {
 
   /** Send `request` for the caller; resolves once the target carried it out, else throws AppError. */
   async send(by: Claimant, request: RemoteCommandRequest): Promise<RemoteCommandAnswer> {
-    const { presence, profiles, streams, bus } = this.#o;
+    const { presence, profiles, streams } = this.#o;
     const notFound = () => new AppError('SESSION_NOT_FOUND', 'No such play session in this household');
     if (presence.get(request.sessionId)?.userId !== by.userId) throw notFound();
     await profiles.loadScope(by.terminal.id, by.userId);
@@ -164,7 +177,7 @@ export class RemoteService {
     if (!place) throw offline();
 
     const commandId = randomUUID();
-    const event: RemoteCommandEvent = {
+    const answer = await this.#dispatch(by, place, {
       type: 'remote',
       commandId,
       toTerminalId: target,
@@ -176,7 +189,54 @@ export class RemoteService {
       ...(request.command === 'seek-to' ? { offsetMs: request.offsetMs } : {}),
       ...(request.command === 'set-audio' || request.command === 'set-subtitles' ? { language: request.language } : {}),
       at: this.#o.now(),
-    };
+    });
+    return { commandId, outcome: 'done', terminalId: target, ...(answer.tracks ? { tracks: answer.tracks } : {}) };
+  }
+
+  /**
+   * Play a programme on another terminal of the caller's household and profile, at the
+   * profile's point (a card's "Play on ▸": no session to take over). Resolves once the target
+   * has started it, else throws AppError — before anything is pushed for every check.
+   */
+  async playOn(by: Claimant, request: RemotePlayOnRequest): Promise<RemotePlayOnAnswer> {
+    const { profiles, streams, store, history } = this.#o;
+    const { programId, toTerminalId } = request;
+    if (toTerminalId === by.terminal.id) throw new AppError('REMOTE_SELF', 'Play it here instead: that is this terminal');
+    // Another household's terminal, or a removed one, is no terminal of this household.
+    const row = await store.getTerminal(toTerminalId);
+    if (!row || row.userId !== by.userId || row.revokedAt !== null) throw new AppError('TERMINAL_NOT_FOUND', 'No such terminal in this household');
+    await Promise.all([profiles.loadScope(by.terminal.id, by.userId), profiles.loadScope(toTerminalId, by.userId)]);
+    const mine = profiles.scopeOf(by.terminal.id, by.userId);
+    const there = profiles.scopeOf(toTerminalId, by.userId);
+    if (!(await store.getProgram(programId))) throw programNotFound();
+    if (mine && there && there.profileId !== mine.profileId) throw notAllowed('Another profile is watching on that terminal');
+    if (!(await profiles.programAllowed(mine?.maturityLimit ?? null, programId))) throw notAllowed('That programme is above this profile’s limit');
+    if (!(await profiles.programAllowed(there?.maturityLimit ?? null, programId))) throw notAllowed('That programme is above the limit of who watches there');
+    const picked = await history.startFor(toTerminalId, programId);
+    if (!picked) throw programNotFound();
+    // Checked last: a stream that closed meanwhile counts as offline.
+    const place = await streams.where(by.userId, toTerminalId);
+    if (!place) throw offline();
+    const commandId = randomUUID();
+    await this.#dispatch(by, place, {
+      type: 'remote',
+      commandId,
+      toTerminalId,
+      fromTerminalId: by.terminal.id,
+      fromTerminalName: by.terminal.name,
+      command: 'play-program',
+      programId,
+      start: picked.start,
+      startTerminalName: picked.startTerminalName,
+      at: this.#o.now(),
+    });
+    return { commandId, outcome: 'done', terminalId: toTerminalId, programId, start: picked.start };
+  }
+
+  /** Push `event` to its target (here or relayed) and wait for its answer; a refusal or silence throws. */
+  async #dispatch(by: Claimant, place: NonNullable<StreamPlace>, event: RemoteCommandEvent): Promise<{ ok: true; tracks?: RemoteTracks }> {
+    const { bus } = this.#o;
+    const { commandId } = event;
     const answer = await new Promise<Answer | 'offline' | null>((resolve) => {
       const timer = setTimeout(() => settle(null), this.#o.answerTimeoutMs);
       const settle = (a: Answer | 'offline' | null) => {
@@ -184,7 +244,7 @@ export class RemoteService {
         this.#pending.delete(commandId);
         resolve(a);
       };
-      this.#pending.set(commandId, { userId: by.userId, toTerminalId: target, settle });
+      this.#pending.set(commandId, { userId: by.userId, toTerminalId: event.toTerminalId, settle });
       // To the target's streams: here, or on the other instances (whose streams filter by target).
       if (place === 'here') bus.deliver(by.userId, event);
       else bus.forward(by.userId, event);
@@ -192,7 +252,7 @@ export class RemoteService {
     if (answer === 'offline') throw offline();
     if (answer === null) throw new AppError('REMOTE_NO_ANSWER', 'The terminal did not answer in time', { commandId });
     if (!answer.ok) throw new AppError('REMOTE_REFUSED', `The terminal refused: ${answer.reason}`, { commandId, reason: answer.reason });
-    return { commandId, outcome: 'done', terminalId: target, ...(answer.tracks ? { tracks: answer.tracks } : {}) };
+    return answer;
   }
 
   /** The target's answer to a command pushed to it; REMOTE_COMMAND_NOT_FOUND for any other. */
@@ -228,4 +288,5 @@ export class RemoteService {
 }
 
 const notAllowed = (message: string) => new AppError('REMOTE_NOT_ALLOWED', message);
+const programNotFound = () => new AppError('PROGRAM_NOT_FOUND', 'No such programme on that terminal');
 const offline = () => new AppError('REMOTE_TARGET_OFFLINE', 'That terminal is not connected right now');

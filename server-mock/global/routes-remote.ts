@@ -3,6 +3,8 @@
  * - `POST /api/v1/remote/commands` (terminal credential): command a session of this household
  *   and profile (play, pause, seek-by, seek-to, stop, play-on, status, set-audio, set-subtitles);
  *   answers once the target carried it out (with its tracks), or refuses with a stable code;
+ * - `POST /api/v1/remote/play-on` (terminal credential): play a programme nothing plays (a card)
+ *   on another terminal of this household and profile, at the profile's point (global's pick);
  * - `POST /api/v1/remote/answers` (terminal credential): the target's answer to a pushed command;
  * - `GET /api/v1/remote/targets` (terminal credential): the terminals "Play on ▸" may offer.
  */
@@ -12,6 +14,8 @@ import {
   RemoteAnswerRequest,
   RemoteCommandAnswer,
   RemoteCommandRequest,
+  RemotePlayOnAnswer,
+  RemotePlayOnRequest,
   RemoteTargetList,
 } from '../../common/protocol/remote.ts';
 import { guard, principalOf, type Authenticator } from '../http/auth.ts';
@@ -46,6 +50,32 @@ export const remoteRoutes: FastifyPluginAsyncTypebox<RemoteRoutesOptions> = asyn
     async (req) => {
       const p = principalOf(req, 'terminal');
       return remote.send({ userId: p.userId, terminal: p.terminal }, req.body);
+    },
+  );
+
+  app.post(
+    '/api/v1/remote/play-on',
+    {
+      onRequest: guard(auth, ['terminal']),
+      schema: {
+        tags: ['history'],
+        summary: 'Play on ▸ from a card: start a programme on another terminal of this profile, at the profile’s point',
+        description:
+          'Nothing needs to play it: global picks the start from the profile’s history (the newest point, as the ' +
+          'Continue-watching card shows it; none — from the beginning — without a point, or when watched to the end) ' +
+          'and pushes a `remote` event (`command: play-program`, `programId`, `start`) to that terminal only; answers ' +
+          'once it has started. Errors: PROGRAM_NOT_FOUND (unknown, or not offered on that terminal), TERMINAL_NOT_FOUND ' +
+          '(not a terminal of this household, or removed), REMOTE_SELF (this terminal), REMOTE_NOT_ALLOWED (another ' +
+          'profile there, above either profile’s limit), REMOTE_TARGET_OFFLINE, REMOTE_NO_ANSWER (no answer within 3 s), ' +
+          'REMOTE_REFUSED (`details.reason`: busy — it plays another programme —, not-allowed, failed).',
+        security: security.terminal,
+        body: RemotePlayOnRequest,
+        response: { 200: RemotePlayOnAnswer, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req, 'terminal');
+      return remote.playOn({ userId: p.userId, terminal: p.terminal }, req.body);
     },
   );
 

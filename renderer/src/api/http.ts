@@ -13,6 +13,8 @@ import { HandoffClaim } from '../../../common/protocol/handoff.ts';
 import {
   RemoteAnswerAccepted,
   RemoteCommandAnswer,
+  RemotePlayOnAnswer,
+  type RemotePlayOnRequest,
   RemoteTargetList,
   type RemoteAnswerRequest,
   type RemoteCommandRequest,
@@ -298,6 +300,9 @@ export function createApi(o: ApiOptions) {
     /** Remote control: command a household session; resolves once its terminal carried it out. */
     remoteCommand: (body: RemoteCommandRequest) =>
       call({ method: 'POST', path: '/api/v1/remote/commands', auth: { kind: 'terminal' }, body, schema: RemoteCommandAnswer }),
+    /** A card's Play on ▸: start a programme on another terminal at this profile's point; resolves once it started. */
+    remotePlayOn: (body: RemotePlayOnRequest) =>
+      call({ method: 'POST', path: '/api/v1/remote/play-on', auth: { kind: 'terminal' }, body, schema: RemotePlayOnAnswer }),
     /** Answer a remote command pushed to this terminal. */
     remoteAnswer: (body: RemoteAnswerRequest) =>
       call({ method: 'POST', path: '/api/v1/remote/answers', auth: { kind: 'terminal' }, body, schema: RemoteAnswerAccepted }),

@@ -181,3 +181,28 @@ export function createPlayerStore(initial: { muted: boolean; volume?: number } =
 
 /** The player store. */
 export type PlayerStore = ReturnType<typeof createPlayerStore>;
+
+/**
+ * Once a viewing of `programId` begins (the UI opens it after a card's "Play on ▸", stores/remote.ts):
+ * `ready` when it plays, `failed` / `not-allowed` when it failed, `starting` when it is still
+ * starting after `withinMs` (or never began: the UI did not open it). A state left over from a
+ * previous viewing does not count: only what follows this viewing's own `begin`.
+ */
+export function playerStarted(player: PlayerStore, programId: string, withinMs: number): Promise<'ready' | 'starting' | 'failed' | 'not-allowed'> {
+  return new Promise((resolve) => {
+    let begun = false;
+    const finish = (outcome: 'ready' | 'starting' | 'failed' | 'not-allowed') => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => finish('starting'), withinMs);
+    const unsubscribe = player.subscribe((s) => {
+      if (s.programId !== programId) return;
+      if (s.status === 'starting') begun = true;
+      else if (!begun) return;
+      else if (s.status === 'ready') finish('ready');
+      else if (s.status === 'error') finish(s.error === 'not-allowed' ? 'not-allowed' : 'failed');
+    });
+  });
+}

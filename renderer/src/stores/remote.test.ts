@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RemoteAnswerRequest, RemoteCommandEvent, RemoteCommandRequest } from '../../../common/protocol/remote.ts';
 import { ApiError } from '../api/http.ts';
-import { createRemoteStore, remoteTracksOf, type RemotePlayer } from './remote.ts';
+import { createPlayerStore, playerStarted } from './player.ts';
+import { createRemoteStore, remoteTracksOf, PLAY_PROGRAM_WAIT_MS, type RemotePlayer, type StartOutcome } from './remote.ts';
 
 const TRACKS = { audio: ['en', 'fr'], subtitles: ['en', 'zh-Hans'], audioLanguage: 'en', subtitleLanguage: null };
 
@@ -27,9 +28,13 @@ function recorder(sessionId: string | null = 'sess-me-0001') {
   return { player, calls };
 }
 
-function setup(opts: { player?: RemotePlayer | null; live?: boolean; claimCode?: string; sendError?: ApiError; answerTracks?: boolean } = {}) {
+function setup(
+  opts: { player?: RemotePlayer | null; live?: boolean; claimCode?: string; sendError?: ApiError; answerTracks?: boolean; openProgram?: string | null; started?: StartOutcome } = {},
+) {
   const answers: RemoteAnswerRequest[] = [];
   const sent: RemoteCommandRequest[] = [];
+  const playOns: { programId: string; toTerminalId: string }[] = [];
+  const waits: { programId: string; withinMs: number; playOnSet: boolean }[] = [];
   const store = createRemoteStore({
     api: {
       remoteCommand: async (b) => {
@@ -39,6 +44,18 @@ function setup(opts: { player?: RemotePlayer | null; live?: boolean; claimCode?:
       },
       remoteAnswer: async (b) => void answers.push(b),
       remoteTargets: async () => ({ terminals: [{ terminalId: 'term-tv-0001', name: 'TV', type: 'stb' }] }),
+      remotePlayOn: async (b) => {
+        playOns.push(b);
+        if (opts.sendError) throw opts.sendError;
+        return { commandId: 'cmd-00000009', outcome: 'done', terminalId: b.toTerminalId, programId: b.programId, start: { kind: 'offset', offsetMs: 61_000 } };
+      },
+    },
+    openProgram: () => opts.openProgram ?? null,
+    started: async (programId, withinMs) => {
+      // Asked before the UI is told to open it (so its `begin` is not missed).
+      waits.push({ programId, withinMs, playOnSet: store.getState().playOn !== null });
+      await new Promise((r) => setTimeout(r, 0));
+      return opts.started ?? 'ready';
     },
     selfId: () => ME,
     active: () => opts.player ?? null,
@@ -49,8 +66,8 @@ function setup(opts: { player?: RemotePlayer | null; live?: boolean; claimCode?:
         ? { ok: false, code: opts.claimCode }
         : { ok: true, claim: { sessionId, programId: 'ocean', fromTerminalId: 'term-tv-0001', fromTerminalName: 'TV', fromTerminalType: 'stb', point: { kind: 'offset', offsetMs: 1 }, at: 1, playing: true, playToken: 'pt1.a.b' } },
   });
-  const settled = () => new Promise((r) => setTimeout(r, 0));
-  return { store, answers, sent, settled };
+  const settled = () => new Promise((r) => setTimeout(r, 5));
+  return { store, answers, sent, playOns, waits, settled };
 }
 
 describe('remote store: obeying', () => {
@@ -95,6 +112,101 @@ describe('remote store: obeying', () => {
     await refused.settled();
     expect(refused.answers).toEqual([{ commandId: 'cmd-00000001', ok: false, reason: 'not-allowed' }]);
     expect(refused.store.getState().playOn).toBeNull();
+  });
+});
+
+describe('remote store: play-program (a card’s Play on from elsewhere)', () => {
+  const playProgram = (over: Partial<RemoteCommandEvent> = {}) =>
+    ev({ command: 'play-program', sessionId: undefined, programId: 'ocean', start: { kind: 'offset', offsetMs: 61_000 }, startTerminalName: 'Study PC', ...over });
+
+  it('opens the programme at the start global sent and answers done once it plays; the start is taken once', async () => {
+    const { store, answers, waits, settled } = setup();
+    store.getState().applyPush(playProgram());
+    await settled();
+    expect(waits).toEqual([{ programId: 'ocean', withinMs: PLAY_PROGRAM_WAIT_MS, playOnSet: false }]);
+    expect(store.getState().playOn).toEqual({ programId: 'ocean', commandId: 'cmd-00000001' });
+    expect(answers).toEqual([{ commandId: 'cmd-00000001', ok: true }]);
+    expect(store.getState().takeStart('cmd-00000001')).toEqual({ breakpoint: { kind: 'offset', offsetMs: 61_000 }, terminalName: 'Study PC' });
+    // After a reload (or twice), nothing: the player resumes as usual.
+    expect(store.getState().takeStart('cmd-00000001')).toBeNull();
+    // No point: from the beginning.
+    store.getState().applyPush(playProgram({ commandId: 'cmd-00000002', start: null, startTerminalName: null }));
+    await settled();
+    expect(store.getState().takeStart('cmd-00000002')).toEqual({ breakpoint: null, terminalName: null });
+  });
+
+  it('busy while another programme is open, done without restarting the one already playing; a failed start is failed or not-allowed', async () => {
+    const busy = setup({ openProgram: 'harbour' });
+    busy.store.getState().applyPush(playProgram());
+    await busy.settled();
+    expect(busy.answers).toEqual([{ commandId: 'cmd-00000001', ok: false, reason: 'busy' }]);
+    expect(busy.store.getState().playOn).toBeNull();
+    expect(busy.waits).toEqual([]);
+
+    const same = setup({ openProgram: 'ocean' });
+    same.store.getState().applyPush(playProgram());
+    await same.settled();
+    expect(same.answers).toEqual([{ commandId: 'cmd-00000001', ok: true }]);
+    expect(same.store.getState().playOn).toBeNull();
+
+    for (const [started, reason] of [['failed', 'failed'], ['not-allowed', 'not-allowed']] as const) {
+      const x = setup({ started });
+      x.store.getState().applyPush(playProgram());
+      await x.settled();
+      expect(x.answers).toEqual([{ commandId: 'cmd-00000001', ok: false, reason }]);
+    }
+    // Still starting when the wait ends: it has begun there, so done.
+    const slow = setup({ started: 'starting' });
+    slow.store.getState().applyPush(playProgram());
+    await slow.settled();
+    expect(slow.answers).toEqual([{ commandId: 'cmd-00000001', ok: true }]);
+    // Without a programme id (a malformed push): failed, nothing opened.
+    const bad = setup();
+    bad.store.getState().applyPush(playProgram({ programId: undefined }));
+    await bad.settled();
+    expect(bad.answers).toEqual([{ commandId: 'cmd-00000001', ok: false, reason: 'failed' }]);
+    expect(bad.store.getState().playOn).toBeNull();
+  });
+
+  it('a session command without a session is not-playing', async () => {
+    const { player, calls } = recorder();
+    const { store, answers, settled } = setup({ player });
+    store.getState().applyPush(ev({ command: 'pause', sessionId: undefined }));
+    await settled();
+    expect(calls).toEqual([]);
+    expect(answers).toEqual([{ commandId: 'cmd-00000001', ok: false, reason: 'not-playing' }]);
+  });
+
+  it('the sender’s playProgramOn: where it started, or the refusal’s code and reason; `sending` meanwhile', async () => {
+    const ok = setup();
+    const going = ok.store.getState().playProgramOn('ocean', 'term-tv-0001');
+    expect(ok.store.getState().sending).toBe('ocean');
+    expect(await going).toEqual({ ok: true, terminalId: 'term-tv-0001', start: { kind: 'offset', offsetMs: 61_000 } });
+    expect(ok.playOns).toEqual([{ programId: 'ocean', toTerminalId: 'term-tv-0001' }]);
+    expect(ok.store.getState().sending).toBeNull();
+    const no = setup({ sendError: new ApiError('REMOTE_REFUSED', 'busy', 409, { commandId: 'cmd-00000001', reason: 'busy' }) });
+    expect(await no.store.getState().playProgramOn('ocean', 'term-tv-0001')).toEqual({ ok: false, code: 'REMOTE_REFUSED', reason: 'busy' });
+    const off = setup({ sendError: new ApiError('REMOTE_TARGET_OFFLINE', 'offline', 409) });
+    expect(await off.store.getState().playProgramOn('ocean', 'term-tv-0001')).toEqual({ ok: false, code: 'REMOTE_TARGET_OFFLINE' });
+  });
+
+  it('playerStarted follows this viewing’s own begin: a leftover error does not count, ready or failed after it does, else starting', async () => {
+    const player = createPlayerStore();
+    const program = null;
+    player.getState().begin('ocean', program, { breakpoint: null, terminalName: null });
+    player.getState().fail('media', 'MEDIA_UNAVAILABLE');
+    const ready = playerStarted(player, 'ocean', 1_000);
+    player.getState().fail('media', 'MEDIA_UNAVAILABLE'); // the old viewing's state again: ignored
+    player.getState().begin('harbour', program, { breakpoint: null, terminalName: null }); // another programme: ignored
+    player.getState().begin('ocean', program, { breakpoint: { kind: 'offset', offsetMs: 61_000 }, terminalName: 'Study PC' });
+    player.setState({ status: 'ready' });
+    expect(await ready).toBe('ready');
+    const failed = playerStarted(player, 'ocean', 1_000);
+    player.getState().begin('ocean', program, { breakpoint: null, terminalName: null });
+    player.getState().fail('not-allowed', 'PROGRAM_NOT_ALLOWED');
+    expect(await failed).toBe('not-allowed');
+    const never = playerStarted(player, 'ocean', 20);
+    expect(await never).toBe('starting');
   });
 });
 

@@ -5,8 +5,12 @@
  *   out, or to the refusal's code and reason; `loadTargets` lists the terminals "Play on ▸" may
  *   offer; every `done` answer carries the target's tracks, kept per session in `tracks` (a
  *   remote panel sends `status` when it opens, so its audio/subtitle pickers have them at once);
+ * - **playing a programme elsewhere** (a card's "Play on ▸", nothing plays it): `playProgramOn`
+ *   asks global to start it on another terminal; global picks the start from the profile's history;
  * - **obeying**: a `remote` push naming this terminal is carried out by the open player
- *   controller (or, for play-on, by claiming the session like "Continue here") and answered —
+ *   controller (or, for play-on, by claiming the session like "Continue here"; for
+ *   play-program, by opening the programme at the start global sent, unless another programme
+ *   is open here — `busy` — and answering once it plays, or failed/not-allowed) and answered —
  *   done with this viewing's tracks, or refused with a reason (not playing that session,
  *   unsupported: a seek-to on a live channel, an audio or subtitle language it does not have).
  *   Global pushes a household's commands only to that household's terminals, and this store
@@ -17,12 +21,15 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { PushEvent } from '../../../common/protocol/api.ts';
 import type { HandoffClaim } from '../../../common/protocol/handoff.ts';
+import type { Breakpoint } from '../../../common/protocol/model.ts';
 import {
   REMOTE_MAX_TRACKS,
   type RemoteAnswerRequest,
   type RemoteCommandAnswer,
   type RemoteCommandEvent,
   type RemoteCommandRequest,
+  type RemotePlayOnAnswer,
+  type RemotePlayOnRequest,
   type RemoteRefusal,
   type RemoteTarget,
   type RemoteTargetList,
@@ -46,22 +53,47 @@ export interface RemotePlayer {
 /** A sent command's outcome. */
 export type SendResult = { ok: true } | { ok: false; code: string; reason?: RemoteRefusal };
 
+/** A card's Play on outcome: where the programme started, or why not. */
+export type PlayOnResult = { ok: true; terminalId: string; start: Breakpoint | null } | { ok: false; code: string; reason?: RemoteRefusal };
+
+/** A viewing to open here, told from elsewhere: a session to take over, or a programme at global's start. */
+export type PlayOnHere = { programId: string; sessionId: string } | { programId: string; commandId: string };
+
+/** The start a `play-program` carried, until the player opens it. */
+export interface CarriedStart {
+  breakpoint: Breakpoint | null;
+  /** The terminal the point was left on (another than this one), for the "Resuming … from" notice. */
+  terminalName: string | null;
+}
+
+/** How a viewing opened for a `play-program` went: playing, still starting, or failed (and why). */
+export type StartOutcome = 'ready' | 'starting' | 'failed' | 'not-allowed';
+
+/** How long a `play-program` waits for its viewing to play before answering (the sender waits 3 s). */
+export const PLAY_PROGRAM_WAIT_MS = 2_400;
+
 /** State and actions of the remote store. */
 export interface RemoteState {
-  /** The session a command is under way for. */
+  /** The session (or, for a card's Play on, the programme) a command is under way for. */
   sending: string | null;
   /** Terminals "Play on ▸" may offer (loaded on demand). */
   targets: RemoteTarget[];
   /** The tracks of commanded sessions, as their terminals last answered (by session id). */
   tracks: Readonly<Record<string, RemoteTracks>>;
-  /** A Play on this terminal claimed: the UI opens it, then `clearPlayOn`. */
-  playOn: { programId: string; sessionId: string } | null;
+  /** A Play on this terminal claimed, or a programme it was told to play: the UI opens it, then `clearPlayOn`. */
+  playOn: PlayOnHere | null;
+  /** The starts of `play-program` commands, by command id, until the player takes them. */
+  carried: Readonly<Record<string, CarriedStart>>;
   /** The session a remote stop ended here: the UI leaves its player. */
   stopped: string | null;
   send(request: RemoteCommandRequest): Promise<SendResult>;
   /** Ask the session's terminal for its tracks (a `status` command), quietly: a failure keeps what was known. */
   refreshTracks(sessionId: string): Promise<void>;
   loadTargets(): Promise<void>;
+  /** A card's "Play on ▸": start `programId` on `toTerminalId` at the profile's point (global's pick). */
+  playProgramOn(programId: string, toTerminalId: string): Promise<PlayOnResult>;
+  /** The start a `play-program` carried (once; null after a reload: resume as usual). */
+  takeStart(commandId: string): CarriedStart | null;
   applyPush(event: PushEvent): void;
   clearPlayOn(): void;
   reset(): void;
@@ -73,6 +105,7 @@ export interface RemoteDeps {
     remoteCommand(body: RemoteCommandRequest): Promise<RemoteCommandAnswer>;
     remoteAnswer(body: RemoteAnswerRequest): Promise<unknown>;
     remoteTargets(): Promise<RemoteTargetList>;
+    remotePlayOn(body: RemotePlayOnRequest): Promise<RemotePlayOnAnswer>;
   };
   selfId: () => string | null;
   /** The open player controller, if any. */
@@ -83,6 +116,13 @@ export interface RemoteDeps {
   tracks: () => RemoteTracks;
   /** Claim a household session ("Continue here", stores/handoff.ts). */
   claim: (sessionId: string) => Promise<{ ok: true; claim: HandoffClaim } | { ok: false; code: string }>;
+  /** The programme open in the player here, while a viewing is starting or playing (null otherwise). */
+  openProgram: () => string | null;
+  /**
+   * Once the UI has opened `programId` (after `playOn`): resolves when it plays, or failed, or
+   * still starting after `withinMs`.
+   */
+  started: (programId: string, withinMs: number) => Promise<StartOutcome>;
 }
 
 /** A language tag the protocol carries (`MediaLanguage`); anything else is left out of an answer. */
@@ -112,6 +152,23 @@ export function createRemoteStore(deps: RemoteDeps): RemoteStore {
   const done = (chosen: Partial<RemoteTracks> = {}): Answer => ({ ok: true, tracks: { ...deps.tracks(), ...chosen } });
 
   async function carryOut(ev: RemoteCommandEvent): Promise<Answer> {
+    if (ev.command === 'play-program') {
+      const programId = ev.programId;
+      if (!programId) return refuse('failed');
+      const open = deps.openProgram();
+      // Already playing it here: nothing to start. Someone watching something else: not interrupted.
+      if (open === programId) return { ok: true };
+      if (open !== null) return refuse('busy');
+      const watching = deps.started(programId, PLAY_PROGRAM_WAIT_MS);
+      store.setState((st) => ({
+        playOn: { programId, commandId: ev.commandId },
+        carried: { ...st.carried, [ev.commandId]: { breakpoint: ev.start ?? null, terminalName: ev.startTerminalName ?? null } },
+      }));
+      const outcome = await watching;
+      if (outcome === 'failed' || outcome === 'not-allowed') return refuse(outcome);
+      return { ok: true };
+    }
+    if (!ev.sessionId) return refuse('not-playing');
     if (ev.command === 'play-on') {
       const r = await deps.claim(ev.sessionId);
       if (!r.ok) return refuse(r.code === 'HANDOFF_NOT_ALLOWED' ? 'not-allowed' : 'failed');
@@ -159,11 +216,17 @@ export function createRemoteStore(deps: RemoteDeps): RemoteStore {
     }
   }
 
-  const store = createStore<RemoteState>()((set) => ({
+  const failure = (err: unknown) => {
+    const details = err instanceof ApiError ? (err.details as { reason?: RemoteRefusal } | undefined) : undefined;
+    return { ok: false as const, code: codeOf(err), ...(details?.reason ? { reason: details.reason } : {}) };
+  };
+
+  const store = createStore<RemoteState>()((set, get) => ({
     sending: null,
     targets: [],
     tracks: {},
     playOn: null,
+    carried: {},
     stopped: null,
     async send(request) {
       set({ sending: request.sessionId });
@@ -172,11 +235,26 @@ export function createRemoteStore(deps: RemoteDeps): RemoteStore {
         if (answer.tracks) set((s) => ({ tracks: { ...s.tracks, [request.sessionId]: answer.tracks! } }));
         return { ok: true as const };
       } catch (err) {
-        const details = err instanceof ApiError ? (err.details as { reason?: RemoteRefusal } | undefined) : undefined;
-        return { ok: false as const, code: codeOf(err), ...(details?.reason ? { reason: details.reason } : {}) };
+        return failure(err);
       } finally {
         set({ sending: null });
       }
+    },
+    async playProgramOn(programId, toTerminalId) {
+      set({ sending: programId });
+      try {
+        const answer = await deps.api.remotePlayOn({ programId, toTerminalId });
+        return { ok: true as const, terminalId: answer.terminalId, start: answer.start };
+      } catch (err) {
+        return failure(err);
+      } finally {
+        set({ sending: null });
+      }
+    },
+    takeStart(commandId): CarriedStart | null {
+      const start: CarriedStart | null = get().carried[commandId] ?? null;
+      if (start) set((s) => ({ carried: Object.fromEntries(Object.entries(s.carried).filter(([id]) => id !== commandId)) }));
+      return start;
     },
     async refreshTracks(sessionId) {
       try {
@@ -209,7 +287,7 @@ export function createRemoteStore(deps: RemoteDeps): RemoteStore {
       set({ playOn: null });
     },
     reset() {
-      set({ sending: null, targets: [], tracks: {}, playOn: null, stopped: null });
+      set({ sending: null, targets: [], tracks: {}, playOn: null, carried: {}, stopped: null });
     },
   }));
   return store;

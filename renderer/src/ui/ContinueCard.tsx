@@ -1,7 +1,8 @@
 /**
  * One card of Continue watching: one per programme, from the newest point across the user's
  * terminals — artwork, title, which terminal left it and when, progress, time left — with
- * Resume, Start over, Remove, and the other terminals' points one step away.
+ * Resume, Start over, Play on ▸ another terminal (ui/Remote.tsx), Remove, and the other
+ * terminals' points one step away.
  */
 import { useId } from 'react';
 import type { ContinueItem } from '../../../common/protocol/api.ts';
@@ -12,6 +13,7 @@ import { CardFrame } from './CardFrame.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { navigate } from './navigation.ts';
 import { Artwork } from './Artwork.tsx';
+import { CardPlayOn } from './Remote.tsx';
 
 /** A Continue-watching card. */
 export function ContinueCard({ item, onRemove }: { item: ContinueItem; onRemove: (programId: string, title: string) => void }) {
@@ -81,6 +83,7 @@ export function ContinueCard({ item, onRemove }: { item: ContinueItem; onRemove:
               <Icon name={live ? 'live' : 'restart'} size={18} />
               <span className="btn-text">{t(live ? 'card.watchLive' : 'card.startOver')}</span>
             </button>
+            <CardPlayOn programId={program.id} title={title} />
             <button
               type="button"
               className="icon-btn"

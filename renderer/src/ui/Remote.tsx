@@ -5,6 +5,9 @@
  *   that terminal obeys); the pickers list what that terminal answered it has (`useRemoteTracks`);
  * - `PlayOnMenu` in the player: the connected terminals of this profile; picking one moves the
  *   viewing there (it takes the session over; this player shows "Continued on …");
+ * - `CardPlayOn` on a Continue-watching card (nothing plays it): the same list; picking one starts
+ *   the programme there at this profile's point (global picks it) — "Playing on …", and its
+ *   now-playing card, with a remote, appears here as soon as it plays;
  * - `useRemoteFollow` (in App): what this terminal was told to do that changes the screen —
  *   open a viewing played on it, leave a viewing stopped from elsewhere.
  * A refusal is said in a toast.
@@ -16,7 +19,7 @@ import type { PresenceSession } from '../../../common/protocol/presence.ts';
 import type { RemoteCommandRequest, RemoteTracks } from '../../../common/protocol/remote.ts';
 import type { PlayerController } from '../player/controller.ts';
 import { knownLanguage } from '../player/tracks.ts';
-import type { Route } from '../route.ts';
+import type { Route, StartIntent } from '../route.ts';
 import { useLanguage, useRuntime, useT } from './context.tsx';
 import { Icon } from './icons.tsx';
 import { goHome, navigate } from './navigation.ts';
@@ -227,6 +230,78 @@ export function PlayOnMenu({ controller, open, setOpen }: { controller: PlayerCo
   );
 }
 
+/**
+ * A card's "Play on ▸" (nothing plays it): start the programme on `toTerminalId` at this
+ * profile's point; "Playing on …" when it started there, the refusal in a toast otherwise.
+ * Resolves to whether it started.
+ */
+export function useCardPlayOn(): { playOn: (programId: string, target: { terminalId: string; name: string }) => Promise<boolean>; sending: string | null } {
+  const rt = useRuntime();
+  const sending = useStore(rt.remote, (s) => s.sending);
+  const playOn = useCallback(
+    async (programId: string, target: { terminalId: string; name: string }) => {
+      const r = await rt.remote.getState().playProgramOn(programId, target.terminalId);
+      if (r.ok) rt.toasts.getState().show('remote.playingOn', { params: { terminal: target.name }, tone: 'success' });
+      else rt.toasts.getState().show('remote.playOnError', { params: { code: r.code, reason: (r.reason ?? 'other').replace('-', '_') }, tone: 'error' });
+      return r.ok;
+    },
+    [rt],
+  );
+  return { playOn, sending };
+}
+
+/** "Play on…" on a Continue-watching card: the connected terminals of this profile. */
+export function CardPlayOn({ programId, title }: { programId: string; title: string }) {
+  const rt = useRuntime();
+  const t = useT();
+  const targets = useStore(rt.remote, (s) => s.targets);
+  const { playOn, sending } = useCardPlayOn();
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    if (open) void rt.remote.getState().loadTargets();
+  }, [open, rt]);
+  // In the card's action row (which wraps): the list takes a line of its own under the buttons.
+  return (
+    <>
+      <button
+        type="button"
+        className="btn btn-ghost btn-sm"
+        aria-expanded={open}
+        aria-label={t('remote.card.playOn', { title })}
+        data-testid="card-play-on"
+        disabled={sending !== null}
+        onClick={() => setOpen(!open)}
+      >
+        <Icon name="devices" size={18} />
+        <span className="btn-text">{t('remote.playOn')}</span>
+      </button>
+      {open && (
+        <div className="cw-play-on-menu" role="menu" aria-label={t('remote.playOnTitle')} data-testid="card-play-on-menu">
+          {targets.length === 0 && <p className="play-on-empty">{t('remote.noTargets')}</p>}
+          {targets.map((target) => (
+            <button
+              key={target.terminalId}
+              type="button"
+              role="menuitem"
+              className="btn btn-ghost"
+              disabled={sending !== null}
+              data-testid="card-play-on-target"
+              data-terminal-id={target.terminalId}
+              onClick={() => {
+                setOpen(false);
+                void playOn(programId, target);
+              }}
+            >
+              <Icon name={target.type} />
+              <span>{t('remote.playOnTo', { terminal: target.name })}</span>
+            </button>
+          ))}
+        </div>
+      )}
+    </>
+  );
+}
+
 /** Follow what this terminal was told from elsewhere: open a Play on, leave a stopped viewing. */
 export function useRemoteFollow(route: Route): void {
   const rt = useRuntime();
@@ -235,7 +310,8 @@ export function useRemoteFollow(route: Route): void {
   useEffect(() => {
     if (!playOn) return;
     rt.remote.getState().clearPlayOn();
-    navigate({ name: 'watch', programId: playOn.programId, start: { kind: 'handoff', sessionId: playOn.sessionId } });
+    const start: StartIntent = 'sessionId' in playOn ? { kind: 'handoff', sessionId: playOn.sessionId } : { kind: 'remote', commandId: playOn.commandId };
+    navigate({ name: 'watch', programId: playOn.programId, start });
   }, [playOn, rt]);
   useEffect(() => {
     if (!stopped) return;

@@ -106,7 +106,8 @@ export function usePlayback(programId: string, start: StartIntent): Playback {
   const status = useStore(rt.player, (s) => s.status);
   const program = useStore(rt.player, (s) => s.program);
   const startInfo = useStore(rt.player, (s) => s.start);
-  const startKey = start.kind === 'terminal' ? `t:${start.terminalId}` : start.kind === 'handoff' ? `h:${start.sessionId}` : start.kind;
+  const startKey =
+    start.kind === 'terminal' ? `t:${start.terminalId}` : start.kind === 'handoff' ? `h:${start.sessionId}` : start.kind === 'remote' ? `r:${start.commandId}` : start.kind;
 
   // One controller per (programme, start): created for the <video>, closed when leaving.
   useEffect(() => {
@@ -136,6 +137,12 @@ export function usePlayback(programId: string, start: StartIntent): Playback {
         programId, program: point.program, breakpoint: at(Date.now()), fromTerminal: pending.claim.fromTerminalName,
         handoff: { playToken: pending.claim.playToken, pointAt: at },
       });
+      return;
+    }
+    // A card's Play on from elsewhere: the start global sent (absent after a reload: resume as usual).
+    const told = start.kind === 'remote' ? rt.remote.getState().takeStart(start.commandId) : null;
+    if (told) {
+      void controller.open({ programId, program: point.program, breakpoint: told.breakpoint, fromTerminal: told.terminalName });
       return;
     }
     void controller.open({ programId, program: point.program, breakpoint: point.breakpoint, fromTerminal: point.fromTerminal, tracks: takeCarried(programId) });
