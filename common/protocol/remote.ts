@@ -10,7 +10,8 @@
  * admitted with the session's play token, starts at the point; the sender stops, its stop
  * recorded once). Push never carries play tokens: the target claims with its own credential.
  */
-import Type, { type Static } from 'typebox';
+import * as Type from 'typebox';
+import type { Static } from 'typebox';
 import { EpochMillis, Id, MediaLanguage, TerminalName, TerminalType } from './model.ts';
 
 /** Seeking by more than this either way is not a remote's ±10 s press (nor a seek bar's). */
