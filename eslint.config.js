@@ -63,6 +63,20 @@ const ipcTypesOnly = {
   },
 };
 
+/** …and never the Node-side catalogues (both languages and the ICU parser): it loads its one language. */
+const rendererI18n = {
+  files: ['renderer/**/*.{ts,tsx}'],
+  ignores: ['**/*.test.ts', '**/*.test.tsx'],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': ['error', {
+      patterns: [
+        ipcTypesOnly.rules['@typescript-eslint/no-restricted-imports'][1].patterns[0],
+        { group: ['**/common/i18n/bundled.ts', '**/common/i18n/en.ts', '**/common/i18n/zh-CN.ts', '@formatjs/icu-messageformat-parser'], allowTypeImports: true, message: 'renderer/ loads its language with loadLanguage (common/i18n/index.ts), precompiled at build time (renderer/vite-precompile-messages.ts): both catalogues and the ICU parser would be in the set-top script.' },
+      ],
+    }],
+  },
+};
+
 const noEnvironment = (layer) => [
   { group: NODE_BUILTINS, message: `${layer}/ is environment-free: no Node built-ins.` },
   { group: ['electron', 'electron/*', 'electron-store'], message: `${layer}/ may not import Electron.` },
@@ -88,4 +102,7 @@ export default tseslint.config(
   plainSchemas,
   ipcByName,
   ipcTypesOnly,
+  rendererI18n,
+  // The build's plugin (Node, at build time) parses the catalogues.
+  { files: ['renderer/vite-precompile-messages.ts'], rules: { '@typescript-eslint/no-restricted-imports': 'off' } },
 );
