@@ -8,7 +8,7 @@
  * cards (tests and the live row read them the same way on every interface).
  */
 import { doesFocusableExist, FocusContext, getCurrentFocusKey, setFocus, useFocusable } from '@noriginmedia/norigin-spatial-navigation';
-import { lazy, Suspense, useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { ContinueItem, HomePage } from '../../../common/protocol/api.ts';
 import type { Program } from '../../../common/protocol/model.ts';
@@ -25,12 +25,10 @@ import { useRemote } from './remote.ts';
 import { rememberedFocus } from './spatial.ts';
 import { TvButton } from './TvButton.tsx';
 import { CardFrame } from '../ui/CardFrame.tsx';
+import { TvCardOptions } from './TvCardOptions.tsx';
 import { TvNowPlaying } from './TvNowPlaying.tsx';
 import { TvProfileButton } from './TvWhoIsWatching.tsx';
 import { Artwork } from '../ui/Artwork.tsx';
-
-/** A card's options, a chunk of its own fetched when first opened (prefetched once home is up). */
-const TvCardOptions = lazy(() => import('./TvCardOptions.tsx').then((m) => ({ default: m.TvCardOptions })));
 
 /** Focus keys of home's items. */
 export const focusKeys = {
@@ -288,11 +286,7 @@ export function TvHome() {
         <p className="tv-hints" aria-hidden="true">
           {t('tv.hints.home')}
         </p>
-        {optionsItem && (
-          <Suspense fallback={null}>
-            <TvCardOptions item={optionsItem} onClose={closeOptions} />
-          </Suspense>
-        )}
+        {optionsItem && <TvCardOptions item={optionsItem} onClose={closeOptions} />}
         <Toasts />
       </div>
     </FocusContext.Provider>

@@ -6,30 +6,15 @@
  * The remote panel (TvRemote.tsx) shows over home from here, also once no other terminal plays.
  */
 import { doesFocusableExist, FocusContext, getCurrentFocusKey, setFocus, useFocusable } from '@noriginmedia/norigin-spatial-navigation';
-import { lazy, Suspense, useId, useState } from 'react';
-import { useStore } from 'zustand';
+import { useId, useState } from 'react';
 import { useT } from '../ui/context.tsx';
 import { useContinueHere } from '../ui/HandedOff.tsx';
 import { TerminalIcon } from '../ui/icons.tsx';
 import { nowPlayingData, useNowPlaying, type NowPlayingItem } from '../ui/NowPlaying.tsx';
 import { useRemote } from './remote.ts';
 import { TvButton } from './TvButton.tsx';
-import { remotePanel } from './remote-panel.ts';
-
-// Overlays in chunks of their own, fetched when first opened (prefetched once home is up,
-// tv/prefetch.ts): not script a set-top box parses before home is interactive (issue 17 part 4).
-const TvNowPlayingOptions = lazy(() => import('./TvNowPlayingOptions.tsx').then((m) => ({ default: m.TvNowPlayingOptions })));
-const TvRemote = lazy(() => import('./TvRemote.tsx').then((m) => ({ default: m.TvRemote })));
-
-/** The remote panel over home while one is open (remote-panel.ts). */
-function TvRemotePanel({ onClosed }: { onClosed: () => void }) {
-  const target = useStore(remotePanel, (s) => s.target);
-  return target ? (
-    <Suspense fallback={null}>
-      <TvRemote target={target} onClose={() => (remotePanel.getState().close(), onClosed())} />
-    </Suspense>
-  ) : null;
-}
+import { TvNowPlayingOptions } from './TvNowPlayingOptions.tsx';
+import { TvRemotePanel } from './TvRemote.tsx';
 import { Artwork } from '../ui/Artwork.tsx';
 
 /** Focus key of a now-playing card. */
@@ -103,11 +88,7 @@ function TvNowPlayingRow({ items }: { items: NowPlayingItem[] }) {
           ))}
         </ul>
       </FocusContext.Provider>
-      {options && (
-        <Suspense fallback={null}>
-          <TvNowPlayingOptions item={options} onClose={closeOptions} continueHere={continueHere} />
-        </Suspense>
-      )}
+      {options && <TvNowPlayingOptions item={options} onClose={closeOptions} continueHere={continueHere} />}
     </section>
   );
 }

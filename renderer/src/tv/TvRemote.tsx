@@ -12,6 +12,7 @@
  */
 import { FocusContext, getCurrentFocusKey, setFocus, useFocusable } from '@noriginmedia/norigin-spatial-navigation';
 import { useEffect, useId, useRef, useState } from 'react';
+import { useStore } from 'zustand';
 import { formatClock } from '../../../common/i18n/index.ts';
 import type { RemoteCommandRequest } from '../../../common/protocol/remote.ts';
 import { useLanguage, useT } from '../ui/context.tsx';
@@ -20,7 +21,7 @@ import { Icon } from '../ui/icons.tsx';
 import { useNowPlaying, type NowPlayingItem } from '../ui/NowPlaying.tsx';
 import { useRemoteSend, useRemoteTracks, useTrackName } from '../ui/Remote.tsx';
 import { useRemote } from './remote.ts';
-import type { RemotePanelTarget } from './remote-panel.ts';
+import { remotePanel, type RemotePanelTarget } from './remote-panel.ts';
 import { createScrubber, SCRUB_COMMIT_MS } from './scrub.ts';
 import { TvButton } from './TvButton.tsx';
 
@@ -33,7 +34,12 @@ const STEP_MS = 10_000;
 export const remoteKeys = { toggle: 'rc:toggle', back: 'rc:back10', forward: 'rc:fwd10', stop: 'rc:stop', seek: 'rc:seek', close: 'rc:close' } as const;
 
 /** The panel, when one is open (rendered over home). */
-export function TvRemote({ target, onClose }: { target: RemotePanelTarget; onClose: () => void }) {
+export function TvRemotePanel({ onClosed }: { onClosed: () => void }) {
+  const target = useStore(remotePanel, (s) => s.target);
+  return target ? <TvRemote target={target} onClose={() => (remotePanel.getState().close(), onClosed())} /> : null;
+}
+
+function TvRemote({ target, onClose }: { target: RemotePanelTarget; onClose: () => void }) {
   const t = useT();
   const titleId = useId();
   const items = useNowPlaying();
