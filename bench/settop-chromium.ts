@@ -241,6 +241,7 @@ async function run(ctx: BenchContext): Promise<BenchOutput> {
       notes: [
         `CPU throttling: Emulation.setCPUThrottlingRate ${THROTTLE} on the page's renderer; network unthrottled (loopback), HTTP cache disabled, service workers blocked.`,
         'Times are in the page’s clock (performance.now from navigation; keydown timeStamp; requestVideoFrameCallback presentation time). The machine is shared: the unthrottled row shows what the machine itself adds.',
+        'Script before interactive includes the active language’s catalogue chunk (one language, precompiled; common/i18n loadLanguage); the ICU parser and the other language are not fetched (docs/BENCHMARKS.md, issue 17 part 4).',
         `Resume: each from a fresh start on home, pressed ${RESUME_AFTER_MS / 1000} s after the card got focus (Shaka is prefetched 1.5 s after home is up, at an idle moment; pressed earlier, the press waits for it).`,
       ],
       data: { throttle: THROTTLE, total, base, slow, allScript, sizes: Object.fromEntries(sizes) },

@@ -17,11 +17,12 @@
  * Environment-free: schemas and pure helpers only. Adding a channel is a contract change for
  * main/ and preload/ together; the type checks below make a mismatch a compile error.
  */
-import Type, { type Static, type TSchema } from 'typebox';
-import Value from 'typebox/value';
+import * as Type from 'typebox';
+import type { Static, TSchema } from 'typebox';
+import { Check, Errors } from 'typebox/value';
 import type { ErrorBody, ErrorCode, Result } from './errors.ts';
 import { PlatformInfo, Settings, TerminalIdentityRecord, type PlatformBridge } from './platform.ts';
-import { AgeRating, Breakpoint, EpochMillis, LanguageTag, Program, ProgramId, TerminalType } from './protocol/model.ts';
+import { AgeRating, Breakpoint, EpochMillis, ByLanguage, Program, ProgramId, TerminalType } from './protocol/model.ts';
 
 // ---------------------------------------------------------------- payload schemas
 
@@ -142,9 +143,9 @@ export type LibraryFileJob = Static<typeof LibraryFileJob>;
 export const LibraryProgramEdits = Type.Object(
   {
     title: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
-    titles: Type.Optional(Nullable(Type.Record(LanguageTag, Type.String({ minLength: 1, maxLength: 200 })))),
+    titles: Type.Optional(Nullable(ByLanguage(Type.String({ minLength: 1, maxLength: 200 })))),
     synopsis: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
-    synopses: Type.Optional(Nullable(Type.Record(LanguageTag, Type.String({ maxLength: 2000 })))),
+    synopses: Type.Optional(Nullable(ByLanguage(Type.String({ maxLength: 2000 })))),
     ageRating: Type.Optional(Nullable(AgeRating)),
     terminalTypes: Type.Optional(Nullable(Type.Array(TerminalType, { minItems: 1, maxItems: 3, uniqueItems: true }))),
   },
@@ -305,7 +306,7 @@ export function fail(code: ErrorCode, message: string, details?: unknown): Resul
 
 /** Schema problems, for `details` (at most ten, paths and messages only). */
 export function schemaProblems(schema: TSchema, value: unknown): { path: string; message: string }[] {
-  return [...Value.Errors(schema, value)].slice(0, 10).map((e) => ({ path: e.instancePath || '/', message: e.message }));
+  return [...Errors(schema, value)].slice(0, 10).map((e) => ({ path: e.instancePath || '/', message: e.message }));
 }
 
 /**
@@ -321,7 +322,7 @@ export function normalizeArgs(args: readonly unknown[]): unknown[] {
 /** Parse a request against its channel: the typed arguments, or a VALIDATION_FAILED envelope. */
 export function parseRequest<M extends InvokeMethod>(method: M, args: unknown): Result<InvokeArgs<M>> {
   const schema = IPC_INVOKE[method].request;
-  if (!Value.Check(schema, args)) {
+  if (!Check(schema, args)) {
     return fail('VALIDATION_FAILED', `Malformed arguments for ${invokeChannel(method)}`, { problems: schemaProblems(schema, args) });
   }
   return ok(args as InvokeArgs<M>);
@@ -333,15 +334,15 @@ const ErrorBodySchema = Type.Object({ code: Type.String(), message: Type.String(
 export function parseReply<M extends InvokeMethod>(method: M, envelope: unknown): Result<InvokeReply<M>> {
   if (typeof envelope === 'object' && envelope !== null && 'ok' in envelope) {
     const e = envelope as { ok: unknown; value?: unknown; error?: unknown };
-    if (e.ok === true && Value.Check(IPC_INVOKE[method].reply, e.value)) return ok(e.value as InvokeReply<M>);
-    if (e.ok === false && Value.Check(ErrorBodySchema, e.error)) return { ok: false, error: e.error as ErrorBody };
+    if (e.ok === true && Check(IPC_INVOKE[method].reply, e.value)) return ok(e.value as InvokeReply<M>);
+    if (e.ok === false && Check(ErrorBodySchema, e.error)) return { ok: false, error: e.error as ErrorBody };
   }
   return fail('INTERNAL', `Malformed reply on ${invokeChannel(method)}`);
 }
 
 /** Parse an event payload; null when it does not match its schema. */
 export function parseEvent<E extends EventName>(name: E, payload: unknown): Static<(typeof IPC_EVENTS)[E]['payload']> | null {
-  return Value.Check(IPC_EVENTS[name].payload, payload) ? (payload as Static<(typeof IPC_EVENTS)[E]['payload']>) : null;
+  return Check(IPC_EVENTS[name].payload, payload) ? (payload as Static<(typeof IPC_EVENTS)[E]['payload']>) : null;
 }
 
 /** The error a bridge call rejects with: keeps the stable code of the envelope. */

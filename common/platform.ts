@@ -8,7 +8,8 @@
  * Every method is async (IPC is), returns plain JSON-compatible data, and never throws for
  * "not there yet": it returns null. Implementations must keep writes durable before resolving.
  */
-import Type, { type Static } from 'typebox';
+import * as Type from 'typebox';
+import type { Static } from 'typebox';
 import type { OutboxEntry } from './outbox.ts';
 import { Id, TerminalName, TerminalType } from './protocol/model.ts';
 

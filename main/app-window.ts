@@ -20,7 +20,7 @@ import type { LifecycleCoordinator } from './lifecycle.ts';
 import type { LocalState } from './local-state.ts';
 import type { Logger } from './log.ts';
 import { statusPage } from './pages.ts';
-import { translator, type Translate } from '../common/i18n/index.ts';
+import { translator, type Translate } from '../common/i18n/bundled.ts';
 import type { Language } from '../common/platform.ts';
 import { isAllowedNavigation, windowOpenDecision } from './security.ts';
 import type { StopFlow } from './stop-flow.ts';

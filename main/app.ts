@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { homedir, networkInterfaces } from 'node:os';
 import type * as Electron from 'electron';
 import type { ServerStatus } from '../common/ipc.ts';
-import { pickLanguage, translator } from '../common/i18n/index.ts';
+import { pickLanguage, translator } from '../common/i18n/bundled.ts';
 import type { Language } from '../common/platform.ts';
 import { eventChannel } from '../common/ipc.ts';
 import { AppWindow } from './app-window.ts';

@@ -5,7 +5,7 @@ import { parseLaunchArgs } from './args.ts';
 import { isBlockedInKiosk, isKioskExitChord, kioskAtLaunch, KIOSK_CSS } from './kiosk.ts';
 import { menuTemplate, serverStatusLabel } from './menu.ts';
 import { statusPage } from './pages.ts';
-import { translator } from '../common/i18n/index.ts';
+import { translator } from '../common/i18n/bundled.ts';
 import { checkServerUrl } from './platform-handlers.ts';
 import { APP_CSP, isAllowedNavigation, isPermissionAllowed, isTrustedFrame, windowOpenDecision, withCsp } from './security.ts';
 import type { ServerStatus } from '../common/ipc.ts';

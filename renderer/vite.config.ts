@@ -9,6 +9,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import pkg from '../package.json' with { type: 'json' };
+import { precompileMessages } from './vite-precompile-messages.ts';
 
 /** Build-time constants (declared in src/vite-env.d.ts); vitest.config.ts defines the same. */
 export const RENDERER_DEFINE = { __APP_VERSION__: JSON.stringify(pkg.version) };
@@ -35,7 +36,7 @@ const shellAssetList = {
 export default defineConfig({
   root,
   base: './',
-  plugins: [react(), shellAssetList],
+  plugins: [precompileMessages(), react(), shellAssetList],
   define: RENDERER_DEFINE,
   build: {
     outDir: 'dist',

@@ -1,19 +1,28 @@
 /**
  * Languages of the product: English and Simplified Chinese, as ICU MessageFormat catalogues
- * (plurals, selects, numbers and times formatted by `Intl` per locale) read through
- * intl-messageformat. Environment-free and React-free: the renderer, its stores and the PC app's
- * main process (menus, dialogs) translate and format the same way from these catalogues.
+ * (plurals, selects, numbers and times formatted by `Intl` per locale) formatted by format.ts
+ * (intl-messageformat's semantics). Environment-free and React-free: the renderer, its stores
+ * and the PC app's main process (menus, dialogs) translate and format the same way.
+ *
+ * Catalogues are loaded, one language at a time (`loadLanguage`): this module imports none of
+ * them, so a set-top box fetches only its own language's script (docs/BENCHMARKS.md, issue 17
+ * part 4). The renderer's build precompiles the messages (renderer/vite-precompile-messages.ts):
+ * a message with ICU syntax arrives as its parsed form and the ICU parser is not in the page's
+ * script at all. Node code (main/, tests) imports `./bundled.ts`, which registers both
+ * catalogues at once and parses them with the parser.
  */
-import { IntlMessageFormat } from 'intl-messageformat';
+import { formatMessage } from './format.ts';
+import type { MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import type { Language } from '../platform.ts';
 import type { Program } from '../protocol/model.ts';
-import { en, type MessageKey } from './en.ts';
-import { zhCN } from './zh-CN.ts';
+import type { MessageKey } from './en.ts';
 
 export type { MessageKey } from './en.ts';
 
-/** Every language's catalogue: ICU MessageFormat source strings by key. */
-export const MESSAGES: Record<Language, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
+/** A message as a catalogue holds it: plain text, or the parsed form of an ICU message. */
+export type CompiledMessage = string | MessageFormatElement[];
+/** One language's messages by key. */
+export type Catalogue = Record<MessageKey, CompiledMessage>;
 
 /** Languages in the order the language picker lists them, with their own names. */
 export const LANGUAGES: readonly { id: Language; name: string }[] = [
@@ -27,30 +36,94 @@ export type Params = Record<string, string | number | Date>;
 /** A bound translate function. */
 export type Translate = (key: MessageKey, params?: Params) => string;
 
-const compiled = new Map<string, IntlMessageFormat>();
+/** Plain text needs no parse: no argument, no quoting (`'`), nothing ICU reads as syntax. */
+export function isPlainMessage(source: string): boolean {
+  return !/[{}']/.test(source);
+}
 
-/** The compiled message (cached: parsing is the expensive part). */
-function formatter(lang: Language, key: MessageKey): IntlMessageFormat {
-  const id = `${lang}\u0000${key}`;
-  let f = compiled.get(id);
-  if (!f) {
-    const source = MESSAGES[lang][key] ?? en[key];
-    // `ignoreTag`: catalogues hold plain text; a "<" is a character, never markup.
-    f = new IntlMessageFormat(source, lang, undefined, { ignoreTag: true });
-    compiled.set(id, f);
+/** Each language's module, loaded on demand (a chunk of its own in the renderer's build). */
+const LOADERS: Record<Language, () => Promise<Record<string, CompiledMessage>>> = {
+  en: () => import('./en.ts').then((m) => m.en),
+  'zh-CN': () => import('./zh-CN.ts').then((m) => m.zhCN),
+};
+
+const catalogues = new Map<Language, Record<string, CompiledMessage>>();
+const loading = new Map<Language, Promise<void>>();
+const listeners = new Set<() => void>();
+/** Set by bundled.ts (Node): parses a source message a catalogue holds as text. */
+let parser: ((source: string) => MessageFormatElement[]) | null = null;
+/** Messages parsed at run time (Node only; the renderer's are parsed at build time). */
+const parsed = new Map<string, MessageFormatElement[]>();
+
+/** Install the ICU parser for catalogues that hold source text (bundled.ts). */
+export function setMessageParser(parse: (source: string) => MessageFormatElement[]): void {
+  parser = parse;
+}
+
+/** Make a language's catalogue available (bundled.ts, loadLanguage). */
+export function registerCatalogue(lang: Language, messages: Record<string, CompiledMessage>): void {
+  catalogues.set(lang, messages);
+  for (const l of listeners) l();
+}
+
+/** Whether `lang`'s catalogue is loaded. */
+export function hasCatalogue(lang: Language): boolean {
+  return catalogues.has(lang);
+}
+
+/** Called whenever a catalogue arrives (React's useSyncExternalStore). */
+export function subscribeCatalogues(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Load `lang`'s catalogue (once; later calls share the first). */
+export function loadLanguage(lang: Language): Promise<void> {
+  if (catalogues.has(lang)) return Promise.resolve();
+  let p = loading.get(lang);
+  if (!p) {
+    p = LOADERS[lang]().then(
+      (messages) => registerCatalogue(lang, messages),
+      (err: unknown) => {
+        loading.delete(lang);
+        throw err;
+      },
+    );
+    loading.set(lang, p);
   }
-  return f;
+  return p;
+}
+
+/** The parsed form of a message, or null when it is plain text (or cannot be parsed here). */
+function elements(message: CompiledMessage): MessageFormatElement[] | null {
+  if (typeof message !== 'string') return message;
+  if (isPlainMessage(message) || !parser) return null;
+  let els = parsed.get(message);
+  if (!els) {
+    els = parser(message);
+    parsed.set(message, els);
+  }
+  return els;
+}
+
+/** The catalogue `lang` reads from: its own, else English, else whichever is loaded. */
+function catalogueFor(lang: Language): Record<string, CompiledMessage> | undefined {
+  return catalogues.get(lang) ?? catalogues.get('en') ?? catalogues.values().next().value;
 }
 
 /**
  * The message for `key` in `lang` with its arguments formatted. A missing argument shows as its
- * `{name}` (a visible bug in a screenshot, never a crash).
+ * `{name}` (a visible bug in a screenshot, never a crash); a catalogue not loaded yet shows the key.
  */
 export function translate(lang: Language, key: MessageKey, params?: Params): string {
+  const message = catalogueFor(lang)?.[key];
+  if (message === undefined) return key;
   try {
-    return String(formatter(lang, key).format(params ?? {}));
+    const els = elements(message);
+    if (!els) return typeof message === 'string' ? message : key;
+    return formatMessage(els, lang, params ?? {});
   } catch {
-    return MESSAGES[lang][key] ?? en[key];
+    return typeof message === 'string' ? message : key;
   }
 }
 

@@ -4,7 +4,8 @@
  * and the revocation feed global gives streaming clusters and portals. Route files in
  * server-mock import these; terminals import them to parse replies.
  */
-import Type, { type Static } from 'typebox';
+import * as Type from 'typebox';
+import type { Static } from 'typebox';
 import { Account, Password } from './api.ts';
 import { Profile } from './profiles.ts';
 import { Breakpoint, EpochMillis, Id, Millis, ProgramId, ProgressStatus, Terminal, TerminalName, TerminalType, TrackChoice } from './model.ts';
@@ -121,15 +122,15 @@ export const NowPlaying = Type.Object({
 export type NowPlaying = Static<typeof NowPlaying>;
 
 /** One row of the Devices screen: a terminal, who is watching on it and what it plays now. */
-export const Device = Type.Intersect([
-  Terminal,
-  Type.Object({
-    /** Its current profile (a terminal that never chose one has the household's first). */
-    profileId: Type.Union([Id, Type.Null()]),
-    /** Null when it is not playing (nothing heard for a while, or stopped). */
-    nowPlaying: Type.Union([NowPlaying, Type.Null()]),
-  }),
-]);
+// A flat object (the terminal's properties and two more), not Type.Intersect: the renderer
+// bundles this schema, and Intersect pulls TypeBox's type engine into its script.
+export const Device = Type.Object({
+  ...Terminal.properties,
+  /** Its current profile (a terminal that never chose one has the household's first). */
+  profileId: Type.Union([Id, Type.Null()]),
+  /** Null when it is not playing (nothing heard for a while, or stopped). */
+  nowPlaying: Type.Union([NowPlaying, Type.Null()]),
+});
 export type Device = Static<typeof Device>;
 
 /** `GET /api/v1/terminals`: the household's signed-in terminals, oldest first. */

@@ -2,7 +2,8 @@
  * Request and response bodies of the public HTTP contract (paths in README / OpenAPI).
  * Route files in server-mock import these; terminals import them to parse replies.
  */
-import Type, { type Static } from 'typebox';
+import * as Type from 'typebox';
+import type { Static } from 'typebox';
 import {
   Breakpoint,
   EpochMillis,

@@ -4,7 +4,8 @@
  * signed in on a PC or phone, enters it; the TV, polling at the stated interval, receives its
  * terminal credential. Nobody types a password with a remote.
  */
-import Type, { type Static } from 'typebox';
+import * as Type from 'typebox';
+import type { Static } from 'typebox';
 import { Account } from './api.ts';
 import { Terminal, TerminalName, TerminalType } from './model.ts';
 

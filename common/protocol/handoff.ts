@@ -6,7 +6,8 @@
  * play token, with which the access server admits B (patent [0098]/[0108]). A is told with a
  * `handoff` push event and stops; global records A's stop at the handoff point itself.
  */
-import Type, { type Static } from 'typebox';
+import * as Type from 'typebox';
+import type { Static } from 'typebox';
 import { Breakpoint, EpochMillis, Id, ProgramId, TerminalName, TerminalType } from './model.ts';
 import { PlayToken } from './stream.ts';
 

@@ -6,7 +6,8 @@
  * Units: every duration and offset is an integer number of milliseconds; every wall-clock
  * instant is integer epoch milliseconds (UTC). Times meant for people are ISO-8601 strings.
  */
-import Type, { type Static } from 'typebox';
+import * as Type from 'typebox';
+import type { Static, TSchema } from 'typebox';
 
 /** Opaque identifiers the server mints (users, terminals, sessions): URL-safe, 8–64 chars. */
 export const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$', description: 'Server-minted opaque id' });
@@ -70,7 +71,17 @@ export const ProgramLink = Type.Object(
 export type ProgramLink = Static<typeof ProgramLink>;
 
 /** A BCP-47 language tag as used for catalogue texts (`en`, `zh-CN`). */
-export const LanguageTag = Type.String({ pattern: '^[a-zA-Z-]{2,20}$' });
+// Typed as string: a literal pattern would give the records a template-literal key type.
+const LANGUAGE_TAG_PATTERN: string = '^[a-zA-Z-]{2,20}$';
+export const LanguageTag = Type.String({ pattern: LANGUAGE_TAG_PATTERN });
+
+/**
+ * Texts keyed by language tag (`{ "zh-CN": "…" }`). `RecordFromPattern` is the plain builder
+ * (`{ type: 'object', patternProperties }`, the same schema `ByLanguage(…)` gives):
+ * `Type.Record` goes through TypeBox's type engine, ~10 KB of script a set-top box would load
+ * for nothing (docs/BENCHMARKS.md, issue 17 part 4).
+ */
+export const ByLanguage = <T extends TSchema>(value: T) => Type.RecordFromPattern(LANGUAGE_TAG_PATTERN, value);
 
 /** Minimum viewer age of a programme or the limit of a profile: 0 (all ages) to 21. */
 export const AgeRating = Type.Integer({ minimum: 0, maximum: 21 });
@@ -109,10 +120,10 @@ export const Program = Type.Object(
     id: ProgramId,
     title: Type.String({ minLength: 1, maxLength: 200 }),
     /** Optional localized titles keyed by BCP-47 tag (e.g. `zh-CN`). */
-    titles: Type.Optional(Type.Record(LanguageTag, Type.String({ maxLength: 200 }))),
+    titles: Type.Optional(ByLanguage(Type.String({ maxLength: 200 }))),
     synopsis: Type.String({ maxLength: 2000 }),
     /** Optional localized synopses keyed by BCP-47 tag; `synopsis` is the fallback. */
-    synopses: Type.Optional(Type.Record(LanguageTag, Type.String({ maxLength: 2000 }))),
+    synopses: Type.Optional(ByLanguage(Type.String({ maxLength: 2000 }))),
     /**
      * Minimum viewer age (0 = all ages; e.g. 12 shows as "12+"). Absent = unrated, which a
      * profile with a maturity limit treats as not allowed (fail closed).

@@ -4,7 +4,8 @@
  * with `POST /global/v1/presence` (service credential); global keeps them in memory, pushes each
  * change as a `presence` event (profile-scoped like history) and answers `GET /api/v1/presence`.
  */
-import Type, { type Static } from 'typebox';
+import * as Type from 'typebox';
+import type { Static } from 'typebox';
 import { Breakpoint, EpochMillis, Id, ProgramId, TerminalName, TerminalType } from './model.ts';
 
 /** One open play session of the household, as a terminal's home page shows it. */

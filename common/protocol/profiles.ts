@@ -7,7 +7,8 @@
  * records of all the household's terminals for that profile (or of every profile when the
  * household chose shared history).
  */
-import Type, { type Static } from 'typebox';
+import * as Type from 'typebox';
+import type { Static } from 'typebox';
 import { AgeRating, EpochMillis, Id, LanguageTag } from './model.ts';
 
 /** Most profiles a household may have. */

@@ -15,7 +15,8 @@
  * the start it decided from the profile's history (the newest point, as the row's card shows
  * it; none for a programme with no point or a finished one) — never a number the sender sent.
  */
-import Type, { type Static } from 'typebox';
+import * as Type from 'typebox';
+import type { Static } from 'typebox';
 import { Breakpoint, EpochMillis, Id, MediaLanguage, ProgramId, TerminalName, TerminalType } from './model.ts';
 
 /** Seeking by more than this either way is not a remote's ±10 s press (nor a seek bar's). */

@@ -2,7 +2,8 @@
  * The streaming role's contract (access server + play sessions), shared by the server and
  * every terminal's player.
  */
-import Type, { type Static } from 'typebox';
+import * as Type from 'typebox';
+import type { Static } from 'typebox';
 import { Breakpoint, EpochMillis, Id, Millis, Program, ProgramId, TrackChoice } from './model.ts';
 
 /** Manifest flavour a terminal asks for. */

@@ -4,6 +4,7 @@
  * offline (sw/service-worker.ts).
  */
 import { createRoot } from 'react-dom/client';
+import { loadLanguage } from '../../common/i18n/index.ts';
 import { pickBridge } from './platform/pick.ts';
 import { createRuntime } from './runtime.ts';
 import { App } from './ui/App.tsx';
@@ -13,7 +14,13 @@ import './styles.css';
 const runtime = createRuntime(pickBridge());
 const root = createRoot(document.getElementById('root') as HTMLElement);
 
-runtime.start().finally(() => {
+// The language's catalogue (its own chunk) before the first render: no screen in another
+// language. Fetched as soon as the settings say which (start() goes on to the network meanwhile).
+const unsubscribe = runtime.settings.subscribe((s) => void loadLanguage(s.language).catch(() => undefined));
+runtime.start().finally(async () => {
+  unsubscribe();
+  const language = runtime.settings.getState().language;
+  await loadLanguage(language).catch((err: unknown) => console.warn(`language ${language} not loaded`, err));
   root.render(
     <RuntimeContext.Provider value={runtime}>
       <App />

@@ -19,7 +19,8 @@ import {
   type RemoteAnswerRequest,
   type RemoteCommandRequest,
 } from '../../../common/protocol/remote.ts';
-import Type, { type Static, type TSchema } from 'typebox';
+import * as Type from 'typebox';
+import type { Static, TSchema } from 'typebox';
 import { Check } from 'typebox/value';
 import { isErrorCode, type ErrorCode } from '../../../common/errors.ts';
 import {

@@ -5,7 +5,8 @@
  * when the version moved. The home page model (`HomePage`, what the UI reads) is the document
  * expanded over the copy (common/home-document.ts).
  */
-import Type, { type Static } from 'typebox';
+import * as Type from 'typebox';
+import type { Static } from 'typebox';
 import { Check } from 'typebox/value';
 import { expandHome, StaleCatalogueError } from '../../../common/home-document.ts';
 import type { HomeDocument, HomePage } from '../../../common/protocol/api.ts';

@@ -22,7 +22,7 @@ import { ProgressBar } from '../ui/ProgressBar.tsx';
 import { DeviceChip, LiveIndicator } from '../ui/Shell.tsx';
 import { OfflineBanner, Toasts } from '../ui/Status.tsx';
 import { useRemote } from './remote.ts';
-import { rememberedFocus } from './spatial.ts';
+import { rememberedFocus, rowNeighbour } from './spatial.ts';
 import { TvButton } from './TvButton.tsx';
 import { CardFrame } from '../ui/CardFrame.tsx';
 import { TvCardOptions } from './TvCardOptions.tsx';
@@ -52,6 +52,9 @@ function TvRow({ id, title, hasItems, empty, top = false, children }: { id: stri
     focusable: hasItems,
     saveLastFocusedChild: true,
     trackChildren: true,
+    // One line of cards: left/right by DOM order, nothing measured per press (spatial.ts).
+    measureChildrenLayout: false,
+    nextFocusResolver: rowNeighbour,
   });
   return (
     <section ref={ref} className="tv-section" aria-labelledby={headingId} data-testid={`tv-row-${id}`} data-scroll-top={top || undefined}>

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LibraryFileJob } from '../../../common/ipc.ts';
-import { translator } from '../../../common/i18n/index.ts';
+import { translator } from '../../../common/i18n/bundled.ts';
 import type { PlatformBridge } from '../../../common/platform.ts';
 import { jobLine, libraryBridge } from './LibrarySettings.tsx';
 
