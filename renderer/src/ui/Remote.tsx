@@ -16,7 +16,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { languageName } from '../../../common/i18n/index.ts';
 import type { PresenceSession } from '../../../common/protocol/presence.ts';
-import type { RemoteCommandRequest, RemoteTracks } from '../../../common/protocol/remote.ts';
+import type { RemoteCommandRequest, RemoteTarget, RemoteTracks } from '../../../common/protocol/remote.ts';
 import type { PlayerController } from '../player/controller.ts';
 import { knownLanguage } from '../player/tracks.ts';
 import type { Route, StartIntent } from '../route.ts';
@@ -192,7 +192,6 @@ export function RemotePanel({ item }: { item: NowPlayingItem }) {
 export function PlayOnMenu({ controller, open, setOpen }: { controller: PlayerController; open: boolean; setOpen: (open: boolean) => void }) {
   const rt = useRuntime();
   const t = useT();
-  const targets = useStore(rt.remote, (s) => s.targets);
   const { send, sending } = useRemoteSend();
   useEffect(() => {
     if (open) void rt.remote.getState().loadTargets();
@@ -204,28 +203,43 @@ export function PlayOnMenu({ controller, open, setOpen }: { controller: PlayerCo
         {t('remote.playOn')}
       </button>
       {open && sessionId && (
-        <div className="play-on-menu" role="menu" aria-label={t('remote.playOnTitle')} data-testid="play-on-menu">
-          {targets.length === 0 && <p className="play-on-empty">{t('remote.noTargets')}</p>}
-          {targets.map((target) => (
-            <button
-              key={target.terminalId}
-              type="button"
-              role="menuitem"
-              className="btn btn-ghost"
-              disabled={sending !== null}
-              data-testid="play-on-target"
-              data-terminal-id={target.terminalId}
-              onClick={() => {
-                setOpen(false);
-                send({ sessionId, command: 'play-on', toTerminalId: target.terminalId });
-              }}
-            >
-              <Icon name={target.type} />
-              <span>{t('remote.playOnTo', { terminal: target.name })}</span>
-            </button>
-          ))}
-        </div>
+        <PlayOnTargets
+          className="play-on-menu"
+          testId="play-on"
+          disabled={sending !== null}
+          onPick={(target) => {
+            setOpen(false);
+            send({ sessionId, command: 'play-on', toTerminalId: target.terminalId });
+          }}
+        />
       )}
+    </div>
+  );
+}
+
+/** The "Play on…" menu: this profile's connected terminals (`testId`-menu, `testId`-target). */
+function PlayOnTargets({ className, testId, disabled, onPick }: { className: string; testId: string; disabled: boolean; onPick: (target: RemoteTarget) => void }) {
+  const rt = useRuntime();
+  const t = useT();
+  const targets = useStore(rt.remote, (s) => s.targets);
+  return (
+    <div className={className} role="menu" aria-label={t('remote.playOnTitle')} data-testid={`${testId}-menu`}>
+      {targets.length === 0 && <p className="play-on-empty">{t('remote.noTargets')}</p>}
+      {targets.map((target) => (
+        <button
+          key={target.terminalId}
+          type="button"
+          role="menuitem"
+          className="btn btn-ghost"
+          disabled={disabled}
+          data-testid={`${testId}-target`}
+          data-terminal-id={target.terminalId}
+          onClick={() => onPick(target)}
+        >
+          <Icon name={target.type} />
+          <span>{t('remote.playOnTo', { terminal: target.name })}</span>
+        </button>
+      ))}
     </div>
   );
 }
@@ -254,7 +268,6 @@ export function useCardPlayOn(): { playOn: (programId: string, target: { termina
 export function CardPlayOn({ programId, title }: { programId: string; title: string }) {
   const rt = useRuntime();
   const t = useT();
-  const targets = useStore(rt.remote, (s) => s.targets);
   const { playOn, sending } = useCardPlayOn();
   const [open, setOpen] = useState(false);
   useEffect(() => {
@@ -276,27 +289,15 @@ export function CardPlayOn({ programId, title }: { programId: string; title: str
         <span className="btn-text">{t('remote.playOn')}</span>
       </button>
       {open && (
-        <div className="cw-play-on-menu" role="menu" aria-label={t('remote.playOnTitle')} data-testid="card-play-on-menu">
-          {targets.length === 0 && <p className="play-on-empty">{t('remote.noTargets')}</p>}
-          {targets.map((target) => (
-            <button
-              key={target.terminalId}
-              type="button"
-              role="menuitem"
-              className="btn btn-ghost"
-              disabled={sending !== null}
-              data-testid="card-play-on-target"
-              data-terminal-id={target.terminalId}
-              onClick={() => {
-                setOpen(false);
-                void playOn(programId, target);
-              }}
-            >
-              <Icon name={target.type} />
-              <span>{t('remote.playOnTo', { terminal: target.name })}</span>
-            </button>
-          ))}
-        </div>
+        <PlayOnTargets
+          className="cw-play-on-menu"
+          testId="card-play-on"
+          disabled={sending !== null}
+          onPick={(target) => {
+            setOpen(false);
+            void playOn(programId, target);
+          }}
+        />
       )}
     </>
   );
