@@ -16,7 +16,7 @@ import { cardText, describeBreakpoint } from '../ui/format.ts';
 import { useRemoveFromRow } from '../ui/Home.tsx';
 import { Icon, TerminalIcon } from '../ui/icons.tsx';
 import { navigate } from '../ui/navigation.ts';
-import { useCardPlayOn } from '../ui/Remote.tsx';
+import { useCardPlayOn } from '../ui/remote-hooks.ts';
 import { remotePanel } from './remote-panel.ts';
 import { useRemote } from './remote.ts';
 import { TvButton } from './TvButton.tsx';

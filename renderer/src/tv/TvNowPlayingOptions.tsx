@@ -10,7 +10,7 @@ import { useStore } from 'zustand';
 import { useRuntime, useT } from '../ui/context.tsx';
 import { Icon, TerminalIcon } from '../ui/icons.tsx';
 import type { NowPlayingItem } from '../ui/NowPlaying.tsx';
-import { useRemoteSend } from '../ui/Remote.tsx';
+import { useRemoteSend } from '../ui/remote-hooks.ts';
 import { useRemote } from './remote.ts';
 import { remotePanel } from './remote-panel.ts';
 import { TvButton } from './TvButton.tsx';

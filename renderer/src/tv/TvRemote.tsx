@@ -19,7 +19,7 @@ import { useLanguage, useT } from '../ui/context.tsx';
 import { describeBreakpoint } from '../ui/format.ts';
 import { Icon } from '../ui/icons.tsx';
 import { useNowPlaying, type NowPlayingItem } from '../ui/NowPlaying.tsx';
-import { useRemoteSend, useRemoteTracks, useTrackName } from '../ui/Remote.tsx';
+import { useRemoteSend, useRemoteTracks, useTrackName } from '../ui/remote-hooks.ts';
 import { useRemote } from './remote.ts';
 import { remotePanel, type RemotePanelTarget } from './remote-panel.ts';
 import { createScrubber, SCRUB_COMMIT_MS } from './scrub.ts';
