@@ -6,7 +6,7 @@
  * minified in the script a set-top box must run before its home page is interactive
  * (issue 17's 150 KB budget), and no option of TypeBox leaves them out. The renderer validates
  * only common/protocol's schemas, and those name no format (the server's schema compiler is
- * strict and has no formats, and common/protocol/no-formats.test.ts walks every exported
+ * strict and has no formats, and scripts/protocol-no-formats.test.ts walks every exported
  * schema), so an unknown format is never asked about. The replacement keeps the registry's
  * API (Set/Get/Has/Test/…) with an empty default set: a format someone registers still works,
  * and `Test` of an unregistered one answers true, exactly as TypeBox does.

@@ -13,7 +13,7 @@ import type { ContinueItem } from '../../../common/protocol/api.ts';
 import type { StartIntent } from '../route.ts';
 import { useLanguage, useNow, useRuntime, useT } from '../ui/context.tsx';
 import { cardText, describeBreakpoint } from '../ui/format.ts';
-import { useRemoveFromRow } from '../ui/Home.tsx';
+import { useRemoveFromRow } from '../ui/home-parts.tsx';
 import { Icon, TerminalIcon } from '../ui/icons.tsx';
 import { navigate } from '../ui/navigation.ts';
 import { useCardPlayOn } from '../ui/remote-hooks.ts';

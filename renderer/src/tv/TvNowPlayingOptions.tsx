@@ -9,7 +9,7 @@ import { useEffect, useId } from 'react';
 import { useStore } from 'zustand';
 import { useRuntime, useT } from '../ui/context.tsx';
 import { Icon, TerminalIcon } from '../ui/icons.tsx';
-import type { NowPlayingItem } from '../ui/NowPlaying.tsx';
+import type { NowPlayingItem } from '../ui/now-playing-item.ts';
 import { useRemoteSend } from '../ui/remote-hooks.ts';
 import { useRemote } from './remote.ts';
 import { remotePanel } from './remote-panel.ts';

@@ -18,7 +18,7 @@ import type { RemoteCommandRequest } from '../../../common/protocol/remote.ts';
 import { useLanguage, useT } from '../ui/context.tsx';
 import { describeBreakpoint } from '../ui/format.ts';
 import { Icon } from '../ui/icons.tsx';
-import { useNowPlaying, type NowPlayingItem } from '../ui/NowPlaying.tsx';
+import { useNowPlaying, type NowPlayingItem } from '../ui/now-playing-item.ts';
 import { useRemoteSend, useRemoteTracks, useTrackName } from '../ui/remote-hooks.ts';
 import { useRemote } from './remote.ts';
 import { remotePanel, type RemotePanelTarget } from './remote-panel.ts';

@@ -7,7 +7,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const dir = new URL('./', import.meta.url);
+const dir = new URL('../common/protocol/', import.meta.url);
 const modules = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
 
 /** Paths of `format` keywords under `node` (a property *named* format is not one). */
