@@ -10,6 +10,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import pkg from '../package.json' with { type: 'json' };
 import { precompileMessages } from './vite-precompile-messages.ts';
+import { typeboxWithoutDefaultFormats } from './vite-typebox-formats.ts';
 
 /** Build-time constants (declared in src/vite-env.d.ts); vitest.config.ts defines the same. */
 export const RENDERER_DEFINE = { __APP_VERSION__: JSON.stringify(pkg.version) };
@@ -36,7 +37,7 @@ const shellAssetList = {
 export default defineConfig({
   root,
   base: './',
-  plugins: [precompileMessages(), react(), shellAssetList],
+  plugins: [precompileMessages(), typeboxWithoutDefaultFormats(), react(), shellAssetList],
   define: RENDERER_DEFINE,
   build: {
     outDir: 'dist',

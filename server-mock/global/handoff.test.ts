@@ -8,37 +8,25 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HandoffClaim } from '../../common/protocol/handoff.ts';
 import type { Profile } from '../../common/protocol/profiles.ts';
 import type { PlayResponse } from '../../common/protocol/stream.ts';
-import { DEMO_CATALOG_URL, readCatalogFile } from '../demo/seed.ts';
-import { addTerminal, signUp, startTestServer, type TestServer } from '../testing/harness.ts';
-import { openEventStream, type EventStream } from '../testing/sse-client.ts';
+import type { TestServer } from '../testing/harness.ts';
+import { bearer, startHousehold, type Household, type HouseholdTerminal } from '../testing/household.ts';
 import { sessionOfToken } from './handoff.ts';
 
+let h: Household;
 let s: TestServer;
-let base: string;
 let user: string;
 let userId: string;
-let tv: { id: string; credential: string };
-let phone: { id: string; credential: string };
-let pc: { id: string; credential: string };
-let foreign: { id: string; credential: string };
-const streams: EventStream[] = [];
-const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+let tv: HouseholdTerminal;
+let phone: HouseholdTerminal;
+let pc: HouseholdTerminal;
+let foreign: HouseholdTerminal;
 const PROGRAM = 'harbour-lights';
 
 beforeEach(async () => {
-  s = await startTestServer({ sessionTimeoutSec: 30, heartbeatIntervalSec: 1, reportIntervalSec: 3600, instanceId: 'S1' }, await readCatalogFile(DEMO_CATALOG_URL));
-  base = await s.app.listen({ host: '127.0.0.1', port: 0 });
-  user = await signUp(s.app, 'handoff@example.com');
-  tv = await addTerminal(s.app, user, 'Living-room TV', 'stb');
-  phone = await addTerminal(s.app, user, 'Phone', 'mobile');
-  pc = await addTerminal(s.app, user, 'Laptop', 'pc');
-  foreign = await addTerminal(s.app, await signUp(s.app, 'stranger@example.com'), 'Stranger PC', 'pc');
-  userId = (await s.global.accounts.authenticateTerminal(tv.credential))!.userId;
+  h = await startHousehold({ login: 'handoff@example.com', foreignLogin: 'stranger@example.com' });
+  ({ s, user, userId, tv, phone, pc, foreign } = h);
 });
-afterEach(async () => {
-  for (const st of streams.splice(0)) st.close();
-  await s.close();
-});
+afterEach(() => h.close());
 
 const play = async (credential: string, body: Record<string, unknown> = { breakpoint: { kind: 'offset', offsetMs: 60_000 } }) => {
   const res = await s.app.inject({ method: 'POST', url: '/stream/v1/play', headers: credential ? bearer(credential) : {}, payload: { programId: PROGRAM, ...body } });
@@ -66,8 +54,7 @@ async function tvPlaying(): Promise<PlayResponse> {
 
 describe('continue here', () => {
   it('hands the session over: the point advanced by the clock, A’s token admits B, A is told and its stop is recorded once', async () => {
-    const tvEvents = await openEventStream(base, tv.credential);
-    streams.push(tvEvents);
+    const tvEvents = await h.open(tv.credential);
     const p = await tvPlaying();
     await new Promise((r) => setTimeout(r, 700));
     const res = await claim(phone.credential, p.sessionId);
@@ -113,8 +100,7 @@ describe('continue here', () => {
   });
 
   it('take it back at once: no ping-pong, one record per terminal', async () => {
-    const phoneEvents = await openEventStream(base, phone.credential);
-    streams.push(phoneEvents);
+    const phoneEvents = await h.open(phone.credential);
     const a = await tvPlaying();
     const c1 = (await claim(phone.credential, a.sessionId)).json<HandoffClaim>();
     const b = await play(phone.credential, { playToken: c1.playToken, handoff: true, breakpoint: c1.point });
@@ -147,8 +133,7 @@ describe('continue here', () => {
     const phoneOffset = offsetOf((await recordOf(phone.id))?.breakpoint);
     expect(phoneOffset).toBe(130_000);
     // Back online: the push stream replays the handoff …
-    const tvEvents = await openEventStream(base, tv.credential);
-    streams.push(tvEvents);
+    const tvEvents = await h.open(tv.credential);
     expect((await tvEvents.next((e) => e.type === 'handoff')).event).toMatchObject({ sessionId: a.sessionId, toTerminalId: phone.id });
     // … and its outbox, uploaded now (later positions observed while offline), is stale.
     const sync = await s.app.inject({
@@ -218,8 +203,7 @@ describe('continue here: the play/pause state', () => {
 
 describe('continue here: refusals', () => {
   it('bad input, unknown, own, foreign and unauthenticated claims get stable codes and change nothing', async () => {
-    const foreignEvents = await openEventStream(base, foreign.credential);
-    streams.push(foreignEvents);
+    const foreignEvents = await h.open(foreign.credential);
     const p = await tvPlaying();
     const post = (payload: unknown, headers: Record<string, string> = bearer(phone.credential)) =>
       s.app.inject({ method: 'POST', url: '/api/v1/handoff/claim', headers, payload: payload as object });

@@ -12,40 +12,26 @@ import type { PushEvent } from '../../common/protocol/api.ts';
 import type { Profile } from '../../common/protocol/profiles.ts';
 import type { RemoteCommandEvent } from '../../common/protocol/remote.ts';
 import type { PlayResponse } from '../../common/protocol/stream.ts';
-import { DEMO_CATALOG_URL, readCatalogFile } from '../demo/seed.ts';
-import { addTerminal, signUp, startTestServer, type TestServer } from '../testing/harness.ts';
-import { openEventStream, type EventStream } from '../testing/sse-client.ts';
+import type { TestServer } from '../testing/harness.ts';
+import { bearer, startHousehold, type Household, type HouseholdTerminal } from '../testing/household.ts';
+import type { EventStream } from '../testing/sse-client.ts';
 
+let h: Household;
 let s: TestServer;
-let base: string;
 let user: string;
-let tv: { id: string; credential: string };
-let pc: { id: string; credential: string };
-let phone: { id: string; credential: string };
-let foreign: { id: string; credential: string };
-const streams: EventStream[] = [];
-const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+let tv: HouseholdTerminal;
+let phone: HouseholdTerminal;
+let pc: HouseholdTerminal;
+let foreign: HouseholdTerminal;
 const PROGRAM = 'harbour-lights';
 
 beforeEach(async () => {
-  s = await startTestServer({ sessionTimeoutSec: 30, heartbeatIntervalSec: 1, reportIntervalSec: 3600, instanceId: 'S1' }, await readCatalogFile(DEMO_CATALOG_URL));
-  base = await s.app.listen({ host: '127.0.0.1', port: 0 });
-  user = await signUp(s.app, 'play-on-card@example.com');
-  tv = await addTerminal(s.app, user, 'Living-room TV', 'stb');
-  pc = await addTerminal(s.app, user, 'Study PC', 'pc');
-  phone = await addTerminal(s.app, user, 'Phone', 'mobile');
-  foreign = await addTerminal(s.app, await signUp(s.app, 'stranger-card@example.com'), 'Stranger TV', 'stb');
+  h = await startHousehold({ login: 'play-on-card@example.com', foreignLogin: 'stranger-card@example.com', pcName: 'Study PC', foreign: { name: 'Stranger TV', type: 'stb' } });
+  ({ s, user, tv, phone, pc, foreign } = h);
 });
-afterEach(async () => {
-  for (const st of streams.splice(0)) st.close();
-  await s.close();
-});
+afterEach(() => h.close());
 
-const open = async (credential: string) => {
-  const st = await openEventStream(base, credential);
-  streams.push(st);
-  return st;
-};
+const open = (credential: string) => h.open(credential);
 /** `credential`'s terminal watched `programId` to `offsetMs` (a real play session and heartbeat, reported to global). */
 async function watched(credential: string, offsetMs: number, programId = PROGRAM): Promise<void> {
   const res = await s.app.inject({ method: 'POST', url: '/stream/v1/play', headers: bearer(credential), payload: { programId, breakpoint: { kind: 'offset', offsetMs: 0 } } });

@@ -10,7 +10,7 @@ import { useId, useState } from 'react';
 import { useT } from '../ui/context.tsx';
 import { useContinueHere } from '../ui/HandedOff.tsx';
 import { TerminalIcon } from '../ui/icons.tsx';
-import { nowPlayingData, useNowPlaying, type NowPlayingItem } from '../ui/NowPlaying.tsx';
+import { nowPlayingData, useNowPlaying, type NowPlayingItem } from '../ui/now-playing-item.ts';
 import { useRemote } from './remote.ts';
 import { TvButton } from './TvButton.tsx';
 import { TvNowPlayingOptions } from './TvNowPlayingOptions.tsx';

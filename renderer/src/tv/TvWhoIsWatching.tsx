@@ -12,7 +12,7 @@ import { useStore } from 'zustand';
 import type { Profile } from '../../../common/protocol/profiles.ts';
 import { useRuntime, useT } from '../ui/context.tsx';
 import { Icon } from '../ui/icons.tsx';
-import { initial, pinErrorText } from '../ui/WhoIsWatching.tsx';
+import { initial, pinErrorText } from '../ui/profile-text.ts';
 import { useRemote } from './remote.ts';
 import { TvButton } from './TvButton.tsx';
 import { TvPinPad } from './TvPinPad.tsx';

@@ -9,7 +9,7 @@ import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import type { PlayerController } from '../player/controller.ts';
 import { useRuntime, useT } from '../ui/context.tsx';
-import { useRemoteSend } from '../ui/Remote.tsx';
+import { useRemoteSend } from '../ui/remote-hooks.ts';
 import type { MenuSection } from '../ui/TrackMenu.tsx';
 
 /** The key of the item shown when no other terminal is connected. */

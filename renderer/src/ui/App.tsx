@@ -13,7 +13,7 @@ import { prefetchShaka } from '../player/shaka.ts';
 import { NameTerminal, SignIn } from './Auth.tsx';
 import { useLanguage, useRuntime, useT } from './context.tsx';
 import { useRoute } from './navigation.ts';
-import { useRemoteFollow } from './Remote.tsx';
+import { useRemoteFollow } from './remote-hooks.ts';
 import { playerKey } from '../route.ts';
 import { Toasts } from './Status.tsx';
 

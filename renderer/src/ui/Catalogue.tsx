@@ -12,21 +12,7 @@ import { Icon } from './icons.tsx';
 import { navigate } from './navigation.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { Artwork } from './Artwork.tsx';
-
-/** A programme's badges: live, watched (tiles on every interface). */
-export function ProgramBadges({ live, watched, checkSize = 14 }: { live: boolean; watched: boolean; checkSize?: number }) {
-  const t = useT();
-  return (
-    <>
-      {live && <span className="badge badge-live">{t('tile.live')}</span>}
-      {watched && (
-        <span className="badge badge-watched">
-          <Icon name="check" size={checkSize} /> {t('tile.watched')}
-        </span>
-      )}
-    </>
-  );
-}
+import { ProgramBadges } from './ProgramBadges.tsx';
 
 /** One catalogue tile. */
 function Tile({ program, progress, inRow }: { program: Program; progress: HomePage['progress'][number] | undefined; inRow: boolean }) {

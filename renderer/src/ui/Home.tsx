@@ -2,57 +2,12 @@
  * Home: Continue watching (live: another terminal's stop appears without a reload) and the
  * catalogue, from the portal's home page model. Offline it shows the cached page and says so.
  */
-import type { ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { ContinueCard } from './ContinueCard.tsx';
 import { NowPlayingRow } from './NowPlaying.tsx';
 import { Catalogue } from './Catalogue.tsx';
 import { useRuntime, useT } from './context.tsx';
-import { Icon } from './icons.tsx';
-import { errorText } from './Auth.tsx';
-
-/**
- * Home before a page is there: while loading, `skeleton` (the interface's grey cards, in the
- * page's own layout, so nothing jumps when the page arrives); on failure why, with `retry` (the
- * interface's own button). Desktop and TV.
- */
-export function HomeWithoutPage({ className, iconSize, skeleton, children: retry }: { className: string; iconSize: number; skeleton: ReactNode; children: ReactNode }) {
-  const rt = useRuntime();
-  const t = useT();
-  const status = useStore(rt.home, (s) => s.status);
-  const error = useStore(rt.home, (s) => s.error);
-  return status === 'error' ? (
-    <div className={className} role="alert">
-      <Icon name="alert" size={iconSize} />
-      <p>{t('home.error')}</p>
-      {error && <p className="muted">{errorText(error, t)}</p>}
-      {retry}
-    </div>
-  ) : (
-    <div aria-busy="true" data-testid="home-skeleton">
-      <p className="sr-only" role="status">
-        {t('home.loading')}
-      </p>
-      {skeleton}
-    </div>
-  );
-}
-
-/** `n` placeholder items (`<li>`s) for a row or grid while home loads. */
-export function SkeletonItems({ n, className, lines = 2 }: { n: number; className: string; lines?: number }) {
-  return (
-    <>
-      {Array.from({ length: n }, (_, i) => (
-        <li key={i} className={`${className} skeleton-item`} aria-hidden="true">
-          <span className="skeleton skeleton-art" />
-          {Array.from({ length: lines }, (_, j) => (
-            <span key={j} className={`skeleton skeleton-line${j === 0 ? ' skeleton-title' : ''}`} />
-          ))}
-        </li>
-      ))}
-    </>
-  );
-}
+import { HomeWithoutPage, SkeletonItems, useRemoveFromRow } from './home-parts.tsx';
 
 /** The desktop home's skeleton: the two sections with grey cards and tiles. */
 function DesktopSkeleton() {
@@ -77,16 +32,6 @@ function DesktopSkeleton() {
       </section>
     </div>
   );
-}
-
-/** "Remove from row", with its toast (done or failed); resolves to whether it was removed. */
-export function useRemoveFromRow(): (programId: string, title: string) => Promise<boolean> {
-  const rt = useRuntime();
-  return async (programId, title) => {
-    const ok = await rt.home.getState().remove(programId);
-    rt.toasts.getState().show(ok ? 'card.removed' : 'card.removeFailed', { params: { title }, tone: ok ? 'info' : 'error' });
-    return ok;
-  };
 }
 
 /** The home screen. */

@@ -12,7 +12,7 @@ import { codeOf, type ClientErrorCode } from '../api/http.ts';
 import { errorText } from './Auth.tsx';
 import { useRuntime, useT } from './context.tsx';
 import { Icon } from './icons.tsx';
-import { initial } from './WhoIsWatching.tsx';
+import { initial } from './profile-text.ts';
 
 const LIMITS = [0, 6, 12, 16, 18] as const;
 

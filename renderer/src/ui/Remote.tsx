@@ -8,73 +8,22 @@
  * - `CardPlayOn` on a Continue-watching card (nothing plays it): the same list; picking one starts
  *   the programme there at this profile's point (global picks it) — "Playing on …", and its
  *   now-playing card, with a remote, appears here as soon as it plays;
- * - `useRemoteFollow` (in App): what this terminal was told to do that changes the screen —
- *   open a viewing played on it, leave a viewing stopped from elsewhere.
+ * The hooks (sending, tracks, a card's Play on, following what this terminal was told) are in
+ * remote-hooks.ts, shared with the TV.
  * A refusal is said in a toast.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
-import { languageName } from '../../../common/i18n/index.ts';
 import type { PresenceSession } from '../../../common/protocol/presence.ts';
-import type { RemoteCommandRequest, RemoteTracks } from '../../../common/protocol/remote.ts';
+import type { RemoteCommandRequest, RemoteTarget } from '../../../common/protocol/remote.ts';
 import type { PlayerController } from '../player/controller.ts';
-import { knownLanguage } from '../player/tracks.ts';
-import type { Route, StartIntent } from '../route.ts';
-import { useLanguage, useRuntime, useT } from './context.tsx';
+import { useRuntime, useT } from './context.tsx';
 import { Icon } from './icons.tsx';
-import { goHome, navigate } from './navigation.ts';
 import type { NowPlayingItem } from './now-playing-item.ts';
-
-/** How many times a panel asks a terminal for its tracks before it has them. */
-const MAX_TRACK_ASKS = 6;
+import { useCardPlayOn, useRemoteSend, useRemoteTracks, useTrackName } from './remote-hooks.ts';
 
 /** The remote's seek step (as the player's own ±10 s). */
 const STEP_MS = 10_000;
-
-/** Send a remote command; a refusal becomes a toast. */
-export function useRemoteSend(): { send: (request: RemoteCommandRequest) => void; sending: string | null } {
-  const rt = useRuntime();
-  const sending = useStore(rt.remote, (s) => s.sending);
-  const send = useCallback(
-    (request: RemoteCommandRequest) => {
-      void rt.remote.getState().send(request).then((r) => {
-        // ICU select keys cannot hold a hyphen: `not-playing` is said as `not_playing`.
-        if (!r.ok) rt.toasts.getState().show('remote.error', { params: { code: r.code, reason: (r.reason ?? 'other').replace('-', '_') }, tone: 'error' });
-      });
-    },
-    [rt],
-  );
-  return { send, sending };
-}
-
-/**
- * The tracks of the session `session` as its terminal last answered (null until it did). Asked
- * (`status`) when a panel opens once the viewing has started there, and with the next few
- * heartbeats until the terminal has loaded its tracks; then each command's answer keeps them current.
- */
-export function useRemoteTracks(session: PresenceSession): RemoteTracks | null {
-  const rt = useRuntime();
-  const tracks = useStore(rt.remote, (s) => s.tracks[session.sessionId] ?? null);
-  const known = tracks !== null && (tracks.audio.length > 0 || tracks.subtitles.length > 0);
-  const again = known ? 0 : session.at;
-  const starting = session.starting === true;
-  // A programme with no tagged tracks at all never becomes "known": ask a few times, not forever.
-  const asked = useRef(0);
-  useEffect(() => {
-    // A viewing still starting has no tracks loaded yet (and may not know its session).
-    if (starting || asked.current >= MAX_TRACK_ASKS) return;
-    asked.current += 1;
-    void rt.remote.getState().refreshTracks(session.sessionId);
-  }, [rt, session.sessionId, starting, again]);
-  return tracks;
-}
-
-/** A track's language for people (an undetermined one: "Unknown"). */
-export function useTrackName(): (tag: string) => string {
-  const t = useT();
-  const lang = useLanguage();
-  return (tag) => (knownLanguage(tag) ? languageName(tag, lang) : t('player.language.unknown'));
-}
 
 /** The value of the subtitle picker's "Off" (no language tag has this shape). */
 const OFF = 'off';
@@ -192,7 +141,6 @@ export function RemotePanel({ item }: { item: NowPlayingItem }) {
 export function PlayOnMenu({ controller, open, setOpen }: { controller: PlayerController; open: boolean; setOpen: (open: boolean) => void }) {
   const rt = useRuntime();
   const t = useT();
-  const targets = useStore(rt.remote, (s) => s.targets);
   const { send, sending } = useRemoteSend();
   useEffect(() => {
     if (open) void rt.remote.getState().loadTargets();
@@ -204,57 +152,51 @@ export function PlayOnMenu({ controller, open, setOpen }: { controller: PlayerCo
         {t('remote.playOn')}
       </button>
       {open && sessionId && (
-        <div className="play-on-menu" role="menu" aria-label={t('remote.playOnTitle')} data-testid="play-on-menu">
-          {targets.length === 0 && <p className="play-on-empty">{t('remote.noTargets')}</p>}
-          {targets.map((target) => (
-            <button
-              key={target.terminalId}
-              type="button"
-              role="menuitem"
-              className="btn btn-ghost"
-              disabled={sending !== null}
-              data-testid="play-on-target"
-              data-terminal-id={target.terminalId}
-              onClick={() => {
-                setOpen(false);
-                send({ sessionId, command: 'play-on', toTerminalId: target.terminalId });
-              }}
-            >
-              <Icon name={target.type} />
-              <span>{t('remote.playOnTo', { terminal: target.name })}</span>
-            </button>
-          ))}
-        </div>
+        <PlayOnTargets
+          className="play-on-menu"
+          testId="play-on"
+          disabled={sending !== null}
+          onPick={(target) => {
+            setOpen(false);
+            send({ sessionId, command: 'play-on', toTerminalId: target.terminalId });
+          }}
+        />
       )}
     </div>
   );
 }
 
-/**
- * A card's "Play on ▸" (nothing plays it): start the programme on `toTerminalId` at this
- * profile's point; "Playing on …" when it started there, the refusal in a toast otherwise.
- * Resolves to whether it started.
- */
-export function useCardPlayOn(): { playOn: (programId: string, target: { terminalId: string; name: string }) => Promise<boolean>; sending: string | null } {
+/** The "Play on…" menu: this profile's connected terminals (`testId`-menu, `testId`-target). */
+function PlayOnTargets({ className, testId, disabled, onPick }: { className: string; testId: string; disabled: boolean; onPick: (target: RemoteTarget) => void }) {
   const rt = useRuntime();
-  const sending = useStore(rt.remote, (s) => s.sending);
-  const playOn = useCallback(
-    async (programId: string, target: { terminalId: string; name: string }) => {
-      const r = await rt.remote.getState().playProgramOn(programId, target.terminalId);
-      if (r.ok) rt.toasts.getState().show('remote.playingOn', { params: { terminal: target.name }, tone: 'success' });
-      else rt.toasts.getState().show('remote.playOnError', { params: { code: r.code, reason: (r.reason ?? 'other').replace('-', '_') }, tone: 'error' });
-      return r.ok;
-    },
-    [rt],
+  const t = useT();
+  const targets = useStore(rt.remote, (s) => s.targets);
+  return (
+    <div className={className} role="menu" aria-label={t('remote.playOnTitle')} data-testid={`${testId}-menu`}>
+      {targets.length === 0 && <p className="play-on-empty">{t('remote.noTargets')}</p>}
+      {targets.map((target) => (
+        <button
+          key={target.terminalId}
+          type="button"
+          role="menuitem"
+          className="btn btn-ghost"
+          disabled={disabled}
+          data-testid={`${testId}-target`}
+          data-terminal-id={target.terminalId}
+          onClick={() => onPick(target)}
+        >
+          <Icon name={target.type} />
+          <span>{t('remote.playOnTo', { terminal: target.name })}</span>
+        </button>
+      ))}
+    </div>
   );
-  return { playOn, sending };
 }
 
 /** "Play on…" on a Continue-watching card: the connected terminals of this profile. */
 export function CardPlayOn({ programId, title }: { programId: string; title: string }) {
   const rt = useRuntime();
   const t = useT();
-  const targets = useStore(rt.remote, (s) => s.targets);
   const { playOn, sending } = useCardPlayOn();
   const [open, setOpen] = useState(false);
   useEffect(() => {
@@ -276,46 +218,16 @@ export function CardPlayOn({ programId, title }: { programId: string; title: str
         <span className="btn-text">{t('remote.playOn')}</span>
       </button>
       {open && (
-        <div className="cw-play-on-menu" role="menu" aria-label={t('remote.playOnTitle')} data-testid="card-play-on-menu">
-          {targets.length === 0 && <p className="play-on-empty">{t('remote.noTargets')}</p>}
-          {targets.map((target) => (
-            <button
-              key={target.terminalId}
-              type="button"
-              role="menuitem"
-              className="btn btn-ghost"
-              disabled={sending !== null}
-              data-testid="card-play-on-target"
-              data-terminal-id={target.terminalId}
-              onClick={() => {
-                setOpen(false);
-                void playOn(programId, target);
-              }}
-            >
-              <Icon name={target.type} />
-              <span>{t('remote.playOnTo', { terminal: target.name })}</span>
-            </button>
-          ))}
-        </div>
+        <PlayOnTargets
+          className="cw-play-on-menu"
+          testId="card-play-on"
+          disabled={sending !== null}
+          onPick={(target) => {
+            setOpen(false);
+            void playOn(programId, target);
+          }}
+        />
       )}
     </>
   );
-}
-
-/** Follow what this terminal was told from elsewhere: open a Play on, leave a stopped viewing. */
-export function useRemoteFollow(route: Route): void {
-  const rt = useRuntime();
-  const playOn = useStore(rt.remote, (s) => s.playOn);
-  const stopped = useStore(rt.remote, (s) => s.stopped);
-  useEffect(() => {
-    if (!playOn) return;
-    rt.remote.getState().clearPlayOn();
-    const start: StartIntent = 'sessionId' in playOn ? { kind: 'handoff', sessionId: playOn.sessionId } : { kind: 'remote', commandId: playOn.commandId };
-    navigate({ name: 'watch', programId: playOn.programId, start });
-  }, [playOn, rt]);
-  useEffect(() => {
-    if (!stopped) return;
-    rt.remote.setState({ stopped: null });
-    if (route.name === 'watch') goHome();
-  }, [stopped, rt]);
 }

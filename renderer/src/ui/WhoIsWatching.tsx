@@ -6,24 +6,9 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import type { Profile } from '../../../common/protocol/profiles.ts';
-import type { Translate } from '../../../common/i18n/index.ts';
-import type { ClientErrorCode } from '../api/http.ts';
-import type { PinErrorDetail } from '../stores/profiles.ts';
-import { errorText } from './Auth.tsx';
 import { useRuntime, useT } from './context.tsx';
 import { Icon } from './icons.tsx';
-
-/** The first letter of a name, for its avatar. */
-export function initial(name: string): string {
-  return [...name.trim()][0]?.toUpperCase() ?? '?';
-}
-
-/** A PIN refusal explained: tries left before the lock, or how long it lasts. */
-export function pinErrorText(error: ClientErrorCode, detail: PinErrorDetail | null, t: Translate): string {
-  if (error === 'PIN_WRONG' && detail?.attemptsLeft !== undefined) return t('profiles.pin.wrongLeft', { count: detail.attemptsLeft });
-  if (error === 'PIN_LOCKED' && detail?.retryAfterSec !== undefined) return t('profiles.pin.lockedFor', { minutes: Math.max(1, Math.ceil(detail.retryAfterSec / 60)) });
-  return errorText(error, t);
-}
+import { initial, pinErrorText } from './profile-text.ts';
 
 /** The picker dialog. */
 export function WhoIsWatching() {
