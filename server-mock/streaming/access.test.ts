@@ -168,6 +168,8 @@ describe('play sessions', () => {
     const p = (await play({ programId: 'harbour-lights' }, tv.credential)).json<PlayResponse>();
     await beat(p, { position: { kind: 'offset', offsetMs: 40_000 }, seq: 1 }); // first heartbeat is reported
     await beat(p, { position: { kind: 'offset', offsetMs: 45_000 }, seq: 2 }); // coalesced: not yet reported
+    // A heartbeat is answered once its report is stored in the outbox; delivery to global follows.
+    await s.app.streaming?.reporter.flush();
     expect((await historyOf(tv.id))[0]?.breakpoint).toEqual({ kind: 'offset', offsetMs: 40_000 });
     // No stop: the terminal crashed. Within timeout (2 s) + a sweep, global has 45 s.
     await waitFor(async () => (await historyOf(tv.id))[0]?.seq === 2, 5_000);
