@@ -133,7 +133,15 @@ export class Library extends EventEmitter<{ progress: [JobProgress]; changed: []
     const requeued = lib.db.requeueInterrupted(Date.now());
     if (requeued > 0) lib.log.info({ requeued }, 'library: resuming interrupted jobs');
     for (const name of await readdir(o.mediaDir)) {
-      if (name.startsWith('.tmp-') || name.startsWith('.old-')) await rm(path.join(o.mediaDir, name), { recursive: true, force: true });
+      if (!name.startsWith('.tmp-') && !name.startsWith('.old-')) continue;
+      // A packager of the killed process (ffmpeg outlives a kill -9 of its parent) may still be
+      // writing there: retry (ENOTEMPTY while files appear), and never fail the start over a
+      // leftover — it is never served (dotted name) and the next start tries again.
+      try {
+        await rm(path.join(o.mediaDir, name), { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      } catch (err) {
+        lib.log.warn({ err, dir: name }, 'library: could not remove a leftover of an interrupted job yet');
+      }
     }
     return lib;
   }
