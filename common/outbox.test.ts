@@ -374,6 +374,86 @@ describe('Outbox races and batched appends', () => {
   });
 });
 
+describe('Outbox.settled (wait for the receiver, not only for the write)', () => {
+  it('resolves once every item enqueued before it was accepted — not before, and not for later items', async () => {
+    const answers: ((o: SendOutcome) => void)[] = [];
+    const sent: string[][] = [];
+    const outbox = new Outbox<string>({
+      storage: new BatchStorage<string>(),
+      batchAppends: (fn) => setImmediate(fn),
+      send: (items) => (sent.push([...items]), new Promise((resolve) => answers.push(resolve))),
+    });
+    await outbox.enqueue('a');
+    let done = false;
+    const settled = outbox.settled().then(() => (done = true));
+    await settle();
+    expect(sent).toEqual([['a']]);
+    expect(done).toBe(false);
+    // An item enqueued after the call is not waited for.
+    const later = outbox.enqueue('b');
+    answers.shift()?.({ kind: 'ok' });
+    await settled;
+    await later;
+    expect(done).toBe(true);
+    expect(outbox.pending).toBe(1);
+    answers.shift()?.({ kind: 'ok' });
+    await outbox.flush();
+  });
+
+  it('waits for an item still being written (a batched append not yet stored)', async () => {
+    const storage = new BatchStorage<string>();
+    let release = () => {};
+    storage.gate = new Promise<void>((r) => (release = r));
+    const sent: string[] = [];
+    const outbox = new Outbox<string>({ storage, batchAppends: (fn) => setImmediate(fn), send: async (items) => (sent.push(...items), { kind: 'ok' }) });
+    const stored = outbox.enqueue('a');
+    await Promise.resolve();
+    let done = false;
+    const settled = outbox.settled().then(() => (done = true));
+    await settle();
+    expect(done).toBe(false);
+    release();
+    storage.gate = null;
+    await stored;
+    await settled;
+    expect(sent).toEqual(['a']);
+  });
+
+  it('a failed send ends the wait (the receiver is down) and keeps the backoff; the item stays queued', async () => {
+    const t = manualTimers();
+    let sends = 0;
+    const outbox = new Outbox<string>({
+      storage: new MemoryOutboxStorage(),
+      setTimer: t.setTimer,
+      clearTimer: t.clearTimer,
+      send: async () => (sends++, { kind: 'retry', reason: 'offline' }),
+    });
+    await outbox.enqueue('a');
+    await outbox.settled();
+    expect(outbox.pending).toBe(1);
+    expect(t.timers.length).toBe(1);
+    // While the retry waits, the receiver is known to be down: nothing to wait for, nothing forced.
+    await outbox.settled();
+    await outbox.settled();
+    expect(sends).toBe(1);
+    expect(t.timers.length).toBe(1);
+    expect(outbox.pending).toBe(1);
+  });
+
+  it('resolves at once with nothing queued, on a refusal for good, and on destroy', async () => {
+    await new Outbox<string>({ storage: new MemoryOutboxStorage(), send: async () => ({ kind: 'ok' }) }).settled();
+    const refused = new Outbox<string>({ storage: new MemoryOutboxStorage(), send: async () => ({ kind: 'rejected', indexes: [0], reason: '422' }) });
+    await refused.enqueue('bad');
+    await refused.settled();
+    expect(refused.pending).toBe(0);
+    const hanging = new Outbox<string>({ storage: new MemoryOutboxStorage(), send: () => new Promise(() => {}) });
+    await hanging.enqueue('x');
+    const waiting = hanging.settled();
+    hanging.destroy();
+    await waiting;
+  });
+});
+
 describe('outcomeOfFailure (the one refusal policy of every outbox)', () => {
   it.each([
     [{ status: null }, 'retry'],

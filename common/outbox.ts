@@ -109,6 +109,12 @@ export type OutboxEvent<T> =
   | { type: 'dropped'; items: T[]; reason: string }
   | { type: 'retry'; inMs: number; reason: string; pending: number };
 
+/** A `settled()` caller: waits until no item up to `upTo` is left, or a send failed. */
+interface SettleWaiter {
+  upTo: number;
+  resolve: () => void;
+}
+
 /** A persistent, ordered, retrying queue. */
 export class Outbox<T> {
   readonly #o: Required<Omit<OutboxOptions<T>, 'onEvent' | 'batchAppends'>> & Pick<OutboxOptions<T>, 'onEvent' | 'batchAppends'>;
@@ -128,6 +134,9 @@ export class Outbox<T> {
   #toAppend: { entry: OutboxEntry<T>; resolve: () => void; reject: (err: unknown) => void }[] = [];
   #appendScheduled = false;
   #appending: Promise<void> = Promise.resolve();
+  /** Seqs enqueued but not yet stored (their append is scheduled or being written). */
+  #unstored = new Set<number>();
+  #settleWaiters: SettleWaiter[] = [];
 
   constructor(options: OutboxOptions<T>) {
     this.#o = {
@@ -161,6 +170,7 @@ export class Outbox<T> {
     await this.#loaded;
     const entry = { seq: this.#nextSeq++, item };
     const { storage, batchAppends } = this.#o;
+    this.#unstored.add(entry.seq);
     if (batchAppends && storage.appendMany) {
       await new Promise<void>((resolve, reject) => {
         this.#toAppend.push({ entry, resolve, reject });
@@ -170,7 +180,14 @@ export class Outbox<T> {
       });
       return;
     }
-    await storage.append(entry);
+    try {
+      await storage.append(entry);
+    } catch (err) {
+      this.#unstored.delete(entry.seq);
+      this.#checkSettled();
+      throw err;
+    }
+    this.#unstored.delete(entry.seq);
     // Only a stored entry is ever sent (so never removed before it was written, nor sent when
     // its write failed), and in seq order even when two appends finish out of order.
     this.#insertStored([entry]);
@@ -188,9 +205,12 @@ export class Outbox<T> {
       try {
         await append(batch.map((b) => b.entry));
       } catch (err) {
+        for (const b of batch) this.#unstored.delete(b.entry.seq);
         for (const b of batch) b.reject(err);
+        this.#checkSettled();
         return;
       }
+      for (const b of batch) this.#unstored.delete(b.entry.seq);
       this.#insertStored(batch.map((b) => b.entry));
       // The send starts before the callers hear "stored", as with one append per item.
       void this.#flush(false);
@@ -213,6 +233,42 @@ export class Outbox<T> {
    */
   flush(): Promise<void> {
     return this.#flush(true);
+  }
+
+  /**
+   * Wait until every item enqueued before this call has left the outbox (accepted, or refused
+   * for good), or a send failed or had failed and will be retried later (the receiver is
+   * unreachable: there is nothing to wait for), or the outbox was destroyed. Never rejects, never forces a send
+   * (a retry's backoff is kept). Used where a caller wants "the receiver has it" when that is
+   * quick — the streaming cluster's stop answer — and "it is stored" otherwise.
+   */
+  async settled(): Promise<void> {
+    // After the load, like enqueue: an enqueue called before this call has its seq by then
+    // (its continuation on the same promise runs first).
+    await this.#loaded;
+    const upTo = this.#nextSeq - 1;
+    // A retry is scheduled: the receiver is known to be unreachable, nothing to wait for.
+    if (this.#destroyed || this.#timer !== null || !this.#holdsUpTo(upTo)) return;
+    await new Promise<void>((resolve) => this.#settleWaiters.push({ upTo, resolve }));
+  }
+
+  /** True while an item with seq ≤ `upTo` is stored or being stored. */
+  #holdsUpTo(upTo: number): boolean {
+    const first = this.#entries[0];
+    if (first && first.seq <= upTo) return true;
+    for (const s of this.#unstored) if (s <= upTo) return true;
+    return false;
+  }
+
+  /** Release the `settled()` waiters that are done (`all`: every one, a send failed). */
+  #checkSettled(all = false): void {
+    if (this.#settleWaiters.length === 0) return;
+    const keep: SettleWaiter[] = [];
+    for (const w of this.#settleWaiters) {
+      if (all || this.#destroyed || !this.#holdsUpTo(w.upTo)) w.resolve();
+      else keep.push(w);
+    }
+    this.#settleWaiters = keep;
   }
 
   /** `forced`: a caller's flush; otherwise an enqueue's or a retry timer's, which a failure ends. */
@@ -259,6 +315,7 @@ export class Outbox<T> {
     this.#destroyed = true;
     if (this.#timer !== null) this.#o.clearTimer(this.#timer);
     this.#timer = null;
+    this.#checkSettled(true);
   }
 
   async #drain(): Promise<void> {
@@ -296,10 +353,12 @@ export class Outbox<T> {
       this.#entries = this.#entries.filter((e) => !removed.has(e.seq));
       if (outcome.kind === 'rejected') this.#o.onEvent?.({ type: 'dropped', items: done.map((e) => e.item), reason: outcome.reason });
       else this.#o.onEvent?.({ type: 'sent', count: done.length });
+      this.#checkSettled();
     }
   }
 
   #scheduleRetry(reason: string): void {
+    this.#checkSettled(true);
     this.#failures++;
     const inMs = Math.min(this.#o.retryMaxMs, this.#o.retryBaseMs * 2 ** (this.#failures - 1));
     this.#o.onEvent?.({ type: 'retry', inMs, reason, pending: this.#entries.length });

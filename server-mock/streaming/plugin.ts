@@ -49,6 +49,12 @@ export interface StreamingPluginOptions {
   revocations: RevocationSource;
 }
 
+/**
+ * The longest a stop's answer waits for its report to reach global (in-process it takes
+ * microseconds, over HTTP a round trip; a global outage ends the wait at the failed send).
+ */
+const STOP_SETTLE_MAX_MS = 1_500;
+
 /** Timeshift window of a live folder the catalogue has not described (yet). */
 const DEFAULT_TIMESHIFT_SEC = 1800;
 
@@ -105,6 +111,7 @@ export const streamingPlugin: FastifyPluginAsyncTypebox<StreamingPluginOptions> 
     liveStart: liveStartResolver(config.mediaDir, config.instanceId),
     media: mediaChecker({ roots: mediaRootsOf(config), probeToken: probeTokens(tokenKey, config.instanceId) }),
     revocations,
+    reportsSettled: () => state.reporter.settled(STOP_SETTLE_MAX_MS),
   });
   // A revoked terminal's (or account's) sessions end the moment the revocation is heard.
   const unsubscribeRevocations = revocations.subscribe((entries) => {

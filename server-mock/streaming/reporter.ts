@@ -161,6 +161,21 @@ export class Reporter {
     return this.#outbox.pending;
   }
 
+  /**
+   * Wait (at most `maxWaitMs`) until every report queued so far has reached global, or global
+   * turned out unreachable. The stop's answer waits for it, so a terminal that stopped and
+   * then reads its home page (or any other terminal of the account) finds the stop there: read
+   * your own write, without making a stop depend on global being up.
+   */
+  settled(maxWaitMs: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, maxWaitMs);
+      timer.unref?.();
+    });
+    return Promise.race([this.#outbox.settled(), timeout]).finally(() => clearTimeout(timer));
+  }
+
   /** Try to send now. */
   flush(): Promise<void> {
     return this.#outbox.flush();

@@ -54,6 +54,11 @@ export interface AccessRoutesOptions {
   media?: MediaChecker;
   /** Revoked terminals and accounts: their tokens admit nothing and renew nothing. */
   revocations: RevocationSource;
+  /**
+   * Awaited before a stop is answered: the cluster's reports reaching global (bounded; see
+   * Reporter.settled). Absent: the stop is answered once its report is stored.
+   */
+  reportsSettled?: () => Promise<void>;
   now?: () => number;
 }
 
@@ -308,6 +313,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         // An out-of-order stop still ends the session; the last good position stands.
         s.closedAt = now();
       }
+      await o.reportsSettled?.();
       return { breakpoint: s.position, result };
     },
   );
