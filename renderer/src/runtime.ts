@@ -16,6 +16,7 @@ import { createApi, type Api } from './api/http.ts';
 import { translate } from '../../common/i18n/index.ts';
 import { createReportOutbox, type ReportQueue } from './outbox.ts';
 import { createPlayerController, type PlayerController } from './player/controller.ts';
+import type { StopPoint } from './player/reporter.ts';
 import { createJournal, recoverJournal, type Journal } from './player/journal.ts';
 import { shakaEngines } from './player/shaka.ts';
 import { pageOptions, type PageOptions } from './route.ts';
@@ -179,6 +180,18 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
     home.getState().setLocal(localRecords(reports, me, userId));
   }
 
+  /** This terminal stopped a viewing: its card shows that point before global's push confirms it. */
+  function showOwnStop(stop: StopPoint): void {
+    const me = session.getState().identity;
+    if (!me) return;
+    const userId = home.getState().page?.continueWatching[0]?.record.userId ?? '';
+    const at = Date.now();
+    home.getState().noteOwnStop(
+      { userId, terminalId: me.terminalId, terminalName: me.terminalName, terminalType: me.terminalType, programId: stop.programId, breakpoint: stop.position, durationMs: 0, seq: 0, progressAt: at, updatedAt: at, status: 'in-progress' },
+      { resumedFrom: stop.resumedFrom, seekedBack: stop.seekedBack },
+    );
+  }
+
   function startTerminal(): void {
     if (queue) return;
     queue = createReportOutbox({
@@ -295,6 +308,7 @@ export function createRuntime(bridge: PlatformBridge, win: Window = window): Run
           return () => win.removeEventListener('online', fn);
         },
         onProgramGone: () => void home.getState().load(),
+        onStopPoint: (stop) => showOwnStop(stop),
         engines: shakaEngines,
         textContainer,
         onDestroyed: () => {

@@ -9,7 +9,7 @@ import type { ReportQueue } from '../outbox.ts';
 import type { PlayerStore } from '../stores/player.ts';
 import type { EngineFactory } from './engine.ts';
 import type { Journal } from './journal.ts';
-import type { StopOutcome } from './reporter.ts';
+import type { ReporterDeps, StopOutcome } from './reporter.ts';
 import type { PreviewTile } from './tracks.ts';
 
 /** What to play. */
@@ -50,6 +50,8 @@ export interface ControllerDeps {
   textContainer?: HTMLElement | null;
   /** Fetch for thumbnail sheets (default: global fetch). */
   fetch?: typeof fetch;
+  /** A viewing ends at this point (the reporter's `onStopPoint`): the home page shows it at once. */
+  onStopPoint?: ReporterDeps['onStopPoint'];
   /** Called once when the controller is destroyed (the runtime forgets it). */
   onDestroyed?: () => void;
 }

@@ -189,7 +189,17 @@ export function createPlayerController(video: HTMLVideoElement, deps: Controller
         resumedFrom: req.breakpoint && answer.program.kind === 'vod' ? answer.start : null,
         profileId: answer.profileId,
       },
-      { api: deps.api, nextSeq: deps.nextSeq, queue: deps.queue, journal: deps.journal, position, isOnline: deps.isOnline, tracks: () => (player ? tracks.now() : null), paused: () => video.paused },
+      {
+        api: deps.api,
+        nextSeq: deps.nextSeq,
+        queue: deps.queue,
+        journal: deps.journal,
+        position,
+        isOnline: deps.isOnline,
+        tracks: () => (player ? tracks.now() : null),
+        paused: () => video.paused,
+        onStopPoint: deps.onStopPoint,
+      },
     );
     setMediaSession(answer.program);
     const handoffStart = req.handoff ? mediaTimeOf(req.handoff.pointAt(Date.now()), answer.liveEpochMs ?? null) : null;

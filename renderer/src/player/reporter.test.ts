@@ -130,6 +130,21 @@ describe('reporter', () => {
     expect(env.w.heartbeats).toEqual([]);
   });
 
+  it('stop tells its point synchronously, before the stop is sent, with what the bad-stop rule needs', async () => {
+    const told: unknown[] = [];
+    const r = createReporter({ ...SESSION, resumedFrom: { kind: 'offset', offsetMs: 30_000 } }, { ...env.deps, onStopPoint: (p) => void told.push(p) });
+    r.noteSeekBack();
+    const stopping = r.stop();
+    expect(told).toEqual([{ programId: SESSION.programId, position: { kind: 'offset', offsetMs: 61_000 }, resumedFrom: { kind: 'offset', offsetMs: 30_000 }, seekedBack: true }]);
+    expect(env.w.stops).toEqual([]);
+    await stopping;
+    // Nothing to tell when playback never began, nor for a second stop.
+    await r.stop();
+    env.w.position = null;
+    await createReporter(SESSION, { ...env.deps, onStopPoint: (p) => void told.push(p) }).stop();
+    expect(told).toHaveLength(1);
+  });
+
   it('offline: pause and stop go to the outbox as TerminalReports, in seq order', async () => {
     const r = createReporter(SESSION, env.deps);
     r.start();

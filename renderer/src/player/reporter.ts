@@ -42,6 +42,15 @@ export interface ReporterSession {
   profileId?: string | undefined;
 }
 
+/** Where a viewing ended, as the reporter tells it before sending the stop. */
+export interface StopPoint {
+  programId: string;
+  position: Breakpoint;
+  /** Where the viewing started when it resumed a point, and whether the user moved back (the bad-stop rule). */
+  resumedFrom: Breakpoint | null;
+  seekedBack: boolean;
+}
+
 /** What a reporter needs. */
 export interface ReporterDeps {
   api: Pick<Api, 'heartbeat' | 'stop' | 'stopOnUnload' | 'play'>;
@@ -51,6 +60,11 @@ export interface ReporterDeps {
   journal?: Journal;
   /** The current position, read synchronously; null before playback began. */
   position: () => Breakpoint | null;
+  /**
+   * The viewing ends at `position` (told synchronously, before the stop is sent): the home
+   * page shows this terminal's own stop at once. `resumedFrom`/`seekedBack`: the bad-stop rule.
+   */
+  onStopPoint?: (stop: StopPoint) => void;
   /** The audio, subtitles and speed playing now (sent with every report); absent = not reported. */
   tracks?: () => TrackChoice | null;
   /** Whether the player is paused now (reported as `state`); absent = not reported. */
@@ -290,6 +304,7 @@ export function createReporter(initial: ReporterSession, deps: ReporterDeps): Re
         deps.journal?.clear();
         return 'skipped';
       }
+      deps.onStopPoint?.({ programId: session.programId, position, resumedFrom: session.resumedFrom, seekedBack });
       const seq = await take();
       if (!lost) {
         try {

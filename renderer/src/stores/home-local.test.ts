@@ -43,3 +43,68 @@ describe('this terminal’s unsent points on its own card', () => {
     expect(store.getState().page?.continueWatching[0]?.record.breakpoint).toEqual({ kind: 'offset', offsetMs: 433_000 });
   });
 });
+
+describe('this terminal’s own stop on its card at once (before global’s push confirms it)', () => {
+  const at = (offsetMs: number) => ({ kind: 'offset' as const, offsetMs });
+  // The server's record: this terminal's last heartbeat (7:03), 20 s before it stopped at 8:00.
+  const heartbeat = record('harbour-lights', at(423_000), { progressAt: NOW - 20_000, updatedAt: NOW - 20_000 });
+  const serverPage = homePage([item(harbour, heartbeat)], [harbour]);
+  const stopRecord = () => record('harbour-lights', at(480_000), { seq: 0, progressAt: NOW, updatedAt: NOW });
+  const noContext = { resumedFrom: null, seekedBack: false };
+  const shown = (store: ReturnType<typeof createHomeStore>) => store.getState().page?.continueWatching[0]?.record.breakpoint;
+
+  async function storeOver(pages: (() => typeof serverPage)[], now = () => NOW) {
+    let n = 0;
+    const routes = fakeHomeRoutes(async () => (pages[Math.min(n++, pages.length - 1)] as () => typeof serverPage)());
+    const store = createHomeStore({ api: { homeDocument: routes.homeDocument, catalogue: routes.catalogue, hide: vi.fn() }, cache: memoryBridge(), now, setTimer: () => null, clearTimer: () => {} });
+    await store.getState().load();
+    return store;
+  }
+
+  it('shows the stop at once, and over a refetch and a late push that still carry the heartbeat', async () => {
+    const store = await storeOver([() => serverPage]);
+    expect(shown(store)).toEqual(at(423_000));
+    store.getState().noteOwnStop(stopRecord(), noContext);
+    expect(shown(store)).toEqual(at(480_000));
+    // The refetch read global before the stop arrived there: the stop stays on the card.
+    await store.getState().load();
+    expect(shown(store)).toEqual(at(480_000));
+    // The heartbeat's report pushed after the stop: still the stop.
+    store.getState().applyPush({ type: 'history', record: heartbeat });
+    expect(shown(store)).toEqual(at(480_000));
+    expect(store.getState().own).toHaveLength(1);
+  });
+
+  it('is forgotten once the server’s page shows it (the server’s record wins from then on)', async () => {
+    const confirmed = homePage([item(harbour, record('harbour-lights', at(480_100), { seq: 9, progressAt: NOW - 5, updatedAt: NOW - 5 }))], [harbour]);
+    const store = await storeOver([() => serverPage, () => confirmed]);
+    store.getState().noteOwnStop(stopRecord(), noContext);
+    await store.getState().load();
+    expect(store.getState().own).toEqual([]);
+    expect(store.getState().page?.continueWatching[0]?.record.seq).toBe(9);
+    // A later push of this terminal’s older point is the server's word again (nothing local left).
+    store.getState().applyPush({ type: 'history', record: heartbeat });
+    expect(shown(store)).toEqual(at(423_000));
+  });
+
+  it('a bad stop (resumed at 7:03, closed at 0:02 without seeking back) keeps the old point, as the server does', async () => {
+    const store = await storeOver([() => serverPage]);
+    store.getState().noteOwnStop(record('harbour-lights', at(2_000), { seq: 0, progressAt: NOW, updatedAt: NOW }), { resumedFrom: at(423_000), seekedBack: false });
+    expect(shown(store)).toEqual(at(423_000));
+    expect(store.getState().own).toEqual([]);
+    // Seeking back on purpose makes the same stop a real one: 0:02 is "not started", no card.
+    store.getState().noteOwnStop(record('harbour-lights', at(2_000), { seq: 0, progressAt: NOW, updatedAt: NOW }), { resumedFrom: at(423_000), seekedBack: true });
+    expect(store.getState().own).toHaveLength(1);
+    expect(store.getState().page?.continueWatching).toEqual([]);
+  });
+
+  it('never outlives its bound: a stop the server never shows stops overriding it after a minute', async () => {
+    let clock = NOW;
+    const store = await storeOver([() => serverPage], () => clock);
+    store.getState().noteOwnStop(stopRecord(), noContext);
+    clock = NOW + 61_000;
+    await store.getState().load();
+    expect(shown(store)).toEqual(at(423_000));
+    expect(store.getState().own).toEqual([]);
+  });
+});

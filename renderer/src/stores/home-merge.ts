@@ -6,8 +6,8 @@
  */
 import { buildContinueWatching } from '../../../common/home.ts';
 import type { HomePage, TerminalReport } from '../../../common/protocol/api.ts';
-import type { Program, ProgramId, ViewingRecord } from '../../../common/protocol/model.ts';
-import type { ResumeRules } from '../../../common/resume.ts';
+import type { Breakpoint, Program, ProgramId, ViewingRecord } from '../../../common/protocol/model.ts';
+import { isBadStop, samePosition, type ResumeRules } from '../../../common/resume.ts';
 
 /** A removal from the row: hides the programme until a record moves after `hiddenAt`. */
 export interface HiddenMark {
@@ -105,4 +105,41 @@ export function withLocalPoints(page: HomePage, local: readonly ViewingRecord[],
     out = mergeRecord(out, rec, hidden, rules, now);
   }
   return out;
+}
+
+/**
+ * How long this terminal's own stop is shown over the server's page at most. It is normally
+ * confirmed within milliseconds (the stop is answered once global has it); the bound keeps a
+ * stop the server kept differently (or a skewed clock) from overriding the server for long.
+ */
+export const OWN_POINT_TTL_MS = 60_000;
+
+/** How a viewing ended, for the bad-stop rule (common/resume.ts), which the server applies too. */
+export interface StopContext {
+  resumedFrom: Breakpoint | null;
+  seekedBack: boolean;
+}
+
+/**
+ * Whether this terminal's stop would move its record, by the server's own rule: a bad stop (an
+ * accidental open-and-close of a resumed programme) keeps the old point there, so here too.
+ */
+export function stopMovesPoint(page: HomePage, record: ViewingRecord, context: StopContext, rules: ResumeRules): boolean {
+  const program = page.catalogue.find((p) => p.id === record.programId) ?? page.continueWatching.find((c) => c.program.id === record.programId)?.program;
+  if (!program) return true;
+  const incoming = { seq: record.seq, breakpoint: record.breakpoint, observedAt: record.progressAt, resumedFrom: context.resumedFrom ?? undefined, seekedBack: context.seekedBack };
+  return !isBadStop(incoming, program, rules);
+}
+
+/**
+ * This terminal's own points the page does not show yet: those with no record of this terminal
+ * for the programme as new (progress time) or at the same position, and younger than the TTL.
+ */
+export function unconfirmed(page: HomePage, own: readonly ViewingRecord[], rules: ResumeRules, now: number): ViewingRecord[] {
+  const shown = recordsOf(page);
+  return own.filter((rec) => {
+    if (now - rec.progressAt >= OWN_POINT_TTL_MS) return false;
+    const current = shown.find((r) => r.terminalId === rec.terminalId && r.programId === rec.programId);
+    return !current || (current.progressAt < rec.progressAt && !samePosition(current.breakpoint, rec.breakpoint, rules.unmovedToleranceMs));
+  });
 }

@@ -14,7 +14,7 @@ import { HomePage, type PushEvent } from '../../../common/protocol/api.ts';
 import { DEFAULT_RESUME_RULES, type ResumeRules } from '../../../common/resume.ts';
 import { codeOf, type Api, type ClientErrorCode } from '../api/http.ts';
 import type { ViewingRecord } from '../../../common/protocol/model.ts';
-import { applyHidden, mergeRecord, withLocalPoints, type HiddenMark } from './home-merge.ts';
+import { applyHidden, mergeRecord, stopMovesPoint, unconfirmed, withLocalPoints, type HiddenMark, type StopContext } from './home-merge.ts';
 import { createCatalogueHolder } from './catalogue.ts';
 
 /** Cache key of the last good home page. */
@@ -35,6 +35,16 @@ export interface HomeState {
   local: ViewingRecord[];
   /** Replace the local points (the outbox changed) and show them. */
   setLocal(records: ViewingRecord[]): void;
+  /**
+   * This terminal's own stops, shown at once and over the server's page until it shows them
+   * (global's push and the refetch come a moment later; see `noteOwnStop`).
+   */
+  own: ViewingRecord[];
+  /**
+   * This terminal just stopped `record.programId` at `record.breakpoint`: its card shows that
+   * point now, not the last heartbeat's, unless the server's rules would keep the old one.
+   */
+  noteOwnStop(record: ViewingRecord, context: StopContext): void;
   /** Fetch the page (concurrent calls share one request, plus one more if asked meanwhile). */
   load(): Promise<void>;
   /** Apply a server-push event. */
@@ -70,8 +80,20 @@ export function createHomeStore(deps: HomeDeps) {
   const catalogue = createCatalogueHolder({ api: deps.api, cache: deps.cache });
 
   return createStore<HomeState>()((set, get) => {
-    /** A page with this terminal's unsent points over the server's. */
-    const local = (page: HomePage): HomePage => (get().local.length ? withLocalPoints(page, get().local, get().hidden, rules, now()) : page);
+    /**
+     * A page with this terminal's unsent points and own unconfirmed stops over the server's;
+     * the stops the page already shows are forgotten.
+     */
+    const local = (page: HomePage): HomePage => {
+      let own = get().own;
+      if (own.length) {
+        const still = unconfirmed(page, own, rules, now());
+        if (still.length !== own.length) set({ own: still });
+        own = still;
+      }
+      const points = own.length ? [...get().local, ...own] : get().local;
+      return points.length ? withLocalPoints(page, points, get().hidden, rules, now()) : page;
+    };
 
     async function fetchOnce(gen: number): Promise<void> {
       if (!get().page) set({ status: 'loading' });
@@ -110,6 +132,15 @@ export function createHomeStore(deps: HomeDeps) {
       hidden: [],
       lastPushAt: null,
       local: [],
+      own: [],
+
+      noteOwnStop(record, context) {
+        const page = get().page;
+        if (page && !stopMovesPoint(page, record, context, rules)) return;
+        const others = get().own.filter((r) => !(r.terminalId === record.terminalId && r.programId === record.programId));
+        set({ own: [...others, record] });
+        if (page) set({ page: local(page) });
+      },
 
       setLocal(records) {
         set({ local: records });
@@ -140,7 +171,8 @@ export function createHomeStore(deps: HomeDeps) {
           case 'hello':
             return;
           case 'history':
-            if (page) set({ page: mergeRecord(page, event.record, get().hidden, rules, now()) });
+            // An older report of this terminal (delivered after its stop) does not hide the stop.
+            if (page) set({ page: local(mergeRecord(page, event.record, get().hidden, rules, now())) });
             set({ lastPushAt: now() });
             scheduleRefetch();
             return;
@@ -190,7 +222,7 @@ export function createHomeStore(deps: HomeDeps) {
         catalogue.reset();
         if (refetchTimer !== null) clearTimer(refetchTimer);
         refetchTimer = null;
-        set({ status: 'idle', page: null, cached: false, error: null, hidden: [], lastPushAt: null, local: [] });
+        set({ status: 'idle', page: null, cached: false, error: null, hidden: [], lastPushAt: null, local: [], own: [] });
       },
     };
   });
