@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { item, record, vod } from '../testing/fixtures.ts';
-import { cueAt, frameCss, parseThumbnailVtt, thumbnailTrackUrl } from './frame.ts';
+import { cueAt, frameCss, loadCardFrame, parseThumbnailVtt, thumbnailTrackUrl } from './frame.ts';
 
 const VTT = `WEBVTT
 
@@ -37,5 +37,15 @@ describe('the frame at a breakpoint', () => {
     expect(thumbnailTrackUrl('http://h', item(p, record('two-voices', { kind: 'offset', offsetMs: 1 })))).toBe('http://h/media/two-voices/thumbnails.vtt');
     const cdn = { ...p, links: [{ dash: 'https://cdn.example/x/manifest.mpd' }] };
     expect(thumbnailTrackUrl('http://h', item(cdn, record('two-voices', { kind: 'offset', offsetMs: 1 })))).toBeNull();
+  });
+
+  it('asks a programme without thumbnails once, not again each time its card’s point moves', async () => {
+    const asked: string[] = [];
+    const doFetch = (async (url: string) => (asked.push(String(url)), new Response('no', { status: 404 }))) as unknown as typeof fetch;
+    const program = vod('no-thumbs-programme');
+    for (const offsetMs of [60_000, 70_000, 80_000]) {
+      expect(await loadCardFrame('http://s', item(program, record(program.id, { kind: 'offset', offsetMs })), 'rat_credential', doFetch)).toBeNull();
+    }
+    expect(asked).toEqual(['http://s/media/no-thumbs-programme/thumbnails.vtt']);
   });
 });

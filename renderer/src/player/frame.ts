@@ -70,6 +70,54 @@ export function thumbnailTrackUrl(baseUrl: string, item: ContinueItem): string |
 
 const cache = new Map<string, Promise<CardFrame | null>>();
 
+/**
+ * Each programme's track, fetched once per credential and page rather than once per point: a
+ * card's point moves every few seconds while another terminal plays, and a programme without
+ * thumbnails (a track that answers 404) would be asked again each time. A missing or failed
+ * track is asked again after `MISSING_TRACK_RETRY_MS` (the library may package it meanwhile).
+ */
+const tracks = new Map<string, { cues: Promise<ThumbCue[] | null>; missingSince: number | null }>();
+const MISSING_TRACK_RETRY_MS = 5 * 60_000;
+
+/** Each sprite sheet once (an object URL kept for the page's life, like the frames). */
+const sheets = new Map<string, Promise<{ url: string; width: number; height: number } | null>>();
+
+function sheetImage(href: string, headers: Record<string, string>, doFetch: typeof fetch): Promise<{ url: string; width: number; height: number } | null> {
+  let image = sheets.get(href);
+  if (!image) {
+    image = (async () => {
+      const sheet = await doFetch(href, { headers });
+      if (!sheet.ok) return null;
+      const url = URL.createObjectURL(await sheet.blob());
+      const img = new Image();
+      img.src = url;
+      await img.decode();
+      return { url, width: img.naturalWidth, height: img.naturalHeight };
+    })().catch(() => null);
+    // A failed sheet is asked again next time.
+    void image.then((i) => i === null && sheets.delete(href));
+    sheets.set(href, image);
+  }
+  return image;
+}
+
+function trackCues(track: string, credential: string, doFetch: typeof fetch): Promise<ThumbCue[] | null> {
+  const key = `${credential}@${track}`;
+  const known = tracks.get(key);
+  if (known && (known.missingSince === null || Date.now() - known.missingSince < MISSING_TRACK_RETRY_MS)) return known.cues;
+  const entry: { cues: Promise<ThumbCue[] | null>; missingSince: number | null } = { cues: Promise.resolve(null), missingSince: null };
+  entry.cues = (async () => {
+    const vtt = await doFetch(track, { headers: { Authorization: `Bearer ${credential}` } });
+    if (!vtt.ok) throw new Error(`thumbnails track: HTTP ${vtt.status}`);
+    return parseThumbnailVtt(await vtt.text());
+  })().catch(() => {
+    entry.missingSince = Date.now();
+    return null;
+  });
+  tracks.set(key, entry);
+  return entry.cues;
+}
+
 /** The frame at the card's breakpoint, or null (keep the poster); `credential`: this terminal's. */
 export function loadCardFrame(baseUrl: string, item: ContinueItem, credential: string | null, doFetch: typeof fetch = (...a) => fetch(...a)): Promise<CardFrame | null> {
   const { record } = item;
@@ -81,19 +129,13 @@ export function loadCardFrame(baseUrl: string, item: ContinueItem, credential: s
     const t = record.breakpoint.offsetMs / 1000;
     frame = (async () => {
       const headers = { Authorization: `Bearer ${credential}` };
-      const vtt = await doFetch(track, { headers });
-      if (!vtt.ok) return null;
-      const cue = cueAt(parseThumbnailVtt(await vtt.text()), t);
+      const cues = await trackCues(track, credential, doFetch);
+      const cue = cues ? cueAt(cues, t) : null;
       if (!cue) return null;
       // The track's URL may be relative to the page ('' base URL on the web terminal).
       const base = new URL(track, globalThis.location?.href ?? 'http://localhost/');
-      const sheet = await doFetch(new URL(cue.file, base).href, { headers });
-      if (!sheet.ok) return null;
-      const url = URL.createObjectURL(await sheet.blob());
-      const img = new Image();
-      img.src = url;
-      await img.decode();
-      return frameCss(cue, url, img.naturalWidth, img.naturalHeight);
+      const image = await sheetImage(new URL(cue.file, base).href, headers, doFetch);
+      return image ? frameCss(cue, image.url, image.width, image.height) : null;
     })().catch(() => null);
     cache.set(key, frame);
   }
