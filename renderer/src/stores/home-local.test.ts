@@ -70,7 +70,7 @@ describe('this terminal’s own stop on its card at once (before global’s push
     await store.getState().load();
     expect(shown(store)).toEqual(at(480_000));
     // The heartbeat's report pushed after the stop: still the stop.
-    store.getState().applyPush({ type: 'history', record: heartbeat });
+    store.getState().applyPush({ type: 'history', event: 'heartbeat', outcome: 'applied', record: heartbeat });
     expect(shown(store)).toEqual(at(480_000));
     expect(store.getState().own).toHaveLength(1);
   });
@@ -83,7 +83,7 @@ describe('this terminal’s own stop on its card at once (before global’s push
     expect(store.getState().own).toEqual([]);
     expect(store.getState().page?.continueWatching[0]?.record.seq).toBe(9);
     // A later push of this terminal’s older point is the server's word again (nothing local left).
-    store.getState().applyPush({ type: 'history', record: heartbeat });
+    store.getState().applyPush({ type: 'history', event: 'heartbeat', outcome: 'applied', record: heartbeat });
     expect(shown(store)).toEqual(at(423_000));
   });
 
