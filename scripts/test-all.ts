@@ -27,12 +27,17 @@ const PG_INTEGRATION_SUITES = [
   'server-mock/global/remote.test.ts', 'server-mock/global/remote-play-on.test.ts', 'server-mock/global/presence.test.ts',
   'server-mock/portal/catalogue.test.ts', 'server-mock/library/routes.test.ts', 'scripts/offline-profile-sync.test.ts',
 ];
-const summaries: { name: string; passed: number; failed: number; skipped: number }[] = [];
+const summaries: { name: string; passed: number; failed: number; skipped: number; seconds?: number }[] = [];
 let failed = false;
+/** How long the last `run` took (s): printed next to each runner's summary line. */
+let lastSeconds = 0;
+const started = performance.now();
 
 function run(name: string, cmd: string, args: string[]): boolean {
   console.log(`\n=== ${name}: ${[cmd, ...args].map((a) => a.replace(root, '')).join(' ')}`);
+  const t0 = performance.now();
   const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
+  lastSeconds = Math.round((performance.now() - t0) / 1000);
   const ok = res.status === 0;
   if (!ok) failed = true;
   return ok;
@@ -44,7 +49,7 @@ for (const [name, cmd, args] of [
   ['typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
 ] as const) {
   const ok = run(name, cmd, [...args]);
-  summaries.push({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0 });
+  summaries.push({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, seconds: lastSeconds });
 }
 
 // 2. A throwaway PostgreSQL for the store tests, stopped however this script ends.
@@ -77,9 +82,9 @@ function vitest(name: string, files: string[], env: Record<string, string> = {})
   for (const k of Object.keys(env)) delete process.env[k];
   if (existsSync(out)) {
     const r = JSON.parse(readFileSync(out, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
-    summaries.push({ name, passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests });
+    summaries.push({ name, passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests, seconds: lastSeconds });
   } else {
-    summaries.push({ name, passed: 0, failed: 1, skipped: 0 });
+    summaries.push({ name, passed: 0, failed: 1, skipped: 0, seconds: lastSeconds });
   }
 }
 
@@ -100,16 +105,16 @@ if (hasSpecs) {
   run('playwright', bin('playwright'), ['test', '--reporter=list,json']);
   if (existsSync(pwOut)) {
     const { stats } = JSON.parse(readFileSync(pwOut, 'utf8')) as { stats: { expected: number; unexpected: number; skipped: number; flaky: number } };
-    summaries.push({ name: 'playwright', passed: stats.expected + stats.flaky, failed: stats.unexpected, skipped: stats.skipped });
+    summaries.push({ name: 'playwright', passed: stats.expected + stats.flaky, failed: stats.unexpected, skipped: stats.skipped, seconds: lastSeconds });
   } else {
-    summaries.push({ name: 'playwright', passed: 0, failed: 1, skipped: 0 });
+    summaries.push({ name: 'playwright', passed: 0, failed: 1, skipped: 0, seconds: lastSeconds });
   }
 } else {
   console.log('\n=== playwright: skipped — no e2e/*.spec.ts suites yet');
 }
 
 console.log('\n=== summary');
-for (const s of summaries) console.log(`${s.name}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
+for (const s of summaries) console.log(`${s.name}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.seconds === undefined ? '' : ` (${s.seconds} s)`}`);
 const total = summaries.reduce((t, s) => ({ passed: t.passed + s.passed, failed: t.failed + s.failed, skipped: t.skipped + s.skipped }), { passed: 0, failed: 0, skipped: 0 });
-console.log(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+console.log(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped (${Math.round((performance.now() - started) / 1000)} s)`);
 process.exit(failed || total.failed > 0 ? 1 : 0);
