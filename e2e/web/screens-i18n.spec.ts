@@ -1,6 +1,6 @@
 /**
- * Every screen in both languages, at a phone, a 1080p TV and a 4K TV (plus the 1080p desktop the
- * phone's account also uses), kept as attached screenshots — and in Chinese, no English word left
+ * Every screen in both languages, at a phone, a 1080p TV and a 4K TV (plus the desktop interface
+ * at 1080p and, home and player, at 4K), kept as attached screenshots — and in Chinese, no English word left
  * on the home, settings and player pages of the PC/phone interface and of the TV interface.
  * Screens: sign-in, naming, home, settings, player, end of programme and link page (phone and
  * desktop); link screen, home, card options, player, end of programme and settings (TV, at 1080p
@@ -172,7 +172,7 @@ async function tvScreens(tv: Page, prefix: string, lang: Lang, server: Server, l
 }
 
 for (const lang of LANGS) {
-  test(`every screen in ${lang.id}: phone, desktop, 1080p TV and 4K TV${lang.id === 'zh' ? ' — no English left' : ''}`, async ({ browser, server }, testInfo) => {
+  test(`every screen in ${lang.id}: phone, desktop (1080p, 4K), 1080p TV and 4K TV${lang.id === 'zh' ? ' — no English left' : ''}`, async ({ browser, server }, testInfo) => {
     test.setTimeout(480_000);
     const login = `screens-${lang.id}@example.com`;
     await createAccount(server, login);
@@ -188,6 +188,20 @@ for (const lang of LANGS) {
     await pc.page.keyboard.press('Escape');
     await expect(card(pc.page, 'harbour-lights')).toBeVisible();
     await desktopScreens(pc, `desktop-1080p-${lang.id}`, lang, server, login, testInfo);
+    // The desktop interface on a 4K screen (a PC on a big monitor): home and the paused player.
+    await pc.page.setViewportSize({ width: 3840, height: 2160 });
+    await still(pc.page);
+    await keepScreenshot(testInfo, `desktop-4k-${lang.id}-home.png`, await pc.page.screenshot());
+    await card(pc.page, 'harbour-lights').locator('.btn-primary').click();
+    await waitPlaying(pc.page);
+    await pc.page.keyboard.press('Space');
+    await expect(pc.page.getByTestId('player')).toHaveAttribute('data-paused', 'true');
+    await pc.page.mouse.move(200, 200);
+    await still(pc.page);
+    await keepScreenshot(testInfo, `desktop-4k-${lang.id}-player.png`, await pc.page.screenshot());
+    await pc.page.keyboard.press('Escape');
+    await expect(pc.page.getByTestId('continue-row')).toBeVisible();
+    await pc.page.setViewportSize({ width: 1920, height: 1080 });
 
     const phone = await openPhone(browser, server, login, lang, testInfo);
     await desktopScreens(phone, `phone-${lang.id}`, lang, server, login, testInfo);

@@ -72,8 +72,9 @@ test('TV offline: player, home and settings say so; its own card shows the local
   await tv.keyboard.press('Escape');
   await expect(tv.getByTestId('tv-home')).toBeVisible();
 
+  // The stop joins the outbox once its send has failed (a moment after Back).
+  await expect.poll(async () => (await outboxItems(tv)).map((r) => r.event)).toEqual(['pause', 'stop']);
   const queued = await outboxItems(tv);
-  expect(queued.map((r) => r.event)).toEqual(['pause', 'stop']);
   const stopMs = queued[1]?.breakpoint.offsetMs ?? 0;
   expect(stopMs).toBeGreaterThan(queued[0]?.breakpoint.offsetMs ?? 0);
   // Home: its own card at the local stop, in words too; banner with the waiting reports; the
