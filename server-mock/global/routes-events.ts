@@ -32,6 +32,12 @@ export interface EventRoutesOptions {
   replay?: (terminalId: string) => Promise<PushEvent[]>;
   /** Told of every stream opened and closed (which terminals a remote command can reach). */
   streams?: PushStreams;
+  /**
+   * Last-seen of a terminal whose stream ended (the app's onResponse hook for every other
+   * terminal request; this route is outside it, see plugin.ts): called once, when the response
+   * finishes or errors — where Fastify would have run that hook.
+   */
+  noteSeen?: (terminalId: string, lastSeenAt: number | null) => Promise<unknown>;
 }
 
 /** Serialise one event in SSE framing. */
@@ -39,7 +45,7 @@ export function sseFrame(id: number, event: PushEvent): string {
   return `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
-export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async (app, { bus, auth, revocations, profiles, keepAliveMs = 15_000, replay, streams }) => {
+export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async (app, { bus, auth, revocations, profiles, keepAliveMs = 15_000, replay, streams, noteSeen }) => {
   const open = new Set<() => void>();
   /** Open streams with whose they are, so a revocation finds them. */
   const owners = new Map<() => void, { terminalId: string; userId: string }>();
@@ -69,8 +75,9 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
   });
 
   /** Run one terminal's stream on the hijacked request until it closes. */
-  function stream(raw: IncomingMessage, res: ServerResponse, device: Pick<Terminal, 'id' | 'name' | 'type'>, userId: string, reqId: string): void {
+  function stream(raw: IncomingMessage, res: ServerResponse, device: Pick<Terminal, 'id' | 'name' | 'type' | 'lastSeenAt'>, userId: string, reqId: string): void {
     const terminalId = device.id;
+    const lastSeenAt = device.lastSeenAt;
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -130,8 +137,18 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
     }
     open.add(close);
     owners.set(close, { terminalId, userId });
+    /** The response finished or failed: last-seen, once (where the app's onResponse hook runs for other routes). */
+    function ended() {
+      res.removeListener('finish', ended);
+      res.removeListener('error', ended);
+      void noteSeen?.(terminalId, lastSeenAt);
+    }
     raw.on('close', close);
     res.on('error', close);
+    if (noteSeen) {
+      res.on('finish', ended);
+      res.on('error', ended);
+    }
     // From the store (any instance's handoffs); a failed read only loses the replay.
     if (replay) {
       replay(terminalId).then(
