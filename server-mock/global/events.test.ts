@@ -2,7 +2,7 @@
  * Server push over real HTTP: a history change made by one terminal reaches the user's other
  * terminals within milliseconds, and never another user's terminals.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { addTerminal, clusterReport, postReports, signUp, startTestServer, type TestServer } from '../testing/harness.ts';
 import { openEventStream, type EventStream } from '../testing/sse-client.ts';
 
@@ -66,6 +66,22 @@ describe('GET /api/v1/events', () => {
     const started = performance.now();
     await s.app.close();
     expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('notes the terminal seen when its stream ends, like any other successful terminal request', async () => {
+    // The route is outside the app's last-seen onResponse hook (plugin.ts): the stream does it.
+    const u = await signUp(s.app, 'gina@example.com');
+    const a = await addTerminal(s.app, u, 'TV', 'stb');
+    const seen = vi.spyOn(s.global.accounts, 'noteSeen');
+    streams.push(await openEventStream(base, a.credential));
+    expect(seen).not.toHaveBeenCalled(); // not while it is open
+    const other = await addTerminal(s.app, u, 'PC', 'pc');
+    const res = await s.app.inject({ method: 'GET', url: '/api/v1/presence', headers: { authorization: `Bearer ${other.credential}` } });
+    expect(res.statusCode).toBe(200);
+    expect(seen.mock.calls.map((c) => c[0])).toEqual([other.id]); // the hook still runs for other routes
+    await s.app.close(); // ends the stream from the server
+    for (let i = 0; i < 50 && seen.mock.calls.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(seen.mock.calls.map((c) => c[0])).toEqual([other.id, a.id]);
   });
 
   it('closes subscriptions when the client goes away', async () => {

@@ -100,24 +100,37 @@ export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = asyn
   const { accounts, history, devices, bus, auth, store, revocations, profiles } = services;
   // A restarted global still refuses what was revoked before (the store kept it).
   revocations.load(await store.listRevocations(Date.now() - revocations.windowMs));
-  // Last-seen is written only after a terminal's request succeeded (bad input changes nothing).
-  app.addHook('onResponse', async (request, reply) => {
-    const p = request.principal;
-    if (p?.kind === 'terminal' && reply.statusCode < 400) {
-      await accounts.noteSeen(p.terminal.id, p.terminal.lastSeenAt).catch((err: unknown) => app.log.warn({ err }, 'last-seen'));
-    }
+  const noteSeen = (terminalId: string, lastSeenAt: number | null) =>
+    accounts.noteSeen(terminalId, lastSeenAt).catch((err: unknown) => app.log.warn({ err }, 'last-seen'));
+  // A terminal offline during a handoff hears of it when its push stream is back. Outside the
+  // last-seen hook's scope (below): any onResponse hook on a route makes Fastify keep each
+  // request and reply (principal, query, …) for the response's life — hours for a stream
+  // (bench/sse-memory.ts). The stream notes last-seen itself where the hook would have run.
+  await app.register(eventRoutes, {
+    bus, auth, revocations, profiles, replay: (terminalId) => services.fences.eventsFrom(terminalId), streams: services.streams.local, noteSeen,
   });
-  await app.register(accountRoutes, { accounts, profiles, auth, authRateLimit: config.authRateLimit });
-  await app.register(historyRoutes, { history, accounts, auth });
-  await app.register(deviceRoutes, { devices, auth, rateLimit: config.authRateLimit, publicUrl: config.publicUrl });
-  await app.register(lifecycleRoutes, { accounts, auth, authRateLimit: config.authRateLimit });
-  await app.register(profileRoutes, { profiles, store, auth, authRateLimit: config.authRateLimit });
-  // A terminal offline during a handoff hears of it when its push stream is back.
-  await app.register(eventRoutes, { bus, auth, revocations, profiles, replay: (terminalId) => services.fences.eventsFrom(terminalId), streams: services.streams.local });
-  await app.register(revocationRoutes, { revocations, auth });
-  await app.register(presenceRoutes, { presence: services.presence, profiles, auth });
-  await app.register(handoffRoutes, { handoff: services.handoff, auth });
-  await app.register(remoteRoutes, { remote: services.remote, auth });
+  await app.register(async (routes) => {
+    // Last-seen is written only after a terminal's request succeeded (bad input changes nothing).
+    routes.addHook('onResponse', async (request, reply) => {
+      const p = request.principal;
+      if (p?.kind === 'terminal' && reply.statusCode < 400) await noteSeen(p.terminal.id, p.terminal.lastSeenAt);
+    });
+    await routes.register(accountRoutes, { accounts, profiles, auth, authRateLimit: config.authRateLimit });
+    await routes.register(historyRoutes, { history, accounts, auth });
+    await routes.register(deviceRoutes, { devices, auth, rateLimit: config.authRateLimit, publicUrl: config.publicUrl });
+    await routes.register(lifecycleRoutes, { accounts, auth, authRateLimit: config.authRateLimit });
+    await routes.register(profileRoutes, { profiles, store, auth, authRateLimit: config.authRateLimit });
+    await routes.register(revocationRoutes, { revocations, auth });
+    await routes.register(presenceRoutes, { presence: services.presence, profiles, auth });
+    await routes.register(handoffRoutes, { handoff: services.handoff, auth });
+    await routes.register(remoteRoutes, { remote: services.remote, auth });
+    await routes.register(adminRoutes, {
+      store,
+      history,
+      auth,
+      onCatalogueChange: () => bus.broadcast({ type: 'catalogue', at: Date.now() }),
+    });
+  });
   const presenceTimer = setInterval(() => services.presence.sweep(), 1_000);
   const stopDirectory = services.streams.start();
   presenceTimer.unref();
@@ -126,12 +139,6 @@ export const globalPlugin: FastifyPluginAsyncTypebox<GlobalPluginOptions> = asyn
     stopDirectory();
     services.presence.close();
     services.remote.close();
-  });
-  await app.register(adminRoutes, {
-    store,
-    history,
-    auth,
-    onCatalogueChange: () => bus.broadcast({ type: 'catalogue', at: Date.now() }),
   });
 
   // Several instances over one PostgreSQL: push and revocations reach every instance's clients.

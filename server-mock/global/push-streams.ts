@@ -34,17 +34,20 @@ export class PushStreams {
 
   /** A stream of `terminal` opened; returns its close (idempotent). */
   add(userId: string, terminal: Pick<Terminal, 'id' | 'name' | 'type'>): () => void {
-    const entry = this.#byTerminal.get(terminal.id) ?? { userId, terminal, streams: 0 };
-    entry.terminal = { id: terminal.id, name: terminal.name, type: terminal.type };
-    if (entry.streams++ === 0) this.#hooks?.first(userId, terminal.id);
-    this.#byTerminal.set(terminal.id, entry);
+    // A copy of the three fields, and a close that keeps only the id: the caller's terminal
+    // record is not held for the stream's life.
+    const terminalId = terminal.id;
+    const entry = this.#byTerminal.get(terminalId) ?? { userId, terminal: { id: terminalId, name: terminal.name, type: terminal.type }, streams: 0 };
+    entry.terminal = { id: terminalId, name: terminal.name, type: terminal.type };
+    if (entry.streams++ === 0) this.#hooks?.first(userId, terminalId);
+    this.#byTerminal.set(terminalId, entry);
     let closed = false;
     return () => {
       if (closed) return;
       closed = true;
-      if (--entry.streams === 0 && this.#byTerminal.get(terminal.id) === entry) {
-        this.#byTerminal.delete(terminal.id);
-        this.#hooks?.last(userId, terminal.id);
+      if (--entry.streams === 0 && this.#byTerminal.get(terminalId) === entry) {
+        this.#byTerminal.delete(terminalId);
+        this.#hooks?.last(userId, terminalId);
       }
     };
   }
