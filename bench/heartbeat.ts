@@ -18,14 +18,18 @@
  * - Throughput: closed loop (autocannon, 10 connections). Latency: open loop at 80 % of the
  *   route's measured capacity (`bench/lib/load.ts`, counted from the scheduled send), and the
  *   bare route at the same rate.
+ * - Two layouts: embedded (all three roles in one process, as the PC app and the single-process
+ *   server run them: every report is also global's durable write in that process), then the
+ *   streaming role alone in its own process reporting to a global process over HTTP, as a
+ *   cluster deploys — each against the bare route measured in the same rounds.
  */
 import { closedLoop, openLoop, type PerRequest } from './lib/load.ts';
 import { coreShare, cpuUs, type ChildServer } from './lib/server-child.ts';
-import { startBare, startGlobal } from './lib/servers.ts';
+import { startBare, startGlobal, startStreaming } from './lib/servers.ts';
 import { benchSessions, BENCH_CLUSTER_ID, roundRobin, seededTerminals, type BenchSession } from './lib/sessions.ts';
 import { int, median, ms, pct } from './lib/stats.ts';
 import type { Benchmark, BenchContext, BenchOutput } from './lib/types.ts';
-import { seededStore } from './seed.ts';
+import { seededStore, type SeedInfo } from './seed.ts';
 
 /** Compressed time: report at most every 3 s, each active session visited every ~0.5 s (as 30 s / 5 s). */
 const REPORT_INTERVAL_SEC = 3;
@@ -33,7 +37,7 @@ const VISIT_EVERY_SEC = 0.5;
 const CONNECTIONS = 10;
 
 interface Phase {
-  server: 'bare' | 'stream';
+  server: 'bare' | 'stream' | 'split';
   round: number;
   rps: number;
   p50: number;
@@ -47,11 +51,11 @@ interface Phase {
 async function closedPhase(server: ChildServer, kind: Phase['server'], round: number, next: () => PerRequest, seconds: number, warmup: number): Promise<Phase> {
   const run = (durationSec: number) => closedLoop({ url: server.url, method: 'POST', path: '/', request: next, connections: CONNECTIONS, durationSec });
   if (warmup > 0) await run(warmup);
-  const s0 = kind === 'stream' ? await server.stats() : null;
+  const s0 = kind !== 'bare' ? await server.stats() : null;
   const c0 = await server.cpu();
   const r = await run(seconds);
   const c1 = await server.cpu();
-  const s1 = kind === 'stream' ? await server.stats() : null;
+  const s1 = kind !== 'bare' ? await server.stats() : null;
   return {
     server: kind, round, rps: r.rps, p50: r.latency.p50, p99: r.latency.p99,
     usPerRequest: cpuUs(c0, c1) / Math.max(1, r.ok), cores: coreShare(c0, c1), errors: r.non2xx + r.errors,
@@ -70,6 +74,51 @@ async function drained(server: ChildServer, timeoutMs: number): Promise<void> {
   }
 }
 
+/** Sessions opened on the split layout's streaming process (enough for the active set). */
+const SPLIT_SESSIONS = 20_000;
+
+/**
+ * The streaming role alone in its process, global in another over the same store: sessions
+ * opened by first heartbeats, then the closed rounds (each after a bare round) and the open loop.
+ */
+async function measureSplit(ctx: BenchContext, seed: SeedInfo, sessions: BenchSession[], seconds: number, rounds: number, bare: ChildServer) {
+  const global = await startGlobal(ctx.workDir, 'heartbeat', seed, { roles: ['global', 'portal'], reuse: true });
+  let streaming: ChildServer | null = null;
+  try {
+    streaming = await startStreaming(ctx.workDir, 'heartbeat-streaming', global.url, {
+      overrides: { instanceId: BENCH_CLUSTER_ID, reportIntervalSec: REPORT_INTERVAL_SEC, heartbeatIntervalSec: 600, sessionTimeoutSec: 3600 },
+    });
+    const n = Math.min(sessions.length, SPLIT_SESSIONS);
+    ctx.log(`heartbeat (split): opening ${int(n)} sessions on the streaming process`);
+    const open = await closedLoop({ url: streaming.url, method: 'POST', path: '/', request: roundRobin(sessions, n), connections: 20, durationSec: 300, amount: n });
+    if (open.ok !== n) throw new Error(`split: opening sessions: ${open.ok} of ${n} answered 2xx (${open.non2xx} non-2xx, ${open.errors} errors)`);
+    await drained(streaming, ctx.quick ? 30_000 : 90_000);
+    // Its own active set, sized like the embedded one from its own rate: each session visited
+    // about every VISIT_EVERY_SEC, so the report ratio stays the real one.
+    const cal = await closedLoop({ url: streaming.url, method: 'POST', path: '/', request: roundRobin(sessions, Math.min(2_000, n)), connections: CONNECTIONS, durationSec: 1 });
+    const activeHere = Math.min(n, Math.max(100, Math.round(cal.rps * VISIT_EVERY_SEC)));
+    const phases: Phase[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      ctx.log(`heartbeat (split) round ${round}/${rounds}`);
+      phases.push(await closedPhase(bare, 'bare', round, roundRobin(sessions, activeHere), seconds, 0.5));
+      phases.push(await closedPhase(streaming, 'split', round, roundRobin(sessions, activeHere), seconds, REPORT_INTERVAL_SEC + 0.5));
+    }
+    const rate = Math.max(50, Math.round(median(phases.filter((p) => p.server === 'split').map((p) => p.rps)) * 0.8));
+    const openSecs = ctx.quick ? 1 : 5;
+    const paced = async (server: ChildServer) => {
+      const c0 = await server.cpu();
+      const r = await openLoop({ url: server.url, path: '/', request: roundRobin(sessions, activeHere), rate, durationSec: openSecs });
+      const c1 = await server.cpu();
+      return { ...r, cores: coreShare(c0, c1) };
+    };
+    const pacedBare = await paced(bare);
+    const pacedStream = await paced(streaming);
+    return { phases, rate, active: activeHere, pacedBare, pacedStream };
+  } finally {
+    await Promise.all([streaming?.stop(), global.stop()]);
+  }
+}
+
 async function run(ctx: BenchContext): Promise<BenchOutput> {
   const size = ctx.quick ? 10_000 : 1_000_000;
   const sessionsN = ctx.quick ? 2_000 : 100_000;
@@ -82,6 +131,7 @@ async function run(ctx: BenchContext): Promise<BenchOutput> {
     overrides: { instanceId: BENCH_CLUSTER_ID, reportIntervalSec: REPORT_INTERVAL_SEC, heartbeatIntervalSec: 600, sessionTimeoutSec: 3600 },
     nodeArgs: ['--expose-gc'],
   });
+  let stopped = false;
   try {
     const terminals = seededTerminals(app.dbFile, sessionsN);
     const sessions: BenchSession[] = benchSessions(sessionsN, terminals, 'a');
@@ -123,26 +173,45 @@ async function run(ctx: BenchContext): Promise<BenchOutput> {
     const pacedBare = await paced(bare);
     const pacedStream = await paced(app);
 
+    // The cluster as deployed: the streaming role alone, global (and the portal) in another process.
+    await app.stop();
+    stopped = true;
+    const split = await measureSplit(ctx, seed, sessions, seconds, rounds, bare);
+    phases.push(...split.phases);
+
     const ratio = capacity / med('bare', (p) => p.rps);
     const p99At80 = pacedStream.latency.p99;
+    const splitRatio = med('split', (p) => p.rps) / med('bare', (p) => p.rps);
     const kb = heapPerSession / 1024;
     const row = (k: Phase['server'], label: string) => [
       label, int(med(k, (p) => p.rps)), ms(med(k, (p) => p.p50)), ms(med(k, (p) => p.p99)), pct(med(k, (p) => p.rps) / med('bare', (p) => p.rps)),
-      med(k, (p) => p.cores).toFixed(2), int(med(k, (p) => p.usPerRequest)), k === 'stream' ? med(k, (p) => p.reportsPerHeartbeat).toFixed(3) : '—',
+      med(k, (p) => p.cores).toFixed(2), int(med(k, (p) => p.usPerRequest)), k !== 'bare' ? med(k, (p) => p.reportsPerHeartbeat).toFixed(3) : '—',
       String(phases.filter((p) => p.server === k).reduce((s, p) => s + p.errors, 0)),
     ];
-    const pacedRow = (label: string, r: typeof pacedBare) => [label, int(rate), int(r.rps), ms(r.latency.p50), ms(r.latency.p99), ms(r.service.p99), ms(r.latency.max), r.cores.toFixed(2), String(r.failed)];
+    const pacedRow = (label: string, r: typeof pacedBare, at = rate) => [label, int(at), int(r.rps), ms(r.latency.p50), ms(r.latency.p99), ms(r.service.p99), ms(r.latency.max), r.cores.toFixed(2), String(r.failed)];
     return {
       tables: [
         {
           title: `Heartbeats — ${CONNECTIONS} connections, round-robin over ${int(active)} of ${int(sessionsN)} open sessions, ${seconds} s × ${rounds} alternating rounds (medians); store of ${int(seed.records)} records`,
           columns: ['server', 'heartbeats/s', 'p50 ms', 'p99 ms', 'vs baseline', 'server CPU (cores)', 'server µs/heartbeat', 'reports per heartbeat', 'errors'],
-          rows: [row('bare', 'bare Fastify route, same body and reply (baseline)'), row('stream', 'POST /stream/v1/sessions/:id/heartbeat')],
+          rows: [
+            row('bare', 'bare Fastify route, same body and reply (baseline)'),
+            row('stream', 'POST /stream/v1/sessions/:id/heartbeat — embedded (all roles, one process)'),
+            row('split', 'the same — streaming role alone, global in its own process'),
+          ],
         },
         {
           title: `Heartbeats at 80 % of the route's capacity — open loop, ${int(rate)}/s for ${openSecs} s`,
           columns: ['server', 'rate/s', 'achieved/s', 'p50 ms', 'p99 ms', 'p99 service ms', 'max ms', 'server CPU (cores)', 'failed'],
-          rows: [pacedRow('bare Fastify route (baseline)', pacedBare), pacedRow('POST /stream/v1/sessions/:id/heartbeat', pacedStream)],
+          rows: [pacedRow('bare Fastify route (baseline)', pacedBare), pacedRow('POST /stream/v1/sessions/:id/heartbeat — embedded', pacedStream)],
+        },
+        {
+          title: `Heartbeats at 80 % of the streaming role's capacity, global in its own process — open loop, ${int(split.rate)}/s for ${openSecs} s`,
+          columns: ['server', 'rate/s', 'achieved/s', 'p50 ms', 'p99 ms', 'p99 service ms', 'max ms', 'server CPU (cores)', 'failed'],
+          rows: [
+            pacedRow('bare Fastify route (baseline)', split.pacedBare, split.rate),
+            pacedRow('POST /stream/v1/sessions/:id/heartbeat — streaming role alone', split.pacedStream, split.rate),
+          ],
         },
         {
           title: `Memory — ${int(sessionsN)} open sessions (heap after a full GC, none open vs all open)`,
@@ -151,20 +220,23 @@ async function run(ctx: BenchContext): Promise<BenchOutput> {
         },
       ],
       targets: [
-        { target: 'heartbeats ≥ 70 % of the bare route’s requests/s', measured: pct(ratio), met: ratio >= 0.7 },
-        { target: 'heartbeat p99 < 5 ms at 80 % load', measured: `${ms(p99At80)} ms (bare route at the same rate: ${ms(pacedBare.latency.p99)} ms)`, met: p99At80 < 5 },
+        { target: 'heartbeats ≥ 70 % of the bare route’s requests/s (embedded: all roles in one process)', measured: pct(ratio), met: ratio >= 0.7 },
+        { target: 'heartbeats ≥ 70 % of the bare route’s requests/s (streaming role alone, global apart)', measured: pct(splitRatio), met: splitRatio >= 0.7 },
+        { target: 'heartbeat p99 < 5 ms at 80 % load (embedded)', measured: `${ms(p99At80)} ms (bare route at the same rate: ${ms(pacedBare.latency.p99)} ms)`, met: p99At80 < 5 },
+        { target: 'heartbeat p99 < 5 ms at 80 % load (streaming role alone)', measured: `${ms(split.pacedStream.latency.p99)} ms (bare route at the same rate: ${ms(split.pacedBare.latency.p99)} ms)`, met: split.pacedStream.latency.p99 < 5 },
         { target: `memory per open session ≤ 2 KB (${int(sessionsN)} sessions)`, measured: `${kb.toFixed(2)} KB`, met: kb <= 2 },
       ],
       notes: [
         'Server (all three roles in one process, as embedded: the cluster’s reports and presence go to global in-process) and the bare route each in a child process; the load in the parent.',
+        `Split layout: the embedded server stopped, global and the portal started over its store in one child, the streaming role alone in another (its own outbox, reports and presence to global over HTTP, the revocation feed from it); ${int(Math.min(sessionsN, SPLIT_SESSIONS))} sessions opened there by first heartbeats, an active set of ${int(split.active)} sized from its own rate the same way, the same rounds; its rounds run after the embedded ones, each next to a bare-route round of its own.`,
         `The report to global at its real ratio in compressed time: at most one plain-heartbeat report per ${REPORT_INTERVAL_SEC} s per session, each session heartbeating about every ${VISIT_EVERY_SEC} s (real: 30 s and 5 s) — "reports per heartbeat" is what the server queued in its durable outbox per heartbeat answered.`,
         'Sessions are opened by their first heartbeat on a signed play token (the stateless takeover any node of a cluster does), not by N play requests; each names a seeded terminal of the 1 M-record store, its user and profile.',
         'Memory: process.memoryUsage().heapUsed after two forced full collections (--expose-gc), once the first reports of all sessions reached global; RSS also counts SQLite’s page cache and the allocator, so it is shown but not the target.',
       ],
-      data: { size, sessions: sessionsN, active, rate, phases, pacedBare, pacedStream, memory: { before, after, heapPerSession, rssPerSession, openSec } },
+      data: { size, sessions: sessionsN, active, rate, phases, pacedBare, pacedStream, split: { rate: split.rate, pacedBare: split.pacedBare, pacedStream: split.pacedStream }, memory: { before, after, heapPerSession, rssPerSession, openSec } },
     };
   } finally {
-    await Promise.all([app.stop(), bare.stop()]);
+    await Promise.all([stopped ? null : app.stop(), bare.stop()]);
   }
 }
 

@@ -34,7 +34,7 @@ export const REGISTRY: readonly RegistryEntry[] = [
   // Seeding PostgreSQL at 1 M records takes ~2–3 min of the budget on a shared machine.
   { number: 8, name: 'postgres-home', title: 'Home page at 1 M records on PostgreSQL next to SQLite', module: './postgres-home.ts', timeoutSec: { full: 600, quick: 120 } },
   { number: 9, name: 'settop-chromium', title: 'Set-top client in Chromium (CPU 6×)', module: './settop-chromium.ts', timeoutSec: { full: 600, quick: 240 } },
-  { number: 10, name: 'heartbeat', title: 'Heartbeats at the streaming role', module: './heartbeat.ts' },
+  { number: 10, name: 'heartbeat', title: 'Heartbeats at the streaming role', module: './heartbeat.ts', timeoutSec: { full: 600, quick: 180 } },
   { number: 11, name: 'sse-memory', title: 'Push connections: memory per idle SSE client', module: './sse-memory.ts' },
   { number: 12, name: 'takeover', title: 'Takeover in Chromium: Continue here → first frame, next to resume', module: './takeover-chromium.ts' },
 ];

@@ -37,6 +37,8 @@ export type ServerSpec =
       pgSchema?: string;
       /** Streaming settings a benchmark needs (sessions that stay open, a report interval). */
       overrides?: Partial<Pick<Config, 'instanceId' | 'reportIntervalSec' | 'heartbeatIntervalSec' | 'sessionTimeoutSec' | 'playTokenTtlSec'>>;
+      /** Where global is, for a process without the global role (a cluster deployed apart from it). */
+      globalUrl?: string;
     }
   | { kind: 'bare'; homeBody?: string }
   /** A bare node:http SSE server (no framework): the floor of an idle push connection's memory. */
@@ -84,6 +86,7 @@ async function startApp(spec: Extract<ServerSpec, { kind: 'app' }>) {
     playTokenSecret: BENCH_PLAY_TOKEN_SECRET,
     // One report per stop; no batching delay on the streaming side.
     reportIntervalSec: 30,
+    ...(spec.globalUrl ? { globalUrl: spec.globalUrl } : {}),
     ...spec.overrides,
   });
   const store: Store = await openStore({

@@ -44,6 +44,23 @@ export async function startGlobal(
   return { ...child, dataDir, dbFile };
 }
 
+/** Start a streaming cluster alone in a child process (its outbox in `workDir/<label>`), reporting to global at `globalUrl`. */
+export function startStreaming(
+  workDir: string,
+  label: string,
+  globalUrl: string,
+  opts: { overrides?: Extract<ServerSpec, { kind: 'app' }>['overrides']; nodeArgs?: string[] } = {},
+): Promise<ChildServer> {
+  const dataDir = join(workDir, label);
+  mkdirSync(dataDir, { recursive: true });
+  return startChild(
+    { kind: 'app', dataDir, roles: ['streaming'], synchronous: 'NORMAL', globalUrl, ...(opts.overrides ? { overrides: opts.overrides } : {}) },
+    undefined,
+    undefined,
+    opts.nodeArgs,
+  );
+}
+
 /** Start the bare Fastify baseline (optionally answering `homeBody` on GET /home). */
 export function startBare(homeBody?: string): Promise<ChildServer> {
   return startChild({ kind: 'bare', ...(homeBody ? { homeBody } : {}) });

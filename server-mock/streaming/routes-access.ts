@@ -24,6 +24,7 @@ import {
   type LiveEdgeReason,
 } from '../../common/protocol/stream.ts';
 import { preferredTracks } from '../../common/tracks.ts';
+import type { ProgramsAnswer } from '../../common/protocol/api.ts';
 import type { GlobalClient } from '../global-client.ts';
 import type { RevocationSource } from '../revocation-feed.ts';
 import { bearerToken, type TerminalIdentity } from '../http/auth.ts';
@@ -62,6 +63,31 @@ export interface AccessRoutesOptions {
   now?: () => number;
 }
 
+/** How long the cluster reuses global's whole catalogue for taking over sessions. */
+export const CATALOGUE_REUSE_MS = 5_000;
+
+/**
+ * Global's unfiltered catalogue, fetched at most once per `ttlMs` and by one request at a time
+ * (callers arriving meanwhile share it; a failure is not kept). Taking over a session needs
+ * only its programme, and after a node restart every open session is taken over at once: with
+ * global over HTTP, one catalogue request per session held a cluster to ~100 takeovers/s
+ * (bench/heartbeat.ts, split layout). Like the introspection cache (global-client.ts), a
+ * change reaches this copy within the TTL; a session's programme was checked when it opened.
+ */
+export function reusedCatalogue(client: Pick<GlobalClient, 'programs'>, ttlMs = CATALOGUE_REUSE_MS, clock: () => number = Date.now) {
+  let kept: { at: number; answer: Promise<ProgramsAnswer> } | null = null;
+  return (): Promise<ProgramsAnswer> => {
+    const t = clock();
+    if (kept && t - kept.at < ttlMs) return kept.answer;
+    const entry = { at: t, answer: client.programs() };
+    kept = entry;
+    entry.answer.catch(() => {
+      if (kept === entry) kept = null;
+    });
+    return entry.answer;
+  };
+}
+
 const tokenInvalid = (why: string) => new AppError('TOKEN_INVALID', `Play token refused: ${why}`);
 const sessionNotFound = () => new AppError('SESSION_NOT_FOUND', 'No such play session for this token');
 const sec = (ms: number) => Math.floor(ms / 1000);
@@ -74,6 +100,7 @@ export function linkFor(program: Program, clusterId: string) {
 export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = async (app, o) => {
   const now = o.now ?? Date.now;
   const tags = ['streaming'];
+  const catalogue = reusedCatalogue(o.client);
   const issue = (claims: Omit<PlayTokenClaims, 'iat' | 'exp' | 'c'>) => {
     const iat = sec(now());
     const exp = iat + o.tokenTtlSec;
@@ -237,7 +264,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
    */
   async function adopt(claims: PlayTokenClaims, token: string): Promise<PlaySession | null> {
     if (claims.c !== o.clusterId || !claims.tt) return null;
-    const program = (await o.client.programs()).programs.find((p) => p.id === claims.p);
+    const program = (await catalogue()).programs.find((p) => p.id === claims.p);
     if (!program) return null;
     const existing = o.sessions.get(claims.s);
     if (existing) return existing;

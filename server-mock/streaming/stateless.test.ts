@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ProgramsAnswer } from '../../common/protocol/api.ts';
 import type { PlayResponse } from '../../common/protocol/stream.ts';
 import { buildApp } from '../app.ts';
+import { reusedCatalogue } from './routes-access.ts';
 import { defaultConfig } from '../config.ts';
 import { ADMIN_TOKEN, addTerminal, PLAY_TOKEN_SECRET, SERVICE, SERVICE_AUTH, signUp, startTestServer } from '../testing/harness.ts';
 
@@ -86,4 +87,69 @@ describe('stateless streaming nodes', () => {
     const after = (await again.app.inject({ url: `/global/v1/programs?terminalId=${tv.id}`, headers: { authorization: SERVICE_AUTH } })).json<ProgramsAnswer>().history;
     expect(after.find((r) => r.programId === 'tea-break')?.breakpoint).toEqual({ kind: 'offset', offsetMs: 240_000 });
   }, 30_000);
+
+  it('takes over many sessions at once with one catalogue request to global, not one each', async () => {
+    const global = await startTestServer({ roles: ['global'] });
+    cleanups.push(() => global.close());
+    const globalUrl = await global.app.listen({ host: '127.0.0.1', port: 0 });
+    // The nodes' HTTP clients may leave a socket that never carried a request (see outage.test.ts).
+    cleanups.push(async () => global.app.server.closeAllConnections());
+    const user = await signUp(global.app, 'many@example.com');
+    const tv = await addTerminal(global.app, user, 'TV', 'stb');
+    const demo = { id: 'harbour-lights', title: 'Harbour Lights', synopsis: '', durationMs: 600_000, kind: 'vod', terminalTypes: ['stb', 'mobile', 'pc'], artwork: 'harbour-lights/poster.jpg', links: [{ dash: 'harbour-lights/manifest.mpd' }] };
+    await global.app.inject({ method: 'PUT', url: '/admin/v1/programs', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { programs: [demo] } });
+    const dirs = await Promise.all([1, 2].map((i) => mkdtemp(join(tmpdir(), `ra-many${i}-`))));
+    cleanups.push(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+    const n1 = await node(globalUrl, dirs[0] as string);
+    const plays: PlayResponse[] = [];
+    for (let i = 0; i < 12; i++) {
+      const r = await n1.inject({ method: 'POST', url: '/stream/v1/play', headers: { authorization: `Bearer ${tv.credential}` }, payload: { programId: 'harbour-lights' } });
+      expect(r.statusCode, r.body).toBe(200);
+      plays.push(r.json<PlayResponse>());
+    }
+    await n1.close();
+    const n2 = await node(globalUrl, dirs[1] as string);
+    cleanups.push(() => n2.close());
+    let catalogueRequests = 0;
+    const count = (req: { url?: string }) => {
+      if (req.url === '/global/v1/programs') catalogueRequests++;
+    };
+    global.app.server.on('request', count);
+    const answers = await Promise.all(
+      plays.map((p) => n2.inject({ method: 'POST', url: `/stream/v1/sessions/${p.sessionId}/heartbeat`, headers: { authorization: `Bearer ${p.playToken}` }, payload: { position: { kind: 'offset', offsetMs: 30_000 }, seq: 1 } })),
+    );
+    global.app.server.off('request', count);
+    expect(answers.map((a) => a.statusCode)).toEqual(plays.map(() => 200));
+    expect(n2.streaming!.sessions.openCount).toBe(12);
+    // One for the twelve (a second at most, should the node's own catalogue refresh fall in between).
+    expect(catalogueRequests).toBeGreaterThanOrEqual(1);
+    expect(catalogueRequests).toBeLessThanOrEqual(2);
+  }, 30_000);
+});
+
+describe('reusedCatalogue', () => {
+  it('shares one request among callers, keeps the answer for its TTL, and never keeps a failure', async () => {
+    let t = 0;
+    let calls = 0;
+    let fail = false;
+    const client = {
+      programs: async () => {
+        calls++;
+        if (fail) throw new Error('global unreachable');
+        return { programs: [], history: [], hidden: [], terminal: null } as ProgramsAnswer;
+      },
+    };
+    const get = reusedCatalogue(client, 5_000, () => t);
+    await Promise.all([get(), get(), get()]);
+    expect(calls).toBe(1);
+    t = 4_999;
+    await get();
+    expect(calls).toBe(1);
+    t = 5_000;
+    fail = true;
+    await expect(get()).rejects.toThrow('unreachable');
+    fail = false;
+    await get();
+    expect(calls).toBe(3);
+  });
 });
