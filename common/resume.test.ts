@@ -248,6 +248,32 @@ describe('decideReport', () => {
     });
   });
 
+  it('writes the exact point of a stop under the tolerance, without making the record newer', () => {
+    // A seek's report at 30:00, the stop 78 ms of playing later: every terminal resumes from the stop.
+    const s = stored(30 * MIN, 10, NOW - 120_000);
+    expect(decideReport(s, report(30 * MIN + 78, 11, { final: true }), film, rules)).toEqual({
+      outcome: 'applied',
+      reason: 'settled',
+      next: { seq: 11, breakpoint: at(30 * MIN + 78), progressAt: NOW - 120_000 },
+    });
+    // The same stop as a heartbeat is still only kept.
+    expect(decideReport(s, report(30 * MIN + 78, 11), film, rules)).toMatchObject({ outcome: 'kept', reason: 'unmoved' });
+  });
+
+  it('keeps a stop at exactly the stored point (a paused player closed): nothing to write', () => {
+    const s = stored(30 * MIN, 10, NOW - 120_000);
+    expect(decideReport(s, report(30 * MIN, 11, { final: true }), film, rules)).toEqual({
+      outcome: 'kept',
+      reason: 'unmoved',
+      next: { seq: 11, breakpoint: at(30 * MIN), progressAt: NOW - 120_000 },
+    });
+  });
+
+  it('checks a bad stop before the exact-stop rule', () => {
+    const s = stored(40 * MIN, 10, NOW - 120_000);
+    expect(decideReport(s, report(0, 11, { final: true, resumedFrom: at(40 * MIN) }), film, rules)).toMatchObject({ outcome: 'kept', reason: 'bad-stop' });
+  });
+
   it('applies a heartbeat just past the tolerance', () => {
     const d = decideReport(stored(30 * MIN, 10), report(30 * MIN + 501, 11), film, rules);
     expect(d).toMatchObject({ outcome: 'applied', reason: 'moved', next: { progressAt: NOW } });

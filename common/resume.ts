@@ -94,6 +94,8 @@ export interface IncomingPoint {
   observedAt: number;
   resumedFrom?: Breakpoint | undefined;
   seekedBack?: boolean | undefined;
+  /** The viewing ends here (a stop): its exact point is the one every terminal resumes from. */
+  final?: boolean | undefined;
 }
 
 /**
@@ -102,12 +104,15 @@ export interface IncomingPoint {
  */
 export type Decision =
   | { outcome: 'stale' }
-  | { outcome: 'applied' | 'kept'; next: StoredPoint; reason: 'moved' | 'unmoved' | 'bad-stop' | 'first' };
+  | { outcome: 'applied' | 'kept'; next: StoredPoint; reason: 'moved' | 'unmoved' | 'settled' | 'bad-stop' | 'first' };
 
 /**
  * Decide whether `incoming` replaces `stored` (the same terminal's record of the same
  * programme). Ordering is by the terminal's own sequence, never by clocks. Two guards:
  * - a heartbeat that does not move the position keeps the record alive but never makes it newer;
+ *   a stop that does not move it (`final`) is not newer either, but its exact point is written
+ *   (`settled`): the stopping terminal shows the point it stopped at, and every other terminal
+ *   must resume from that same point, not from a heartbeat up to the tolerance earlier;
  * - a bad stop — a viewing that resumed at X ≥ the resume minimum and ends below that minimum
  *   without the user seeking back (an accidental open-and-close, a player that unloaded first
  *   and reported 0) — does not replace X.
@@ -123,6 +128,9 @@ export function decideReport(
     return { outcome: 'kept', reason: 'bad-stop', next: { ...stored, seq: incoming.seq } };
   }
   if (stored && samePosition(stored.breakpoint, incoming.breakpoint, rules.unmovedToleranceMs)) {
+    if (incoming.final && !samePosition(stored.breakpoint, incoming.breakpoint, 0)) {
+      return { outcome: 'applied', reason: 'settled', next: { seq: incoming.seq, breakpoint: incoming.breakpoint, progressAt: stored.progressAt } };
+    }
     return { outcome: 'kept', reason: 'unmoved', next: { ...stored, seq: incoming.seq } };
   }
   const next = { seq: incoming.seq, breakpoint: incoming.breakpoint, progressAt: incoming.observedAt };

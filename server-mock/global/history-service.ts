@@ -142,6 +142,7 @@ export class HistoryService {
         observedAt: Math.min(now, correctedTime(report.observedAt, sentAt, now)),
         resumedFrom: report.resumedFrom,
         seekedBack: report.seekedBack,
+        final: report.event === 'stop',
       };
       inputs.push({
         reportId: report.reportId,

@@ -1,6 +1,6 @@
 /**
  * Viewing history through the public API: idempotent replays, stale reports, the bad-stop
- * and unmoved-heartbeat guards, offline sync with a wrong device clock, the catalogue filter,
+ * and unmoved-heartbeat guards (and a stop's exact point), offline sync with a wrong device clock, the catalogue filter,
  * "Remove from row", and aging.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -73,6 +73,19 @@ describe('reports', () => {
     const home = (await getHome(s.app, tv.credential)).json<HomePage>();
     expect(home.continueWatching[0]?.record.terminalId).toBe(phone.id);
     expect(home.continueWatching[0]?.others.map((o) => o.terminalId)).toEqual([tv.id]);
+  });
+
+  it('a stop a moment after a seek is the point everyone resumes from, not the seek’s; it is not made newer', async () => {
+    await postReports(s.app, [clusterReport(tv.id, 'ocean', 300_000, 1, { event: 'seek' })]);
+    await postReports(s.app, [clusterReport(phone.id, 'ocean', 500_000, 1)]);
+    // 78 ms of playing after the seek's report, the TV stops: under the 500 ms tolerance.
+    const stop = await postReports(s.app, [clusterReport(tv.id, 'ocean', 300_078, 2, { event: 'stop' })]);
+    expect(stop.json().results[0].outcome).toBe('applied');
+    const home = (await getHome(s.app, phone.credential)).json<HomePage>();
+    expect(home.continueWatching[0]?.record.terminalId).toBe(phone.id);
+    expect(home.continueWatching[0]?.others).toEqual([expect.objectContaining({ terminalId: tv.id, breakpoint: { kind: 'offset', offsetMs: 300_078 } })]);
+    // A stop at exactly the stored point has nothing to write.
+    expect((await postReports(s.app, [clusterReport(tv.id, 'ocean', 300_078, 3, { event: 'stop' })])).json().results[0].outcome).toBe('kept');
   });
 
   it('a bad stop (resumed at X, closed near 0 without seeking back) does not erase X', async () => {

@@ -75,8 +75,19 @@ describe('this terminal’s own stop on its card at once (before global’s push
     expect(store.getState().own).toHaveLength(1);
   });
 
+  it('a page with this terminal’s seek a moment before the stop (under the unmoved tolerance) is not the stop', async () => {
+    // Sought to 7:59.922, stopped 78 ms later: global writes the stop's exact point, so a page
+    // read before the stop reached it shows a point every other terminal will not resume from.
+    const seek = homePage([item(harbour, record('harbour-lights', at(479_922), { seq: 8, progressAt: NOW - 78, updatedAt: NOW - 78 }))], [harbour]);
+    const store = await storeOver([() => serverPage, () => seek]);
+    store.getState().noteOwnStop(stopRecord(), noContext);
+    await store.getState().load();
+    expect(shown(store)).toEqual(at(480_000));
+    expect(store.getState().own).toHaveLength(1);
+  });
+
   it('is forgotten once the server’s page shows it (the server’s record wins from then on)', async () => {
-    const confirmed = homePage([item(harbour, record('harbour-lights', at(480_100), { seq: 9, progressAt: NOW - 5, updatedAt: NOW - 5 }))], [harbour]);
+    const confirmed = homePage([item(harbour, record('harbour-lights', at(480_000), { seq: 9, progressAt: NOW - 5, updatedAt: NOW - 5 }))], [harbour]);
     const store = await storeOver([() => serverPage, () => confirmed]);
     store.getState().noteOwnStop(stopRecord(), noContext);
     await store.getState().load();

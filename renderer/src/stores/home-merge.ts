@@ -133,13 +133,16 @@ export function stopMovesPoint(page: HomePage, record: ViewingRecord, context: S
 
 /**
  * This terminal's own points the page does not show yet: those with no record of this terminal
- * for the programme as new (progress time) or at the same position, and younger than the TTL.
+ * for the programme as new (progress time) or at exactly the same position, and younger than
+ * the TTL. Exactly: global writes a stop's exact point even when it barely moved
+ * (common/resume.ts `settled`), while a page read before the stop arrived may show a seek's
+ * report a few milliseconds earlier — that is not the stop, and must not replace it.
  */
-export function unconfirmed(page: HomePage, own: readonly ViewingRecord[], rules: ResumeRules, now: number): ViewingRecord[] {
+export function unconfirmed(page: HomePage, own: readonly ViewingRecord[], now: number): ViewingRecord[] {
   const shown = recordsOf(page);
   return own.filter((rec) => {
     if (now - rec.progressAt >= OWN_POINT_TTL_MS) return false;
     const current = shown.find((r) => r.terminalId === rec.terminalId && r.programId === rec.programId);
-    return !current || (current.progressAt < rec.progressAt && !samePosition(current.breakpoint, rec.breakpoint, rules.unmovedToleranceMs));
+    return !current || (current.progressAt < rec.progressAt && !samePosition(current.breakpoint, rec.breakpoint, 0));
   });
 }

@@ -87,7 +87,7 @@ export function createHomeStore(deps: HomeDeps) {
     const local = (page: HomePage): HomePage => {
       let own = get().own;
       if (own.length) {
-        const still = unconfirmed(page, own, rules, now());
+        const still = unconfirmed(page, own, now());
         if (still.length !== own.length) set({ own: still });
         own = still;
       }
