@@ -70,7 +70,7 @@ async function run(ctx: BenchContext): Promise<BenchOutput> {
   const rand = mulberry32(7);
   let seq = 1_000_000;
   // A's last point per programme: every stop lands at least 10 s away from it, so global applies
-  // it (a move) and pushes it; an unmoved stop would be kept without a push.
+  // it (a move) and pushes it; a stop at exactly the stored point would be kept without a push.
   const last = new Map<string, number>();
   const pick = (): { program: Program; offsetMs: number } => {
     const program = programs[Math.floor(rand() * programs.length)] as Program;

@@ -13,9 +13,9 @@
  * One run:
  * 1. A sets the breakpoint through its UI: plays from the catalogue tile, seeks with the seek
  *    bar to T, plays on until it is ≥ 0.8 s past T, and leaves with Esc (its stop report).
- *    B's card must then show A's point: terminal "PC A" and an offset within the server's
- *    "unmoved" tolerance (500 ms) below A's stop position — the record is final then, since a
- *    later report of the same viewing closer than that is kept, not applied.
+ *    B's card must then show A's point: terminal "PC A" and exactly A's stop position (global
+ *    writes a stop's exact point, common/resume.ts), so B never resumes a heartbeat's point
+ *    that the stop is about to replace.
  * 2. B, on home with the card visible: one `page.evaluate` reads the card's `data-offset-ms`
  *    (the breakpoint as recorded by the server and pushed to B — the reference of the error),
  *    arms the probe, takes `performance.now()` and clicks the card's Resume button itself, so
@@ -61,7 +61,6 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { DEFAULT_RESUME_RULES } from '../common/resume.ts';
 import { spawnServer, type ServerProcess } from '../server-mock/testing/process.ts';
 import { ms } from './lib/stats.ts';
 import type { Benchmark, BenchContext, BenchOutput } from './lib/types.ts';
@@ -202,7 +201,7 @@ async function leavePoint(a: Page, targetS: number): Promise<number> {
   return body.position.offsetMs;
 }
 
-/** Wait until B's card shows A's point (final: within the unmoved tolerance below A's stop). */
+/** Wait until B's card shows A's point: exactly A's stop. */
 async function cardShows(b: Page, terminalName: string, stopMs: number): Promise<void> {
   await b.waitForFunction(
     ({ programId, terminalName, lo, hi }) => {
@@ -210,7 +209,7 @@ async function cardShows(b: Page, terminalName: string, stopMs: number): Promise
       const offset = Number(el?.dataset.offsetMs);
       return el?.dataset.terminalName === terminalName && offset >= lo && offset <= hi;
     },
-    { programId: PROGRAM_ID, terminalName, lo: stopMs - DEFAULT_RESUME_RULES.unmovedToleranceMs, hi: stopMs },
+    { programId: PROGRAM_ID, terminalName, lo: stopMs, hi: stopMs },
     { timeout: STEP_TIMEOUT_MS, polling: 50 },
   );
 }

@@ -121,8 +121,7 @@ test('cold start: link by code, find the PC’s programme with arrows, resume at
   await expect.poll(() => tvFocus(tv)).toBe('cw:harbour-lights');
   await expect(card(pc.page, 'harbour-lights')).toHaveAttribute('data-terminal-name', 'Living-room TV', { timeout: 10_000 });
   const stoppedAt = Number(await card(pc.page, 'harbour-lights').getAttribute('data-offset-ms')) / 1000;
-  // Where Back was pressed — or up to 0.5 s before it, when a heartbeat that close had already
-  // recorded the point (a stop within the unmoved tolerance keeps the stored point).
+  // Where Back was pressed — or, read before the stop's push, the TV's last heartbeat just before it.
   expect(stoppedAt).toBeGreaterThanOrEqual(stopFrom - 0.5);
   expect(stoppedAt - stopFrom).toBeLessThan(1.5);
   expect(stoppedAt).toBeGreaterThan(T + 10);
@@ -132,7 +131,11 @@ test('cold start: link by code, find the PC’s programme with arrows, resume at
   const change = (await rowChanges(pc.page)).find((c) => c.programId === 'harbour-lights' && c.offsetMs === Math.round(stoppedAt * 1000));
   expect(change).toBeTruthy();
   await expect(pc.page.locator('[data-testid=cw-card]').first()).toHaveAttribute('data-program-id', 'harbour-lights');
-  // Negative: the final point had reached the PC with a heartbeat before Back (the stop was unmoved).
+  // Both terminals agree on the point to the millisecond: the TV's own card shows its stop at
+  // once, and the PC's card ends at that very point (the stop's exact point, not a heartbeat's).
+  const tvOwn = await card(tv, 'harbour-lights').getAttribute('data-offset-ms');
+  expect(Number(tvOwn) / 1000).toBeGreaterThanOrEqual(stopFrom - 0.1);
+  await expect(card(pc.page, 'harbour-lights')).toHaveAttribute('data-offset-ms', tvOwn as string);
   // The live channel by remote too: OK plays it from the PC's moment, left scrubs back 10 s
   // inside the timeshift window, Back stops.
   await expect(tv.locator('[data-testid=cw-card]').first()).toHaveAttribute('data-program-id', 'harbour-lights');
