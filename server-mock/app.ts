@@ -14,6 +14,7 @@ import type { Config } from './config.ts';
 import { httpGlobalClient, localGlobalClient, withIntrospectionCache, type GlobalClient } from './global-client.ts';
 import { createGlobal, globalPlugin, type GlobalServices } from './global/plugin.ts';
 import { installCors } from './http/cors.ts';
+import { closeUnusedConnections } from './http/closing.ts';
 import { localRevocations, RevocationFeed, type RevocationSource } from './revocation-feed.ts';
 import { installErrorHandling, validatorCompiler } from './http/errors.ts';
 import { installRequestIds, loggerOptions, RequestLogController, requestId } from './http/logging.ts';
@@ -75,6 +76,7 @@ export async function buildApp({ config, store, logger, outboxFile }: AppDeps): 
   installRequestIds(app);
   installErrorHandling(app);
   await installCors(app);
+  closeUnusedConnections(app);
 
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {

@@ -2,9 +2,10 @@
  * The command line as a user meets it: a fresh data dir is seeded and the demo account is
  * printed; catalogue import from a JSON file (valid: imported; invalid: refused, nothing
  * changed); bad flags are a clear error with exit code 2; --help and --version; the log
- * format it chooses.
+ * format it chooses; SIGTERM stops it at once.
  */
 import { spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +50,23 @@ describe('server-mock CLI', () => {
     await new Promise((r) => setTimeout(r, 200));
     await again.stop();
     expect(again.output()).not.toContain('seeded');
+  });
+
+  it('stops at once on SIGTERM though a client holds a connection it never sent a request on', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ra-cli-'));
+    const server = await spawnServer(['--port', '0', '--data', dir]);
+    const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+    try {
+      await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+      const t = performance.now();
+      await server.stop();
+      // Before: it waited as long as the client kept the socket (minutes; a browser's pre-connect).
+      expect(performance.now() - t).toBeLessThan(5_000);
+      expect(server.child.exitCode).toBe(0);
+    } finally {
+      socket.destroy();
+      await server.kill();
+    }
   });
 
   it('imports a catalogue file, and refuses an invalid one without changing anything', async () => {

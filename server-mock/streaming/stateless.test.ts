@@ -92,8 +92,6 @@ describe('stateless streaming nodes', () => {
     const global = await startTestServer({ roles: ['global'] });
     cleanups.push(() => global.close());
     const globalUrl = await global.app.listen({ host: '127.0.0.1', port: 0 });
-    // The nodes' HTTP clients may leave a socket that never carried a request (see outage.test.ts).
-    cleanups.push(async () => global.app.server.closeAllConnections());
     const user = await signUp(global.app, 'many@example.com');
     const tv = await addTerminal(global.app, user, 'TV', 'stb');
     const demo = { id: 'harbour-lights', title: 'Harbour Lights', synopsis: '', durationMs: 600_000, kind: 'vod', terminalTypes: ['stb', 'mobile', 'pc'], artwork: 'harbour-lights/poster.jpg', links: [{ dash: 'harbour-lights/manifest.mpd' }] };
