@@ -26,6 +26,7 @@ const PG_INTEGRATION_SUITES = [
   'server-mock/global/handoff.test.ts', 'server-mock/global/maturity.test.ts', 'server-mock/global/pin-lock.test.ts',
   'server-mock/global/remote.test.ts', 'server-mock/global/remote-play-on.test.ts', 'server-mock/global/presence.test.ts',
   'server-mock/portal/catalogue.test.ts', 'server-mock/library/routes.test.ts', 'scripts/offline-profile-sync.test.ts',
+  'server-mock/fuzz.test.ts',
 ];
 const summaries: { name: string; passed: number; failed: number; skipped: number; seconds?: number }[] = [];
 let failed = false;

@@ -15,6 +15,7 @@ import { httpGlobalClient, localGlobalClient, withIntrospectionCache, type Globa
 import { createGlobal, globalPlugin, type GlobalServices } from './global/plugin.ts';
 import { installCors } from './http/cors.ts';
 import { closeUnusedConnections } from './http/closing.ts';
+import { installTextGuard } from './http/text.ts';
 import { localRevocations, RevocationFeed, type RevocationSource } from './revocation-feed.ts';
 import { installErrorHandling, validatorCompiler } from './http/errors.ts';
 import { installRequestIds, loggerOptions, RequestLogController, requestId } from './http/logging.ts';
@@ -77,6 +78,7 @@ export async function buildApp({ config, store, logger, outboxFile }: AppDeps): 
   installErrorHandling(app);
   await installCors(app);
   closeUnusedConnections(app);
+  installTextGuard(app);
 
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {

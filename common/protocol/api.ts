@@ -13,6 +13,7 @@ import {
   ProgramId,
   ProgressStatus,
   ReportId,
+  SHOWN_TEXT_PATTERN,
   Terminal,
   TerminalName,
   TerminalType,
@@ -27,12 +28,12 @@ import { RemoteCommandEvent } from './remote.ts';
 // ---------------------------------------------------------------- accounts and sessions
 
 /** Account login name: an e-mail-like or plain handle, case-insensitive. */
-export const Login = Type.String({ minLength: 3, maxLength: 120, pattern: '^[^\\s]+$' });
+export const Login = Type.String({ minLength: 3, maxLength: 120, pattern: '^[^\\s\\u0000-\\u001f\\u007f]+$' });
 /** Password: at least 8 characters; the upper bound keeps hashing cost bounded. */
 export const Password = Type.String({ minLength: 8, maxLength: 200 });
 
 export const RegisterRequest = Type.Object(
-  { login: Login, password: Password, displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })) },
+  { login: Login, password: Password, displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 80, pattern: SHOWN_TEXT_PATTERN })) },
   { additionalProperties: false },
 );
 export type RegisterRequest = Static<typeof RegisterRequest>;

@@ -28,8 +28,15 @@ export type TerminalType = Static<typeof TerminalType>;
 /** All terminal types, in display order. */
 export const TERMINAL_TYPES: readonly TerminalType[] = ['stb', 'mobile', 'pc'];
 
+/**
+ * Text a person chose to be shown (a terminal's, a profile's, an account's name): no control
+ * characters. They would break the line they are shown on, a TV's or a log's, and PostgreSQL
+ * cannot store U+0000 at all (it refused the write: a 500 where a 400 belongs).
+ */
+export const SHOWN_TEXT_PATTERN = '^[^\\u0000-\\u001f\\u007f]*$';
+
 /** A human-chosen terminal name ("Living-room TV"). */
-export const TerminalName = Type.String({ minLength: 1, maxLength: 60 });
+export const TerminalName = Type.String({ minLength: 1, maxLength: 60, pattern: SHOWN_TEXT_PATTERN });
 
 /** Milliseconds, non-negative integer, at most ~31 years (keeps arithmetic exact). */
 export const Millis = Type.Integer({ minimum: 0, maximum: 1e12 });

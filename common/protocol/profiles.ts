@@ -9,13 +9,13 @@
  */
 import * as Type from 'typebox';
 import type { Static } from 'typebox';
-import { AgeRating, EpochMillis, Id, LanguageTag } from './model.ts';
+import { AgeRating, EpochMillis, Id, LanguageTag, SHOWN_TEXT_PATTERN } from './model.ts';
 
 /** Most profiles a household may have. */
 export const MAX_PROFILES = 8;
 
 /** A profile's display name. */
-export const ProfileName = Type.String({ minLength: 1, maxLength: 40 });
+export const ProfileName = Type.String({ minLength: 1, maxLength: 40, pattern: SHOWN_TEXT_PATTERN });
 /** A profile PIN: exactly four digits. */
 export const ProfilePin = Type.String({ pattern: '^[0-9]{4}$' });
 

@@ -61,6 +61,14 @@ const cases: Case[] = [
   ['logout: service credential', () => ({ method: 'DELETE', url: '/api/v1/sessions/current', headers: { authorization: SERVICE_AUTH } }), 401, 'UNAUTHENTICATED'],
   ['register: forged bearer (owner-created accounts need a real session)', () => ({ method: 'POST', url: '/api/v1/accounts', headers: bearer('ras_forged'), payload: { login: 'new@example.com', password: 'long-enough-pw' } }), 401, 'UNAUTHENTICATED'],
   ['register: a member creating an account', () => ({ method: 'POST', url: '/api/v1/accounts', headers: bearer(bob), payload: { login: 'new@example.com', password: 'long-enough-pw' } }), 403, 'OWNER_ONLY'],
+  // text PostgreSQL cannot store (U+0000) and names no screen can show (control characters): a 500 on PostgreSQL before
+  ['login: a NUL in the login', () => ({ method: 'POST', url: '/api/v1/sessions', payload: { login: 'alice\u0000@example.com', password: 'wrong-password' } }), 400, 'VALIDATION_FAILED'],
+  ['terminal: a NUL in its name', () => ({ method: 'POST', url: '/api/v1/terminals', headers: bearer(alice), payload: { name: 'TV\u0000', type: 'stb' } }), 400, 'VALIDATION_FAILED'],
+  ['terminal: a newline in its new name', () => ({ method: 'PATCH', url: `/api/v1/terminals/${aliceTv.id}`, headers: bearer(alice), payload: { name: 'Living\nroom' } }), 400, 'VALIDATION_FAILED'],
+  ['profile: an escape character in its name', () => ({ method: 'POST', url: '/api/v1/profiles', headers: bearer(alice), payload: { name: 'Kid\u001b[31m' } }), 400, 'VALIDATION_FAILED'],
+  ['device code: a NUL in the TV’s name', () => ({ method: 'POST', url: '/api/v1/device/authorize', payload: { name: 'TV\u0000', type: 'stb' } }), 400, 'VALIDATION_FAILED'],
+  ['sync: a NUL in a free-text field', () => ({ method: 'POST', url: '/api/v1/history/sync', headers: bearer(aliceTv.credential), payload: syncBatch({ reportId: 'nul-report-0001', tracks: { audioLanguage: 'en\u0000' } }) }), 400, 'VALIDATION_FAILED'],
+  ['catalogue: a NUL in a title', () => ({ method: 'PUT', url: '/admin/v1/programs', headers: bearer(ADMIN_TOKEN), payload: { programs: [{ id: 'nul-show', title: 'Nul\u0000', synopsis: '', durationMs: 600_000, kind: 'vod', terminalTypes: ['pc'], artwork: 'x/poster.jpg', links: [{ dash: 'x/manifest.mpd' }] }] } }), 400, 'VALIDATION_FAILED'],
   // account lifecycle
   ['password: no credential', () => ({ method: 'POST', url: '/api/v1/account/password', payload: { oldPassword: 'correct-horse-battery', newPassword: 'another-long-pw' } }), 401, 'UNAUTHENTICATED'],
   ['password: wrong old password', () => ({ method: 'POST', url: '/api/v1/account/password', headers: bearer(alice), payload: { oldPassword: 'not-the-password', newPassword: 'another-long-pw' } }), 403, 'WRONG_PASSWORD'],
