@@ -182,6 +182,9 @@ describe('HTTP delivery', () => {
     ['bytes=990-', 990, 999],
     ['bytes=-10', 990, 999],
     ['bytes=500-5000', 500, 999],
+    // A suffix longer than the file is the whole file (RFC 9110 §14.1.2), not a 416.
+    ['bytes=-1000', 0, 999],
+    ['bytes=-999999999', 0, 999],
   ])('Range %s → 206 with exactly those bytes', async (range, start, end) => {
     const res = await app.inject({ url: '/media/synthetic/seg.m4s', headers: { ...auth(), range } });
     expect(res.statusCode).toBe(206);
@@ -273,6 +276,9 @@ describe('HTTP delivery', () => {
     expect((await app.inject({ url, headers: { range: 'bytes=0-4', 'if-range': '"old"' } })).statusCode).toBe(200);
     expect((await app.inject({ url, headers: { range: 'bytes=0-4', 'if-range': etag } })).statusCode).toBe(206);
     expect((await app.inject({ url, headers: { range: 'bytes=99999-' } })).statusCode).toBe(416);
+    const suffix = await app.inject({ url, headers: { range: 'bytes=-99999' } });
+    expect(suffix.statusCode).toBe(206);
+    expect(suffix.headers['content-range']).toBe(`bytes 0-${first.rawPayload.length - 1}/${first.rawPayload.length}`);
     expect((await app.inject({ url, headers: { range: 'bytes=9-3' } })).statusCode).toBe(200);
     expect((await app.inject({ url, headers: { 'if-match': '"old"' } })).statusCode).toBe(412);
     expect((await app.inject({ url, headers: { 'if-match': etag } })).statusCode).toBe(200);

@@ -148,6 +148,17 @@ export function rangeOf(header: string | undefined, size: number): { start: numb
   return parsed.code === 0 && parsed.ranges.length === 1 ? (parsed.ranges[0] ?? null) : null;
 }
 
+/**
+ * `bytes=-N` with N at least the size means the whole representation (RFC 9110 §14.1.2: "if the
+ * selected representation is shorter than the specified suffix-length, the entire
+ * representation is used"); range-parser, and @fastify/send through it, answer it 416. Rewritten
+ * as `bytes=0-` before either sees it.
+ */
+export function wholeForLongSuffix(header: string | undefined, size: number): string | undefined {
+  const m = typeof header === 'string' ? /^bytes=\s*-(\d+)\s*$/.exec(header) : null;
+  return m && size > 0 && Number(m[1]) >= size ? 'bytes=0-' : header;
+}
+
 /** A refusal in our error vocabulary instead of @fastify/send's HTML pages. */
 function refuse(reply: FastifyReply, status: 412 | 416, size: number): FastifyReply {
   const body =
@@ -221,6 +232,8 @@ function sendBuffer(req: FastifyRequest, reply: FastifyReply, e: BufferEntity): 
 
 /** Send an entity with validators, preconditions, ranges and HEAD handled. */
 export async function sendEntity(req: FastifyRequest, reply: FastifyReply, e: Entity): Promise<FastifyReply> {
+  const range = wholeForLongSuffix(req.headers.range, e.kind === 'file' ? e.file.stat.size : e.bytes.length);
+  if (range !== req.headers.range) req.raw.headers.range = req.headers.range = range;
   switch (e.kind) {
     case 'file':
       return sendFile(req, reply, e);
