@@ -18,6 +18,9 @@ const npCard = (page: Page) => page.locator(`[data-testid=now-playing-card][data
 /** The player's position and the machine clock, read together on the page. */
 const sample = (page: Page) => page.locator('video').evaluate((v: HTMLVideoElement) => ({ t: v.currentTime, at: Date.now() }));
 
+/** The speed `page` plays at, as its engine means it (Shaka holds the element at 0 while buffering). */
+const speed = (page: Page) => page.locator('video').evaluate((v) => (v as unknown as { shakaPlayer: { getPlaybackRate(): number } }).shakaPlayer.getPlaybackRate());
+
 /** Note, on the page, when the first press of `selector` happens (capture phase: before the handler). */
 const notePress = (page: Page, selector: string) =>
   page.evaluate((sel) => {
@@ -85,6 +88,9 @@ test('continue here on the phone, take it back on the PC, the TV by keys, the ra
   const backError = positionError(b, (await pressAt(pc.page)) as number, back);
   await waitPlaying(pc.page);
   await expect(phone.page.getByTestId('handed-off')).toContainText('Continued on Study PC', { timeout: 2_000 });
+  // Normal speed after two handoffs: a report sent while a player buffered once carried the
+  // element's held rate (0, snapped to 0.5) and the PC took it back at half speed.
+  expect(await speed(pc.page)).toBe(1);
 
   // 3. The TV takes it over by keys only: up to the now-playing card, OK.
   await cardLive(tv);
@@ -99,6 +105,7 @@ test('continue here on the phone, take it back on the PC, the TV by keys, the ra
   const tvFirst = await firstPlaying(tv);
   const tvError = positionError(c, (await pressAt(tv)) as number, tvFirst);
   await waitPlaying(tv);
+  expect(await speed(tv)).toBe(1);
   await expect(pc.page.getByTestId('handed-off')).toContainText('Continued on Living-room TV', { timeout: 2_000 });
   await keepScreenshot(testInfo, 'handoff-tv-playing.png', await tv.screenshot());
 

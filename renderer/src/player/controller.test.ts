@@ -121,6 +121,32 @@ describe('player controller over the engine seam', () => {
     expect(w.stops[0]).toMatchObject({ position: { kind: 'offset', offsetMs: 95_000 }, tracks: { audioLanguage: 'fr', subtitleLanguage: 'zh', playbackRate: 1.5 } });
   });
 
+  it('a stop while the engine buffers reports the viewer’s speed, not the 0 Shaka holds the video at', async () => {
+    // Shaka's PlayRateController sets the element's playbackRate to 0 while it buffers; read
+    // there, 0 snapped to the slowest offered speed (0.5), which the record then kept, and the
+    // next terminal resumed at half speed (found by e2e/web/takeover-handoff.spec.ts).
+    const { engines, video, controller, store, w } = world({ tracks: { playbackRate: 1.5 } });
+    await open(controller);
+    const e = engines.last();
+    video.advance(95);
+    e.buffer(true);
+    expect(video.playbackRate).toBe(0);
+    expect(store.getState().playbackRate).toBe(1.5);
+    // The viewer changes speed mid-stall: kept, the element stays held until the buffer fills.
+    controller.setRate(1.25);
+    expect(video.playbackRate).toBe(0);
+    expect(store.getState().playbackRate).toBe(1.25);
+    await controller.close();
+    expect(w.stops[0]?.tracks).toMatchObject({ playbackRate: 1.25 });
+
+    const plain = world();
+    await open(plain.controller);
+    plain.video.advance(93);
+    plain.engines.last().buffer(true);
+    await plain.controller.close();
+    expect(plain.w.stops[0]?.tracks).toMatchObject({ playbackRate: 1 });
+  });
+
   it('a carried-on choice (the previous episode’s) wins over the server’s; subtitles off is reported as null', async () => {
     const { engines, controller, w, video } = world({ tracks: { audioLanguage: 'fr', subtitleLanguage: 'zh' } });
     await open(controller, { subtitleLanguage: null });

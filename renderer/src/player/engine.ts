@@ -31,6 +31,11 @@ export interface PlayerEngine {
   /** `null` unloads the text track (subtitles off). */
   selectTextTrack(track: ShakaTextTrack | null): void;
   getImageTracks(): ShakaImageTrack[];
+  /**
+   * The speed playback runs at when it runs. Not the video's `playbackRate`: Shaka holds that
+   * at 0 while it buffers (its PlayRateController), and a 0 read there is no viewer's choice.
+   */
+  getPlaybackRate(): number;
   getThumbnails(trackId: number | null, time: number): Promise<ShakaThumbnail | null>;
 }
 

@@ -50,7 +50,7 @@ export function createTrackControl({ video, store, engine, closed, onUserChange 
     if (!player || closed()) return;
     const audio = player.getAudioTracks();
     const text = player.getTextTracks();
-    const now = choiceNow(audio, text, subtitlesOn, video.playbackRate);
+    const now = choiceNow(audio, text, subtitlesOn, player.getPlaybackRate());
     store.getState().setTracks({
       audioTracks: audioOptions(audio),
       subtitleTracks: subtitleOptions(text),
@@ -112,7 +112,7 @@ export function createTrackControl({ video, store, engine, closed, onUserChange 
     now() {
       const player = engine();
       if (!player) return choice ?? {};
-      return choiceNow(player.getAudioTracks(), player.getTextTracks(), subtitlesOn, video.playbackRate);
+      return choiceNow(player.getAudioTracks(), player.getTextTracks(), subtitlesOn, player.getPlaybackRate());
     },
   };
 }

@@ -25,6 +25,8 @@ describe('track selection', () => {
 
   it('speeds snap to the offered ones within 0.5–2', () => {
     expect([0.1, 0.6, 1, 1.1, 1.4, 1.9, 3, Number.NaN].map(nearestRate)).toEqual([0.5, 0.5, 1, 1, 1.5, 2, 2, 1]);
+    // A held element (0) or a reversed one is nobody's choice of speed.
+    expect([0, -1].map(nearestRate)).toEqual([1, 1]);
   });
 
   it('the choice now: subtitles count only while shown', () => {

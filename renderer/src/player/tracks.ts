@@ -61,14 +61,17 @@ export function pickSubtitles(tracks: readonly ShakaTextTrack[], language: strin
   return matchLanguage(tracks.filter((t) => !t.forced), language) ?? matchLanguage(tracks, language);
 }
 
-/** The nearest offered speed to `rate` (a remembered 1.4 plays at 1.5). */
+/**
+ * The nearest offered speed to `rate` (a remembered 1.4 plays at 1.5). Zero or below is no
+ * speed anyone chose (a media element held still while buffering reads 0): normal speed.
+ */
 export function nearestRate(rate: number): number {
-  if (!Number.isFinite(rate)) return 1;
+  if (!Number.isFinite(rate) || rate <= 0) return 1;
   const r = Math.min(PLAYBACK_RATE_MAX, Math.max(PLAYBACK_RATE_MIN, rate));
   return PLAYBACK_RATES.reduce((best, x) => (Math.abs(x - r) < Math.abs(best - r) ? x : best), 1);
 }
 
-/** The choice playing now, from the engine's tracks and the video's speed. */
+/** The choice playing now, from the engine's tracks and speed. */
 export function choiceNow(audio: readonly ShakaAudioTrack[], text: readonly ShakaTextTrack[], subtitlesOn: boolean, rate: number): TrackChoice {
   const a = audio.find((t) => t.active);
   const s = subtitlesOn ? text.find((t) => t.active) : undefined;

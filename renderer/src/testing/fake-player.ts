@@ -68,10 +68,30 @@ export class FakeEngine extends EventTarget implements PlayerEngine {
   images: ShakaImageTrack[] = [{ bandwidth: 0, codecs: null, height: 450, id: 9, mimeType: 'image/jpeg', originalImageId: null, tilesLayout: '5x5', type: 'image', width: 800 }];
   selectedText: ShakaTextTrack | null | undefined = undefined;
   range = { start: 0, end: 600 };
+  /** The speed the engine means (Shaka's PlayRateController rate): the video's, but not its 0 while buffering. */
+  #rate = 1;
+  #buffering = false;
 
   attach(video: HTMLMediaElement): Promise<void> {
     this.attached = video;
+    // As Shaka's Player.onRateChange_: a non-zero change is the app's new speed; while buffering
+    // the element is put back at 0 (PlayRateController.apply_).
+    video.addEventListener('ratechange', () => {
+      if (video.playbackRate === 0) return;
+      this.#rate = video.playbackRate;
+      if (this.#buffering) video.playbackRate = 0;
+    });
     return Promise.resolve();
+  }
+  /** Shaka buffering: the element is held at rate 0 (it stays "playing"), then given its speed back. */
+  buffer(on: boolean): void {
+    const video = this.attached as HTMLMediaElement;
+    this.#buffering = on;
+    video.playbackRate = on ? 0 : this.#rate;
+    this.dispatchEvent(Object.assign(new Event('buffering'), { buffering: on }));
+  }
+  getPlaybackRate(): number {
+    return this.#rate;
   }
   configure(config: object): boolean {
     this.configs.push(config);
