@@ -8,7 +8,7 @@
  */
 import * as Type from 'typebox';
 import type { Static } from 'typebox';
-import { Breakpoint, EpochMillis, Id, ProgramId, TerminalName, TerminalType } from './model.ts';
+import { Breakpoint, EpochMillis, Id, PlaybackRate, ProgramId, TerminalName, TerminalType } from './model.ts';
 import { PlayToken } from './stream.ts';
 
 /** `POST /api/v1/handoff/claim`: take over this household session. */
@@ -30,6 +30,8 @@ export const HandoffClaim = Type.Object({
   at: EpochMillis,
   /** False when A was paused: the point stays put. */
   playing: Type.Boolean(),
+  /** A's speed, when not normal: a playing point advances this much faster than the clock. */
+  rate: Type.Optional(PlaybackRate),
   /** A's play token: present it to the access server with `handoff: true`. */
   playToken: PlayToken,
 });
@@ -51,10 +53,13 @@ export const HandoffEvent = Type.Object({
 });
 export type HandoffEvent = Static<typeof HandoffEvent>;
 
-/** A breakpoint advanced by `elapsedMs` of playing (VOD capped at `durationMs` when given). */
-export function advancePoint(point: Breakpoint, elapsedMs: number, durationMs?: number): Breakpoint {
+/**
+ * A breakpoint advanced by `elapsedMs` of playing at `rate` (VOD capped at `durationMs` when
+ * given): at 1.5× a minute of the clock is a minute and a half of the programme.
+ */
+export function advancePoint(point: Breakpoint, elapsedMs: number, durationMs?: number, rate = 1): Breakpoint {
   // Whole milliseconds: breakpoints are integers on the wire.
-  const dt = Math.max(0, Math.round(elapsedMs));
+  const dt = Math.max(0, Math.round(elapsedMs * rate));
   if (point.kind === 'wallclock') return { kind: 'wallclock', epochMs: point.epochMs + dt };
   const offsetMs = point.offsetMs + dt;
   return { kind: 'offset', offsetMs: durationMs !== undefined ? Math.min(offsetMs, durationMs) : offsetMs };

@@ -164,6 +164,8 @@ export const MediaLanguage = Type.String({ pattern: '^[A-Za-z]{2,8}(-[A-Za-z0-9]
 /** Slowest and fastest playback speed a viewing may be watched at. */
 export const PLAYBACK_RATE_MIN = 0.5;
 export const PLAYBACK_RATE_MAX = 2;
+/** A playback speed (1 = normal). */
+export const PlaybackRate = Type.Number({ minimum: PLAYBACK_RATE_MIN, maximum: PLAYBACK_RATE_MAX });
 
 /**
  * What a viewer chose to watch with, so another terminal resumes the same way: the audio
@@ -177,7 +179,7 @@ export const TrackChoice = Type.Object(
     /** Subtitle language shown; null = subtitles off. */
     subtitleLanguage: Type.Optional(Type.Union([MediaLanguage, Type.Null()])),
     /** Playback speed (1 = normal), 0.5–2. */
-    playbackRate: Type.Optional(Type.Number({ minimum: PLAYBACK_RATE_MIN, maximum: PLAYBACK_RATE_MAX })),
+    playbackRate: Type.Optional(PlaybackRate),
   },
   { additionalProperties: false },
 );

@@ -6,7 +6,7 @@
  */
 import * as Type from 'typebox';
 import type { Static } from 'typebox';
-import { Breakpoint, EpochMillis, Id, ProgramId, TerminalName, TerminalType } from './model.ts';
+import { Breakpoint, EpochMillis, Id, PlaybackRate, ProgramId, TerminalName, TerminalType } from './model.ts';
 
 /** One open play session of the household, as a terminal's home page shows it. */
 export const PresenceSession = Type.Object({
@@ -25,6 +25,8 @@ export const PresenceSession = Type.Object({
   paused: Type.Boolean(),
   /** Opened, no heartbeat yet (the player may still be buffering): its position does not advance. */
   starting: Type.Optional(Type.Literal(true)),
+  /** The speed it plays at, when not normal: a playing position advances this much faster. */
+  rate: Type.Optional(PlaybackRate),
   /** Global's clock when the position was observed. */
   at: EpochMillis,
 });
@@ -46,6 +48,8 @@ export const PresenceUpdate = Type.Object(
     paused: Type.Boolean(),
     /** No heartbeat yet since the session opened. */
     starting: Type.Optional(Type.Boolean()),
+    /** The speed the terminal last reported, when not normal (absent = 1). */
+    rate: Type.Optional(PlaybackRate),
     open: Type.Boolean(),
     /**
      * The session's current play token, so global can hand it to the terminal that takes the

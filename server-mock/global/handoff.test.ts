@@ -188,6 +188,23 @@ describe('continue here: the play/pause state', () => {
     expect(offsetOf(c.point)).toBeLessThanOrEqual(100_000 + elapsed + 50);
   });
 
+  it('a terminal playing at 1.5×: now playing and the claim advance the point at its speed, and B is told the speed', async () => {
+    const p = await play(tv.credential);
+    await say(p, 100_000, 1, { event: 'heartbeat', state: 'playing', tracks: { playbackRate: 1.5 } });
+    const saidAt = Date.now();
+    const seen = await s.app.inject({ method: 'GET', url: '/api/v1/presence', headers: bearer(phone.credential) });
+    expect(seen.json<{ sessions: { sessionId: string; rate?: number }[] }>().sessions.find((x) => x.sessionId === p.sessionId)?.rate).toBe(1.5);
+    await new Promise((r) => setTimeout(r, 600));
+    const res = await claim(phone.credential, p.sessionId);
+    const elapsed = Date.now() - saidAt;
+    expect(res.statusCode, res.body).toBe(200);
+    const c = res.json<HandoffClaim>();
+    expect(c.rate).toBe(1.5);
+    // 600 ms of the clock at 1.5× is at least 900 ms of the programme (at 1× it would be ~600).
+    expect(offsetOf(c.point)).toBeGreaterThanOrEqual(100_880);
+    expect(offsetOf(c.point)).toBeLessThanOrEqual(100_000 + 1.5 * elapsed + 50);
+  });
+
   it('a player that says it is paused stays paused, whatever its heartbeats; bad states are 400 and change nothing', async () => {
     const p = await play(tv.credential);
     await say(p, 100_000, 1, { event: 'seek', state: 'paused' });

@@ -6,8 +6,8 @@
  *   (`claimHandoff`: one row per session, its primary key decides), so of two terminals pressing
  *   at once — on this global instance or on two instances over one PostgreSQL — exactly one
  *   wins; the other gets `HANDOFF_TAKEN`.
- * - **The point.** A's last reported position, advanced by global's clock while A was playing
- *   (a live programme: the same wall-clock moment of the broadcast). A player that reports its
+ * - **The point.** A's last reported position, advanced by global's clock while A was playing,
+ *   at A's reported speed (a live programme: the same wall-clock moment of the broadcast). A player that reports its
  *   play/pause state (`state` on heartbeats) is known to play from the moment it resumed.
  * - **A stops once, at the point.** Global records A's stop at the handoff point itself (so an
  *   offline A is stopped too) and fences A's session: every later report of it — A's own stop
@@ -151,7 +151,7 @@ export class HandoffService {
     if (!entry.playToken) throw new AppError('HANDOFF_NOT_READY', 'The session is just starting; try again in a moment');
     const now = this.#o.now();
     const playing = !s.paused && !s.starting;
-    const point = playing ? advancePoint(s.position, now - s.at, program.kind === 'vod' ? program.durationMs : undefined) : s.position;
+    const point = playing ? advancePoint(s.position, now - s.at, program.kind === 'vod' ? program.durationMs : undefined, s.rate) : s.position;
     const event: HandoffEvent = {
       type: 'handoff',
       sessionId,
@@ -199,6 +199,7 @@ export class HandoffService {
       point,
       at: now,
       playing,
+      ...(s.rate !== undefined ? { rate: s.rate } : {}),
       playToken: entry.playToken,
     };
   }

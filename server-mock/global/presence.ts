@@ -105,6 +105,7 @@ export class PresenceService {
         position: u.position,
         paused: u.paused,
         ...(u.starting ? { starting: true as const } : {}),
+        ...(u.rate !== undefined && u.rate !== 1 ? { rate: u.rate } : {}),
         at: this.#o.now(),
       };
       const playToken = u.playToken ?? this.#open.get(u.sessionId)?.playToken ?? null;

@@ -54,6 +54,7 @@ export class PresenceReporter {
     else if (change === 'heartbeat' && prev && !samePosition(prev.position, s.position)) paused = false;
     if (open) this.#last.set(s.id, { position: s.position, paused });
     else this.#last.delete(s.id);
+    const rate = s.tracks?.playbackRate ?? 1;
     this.#pending.set(s.id, {
       sessionId: s.id,
       userId: s.userId,
@@ -63,6 +64,7 @@ export class PresenceReporter {
       position: s.position,
       paused,
       ...(s.seq < 0 ? { starting: true } : {}),
+      ...(rate !== 1 ? { rate } : {}),
       open,
       ...(open ? { playToken: s.playToken } : {}),
     });

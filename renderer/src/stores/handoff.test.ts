@@ -44,6 +44,8 @@ describe('handoff store', () => {
     // A paused point stays; a live point advances the broadcast moment.
     expect(pointAt({ claim: claim({ playing: false }), skewMs: 0 }, T0 + 9_000)).toEqual({ kind: 'offset', offsetMs: 60_000 });
     expect(pointAt({ claim: claim({ point: { kind: 'wallclock', epochMs: T0 - 60_000 } }), skewMs: 0 }, T0 + 2_000)).toEqual({ kind: 'wallclock', epochMs: T0 - 58_000 });
+    // At A's speed: 2 s at 1.5× is 3 s further.
+    expect(pointAt({ claim: claim({ rate: 1.5 }), skewMs: 0 }, T0 + 2_000)).toEqual({ kind: 'offset', offsetMs: 63_000 });
   });
 
   it('a refused claim says its stable code and leaves nothing pending', async () => {

@@ -55,9 +55,12 @@ export interface HandoffDeps {
 /** The handoff store. */
 export type HandoffStore = StoreApi<HandoffState>;
 
-/** Where a pending handoff is at local time `localNow` (a paused one stays put). */
+/**
+ * Where a pending handoff is at local time `localNow` (a paused one stays put): at A's speed,
+ * which this terminal resumes with too (the viewing's record carries it).
+ */
 export function pointAt(p: PendingHandoff, localNow: number, durationMs?: number): Breakpoint {
-  return p.claim.playing ? advancePoint(p.claim.point, localNow + p.skewMs - p.claim.at, durationMs) : p.claim.point;
+  return p.claim.playing ? advancePoint(p.claim.point, localNow + p.skewMs - p.claim.at, durationMs, p.claim.rate) : p.claim.point;
 }
 
 /** Build the handoff store. */

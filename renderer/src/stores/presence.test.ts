@@ -61,4 +61,8 @@ describe('positionNow', () => {
     expect(positionNow(session({ starting: true }), T0 + 9_000, 0)).toEqual({ kind: 'offset', offsetMs: 60_000 });
     expect(positionNow(session({ position: { kind: 'wallclock', epochMs: T0 - 60_000 } }), T0 + 3_000, 0)).toEqual({ kind: 'wallclock', epochMs: T0 - 57_000 });
   });
+  it('advances at the session’s speed: 4 s of the clock at 1.5× is 6 s of the programme', () => {
+    expect(positionNow(session({ rate: 1.5 }), T0 + 4_000, 0)).toEqual({ kind: 'offset', offsetMs: 66_000 });
+    expect(positionNow(session({ rate: 0.5, position: { kind: 'wallclock', epochMs: T0 - 60_000 } }), T0 + 4_000, 0)).toEqual({ kind: 'wallclock', epochMs: T0 - 58_000 });
+  });
 });

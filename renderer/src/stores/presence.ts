@@ -87,10 +87,10 @@ export function createPresenceStore(deps: PresenceDeps): PresenceStore {
 }
 
 /**
- * Where a session is now, advanced from its last report if playing (never past `durationMs`);
+ * Where a session is now, advanced from its last report at its speed if playing (never past `durationMs`);
  * a paused one, or one still starting (no heartbeat yet: it may be buffering), stays put.
  */
 export function positionNow(s: PresenceSession, localNow: number, skewMs: number, durationMs?: number): Breakpoint {
   if (s.paused || s.starting) return s.position;
-  return advancePoint(s.position, localNow + skewMs - s.at, durationMs);
+  return advancePoint(s.position, localNow + skewMs - s.at, durationMs, s.rate);
 }
