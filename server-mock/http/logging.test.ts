@@ -4,6 +4,7 @@
  * stack under a request id that the caller also receives (header and 5xx body); secrets in URLs
  * redacted.
  */
+import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -126,8 +127,16 @@ describe('request ids', () => {
     expect((await a.inject({ url: '/healthz', headers: { 'x-request-id': 'lb-7f3a.42' } })).headers['x-request-id']).toBe('lb-7f3a.42');
     for (const forged of ['a b', 'x\ny', 'z'.repeat(65), '"}{"level":60']) {
       const got = (await a.inject({ url: '/healthz', headers: { 'x-request-id': forged } })).headers['x-request-id'];
-      expect(got).toMatch(/^[A-Za-z0-9_-]{12}$/);
+      expect(got).toMatch(/^[A-Za-z0-9_-]{12,20}$/);
     }
+    // Unique within the process (a counter) and across processes (a random prefix each).
+    const ids = new Set<string>();
+    for (let i = 0; i < 200; i++) ids.add((await a.inject({ url: '/healthz' })).headers['x-request-id'] as string);
+    expect(ids.size).toBe(200);
+    const other = spawnSync(process.execPath, ['-e', "import('./server-mock/http/logging.ts').then((m) => console.log(m.requestId({ headers: {} })))"], { encoding: 'utf8' });
+    expect(other.status, other.stderr).toBe(0);
+    expect(other.stdout.trim()).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    expect(other.stdout.trim().slice(0, 8)).not.toBe(String(one).slice(0, 8));
   });
 
   it('a 4xx body stays as it was (no id), the header has it', async () => {

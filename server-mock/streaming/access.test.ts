@@ -135,6 +135,35 @@ describe('play sessions', () => {
     expect((await play({ programId: 'harbour-lights' }, tv.credential)).json<PlayResponse>().minSeq).toBe(2);
   });
 
+  it('a heartbeat keeps the token while more than half its lifetime is left, then renews it; a forged twin or an expired one is refused', async () => {
+    await s.close();
+    s = await startTestServer({ sessionTimeoutSec: 30, reportIntervalSec: 3600, instanceId: 'S1', playTokenTtlSec: 4 }, await readCatalogFile(DEMO_CATALOG_URL));
+    user = await signUp(s.app, 'viewer@example.com');
+    tv = await addTerminal(s.app, user, 'TV', 'stb');
+    const p = (await play({ programId: 'harbour-lights' }, tv.credential)).json<PlayResponse>();
+    const first = await beat(p, { position: { kind: 'offset', offsetMs: 1_000 }, seq: 1 });
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toMatchObject({ playToken: p.playToken, tokenExpiresAt: p.tokenExpiresAt });
+    // The same length, one character of the signature changed: the kept token does not vouch for it.
+    const last = p.playToken.at(-1) === 'A' ? 'B' : 'A';
+    const twin = p.playToken.slice(0, -1) + last;
+    expect((await beat(p, { position: { kind: 'offset', offsetMs: 1_500 }, seq: 2 }, twin)).json().code).toBe('TOKEN_INVALID');
+    // Past half its lifetime: a new token, good for longer; the old one still works until it expires.
+    await new Promise((r) => setTimeout(r, 2_300));
+    const later = await beat(p, { position: { kind: 'offset', offsetMs: 3_000 }, seq: 3 });
+    expect(later.statusCode, later.body).toBe(200);
+    const renewed = later.json<{ playToken: string; tokenExpiresAt: number }>();
+    expect(renewed.playToken).not.toBe(p.playToken);
+    expect(renewed.tokenExpiresAt).toBeGreaterThan(p.tokenExpiresAt);
+    // Expired: refused, the kept token too once nothing renewed it.
+    await new Promise((r) => setTimeout(r, Math.max(0, p.tokenExpiresAt - Date.now()) + 50));
+    expect((await beat(p, { position: { kind: 'offset', offsetMs: 5_000 }, seq: 4 })).json().code).toBe('TOKEN_INVALID');
+    await new Promise((r) => setTimeout(r, Math.max(0, renewed.tokenExpiresAt - Date.now()) + 50));
+    expect((await beat(p, { position: { kind: 'offset', offsetMs: 5_000 }, seq: 4 }, renewed.playToken)).json().code).toBe('TOKEN_INVALID');
+    const stored = (await historyOf(tv.id)).find((r) => r.programId === 'harbour-lights');
+    expect(stored === undefined || stored.seq <= 3).toBe(true);
+  }, 15_000);
+
   it('refuses bad positions and foreign tokens, recording nothing', async () => {
     const p = (await play({ programId: 'harbour-lights' }, tv.credential)).json<PlayResponse>();
     const q = (await play({ programId: 'harbour-lights' }, phone.credential)).json<PlayResponse>();
