@@ -107,42 +107,32 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
     const signed: PlayTokenClaims = { ...claims, c: o.clusterId, iat, exp };
     return { token: signPlayToken(o.tokenKey, signed), expiresAt: exp * 1000, claims: signed };
   };
-  /** Claims whose signature holds: still in force (not expired, their terminal not signed out)? */
-  const inForce = (v: PlayTokenClaims) => {
-    if (v.exp <= sec(now())) throw tokenInvalid('expired');
-    if (o.revocations.isRevoked(v.t, v.u)) throw tokenInvalid('its terminal or account was signed out');
-    return v;
-  };
   const verify = (token: string) => {
     const v = verifyPlayToken(o.tokenKey, token, sec(now()));
     if (!isClaims(v)) throw tokenInvalid(v.problem);
-    return inForce(v);
+    if (o.revocations.isRevoked(v.t, v.u)) throw tokenInvalid('its terminal or account was signed out');
+    return v;
   };
-  /**
-   * Each open session's current token (the one last issued or verified for it) and its claims.
-   * A heartbeat or stop presenting that exact string — compared in constant time — needs no
-   * second HMAC; its expiry and revocation are checked as always. With `renewed` below, a
-   * heartbeat costs no HMAC at all where it cost two (verify the presented token, sign a new
-   * one): ~13 % of the route's CPU (`node bench/profile.ts heartbeat`).
-   */
-  const current = new WeakMap<PlaySession, { token: string; claims: PlayTokenClaims }>();
+  /** Two tokens are the same string (constant time: a near-miss must not tell how near). */
   const sameToken = (a: string, b: string) => {
     const x = Buffer.from(a, 'utf8');
     const y = Buffer.from(b, 'utf8');
     return x.length === y.length && timingSafeEqual(x, y);
   };
   /**
-   * The token a heartbeat answers: the presented one while more than half its lifetime is left
-   * (a terminal always holds at least `tokenTtlSec / 2`), else a new one.
+   * The token a heartbeat answers: the session's current one while more than half its lifetime
+   * is left (a terminal always holds at least `tokenTtlSec / 2`), else a new one. With the
+   * current token kept (`sessionOf`), a heartbeat costs no HMAC at all where it cost two
+   * (verify the presented token, sign a new one): ~13 % of the route's CPU (`node bench/profile.ts heartbeat`).
    */
-  const renewed = (s: PlaySession, claims: PlayTokenClaims) => {
-    const known = current.get(s);
-    if (known && known.claims === claims && claims.exp - sec(now()) > o.tokenTtlSec / 2) return { token: known.token, expiresAt: claims.exp * 1000 };
+  const renewed = (s: PlaySession) => {
+    if (s.playTokenExp !== undefined && s.playTokenExp - sec(now()) > o.tokenTtlSec / 2) return { token: s.playToken, expiresAt: s.playTokenExp * 1000 };
     const fresh = issue({
       u: s.userId, t: s.terminalId, p: s.program.id, s: s.id, ...(s.profileId ? { pf: s.profileId } : {}),
       tt: s.terminalType, st: s.startedAt, ...(s.resumedFrom?.kind === 'offset' ? { rf: s.resumedFrom.offsetMs } : {}),
     });
-    current.set(s, { token: fresh.token, claims: fresh.claims });
+    s.playToken = fresh.token;
+    s.playTokenExp = fresh.claims.exp;
     return fresh;
   };
   const baseUrl = (req: FastifyRequest) => o.publicUrl ?? `${req.protocol}://${req.host}`;
@@ -252,6 +242,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         seq: -1,
         resumedFrom,
         playToken: token,
+        playTokenExp: expiresAt / 1000,
         tracks,
       });
       const path = protocol === 'hls' ? (link.hls as string) : link.dash;
@@ -278,18 +269,29 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
   );
 
   /** The open session a request's play token addresses (header, or ?token= for beacons). */
-  async function sessionOf(req: FastifyRequest, sessionId: string, allowClosed = false): Promise<{ s: PlaySession; claims: PlayTokenClaims }> {
+  async function sessionOf(req: FastifyRequest, sessionId: string, allowClosed = false): Promise<PlaySession> {
     const token = bearerToken(req, true) ?? (req.query as { token?: string } | undefined)?.token;
     if (!token) throw new AppError('UNAUTHENTICATED', 'The session’s play token is required');
     const open = o.sessions.get(sessionId);
-    const known = open ? current.get(open) : undefined;
-    const claims = known && sameToken(known.token, token) ? inForce(known.claims) : verify(token);
+    // The session's current token, presented again (every heartbeat of a playing terminal):
+    // signed by this cluster already, so only its expiry and revocation are checked.
+    if (open?.playTokenExp !== undefined && sameToken(open.playToken, token)) {
+      if (open.playTokenExp <= sec(now())) throw tokenInvalid('expired');
+      if (o.revocations.isRevoked(open.terminalId, open.userId)) throw tokenInvalid('its terminal or account was signed out');
+      if (open.closedAt !== null && !allowClosed) throw sessionNotFound();
+      return open;
+    }
+    const claims = verify(token);
     // A token of another session (another terminal's, say) does not reveal whether this one exists.
     if (claims.s !== sessionId) throw sessionNotFound();
     const s = open ?? (await adopt(claims, token));
     if (!s || (s.closedAt !== null && !allowClosed)) throw sessionNotFound();
-    if (known?.claims !== claims) current.set(s, { token, claims });
-    return { s, claims };
+    // Keep the longest-lived token this node has verified as the session's current one.
+    if (s.playTokenExp === undefined || claims.exp > s.playTokenExp) {
+      s.playToken = token;
+      s.playTokenExp = claims.exp;
+    }
+    return s;
   }
 
   /**
@@ -308,7 +310,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
     return o.sessions.open({
       id: claims.s, userId: claims.u, terminalId: claims.t, terminalType: claims.tt, profileId: claims.pf ?? null, program,
       startedAt: claims.st ?? claims.iat * 1000, position: resumedFrom ?? (program.kind === 'live' ? { kind: 'wallclock', epochMs: now() } : { kind: 'offset', offsetMs: 0 }),
-      seq: -1, resumedFrom, playToken: token,
+      seq: -1, resumedFrom, playToken: token, playTokenExp: claims.exp,
     });
   }
 
@@ -335,7 +337,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
       },
     },
     async (req) => {
-      const { s, claims } = await sessionOf(req, req.params.sessionId);
+      const s = await sessionOf(req, req.params.sessionId);
       const position = checkedPosition(s, req.body.position);
       const result = await o.sessions.update(s, {
         position,
@@ -345,8 +347,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
         tracks: req.body.tracks,
         state: req.body.state,
       });
-      const { token, expiresAt } = renewed(s, claims);
-      s.playToken = token;
+      const { token, expiresAt } = renewed(s);
       return { playToken: token, tokenExpiresAt: expiresAt, nextHeartbeatMs: o.heartbeatIntervalMs, result };
     },
   );
@@ -365,7 +366,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
       },
     },
     async (req) => {
-      const { s } = await sessionOf(req, req.params.sessionId, true);
+      const s = await sessionOf(req, req.params.sessionId, true);
       if (s.closedAt !== null) return { breakpoint: s.position, result: 'already-stopped' as const };
       const position = checkedPosition(s, req.body.position);
       const result = await o.sessions.update(s, { position, seq: req.body.seq, event: 'stop', seekedBack: req.body.seekedBack, tracks: req.body.tracks });

@@ -36,8 +36,13 @@ export interface PlaySession {
   tracks: TrackChoice | null;
   /** Playing or paused, as the player last said (absent: it never said; presence infers it). */
   playState?: 'playing' | 'paused';
-  /** The current play token (renewed on heartbeats). */
+  /** The current play token (renewed by heartbeats once half its lifetime has passed). */
   playToken: string;
+  /**
+   * When `playToken` expires (epoch s), known once this node issued or verified it: the same
+   * string presented again needs no second signature check (routes-access.ts `sessionOf`).
+   */
+  playTokenExp?: number;
   /** Seq and time of the last position forwarded to global (-1 = none). */
   reportedSeq: number;
   reportedAt: number;
