@@ -22,7 +22,8 @@
  *    the timestamp and the click are in the page's clock with nothing in between.
  * 3. The probe (a MutationObserver catching the player's new <video>) registers a
  *    `requestVideoFrameCallback`: **first frame = the first video frame presented for
- *    composition**, its time `metadata.presentationTime`, its position `metadata.mediaTime`
+ *    composition** once the player is past "starting" (until then the element is hidden: the
+ *    engine may present 0:00 before it seeks to the start), its time `metadata.presentationTime`, its position `metadata.mediaTime`
  *    (the exact media time of the frame shown: the one covering the breakpoint, so the error
  *    includes up to one frame, 1/15 s, of quantisation). The first `playing` event (time,
  *    currentTime) is recorded too, and is the fallback where a browser has no
@@ -226,9 +227,16 @@ function pressResume(b: Page): Promise<{ offsetMs: number; terminalName: string 
       probe.videoAt = performance.now();
       probe.hasRvfc = typeof v.requestVideoFrameCallback === 'function';
       if (probe.hasRvfc) {
-        v.requestVideoFrameCallback((now, m) => {
+        // Frames presented while the player is still starting are not seen (the element is hidden
+        // until the viewing is ready, styles.css): the first frame is the first one after that.
+        const onFrame: VideoFrameRequestCallback = (now, m) => {
+          if (v.closest('[data-testid=player]')?.getAttribute('data-status') === 'starting') {
+            v.requestVideoFrameCallback(onFrame);
+            return;
+          }
           probe.frame = { callbackAt: now, presentationTime: m.presentationTime, expectedDisplayTime: m.expectedDisplayTime, mediaTime: m.mediaTime, presentedFrames: m.presentedFrames };
-        });
+        };
+        v.requestVideoFrameCallback(onFrame);
       }
       v.addEventListener('playing', () => {
         probe.playing ??= { at: performance.now(), currentTime: v.currentTime };

@@ -14,7 +14,8 @@
  * heartbeat arrived: before it, global cannot advance P's point). P's position is sampled
  * (currentTime with the machine clock), then in one task of Q's page the probe is armed, the
  * time taken and the button clicked. First frame = requestVideoFrameCallback's presentationTime
- * and mediaTime (as benchmark 4). Error = mediaTime − (P's position at the press + first-frame
+ * and mediaTime (as benchmark 4) of the first frame presented once the player is past
+ * "starting" (before, the element is hidden: the engine may present 0:00 before its start seek). Error = mediaTime − (P's position at the press + first-frame
  * time − press time); P's position at the press is its sample carried forward by the clock.
  * Then the roles swap (a take-back, the ping-pong the issue asks to be safe).
  */
@@ -54,9 +55,17 @@ function press(page: Page, selector: string): Promise<number | null> {
       const v = document.querySelector<HTMLVideoElement>('[data-testid=player] video');
       if (!v) return;
       observer.disconnect();
-      v.requestVideoFrameCallback((_now, m) => {
+      // A frame presented while the player is still starting is not seen: the element is hidden
+      // until the viewing is ready (styles.css), since the engine may present 0:00 before it
+      // seeks to the start. The first frame is the first one presented after that.
+      const onFrame: VideoFrameRequestCallback = (_now, m) => {
+        if (v.closest('[data-testid=player]')?.getAttribute('data-status') === 'starting') {
+          v.requestVideoFrameCallback(onFrame);
+          return;
+        }
         probe.frame = { at: performance.timeOrigin + m.presentationTime, t: m.mediaTime };
-      });
+      };
+      v.requestVideoFrameCallback(onFrame);
     });
     observer.observe(document.body, { childList: true, subtree: true });
     const at = Date.now();

@@ -21,6 +21,35 @@ const sample = (page: Page) => page.locator('video').evaluate((v: HTMLVideoEleme
 /** The speed `page` plays at, as its engine means it (Shaka holds the element at 0 while buffering). */
 const speed = (page: Page) => page.locator('video').evaluate((v) => (v as unknown as { shakaPlayer: { getPlaybackRate(): number } }).shakaPlayer.getPlaybackRate());
 
+/**
+ * Record on `page` the media time of the first frames presented while the player's <video> is
+ * visible (the engine may present 0:00 of the first segment before its start seek; the element
+ * stays hidden until the viewing is ready, so no frame before the handoff point is ever seen).
+ */
+const watchFrames = (page: Page) =>
+  page.evaluate(() => {
+    const w = window as unknown as { __shown: number[]; __startingVisibility: string[] };
+    w.__shown = [];
+    w.__startingVisibility = [];
+    const seen = new WeakSet<HTMLVideoElement>();
+    const hook = () => {
+      const v = document.querySelector<HTMLVideoElement>('[data-testid=player] video');
+      // How the element looks while the viewing is starting (every status change is a mutation).
+      if (v && v.closest('[data-testid=player]')?.getAttribute('data-status') === 'starting') w.__startingVisibility.push(getComputedStyle(v).visibility);
+      if (!v || seen.has(v)) return;
+      seen.add(v);
+      const onFrame: VideoFrameRequestCallback = (_now, m) => {
+        if (getComputedStyle(v).visibility !== 'hidden') w.__shown.push(m.mediaTime);
+        if (w.__shown.length < 5) v.requestVideoFrameCallback(onFrame);
+      };
+      v.requestVideoFrameCallback(onFrame);
+    };
+    new MutationObserver(hook).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-status'] });
+    hook();
+  });
+const shownFrames = (page: Page) => page.evaluate(() => (window as unknown as { __shown: number[] }).__shown);
+const startingVisibility = (page: Page) => page.evaluate(() => (window as unknown as { __startingVisibility: string[] }).__startingVisibility);
+
 /** Note, on the page, when the first press of `selector` happens (capture phase: before the handler). */
 const notePress = (page: Page, selector: string) =>
   page.evaluate((sel) => {
@@ -65,12 +94,20 @@ test('continue here on the phone, take it back on the PC, the TV by keys, the ra
   await playFromCatalogue(pc.page, PROGRAM);
   await cardLive(phone.page);
   await notePress(phone.page, '[data-testid=continue-here]');
+  await watchFrames(phone.page);
   const a = await sample(pc.page);
   await npCard(phone.page).getByTestId('continue-here').click();
   const first = await firstPlaying(phone.page);
   const pressed = (await pressAt(phone.page)) as number;
   const phoneError = positionError(a, pressed, first);
   await waitPlaying(phone.page);
+  // Nothing before the handoff point was shown (0:00 of the first segment used to flash).
+  const phoneShown = await shownFrames(phone.page);
+  expect(phoneShown.length).toBeGreaterThan(0);
+  expect(Math.min(...phoneShown)).toBeGreaterThanOrEqual(first.t - 0.2);
+  const hiddenWhileStarting = await startingVisibility(phone.page);
+  expect(hiddenWhileStarting.length).toBeGreaterThan(0);
+  expect(new Set(hiddenWhileStarting)).toEqual(new Set(['hidden']));
   // The PC stopped and says where it went.
   await expect(pc.page.getByTestId('handed-off')).toBeVisible({ timeout: 2_000 });
   await expect(pc.page.getByTestId('handed-off')).toContainText('Continued on Phone');
