@@ -200,7 +200,7 @@ export const OPTIONS = {
     shown: 'generated',
     doc: 'play-token signing key; **all clusters of a deployment share it** (else `<data>/play-token-key`)',
   },
-  'play-token-ttl-sec': { env: 'RA_PLAY_TOKEN_TTL_SEC', default: '1800', doc: 'play token lifetime; a heartbeat renews it once half of it has passed' },
+  'play-token-ttl-sec': { env: 'RA_PLAY_TOKEN_TTL_SEC', default: '1800', doc: 'play token lifetime; a heartbeat renews it once half has passed or under a minute is left' },
   'heartbeat-interval-sec': { env: 'RA_HEARTBEAT_INTERVAL_SEC', default: '5', doc: 'heartbeat interval terminals are told to use' },
   'session-timeout-sec': {
     env: 'RA_SESSION_TIMEOUT_SEC',

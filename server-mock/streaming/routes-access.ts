@@ -88,6 +88,9 @@ export function reusedCatalogue(client: Pick<GlobalClient, 'programs'>, ttlMs = 
   };
 }
 
+/** A heartbeat renews a token with this little left whatever its lifetime (see `renewed`). */
+export const KEEP_TOKEN_MIN_SEC = 60;
+
 const tokenInvalid = (why: string) => new AppError('TOKEN_INVALID', `Play token refused: ${why}`);
 const sessionNotFound = () => new AppError('SESSION_NOT_FOUND', 'No such play session for this token');
 const sec = (ms: number) => Math.floor(ms / 1000);
@@ -98,7 +101,8 @@ export function linkFor(program: Program, clusterId: string) {
 }
 
 export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = async (app, o) => {
-  const now = o.now ?? Date.now;
+  // Read through Date each time (not a captured Date.now): tests move the clock with vi.setSystemTime.
+  const now = o.now ?? (() => Date.now());
   const tags = ['streaming'];
   const catalogue = reusedCatalogue(o.client);
   const issue = (claims: Omit<PlayTokenClaims, 'iat' | 'exp' | 'c'>) => {
@@ -121,12 +125,16 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesOptions> = asyn
   };
   /**
    * The token a heartbeat answers: the session's current one while more than half its lifetime
-   * is left (a terminal always holds at least `tokenTtlSec / 2`), else a new one. With the
+   * and more than `KEEP_TOKEN_MIN_SEC` are left, else a new one. A terminal thus always holds at
+   * least half of `tokenTtlSec`, and never a token it would itself renew soon: a player renews
+   * one that has under 20 s left before a media request (renderer reporter.ts), and a heartbeat
+   * answering that with the same token would only be asked again. With the
    * current token kept (`sessionOf`), a heartbeat costs no HMAC at all where it cost two
    * (verify the presented token, sign a new one): ~13 % of the route's CPU (`node bench/profile.ts heartbeat`).
    */
   const renewed = (s: PlaySession) => {
-    if (s.playTokenExp !== undefined && s.playTokenExp - sec(now()) > o.tokenTtlSec / 2) return { token: s.playToken, expiresAt: s.playTokenExp * 1000 };
+    const left = s.playTokenExp !== undefined ? s.playTokenExp - sec(now()) : 0;
+    if (left > o.tokenTtlSec / 2 && left > KEEP_TOKEN_MIN_SEC) return { token: s.playToken, expiresAt: (s.playTokenExp as number) * 1000 };
     const fresh = issue({
       u: s.userId, t: s.terminalId, p: s.program.id, s: s.id, ...(s.profileId ? { pf: s.profileId } : {}),
       tt: s.terminalType, st: s.startedAt, ...(s.resumedFrom?.kind === 'offset' ? { rf: s.resumedFrom.offsetMs } : {}),

@@ -147,6 +147,20 @@ describe('player controller over the engine seam', () => {
     expect(plain.w.stops[0]?.tracks).toMatchObject({ playbackRate: 1 });
   });
 
+  it('a speed chosen from the menu shows and is reported at once, before the engine hears of it', async () => {
+    // The element's ratechange is a queued task: Shaka learns the new rate after the menu change
+    // was shown (the e2e player-speed spec caught the menu left at 1× by reading Shaka alone).
+    const { engines, video, controller, store, w } = world();
+    await open(controller);
+    engines.last().rateLag = true;
+    video.advance(92);
+    controller.setRate(1.5);
+    expect(store.getState().playbackRate).toBe(1.5);
+    await settle();
+    expect(w.heartbeats.at(-1)?.tracks).toMatchObject({ playbackRate: 1.5 });
+    expect(engines.last().getPlaybackRate()).toBe(1.5);
+  });
+
   it('a carried-on choice (the previous episode’s) wins over the server’s; subtitles off is reported as null', async () => {
     const { engines, controller, w, video } = world({ tracks: { audioLanguage: 'fr', subtitleLanguage: 'zh' } });
     await open(controller, { subtitleLanguage: null });

@@ -32,8 +32,8 @@ export interface PlayerEngine {
   selectTextTrack(track: ShakaTextTrack | null): void;
   getImageTracks(): ShakaImageTrack[];
   /**
-   * The speed playback runs at when it runs. Not the video's `playbackRate`: Shaka holds that
-   * at 0 while it buffers (its PlayRateController), and a 0 read there is no viewer's choice.
+   * The speed playback runs at when it runs. Shaka holds the video's `playbackRate` at 0 while
+   * it buffers (its PlayRateController), and a 0 read there is no viewer's choice.
    */
   getPlaybackRate(): number;
   getThumbnails(trackId: number | null, time: number): Promise<ShakaThumbnail | null>;

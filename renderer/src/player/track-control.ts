@@ -45,12 +45,19 @@ export function createTrackControl({ video, store, engine, closed, onUserChange 
   /** Subtitles are on (the engine has a text track loaded because we asked for one). */
   let subtitlesOn = false;
 
+  /**
+   * The speed playing: the element's, except while Shaka holds it at 0 to buffer, when Shaka's
+   * own rate says what it will play at. Not Shaka's alone: it learns a new element rate from a
+   * `ratechange` event, which arrives after a menu change has already been shown and reported.
+   */
+  const rateNow = (player: PlayerEngine) => (video.playbackRate > 0 ? video.playbackRate : player.getPlaybackRate());
+
   const sync = () => {
     const player = engine();
     if (!player || closed()) return;
     const audio = player.getAudioTracks();
     const text = player.getTextTracks();
-    const now = choiceNow(audio, text, subtitlesOn, player.getPlaybackRate());
+    const now = choiceNow(audio, text, subtitlesOn, rateNow(player));
     store.getState().setTracks({
       audioTracks: audioOptions(audio),
       subtitleTracks: subtitleOptions(text),
@@ -112,7 +119,7 @@ export function createTrackControl({ video, store, engine, closed, onUserChange 
     now() {
       const player = engine();
       if (!player) return choice ?? {};
-      return choiceNow(player.getAudioTracks(), player.getTextTracks(), subtitlesOn, player.getPlaybackRate());
+      return choiceNow(player.getAudioTracks(), player.getTextTracks(), subtitlesOn, rateNow(player));
     },
   };
 }

@@ -68,6 +68,8 @@ export class FakeEngine extends EventTarget implements PlayerEngine {
   images: ShakaImageTrack[] = [{ bandwidth: 0, codecs: null, height: 450, id: 9, mimeType: 'image/jpeg', originalImageId: null, tilesLayout: '5x5', type: 'image', width: 800 }];
   selectedText: ShakaTextTrack | null | undefined = undefined;
   range = { start: 0, end: 600 };
+  /** Learn a new element rate a task later (as from a real, queued `ratechange`). */
+  rateLag = false;
   /** The speed the engine means (Shaka's PlayRateController rate): the video's, but not its 0 while buffering. */
   #rate = 1;
   #buffering = false;
@@ -77,9 +79,16 @@ export class FakeEngine extends EventTarget implements PlayerEngine {
     // As Shaka's Player.onRateChange_: a non-zero change is the app's new speed; while buffering
     // the element is put back at 0 (PlayRateController.apply_).
     video.addEventListener('ratechange', () => {
-      if (video.playbackRate === 0) return;
-      this.#rate = video.playbackRate;
-      if (this.#buffering) video.playbackRate = 0;
+      const r = video.playbackRate;
+      if (r === 0) return;
+      const adopt = () => {
+        this.#rate = r;
+        if (this.#buffering) video.playbackRate = 0;
+      };
+      // A browser fires `ratechange` as a task after the change: with `rateLag`, the engine
+      // learns the new rate only later, as Shaka does.
+      if (this.rateLag) setTimeout(adopt, 0);
+      else adopt();
     });
     return Promise.resolve();
   }
