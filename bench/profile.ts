@@ -1,5 +1,6 @@
 /**
- * Profile the server under one benchmark's load: `node bench/profile.ts ingest|replay|home|heartbeat [SIZE] [SECONDS]`.
+ * Profile the server under one benchmark's load: `node bench/profile.ts ingest|replay|home|heartbeat [SIZE] [SECONDS]`
+ * (home: the v2 home document; HOME_PATH=/portal/v1/home for the old page).
  * Starts the real server (child process, `--cpu-prof`) over a copy of a seeded store, loads it,
  * stops it, and prints the top self-time functions of the profile (the .cpuprofile file stays
  * in the printed directory for Chrome DevTools). Loopback only, bounded in time.
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
       console.log(`${what}: ${r.rps.toFixed(0)} reports/s, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms`);
     } else {
       const t = seed.measured.terminals[0];
-      const r = await openLoop({ url: server.url, path: '/portal/v1/home', headers: { authorization: `Bearer ${t?.credential}` }, rate: Number(process.env.RATE ?? 500), durationSec: Number(secondsArg) });
+      const r = await openLoop({ url: server.url, path: process.env.HOME_PATH ?? '/portal/v2/home', headers: { authorization: `Bearer ${t?.credential}` }, rate: Number(process.env.RATE ?? 500), durationSec: Number(secondsArg) });
       console.log(`home: ${r.rps.toFixed(0)} req/s, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms`);
     }
   } finally {

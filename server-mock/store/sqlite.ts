@@ -261,18 +261,20 @@ function prepareAll(db: DatabaseSync) {
 
     rememberReport: p(`INSERT INTO history_reports (user_id, report_id, received_at) VALUES (?, ?, ?)
       ON CONFLICT (user_id, report_id) DO NOTHING`),
-    // The tracks too: one B-tree lookup per report for the row's state, not two.
+    // The tracks too: one B-tree lookup per report for the row's state, not two. By the whole
+    // key (migration 10), so the user is part of the lookup: another user's row is never read.
     currentPoint: p(`SELECT user_id, breakpoint_kind, breakpoint_value, seq, progress_at, play_token, tracks
-      FROM history WHERE terminal_id = ? AND profile_id = ? AND program_id = ?`),
+      FROM history WHERE user_id = ? AND profile_id = ? AND terminal_id = ? AND program_id = ?`),
+    terminalOfUser: p('SELECT 1 AS ok FROM terminals WHERE id = ? AND user_id = ?'),
     upsertHistory: p(`INSERT INTO history (terminal_id, program_id, user_id, terminal_type, breakpoint_kind,
         breakpoint_value, duration_ms, seq, progress_at, updated_at, status, last_event, play_token, profile_id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (terminal_id, profile_id, program_id) DO UPDATE SET
+      ON CONFLICT (user_id, profile_id, terminal_id, program_id) DO UPDATE SET
         terminal_type = excluded.terminal_type, breakpoint_kind = excluded.breakpoint_kind,
         breakpoint_value = excluded.breakpoint_value, duration_ms = excluded.duration_ms, seq = excluded.seq,
         progress_at = excluded.progress_at, updated_at = excluded.updated_at, status = excluded.status,
         last_event = excluded.last_event, play_token = excluded.play_token`),
-    setTracks: p('UPDATE history SET tracks = ? WHERE terminal_id = ? AND profile_id = ? AND program_id = ?'),
+    setTracks: p('UPDATE history SET tracks = ? WHERE user_id = ? AND profile_id = ? AND terminal_id = ? AND program_id = ?'),
     // Joined on the terminal's owner as well: a row is only ever listed for its terminal's user.
     listHistory: p(`SELECT ${HISTORY_COLUMNS}, t.name AS terminal_name FROM history h
       JOIN terminals t ON t.id = h.terminal_id AND t.user_id = h.user_id WHERE h.user_id = ?`),
@@ -336,10 +338,11 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
   /** One report, inside the caller's transaction. */
   function applyOne(input: ApplyReportInput): ApplyReportResult {
     if (changed(s.rememberReport, input.userId, input.reportId, input.now) === 0) return { outcome: 'duplicate', row: null };
-    const cur = get<DbPoint>(s.currentPoint, input.terminalId, input.profileId, input.programId);
-    // The foreign key catches a foreign terminal on insert; this catches it before `decide` sees
-    // another user's row (and before a stale outcome would hide the mistake).
-    if (cur && cur.user_id !== input.userId) {
+    const cur = get<DbPoint>(s.currentPoint, input.userId, input.profileId, input.terminalId, input.programId);
+    // A row found under this user proves the terminal is the user's (the composite foreign key).
+    // Without one, the terminal is checked here: the foreign key would catch a foreign terminal
+    // on insert, but a stale outcome writes nothing and would hide the mistake.
+    if (!cur && get<{ ok: number }>(s.terminalOfUser, input.terminalId, input.userId) === undefined) {
       throw new Error(`sqlite store: terminal ${input.terminalId} does not belong to user ${input.userId}`);
     }
     const stored: StoredPoint | null = cur
@@ -362,7 +365,7 @@ function buildStore(db: DatabaseSync, onDisk: { file: string; synchronous: 'NORM
     // The track choice, field by field over the stored one (a report without it changes nothing).
     const storedTracks = decodeTracks(cur?.tracks ?? null);
     const tracks = input.tracks ? mergeTracks(storedTracks, input.tracks) : storedTracks;
-    if (input.tracks) s.setTracks.run(tracks ? JSON.stringify(tracks) : null, input.terminalId, input.profileId, input.programId);
+    if (input.tracks) s.setTracks.run(tracks ? JSON.stringify(tracks) : null, input.userId, input.profileId, input.terminalId, input.programId);
     if (tracks) row.tracks = tracks;
     return { outcome: decision.outcome, row };
   }

@@ -1,6 +1,7 @@
 /**
  * Migration 9 (history and report ids rebuilt WITHOUT ROWID, CHECK lists as OR chains) on a
- * store written by version 8, in both stores: two accounts, a second profile, terminals of every
+ * store written by version 8, in both stores, and migration 10 (history keyed by household
+ * first, SQLite) on top of it: two accounts, a second profile, terminals of every
  * type (one signed out), history rows with every status, last event and breakpoint kind, with and
  * without play token and track choice, report ids. Every row survives with every value; the new
  * tables still refuse every bad row the old ones refused (each CHECK, the keys, both composite
@@ -21,6 +22,7 @@ import { migrateSqlite, openSqliteStore } from './sqlite.ts';
 import type { ApplyReportInput, Store } from './types.ts';
 
 const V8 = MIGRATIONS.slice(0, 8);
+const V9 = MIGRATIONS.slice(0, 9);
 const T = 1_700_000_000_000;
 const A = 'user-a000001';
 const B = 'user-b000001';
@@ -133,11 +135,11 @@ async function checkWorks(store: Store): Promise<void> {
   expect(after.some((r) => r.terminalId === 'term-a-pc000')).toBe(false);
 }
 
-describe('migration 9 on a version-8 store', () => {
+describe('migrations 9 and 10 on a version-8 store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ra-migrate-v8-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('SQLite: keeps every row and value, refuses the same bad rows, and the upsert builds no temporary B-tree', async () => {
+  it('SQLite: keeps every row and value, refuses the same bad rows, and the upsert builds no temporary B-tree; then migration 10 as well', async () => {
     const file = join(dir, 'v8.db');
     const db = new DatabaseSync(file);
     db.exec('PRAGMA foreign_keys = ON');
@@ -148,7 +150,7 @@ describe('migration 9 on a version-8 store', () => {
     expect(history.length).toBe(22);
     // The refusals hold before the migration (so the test checks the same refusals after it).
     for (const [what, sql] of BAD_ROWS) expect(() => db.exec(sql), what).toThrow();
-    expect(migrateSqlite(db)).toBe(9);
+    expect(migrateSqlite(db, V9)).toBe(9);
 
     expect(db.prepare(HISTORY_DUMP).all()).toEqual(history);
     expect(db.prepare(REPORTS_DUMP).all()).toEqual(reports);
@@ -171,6 +173,37 @@ describe('migration 9 on a version-8 store', () => {
       terminal_type = excluded.terminal_type, status = excluded.status, last_event = excluded.last_event`;
     const ops = (db.prepare(`EXPLAIN ${upsert}`).all() as { opcode: string }[]).map((r) => r.opcode);
     expect(ops.filter((o) => o === 'OpenEphemeral')).toEqual([]);
+
+    // Migration 10: the same rows, values and refusals, the household's rows one key range.
+    expect(migrateSqlite(db)).toBe(10);
+    expect(db.prepare(HISTORY_DUMP).all()).toEqual(history);
+    expect(db.prepare(REPORTS_DUMP).all()).toEqual(reports);
+    for (const [what, sql] of BAD_ROWS) expect(() => db.exec(sql), what).toThrow(/constraint|CHECK|UNIQUE|FOREIGN KEY/i);
+    expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+    expect(db.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
+    expect(ddl('history')).toMatch(/PRIMARY KEY \(user_id, profile_id, terminal_id, program_id\)[\s\S]*WITHOUT ROWID/);
+    expect(ddl('history')).not.toMatch(/\bIN\s*\(/i);
+    expect(indexes('history')).toEqual(['history_program', 'history_updated', 'sqlite_autoindex_history_1']);
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail);
+    // The home page's read and the report's lookup are ranges of the table's own key.
+    expect(plan(`SELECT * FROM history WHERE user_id = '${A}'`)).toEqual(['SEARCH history USING PRIMARY KEY (user_id=?)']);
+    expect(plan(`SELECT * FROM history WHERE user_id = '${A}' AND profile_id = '${KID}'`)).toEqual(['SEARCH history USING PRIMARY KEY (user_id=? AND profile_id=?)']);
+    expect(plan(`SELECT seq FROM history WHERE user_id = '${A}' AND profile_id = '${PA}' AND terminal_id = 'term-a-tv000' AND program_id = 'bbb'`))
+      .toEqual(['SEARCH history USING PRIMARY KEY (user_id=? AND profile_id=? AND terminal_id=? AND program_id=?)']);
+    // A terminal's or a profile's removal still cascades into its rows (and only its rows).
+    const rowsOf = (where: string) => (db.prepare(`SELECT COUNT(*) AS n FROM history WHERE ${where}`).get() as { n: number }).n;
+    const kidRows = rowsOf(`profile_id = '${KID}'`);
+    const bRows = rowsOf(`user_id = '${B}'`);
+    expect(kidRows).toBeGreaterThan(0);
+    db.exec('BEGIN');
+    db.exec(`DELETE FROM profiles WHERE id = '${KID}'`);
+    expect(rowsOf(`profile_id = '${KID}'`)).toBe(0);
+    expect(rowsOf('1 = 1')).toBe(history.length - kidRows);
+    db.exec(`DELETE FROM terminals WHERE id = 'term-b-pc000'`);
+    expect(rowsOf(`user_id = '${B}'`)).toBe(0);
+    expect(rowsOf('1 = 1')).toBe(history.length - kidRows - bRows);
+    db.exec('ROLLBACK');
+    expect(db.prepare(HISTORY_DUMP).all()).toEqual(history);
     db.close();
 
     const store = await openSqliteStore({ file });
@@ -194,7 +227,7 @@ describe('migration 9 on a version-8 store', () => {
         history = (await pool.query(HISTORY_DUMP)).rows;
         reports = (await pool.query(REPORTS_DUMP)).rows;
         expect(history.length).toBe(22);
-        expect(await migratePostgres(pool, schema)).toBe(9);
+        expect(await migratePostgres(pool, schema)).toBe(10);
         expect((await pool.query(HISTORY_DUMP)).rows).toEqual(history);
         expect((await pool.query(REPORTS_DUMP)).rows).toEqual(reports);
         for (const [what, sql] of BAD_ROWS) await expect(pool.query(sql), what).rejects.toBeInstanceOf(pg.DatabaseError);
