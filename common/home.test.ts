@@ -4,7 +4,7 @@
  * leave the row, "Remove from row" sticks until the programme moves again.
  */
 import { describe, expect, it } from 'vitest';
-import { buildContinueWatching, buildProgress, compareNewest, type ContinueInputs } from './home.ts';
+import { buildContinueWatching, buildHomeRows, buildProgress, compareNewest, type ContinueInputs } from './home.ts';
 import type { Breakpoint, Program, TerminalType, ViewingRecord } from './protocol/model.ts';
 import { DEFAULT_RESUME_RULES } from './resume.ts';
 
@@ -311,5 +311,39 @@ describe('buildProgress', () => {
 
   it('ignores records of programmes missing from the catalogue', () => {
     expect(progress([record('stb', 'deleted-film', at(40 * MIN), MIN)])).toEqual([]);
+  });
+});
+
+describe('buildHomeRows', () => {
+  it('gives exactly what buildContinueWatching and buildProgress give, from one grouping', () => {
+    // Every rule at once: several terminals per programme, an accidental open, a watched and a
+    // rewatched programme, a closed live window, a hidden one, one the caller may not play,
+    // one missing from the catalogue, ties broken by terminal.
+    const history = [
+      record('stb', 'film', at(40 * MIN), 60 * MIN),
+      record('phone', 'film', at(30_000), MIN),
+      record('pc', 'film', at(20 * MIN), 30 * MIN),
+      record('pc', 'doc', at(95 * MIN), 5 * MIN),
+      record('stb', 'doc', at(10 * MIN), 50 * MIN),
+      record('phone', 'series-e1', at(95 * MIN), 90 * MIN),
+      record('stb', 'series-e1', at(12 * MIN), 10 * MIN),
+      record('stb', 'news-live', wall(NOW - 3 * 3_600_000), MIN, { status: 'in-progress' }),
+      record('phone', 'news-live', wall(NOW - 20 * MIN), 2 * MIN, { status: 'expired' }),
+      record('pc', 'pc-only', at(30 * MIN), 3 * MIN),
+      record('stb', 'deleted-film', at(40 * MIN), MIN),
+      record('phone', 'doc', at(10 * MIN), 50 * MIN),
+    ];
+    const hidden = [{ programId: 'film', hiddenAt: NOW - 45 * MIN }, { programId: 'doc', hiddenAt: NOW }];
+    for (const terminalType of ['stb', 'mobile', 'pc'] as const) {
+      for (const limit of [undefined, 2]) {
+        const input = { programs: [film, series, doc, channel, pcOnly], history, hidden, terminalType, rules, now: NOW, ...(limit ? { limit } : {}) };
+        const both = buildHomeRows(input);
+        expect(both.continueWatching, `${terminalType} ${limit}`).toEqual(buildContinueWatching(input));
+        expect(both.progress, `${terminalType} ${limit}`).toEqual(buildProgress(input));
+        expect(both.continueWatching.length, terminalType).toBeGreaterThan(0);
+      }
+    }
+    // Statuses are re-derived on copies: the caller's records are left as they were.
+    expect(history[7]?.status).toBe('in-progress');
   });
 });

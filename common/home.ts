@@ -37,7 +37,10 @@ function withStatus(records: readonly ViewingRecord[], programs: Map<string, Pro
   const out: ViewingRecord[] = [];
   for (const r of records) {
     const p = programs.get(r.programId);
-    if (p) out.push({ ...r, status: classify(r.breakpoint, p, rules, now) });
+    if (!p) continue;
+    const status = classify(r.breakpoint, p, rules, now);
+    // A copy only when the status moved: records are never changed in place.
+    out.push(status === r.status ? r : { ...r, status });
   }
   return out;
 }
@@ -54,12 +57,33 @@ function byProgram(records: readonly ViewingRecord[]): Map<string, ViewingRecord
   return groups;
 }
 
+/** The records by programme (newest first), statuses re-derived, over a programme index. */
+function groupsOf(input: Pick<ContinueInputs, 'history' | 'rules' | 'now'>, programs: Map<string, Program>) {
+  return byProgram(withStatus(input.history, programs, input.rules, input.now));
+}
+
 /** Build the Continue-watching row. */
 export function buildContinueWatching(input: ContinueInputs): ContinueItem[] {
   const playable = new Map(input.programs.filter((p) => p.terminalTypes.includes(input.terminalType)).map((p) => [p.id, p]));
+  return continueRow(input, playable, groupsOf(input, playable));
+}
+
+/**
+ * The Continue-watching row and the progress badges together, from one grouping of the records
+ * (what a home page needs; the same result as the two functions, for half the work).
+ */
+export function buildHomeRows(input: ContinueInputs): { continueWatching: ContinueItem[]; progress: HomePage['progress'] } {
+  const programs = new Map(input.programs.map((p) => [p.id, p]));
+  const groups = groupsOf(input, programs);
+  const playable = new Map([...programs].filter(([, p]) => p.terminalTypes.includes(input.terminalType)));
+  return { continueWatching: continueRow(input, playable, groups), progress: progressOf(programs, groups) };
+}
+
+/** The row from grouped records; groups of programmes not in `playable` are left out. */
+function continueRow(input: ContinueInputs, playable: Map<string, Program>, groups: Map<string, ViewingRecord[]>): ContinueItem[] {
   const hidden = new Map(input.hidden.map((h) => [h.programId, h.hiddenAt]));
   const items: ContinueItem[] = [];
-  for (const [programId, group] of byProgram(withStatus(input.history, playable, input.rules, input.now))) {
+  for (const [programId, group] of groups) {
     const program = playable.get(programId);
     const counting = group.filter((r) => r.status === 'in-progress' || r.status === 'watched');
     const newest = counting[0];
@@ -88,8 +112,12 @@ export function buildContinueWatching(input: ContinueInputs): ContinueItem[] {
 /** Per-programme status (newest counting record) for badges such as "watched". */
 export function buildProgress(input: Omit<ContinueInputs, 'hidden' | 'limit'>): HomePage['progress'] {
   const programs = new Map(input.programs.map((p) => [p.id, p]));
+  return progressOf(programs, groupsOf(input, programs));
+}
+
+function progressOf(programs: Map<string, Program>, groups: Map<string, ViewingRecord[]>): HomePage['progress'] {
   const out: HomePage['progress'] = [];
-  for (const [programId, group] of byProgram(withStatus(input.history, programs, input.rules, input.now))) {
+  for (const [programId, group] of groups) {
     const program = programs.get(programId);
     const newest = group.find((r) => r.status !== 'not-started') ?? group[0];
     if (program && newest) {

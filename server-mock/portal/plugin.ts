@@ -14,7 +14,7 @@ import fastifyCompress from '@fastify/compress';
 import Type from 'typebox';
 import { CATALOGUE_PAGE_MAX, CatalogueQuery, CataloguePage, HomeDocument, HomePage } from '../../common/protocol/api.ts';
 import type { Terminal } from '../../common/protocol/model.ts';
-import { buildContinueWatching, buildProgress } from '../../common/home.ts';
+import { buildHomeRows } from '../../common/home.ts';
 import { compactHome } from '../../common/home-document.ts';
 import type { ResumeRules } from '../../common/resume.ts';
 import type { GlobalClient } from '../global-client.ts';
@@ -93,11 +93,11 @@ export const portalPlugin: FastifyPluginAsyncTypebox<PortalPluginOptions> = asyn
     const now = Date.now();
     // A signed-out terminal's records stay (resume from its point), its dead play token does not.
     const history = answer.history.map((r) => (r.playToken && revocations.isRevoked(r.terminalId, null) ? { ...r, playToken: undefined } : r));
-    const base = { programs: answer.programs, history, terminalType: terminal.type, rules, now };
+    const { continueWatching, progress } = buildHomeRows({ programs: answer.programs, history, hidden: answer.hidden, terminalType: terminal.type, rules, now });
     return {
       programs: answer.programs,
-      continueWatching: buildContinueWatching({ ...base, hidden: answer.hidden }),
-      progress: buildProgress(base),
+      continueWatching,
+      progress,
       now,
       ...(answer.profile ? { profile: answer.profile } : {}),
     };
