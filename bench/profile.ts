@@ -1,6 +1,7 @@
 /**
- * Profile the server under one benchmark's load: `node bench/profile.ts ingest|replay|home|heartbeat [SIZE] [SECONDS]`
- * (home: the v2 home document; HOME_PATH=/portal/v1/home for the old page).
+ * Profile the server under one benchmark's load: `node bench/profile.ts ingest|replay|home|revalidate|heartbeat [SIZE] [SECONDS]`
+ * (home: the v2 home document, HOME_PATH=/portal/v1/home for the old page; revalidate: the
+ * catalogue's 304).
  * Starts the real server (child process, `--cpu-prof`) over a copy of a seeded store, loads it,
  * stops it, and prints the top self-time functions of the profile (the .cpuprofile file stays
  * in the printed directory for Chrome DevTools). Loopback only, bounded in time.
@@ -82,12 +83,22 @@ async function main(): Promise<void> {
       const gen = reportGenerator('profile', seed.sampleTerminals);
       // replay: the same report again and again (a duplicate: everything but the writes).
       const first = gen.next();
-      const body = what === 'replay' ? () => first : gen.next;
+      // BATCH=n: n reports per request (as a cluster's outbox batches them).
+      const batch = Number(process.env.BATCH ?? 1);
+      const body = what === 'replay' ? () => first : batch > 1 ? () => gen.batch(batch) : gen.next;
       const r = await closedLoop({ url: server.url, method: 'POST', path: '/global/v1/history', headers: { authorization: BENCH_SERVICE_AUTH }, body, connections: 10, durationSec: Number(secondsArg) });
       console.log(`${what}: ${r.rps.toFixed(0)} reports/s, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms`);
     } else {
       const t = seed.measured.terminals[0];
-      const r = await openLoop({ url: server.url, path: process.env.HOME_PATH ?? '/portal/v2/home', headers: { authorization: `Bearer ${t?.credential}` }, rate: Number(process.env.RATE ?? 500), durationSec: Number(secondsArg) });
+      const headers: Record<string, string> = { authorization: `Bearer ${t?.credential}` };
+      let path = process.env.HOME_PATH ?? '/portal/v2/home';
+      if (what === 'revalidate') {
+        // The catalogue revalidated with the tag it was served with (a 304 each time).
+        path = '/portal/v1/catalogue';
+        const res = await fetch(`${server.url}${path}`, { headers });
+        headers['if-none-match'] = res.headers.get('etag') ?? '';
+      }
+      const r = await openLoop({ url: server.url, path, headers, rate: Number(process.env.RATE ?? 500), durationSec: Number(secondsArg), ...(what === 'revalidate' ? { expectStatus: 304 } : {}) });
       console.log(`home: ${r.rps.toFixed(0)} req/s, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms`);
     }
   } finally {

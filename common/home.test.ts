@@ -347,3 +347,20 @@ describe('buildHomeRows', () => {
     expect(history[7]?.status).toBe('in-progress');
   });
 });
+
+describe('buildHomeRows over a frozen catalogue', () => {
+  it('indexes a frozen list once per terminal type, and still follows a new list', () => {
+    const history = [record('stb', 'film', at(40 * MIN), 60 * MIN), record('pc', 'pc-only', at(30 * MIN), 3 * MIN)];
+    const base = { history, hidden: [], rules, now: NOW };
+    const list = Object.freeze([film, pcOnly]);
+    const first = buildHomeRows({ ...base, programs: list, terminalType: 'stb' });
+    expect(first.continueWatching.map((c) => c.program.id)).toEqual(['film']);
+    // Per type: the same frozen list gives a PC its own playable set.
+    expect(buildHomeRows({ ...base, programs: list, terminalType: 'pc' }).continueWatching.map((c) => c.program.id)).toEqual(['pc-only', 'film']);
+    expect(buildHomeRows({ ...base, programs: list, terminalType: 'stb' })).toEqual(first);
+    // A changed catalogue is a new list: its programmes, not the old index's.
+    const next = Object.freeze([program('film', { terminalTypes: ['pc'] }), pcOnly]);
+    expect(buildHomeRows({ ...base, programs: next, terminalType: 'stb' }).continueWatching).toEqual([]);
+    expect(buildHomeRows({ ...base, programs: next, terminalType: 'stb' }).progress.map((p) => p.programId).sort()).toEqual(['film', 'pc-only']);
+  });
+});

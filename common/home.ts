@@ -73,10 +73,29 @@ export function buildContinueWatching(input: ContinueInputs): ContinueItem[] {
  * (what a home page needs; the same result as the two functions, for half the work).
  */
 export function buildHomeRows(input: ContinueInputs): { continueWatching: ContinueItem[]; progress: HomePage['progress'] } {
-  const programs = new Map(input.programs.map((p) => [p.id, p]));
+  const { all: programs, playable } = indexOf(input.programs, input.terminalType);
   const groups = groupsOf(input, programs);
-  const playable = new Map([...programs].filter(([, p]) => p.terminalTypes.includes(input.terminalType)));
   return { continueWatching: continueRow(input, playable, groups), progress: progressOf(programs, groups) };
+}
+
+type ProgramIndex = { all: Map<string, Program>; playable: Map<string, Program> };
+/**
+ * A frozen catalogue list (the server's, shared until the catalogue changes) is indexed once per
+ * terminal type instead of per page: two maps of 200 programmes were a tenth of a home page's
+ * own work. Any other list is indexed each time (it may change under us).
+ */
+const indexes = new WeakMap<readonly Program[], Map<TerminalType, ProgramIndex>>();
+function indexOf(list: readonly Program[], type: TerminalType): ProgramIndex {
+  const build = (): ProgramIndex => {
+    const all = new Map(list.map((p) => [p.id, p]));
+    return { all, playable: new Map([...all].filter(([, p]) => p.terminalTypes.includes(type))) };
+  };
+  if (!Object.isFrozen(list)) return build();
+  let byType = indexes.get(list);
+  if (!byType) indexes.set(list, (byType = new Map()));
+  let index = byType.get(type);
+  if (!index) byType.set(type, (index = build()));
+  return index;
 }
 
 /** The row from grouped records; groups of programmes not in `playable` are left out. */
