@@ -3,7 +3,7 @@
  * ConfigError that names the option, so an operator knows what to fix.
  */
 import { readFile } from 'node:fs/promises';
-import { delimiter } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RESUME_RULES } from '../common/resume.ts';
 import {
@@ -214,6 +214,18 @@ describe('flags and environment', () => {
 
   it('lets a flag win even over a bad environment value', () => {
     expect(parseConfig(['--port', '1234'], { RA_PORT: 'not-a-port' }).port).toBe(1234);
+  });
+
+  it('makes relative directories absolute, from the directory the server starts in', () => {
+    const c = parseConfig(['--web-dir', 'renderer/dist', '--media-dir', './media', '--backup-dir', 'b', '--library-media-dir', '../lib'], {});
+    expect(c).toMatchObject({
+      webDir: join(process.cwd(), 'renderer/dist'),
+      mediaDir: join(process.cwd(), 'media'),
+      backupDir: join(process.cwd(), 'b'),
+      libraryMediaDir: join(process.cwd(), '../lib'),
+    });
+    expect(parseConfig(['--web-dir', '/srv/web'], {}).webDir).toBe('/srv/web');
+    expect(parseConfig([], {}).backupDir).toBeNull();
   });
 
   it('accepts port 0 (any free port) and 65535', () => {

@@ -3,7 +3,7 @@
  * Every option is listed in OPTIONS once; README's configuration table and `--help` are rendered from it.
  * Parsing is pure (argv + env in, Config out) so it is unit-tested without a process.
  */
-import { delimiter } from 'node:path';
+import { delimiter, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_RESUME_RULES, validateRules, type ResumeRules } from '../common/resume.ts';
@@ -454,13 +454,15 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     sqliteSynchronous: oneOf('sqlite-synchronous', get('sqlite-synchronous'), ['NORMAL', 'FULL'] as const),
     store: parseStore(get('store')),
     dbPoolSize: int('db-pool-size', get('db-pool-size'), 1, 1000),
-    backupDir: get('backup-dir') || null,
+    backupDir: get('backup-dir') ? resolve(get('backup-dir')) : null,
     backupIntervalHours: positive('backup-interval-hours', get('backup-interval-hours')),
     backupKeep: int('backup-keep', get('backup-keep'), 1, 10_000),
     logLevel: oneOf('log-level', get('log-level'), ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     logFormat: oneOf('log-format', get('log-format'), ['auto', 'pretty', 'json'] as const),
-    webDir: get('web-dir'),
-    mediaDir: get('media-dir'),
+    // Absolute from here on: a relative directory means the one the server was started in (the
+    // static-file plugin refused a relative root with a stack trace at start).
+    webDir: resolve(get('web-dir')),
+    mediaDir: resolve(get('media-dir')),
     playTokenSecret: secret('play-token-secret', get('play-token-secret')),
     playTokenTtlSec: int('play-token-ttl-sec', get('play-token-ttl-sec'), 30, 86_400),
     heartbeatIntervalSec: int('heartbeat-interval-sec', get('heartbeat-interval-sec'), 1, 600),
@@ -469,7 +471,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     deviceCodeTtlSec: int('device-code-ttl-sec', get('device-code-ttl-sec'), 2, 3600),
     devicePollIntervalSec: int('device-poll-interval-sec', get('device-poll-interval-sec'), 1, 60),
     libraryFolders: libraryFolders(libraryFlags, get('library')),
-    libraryMediaDir: get('library-media-dir') || null,
+    libraryMediaDir: get('library-media-dir') ? resolve(get('library-media-dir')) : null,
     libraryJobs: get('library-jobs') ? int('library-jobs', get('library-jobs'), 1, 16) : null,
     libraryRenditions: int('library-renditions', get('library-renditions'), 1, 3),
     libraryRescanMinutes: int('library-rescan-minutes', get('library-rescan-minutes'), 1, 7 * 24 * 60),
