@@ -60,6 +60,23 @@ describe('push stream', () => {
     stream.stop();
   });
 
+  it('delivers an event from a newer server that carries fields it does not know', async () => {
+    const s = sseResponse();
+    const events: unknown[] = [];
+    const stream = createPushStream({ open: async () => s.res, onEvent: (e) => events.push(e), onOpen: () => undefined, ...timers() });
+    stream.start();
+    await settle();
+    // The breakpoint is a strict schema (the server refuses unknown fields in a report's).
+    const point = { kind: 'offset', offsetMs: 61_000, frame: 1464 } as unknown as { kind: 'offset'; offsetMs: number };
+    const newer = { type: 'history', record: { ...record('harbour-lights', point), device: 'x' }, outcome: 'applied', event: 'stop', origin: 'cdn-1' };
+    s.send(`event: history\ndata: ${JSON.stringify(newer)}\n\n`);
+    // …but not one whose known fields are wrong.
+    s.send(`event: history\ndata: ${JSON.stringify({ ...newer, outcome: 'maybe' })}\n\n`);
+    await settle();
+    expect(events).toEqual([newer]);
+    stream.stop();
+  });
+
   it('reconnects after the stream ends, with onOpen(again = true)', async () => {
     const conns = [sseResponse(), sseResponse()];
     let n = 0;

@@ -15,6 +15,7 @@ import { Check } from 'typebox/value';
 import { SseParser } from '../../../common/sse.ts';
 import { PushEvent } from '../../../common/protocol/api.ts';
 import { ApiError, type ClientErrorCode } from './http.ts';
+import { lenient } from './lenient.ts';
 
 /** Connection state, for the UI's "live" indicator. */
 export type PushState = 'connecting' | 'open' | 'waiting' | 'stopped';
@@ -110,7 +111,7 @@ export function createPushStream(options: PushStreamOptions): PushStream {
           } catch {
             continue;
           }
-          if (!Check(PushEvent, data)) continue;
+          if (!Check(lenient(PushEvent), data)) continue;
           if (data.type === 'hello') {
             opened = true;
             failures = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { homePage } from '../testing/fixtures.ts';
+import { homePage, item, record, vod } from '../testing/fixtures.ts';
 import { codeOf, createApi, isApiError, type ApiError } from './http.ts';
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -34,6 +34,25 @@ describe('http client', () => {
   it('refuses an answer that does not match the schema (BAD_RESPONSE)', async () => {
     const { client } = api(async () => json(200, { ...homePage(), continueWatching: 'nope' }));
     await expect(client.home()).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+  });
+
+  it('reads an answer from a newer server that carries fields it does not know, and still checks the rest', async () => {
+    const film = vod('harbour-lights');
+    const page = homePage([item(film, record('harbour-lights', { kind: 'offset', offsetMs: 60_000 }))]);
+    const newer = {
+      ...page,
+      addedByANewerServer: { any: 'thing' },
+      catalogue: page.catalogue.map((p) => ({ ...p, trailer: 'x/trailer.mpd', links: p.links.map((l) => ({ ...l, dvr: true })) })),
+      continueWatching: page.continueWatching.map((c) => ({ ...c, record: { ...c.record, device: 'x' } })),
+    };
+    expect(newer.continueWatching.length).toBeGreaterThan(0);
+    const { client } = api(async () => json(200, newer));
+    const read = await client.home();
+    expect(read.catalogue.map((p) => p.id)).toEqual(page.catalogue.map((p) => p.id));
+    // A field it does know, of the wrong kind, is still refused.
+    const wrong = { ...newer, catalogue: newer.catalogue.map((p, i) => (i === 0 ? { ...p, durationMs: 'long' } : p)) };
+    const { client: c2 } = api(async () => json(200, wrong));
+    await expect(c2.home()).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
   });
 
   it('carries the server error code, status and details', async () => {

@@ -68,6 +68,7 @@ import {
   type PlayRequest,
   type StopRequest,
 } from '../../../common/protocol/stream.ts';
+import { lenient } from './lenient.ts';
 
 /** Codes the client adds for failures that never reached (or never came back from) a server. */
 export type ClientErrorCode = ErrorCode | 'NETWORK_DOWN' | 'TIMEOUT' | 'BAD_RESPONSE';
@@ -208,7 +209,8 @@ export function createApi(o: ApiOptions) {
       throw new ApiError(code, typeof body.message === 'string' ? body.message : `HTTP ${res.status}`, res.status, body.details);
     }
     if (c.schema === null) return { body: null as T extends TSchema ? Static<T> : null, status: res.status, etag };
-    if (!Check(c.schema, json)) throw new ApiError('BAD_RESPONSE', `Unexpected answer from ${c.path}`, res.status);
+    // Fields this client does not know are allowed (api/lenient.ts); everything it reads is checked.
+    if (!Check(lenient(c.schema), json)) throw new ApiError('BAD_RESPONSE', `Unexpected answer from ${c.path}`, res.status);
     return { body: json as T extends TSchema ? Static<T> : null, status: res.status, etag };
   }
 

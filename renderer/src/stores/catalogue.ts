@@ -13,6 +13,7 @@ import type { HomeDocument, HomePage } from '../../../common/protocol/api.ts';
 import { Program } from '../../../common/protocol/model.ts';
 import type { PlatformBridge } from '../../../common/platform.ts';
 import type { Api } from '../api/http.ts';
+import { lenient } from '../api/lenient.ts';
 
 /** Cache key of the held catalogue. */
 export const CATALOGUE_CACHE_KEY = 'catalogue';
@@ -40,7 +41,7 @@ export function createCatalogueHolder(deps: CatalogueDeps) {
     if (restored) return;
     restored = true;
     const stored = await deps.cache.cacheGet(CATALOGUE_CACHE_KEY).catch(() => null);
-    if (!held && Check(HeldCatalogue, stored)) held = stored;
+    if (!held && Check(lenient(HeldCatalogue), stored)) held = stored;
   }
 
   /** Read every page; the held copy's tag revalidates the first (304: the held copy stands). */

@@ -16,6 +16,7 @@ import { codeOf, type Api, type ClientErrorCode } from '../api/http.ts';
 import type { ViewingRecord } from '../../../common/protocol/model.ts';
 import { applyHidden, mergeRecord, stopMovesPoint, unconfirmed, withLocalPoints, type HiddenMark, type StopContext } from './home-merge.ts';
 import { createCatalogueHolder } from './catalogue.ts';
+import { lenient } from '../api/lenient.ts';
 
 /** Cache key of the last good home page. */
 export const HOME_CACHE_KEY = 'home';
@@ -111,7 +112,7 @@ export function createHomeStore(deps: HomeDeps) {
         }
         const cachedPage = await deps.cache.cacheGet(HOME_CACHE_KEY).catch(() => null);
         if (gen !== generation) return;
-        if (Check(HomePage, cachedPage)) set({ page: local(cachedPage), status: 'ready', cached: true, error });
+        if (Check(lenient(HomePage), cachedPage)) set({ page: local(cachedPage), status: 'ready', cached: true, error });
         else set({ status: 'error', error });
       }
     }
