@@ -5,7 +5,9 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import Fastify from 'fastify';
 import { startTestServer, type TestServer } from '../testing/harness.ts';
+import { closeUnusedConnections } from './closing.ts';
 
 let s: TestServer | null = null;
 const sockets: Socket[] = [];
@@ -56,5 +58,34 @@ describe('closing the server', () => {
     await answered;
     expect(answer).toMatch(/^HTTP\/1\.1 401 /);
     await closing;
+  });
+
+  it('forgets sockets that closed without a request (a pre-connecting browser does this all day)', async () => {
+    const app = Fastify();
+    const tracker = closeUnusedConnections(app);
+    app.get('/', async () => 'ok');
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const port = Number(new URL(url).port);
+    try {
+      for (let round = 0; round < 5; round++) {
+        const batch = await Promise.all(Array.from({ length: 100 }, () => openSocket(port)));
+        await Promise.all(batch.map((socket) => new Promise<void>((resolve) => (socket.once('close', () => resolve()), socket.destroy()))));
+        // Let the server see the closes.
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // 500 came and went: what is held is bounded by the sweep, not by every socket ever seen.
+      const live = await Promise.all(Array.from({ length: 3 }, () => openSocket(port)));
+      const liveEnded = Promise.all(live.map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve()))));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(tracker.tracked()).toBeLessThanOrEqual(200);
+      expect((await fetch(url)).status).toBe(200);
+      const t = performance.now();
+      await app.close();
+      expect(performance.now() - t).toBeLessThan(5_000);
+      // The ones open at the close were still known, and were closed by it.
+      await liveEnded;
+    } finally {
+      await app.close();
+    }
   });
 });
